@@ -1,0 +1,94 @@
+//! `carepath check`: validate a scenario and describe it in one paragraph.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use carepath::model::scenario::{Scenario, StepKind};
+use carepath::scenario::load;
+
+/// Loads and checks `path`, printing what it contains.
+pub fn check(path: &Path) -> Result<()> {
+    let loaded = load(path)?;
+    println!("{} is valid.\n", loaded.path);
+    println!("{}", describe(&loaded.scenario));
+    Ok(())
+}
+
+/// A one-paragraph description of a scenario for people.
+pub fn describe(scenario: &Scenario) -> String {
+    let list = |items: Vec<String>| {
+        if items.is_empty() {
+            "none".to_string()
+        } else {
+            items.join(", ")
+        }
+    };
+    let pathways = list(
+        scenario
+            .pathways
+            .iter()
+            .enumerate()
+            .map(|(p, pathway)| {
+                let steps = scenario
+                    .steps
+                    .iter()
+                    .filter(|s| s.pathway.0 as usize == p)
+                    .count();
+                format!("{} ({steps} steps)", pathway.name)
+            })
+            .collect(),
+    );
+    let daily: f64 = scenario
+        .sources
+        .iter()
+        .map(|s| s.hourly_rate.iter().sum::<f64>() / 7.0)
+        .sum();
+    let resources = list(
+        scenario
+            .resources
+            .iter()
+            .map(|r| {
+                if r.schedule.is_constant() {
+                    format!("{} ({} units)", r.name, r.schedule.peak())
+                } else {
+                    format!(
+                        "{} (rostered, up to {}, {:.0} unit-hours a week)",
+                        r.name,
+                        r.schedule.peak(),
+                        r.schedule.weekly_total()
+                    )
+                }
+            })
+            .collect(),
+    );
+    let handoffs = scenario
+        .steps
+        .iter()
+        .filter(|s| matches!(s.kind, StepKind::Handoff { .. }))
+        .count();
+    let deadlines = scenario
+        .steps
+        .iter()
+        .filter(|s| matches!(&s.kind, StepKind::Seize { wait, .. } | StepKind::Activity { wait, .. } if wait.deadline.is_some()))
+        .count();
+    let census: u32 = scenario.initial.iter().map(|g| g.count).sum();
+    format!(
+        "Scenario `{}`{}: {} pathway(s): {pathways}. {} referral source(s), about {daily:.1} referrals a day in all. \
+         Resources: {resources}. {handoffs} handoff(s), {deadlines} wait(s) with a deadline, {census} patient(s) present at the start. \
+         Each replication runs {:.1} days of warm-up then {:.1} days measured; {} replications, seed {}, starting on {}.",
+        scenario.name,
+        if scenario.description.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", scenario.description.trim())
+        },
+        scenario.pathways.len(),
+        scenario.sources.len(),
+        scenario.warm_up.days(),
+        scenario.horizon.days(),
+        scenario.replications,
+        scenario.seed,
+        carepath::scenario::units::WEEKDAY_NAMES[scenario.start_day],
+    )
+}

@@ -1,0 +1,69 @@
+//! Command-line interface: argument parsing, the `run` and `check` commands, and how errors
+//! are shown to the person at the keyboard.
+
+mod check;
+mod run;
+mod table;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use carepath::scenario::ScenarioError;
+
+/// carepath simulates patient pathways through health and social care services.
+///
+/// Describe referrals, staff rosters, beds and handoffs between organisations in a scenario
+/// file (TOML), then run it many times to see waits, delays, use of staff and beds, and costs,
+/// each with a 95% confidence interval.
+#[derive(Debug, Parser)]
+#[command(
+    name = "carepath",
+    version,
+    about,
+    long_about,
+    after_help = "Start with: carepath run scenarios/mmc.toml\nThe scenario language is described in README.md."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a scenario: many replications in parallel, then a summary with confidence
+    /// intervals, written to an output folder.
+    Run(run::RunArgs),
+    /// Check a scenario file for mistakes without running it, and say what it contains.
+    Check {
+        /// The scenario file, e.g. scenarios/mmc.toml.
+        scenario: PathBuf,
+    },
+}
+
+/// Parses the command line and runs the chosen command.
+pub fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::Check { scenario } => check::check(&scenario),
+    }
+}
+
+/// The message shown for an error: scenario problems as rendered, anything else with its
+/// chain of causes.
+pub fn describe(error: &anyhow::Error) -> String {
+    match error.downcast_ref::<ScenarioError>() {
+        Some(ScenarioError::Invalid { report, .. }) => report.trim_end().to_string(),
+        _ => format!("error: {error:#}"),
+    }
+}
+
+/// Exit status: 2 for a scenario with problems, 1 for anything else.
+pub fn exit_code(error: &anyhow::Error) -> u8 {
+    match error.downcast_ref::<ScenarioError>() {
+        Some(_) => 2,
+        None => 1,
+    }
+}

@@ -1,0 +1,123 @@
+//! `carepath run`: replications in parallel, a summary, outputs on disk, key figures printed.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use carepath::experiment::output::{Manifest, RunFiles, sha256_hex, write_run};
+use carepath::experiment::{run_scenario, summarise};
+use carepath::scenario::{LoadedScenario, load};
+
+use super::table;
+
+/// Options of `carepath run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The scenario file, e.g. scenarios/mmc.toml.
+    pub scenario: PathBuf,
+    /// Number of replications (overrides `replications` in the file).
+    #[arg(long, short = 'r', value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: Option<u32>,
+    /// Seed of every random stream (overrides `seed` in the file). Same seed, same numbers.
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+    /// Worker threads; 0 means one per core. Never changes the results.
+    #[arg(long, short = 't', default_value_t = 0)]
+    pub threads: usize,
+    /// Output folder [default: output/<scenario name>].
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors (no progress bar, no table).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Runs the scenario named in `args`.
+pub fn run(args: &RunArgs) -> Result<()> {
+    let mut loaded = load(&args.scenario)?;
+    apply_overrides(&mut loaded, args);
+    let scenario = &loaded.scenario;
+    let threads = if args.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        args.threads
+    };
+    let progress = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::new(u64::from(scenario.replications));
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} replications, {elapsed} elapsed, about {eta} left",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar.set_message(format!("running {}", scenario.name));
+        bar
+    };
+    let started = Instant::now();
+    let outcome = run_scenario(scenario, 0, scenario.replications, threads, &progress)?;
+    let wall_time = started.elapsed().as_secs_f64();
+    progress.finish_and_clear();
+    let summary = summarise(&outcome.results);
+
+    let folder = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&scenario.name));
+    let manifest = Manifest {
+        carepath_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario_name: scenario.name.clone(),
+        scenario_file: loaded.path.clone(),
+        scenario_sha256: sha256_hex(loaded.source.as_bytes()),
+        seed: scenario.seed,
+        replications: scenario.replications,
+        threads,
+        warm_up_hours: scenario.warm_up.hours(),
+        horizon_hours: scenario.horizon.hours(),
+        events: outcome.events,
+        wall_time_seconds: wall_time,
+    };
+    let resolved =
+        toml::to_string(&loaded.file).context("cannot write the resolved scenario as TOML")?;
+    let files = RunFiles {
+        summary: &summary,
+        results: &outcome.results,
+        manifest: &manifest,
+        resolved_scenario: &resolved,
+    };
+    write_run(&folder, &files)?;
+
+    if !args.quiet {
+        println!("{}", table::key_figures(scenario, &summary));
+        println!(
+            "{} replications, {} events in {:.2} s ({:.1} million events/s on {threads} thread(s)).",
+            scenario.replications,
+            outcome.events,
+            wall_time,
+            outcome.events as f64 / wall_time.max(1e-9) / 1e6,
+        );
+        println!(
+            "Outputs in {}/ (summary.csv, replications.csv, manifest.json, scenario.toml).",
+            folder.display()
+        );
+    }
+    Ok(())
+}
+
+/// Applies command-line overrides to both the compiled scenario and the file written back as
+/// the resolved scenario.
+fn apply_overrides(loaded: &mut LoadedScenario, args: &RunArgs) {
+    if let Some(replications) = args.replications {
+        loaded.scenario.replications = replications;
+        loaded.file.run.replications = Some(toml::Spanned::new(0..0, i64::from(replications)));
+    }
+    if let Some(seed) = args.seed {
+        loaded.scenario.seed = seed;
+        loaded.file.run.seed = Some(toml::Spanned::new(0..0, seed as i64));
+    }
+}

@@ -1,0 +1,95 @@
+//! The short table of key figures printed after a run.
+
+use carepath::experiment::MetricSummary;
+use carepath::model::scenario::Scenario;
+
+/// Which metrics are key figures: arrivals, time in pathway and outcome shares per pathway;
+/// mean wait and share within deadline per waiting point; delay per handoff; utilisation,
+/// overtime and blocked days per resource; total cost.
+fn is_key(metric: &str) -> bool {
+    metric.ends_with(".arrivals")
+        || metric.ends_with(".time_in_pathway.mean")
+        || (metric.contains(".outcome.") && metric.ends_with(".share"))
+        || (metric.starts_with("wait.")
+            && (metric.ends_with(".mean") || metric.ends_with(".within_deadline")))
+        || (metric.starts_with("handoff.") && metric.ends_with(".delay.mean"))
+        || metric.ends_with(".utilisation")
+        || (metric.ends_with(".overtime") && !metric.starts_with("cost."))
+        || (metric.ends_with(".blocked") && !metric.starts_with("cost."))
+        || metric == "cost.total"
+}
+
+/// Formats a number with sensible precision for a table.
+fn number(value: f64) -> String {
+    if !value.is_finite() {
+        return value.to_string();
+    }
+    let magnitude = value.abs();
+    if magnitude >= 1000.0 {
+        format!("{value:.0}")
+    } else if magnitude >= 10.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.3}")
+    }
+}
+
+/// The key figures as an aligned text table, with 95% confidence intervals.
+pub fn key_figures(scenario: &Scenario, summary: &[MetricSummary]) -> String {
+    let rows: Vec<[String; 4]> = summary
+        .iter()
+        .filter(|m| is_key(&m.metric))
+        .filter(|m| !(m.metric.ends_with(".blocked") && m.mean == 0.0))
+        .filter(|m| !(m.metric.ends_with(".overtime") && m.mean == 0.0))
+        .map(|m| {
+            [
+                m.metric.clone(),
+                number(m.mean),
+                format!("{} to {}", number(m.ci95_low), number(m.ci95_high)),
+                m.unit.to_string(),
+            ]
+        })
+        .collect();
+    let header = [
+        "metric".to_string(),
+        "mean".to_string(),
+        "95% CI".to_string(),
+        "unit".to_string(),
+    ];
+    let widths: Vec<usize> = (0..4)
+        .map(|c| {
+            rows.iter()
+                .chain(std::iter::once(&header))
+                .map(|r| r[c].len())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |row: &[String; 4]| {
+        format!(
+            "{:<w0$}  {:>w1$}  {:>w2$}  {}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        )
+    };
+    let mut out = format!(
+        "Key figures for `{}`: {} replications, {:.0} days measured after {:.0} days of warm-up\n",
+        scenario.name,
+        summary.first().map_or(0, |m| m.replications),
+        scenario.horizon.days(),
+        scenario.warm_up.days()
+    );
+    out.push_str(&line(&header));
+    out.push('\n');
+    for row in &rows {
+        out.push_str(&line(row));
+        out.push('\n');
+    }
+    out.push_str("All metrics are in summary.csv; per-replication values in replications.csv.");
+    out
+}

@@ -1,0 +1,9 @@
+//! Experiments: replications run in parallel, summarised across replications, and written
+//! to disk. Knows nothing of the command line.
+
+pub mod output;
+pub mod runner;
+pub mod statistics;
+
+pub use runner::{RunError, RunOutcome, run_scenario};
+pub use statistics::{MetricSummary, summarise};

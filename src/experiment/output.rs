@@ -1,0 +1,193 @@
+//! Writes a run's results to its output folder, each file atomically: written in full to a
+//! temporary file in the same folder, then renamed over the old one, so an interrupted or
+//! failed run never leaves a half-written file behind.
+//!
+//! Files: `summary.csv`, `replications.csv`, `manifest.json`, `scenario.toml`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+use super::statistics::MetricSummary;
+use crate::model::ReplicationResult;
+
+/// Why outputs could not be written.
+#[derive(Debug, Error)]
+pub enum OutputError {
+    /// The folder or a file in it could not be created or written; earlier files of the
+    /// same run may exist, but none is half-written.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// A table could not be formatted (an internal fault).
+    #[error("cannot format {what}: {message}")]
+    Format {
+        /// Which file.
+        what: &'static str,
+        /// The formatter's reason.
+        message: String,
+    },
+}
+
+/// What `manifest.json` records, so that anyone can re-run and check a result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    /// carepath version that produced the outputs.
+    pub carepath_version: String,
+    /// Scenario name (`[run] name`).
+    pub scenario_name: String,
+    /// Scenario file as given on the command line.
+    pub scenario_file: String,
+    /// SHA-256 of the scenario file's bytes, hex.
+    pub scenario_sha256: String,
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Replications run.
+    pub replications: u32,
+    /// Worker threads used (does not change any figure).
+    pub threads: usize,
+    /// Warm-up discarded [hours].
+    pub warm_up_hours: f64,
+    /// Time over which metrics were collected [hours].
+    pub horizon_hours: f64,
+    /// Events processed in all replications.
+    pub events: u64,
+    /// Wall-clock time of the replications [seconds] (varies between runs).
+    pub wall_time_seconds: f64,
+}
+
+/// SHA-256 of `bytes` as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let io = |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temporary = tempfile::NamedTempFile::new_in(folder).map_err(io)?;
+    temporary.write_all(bytes).map_err(io)?;
+    temporary.as_file().sync_all().map_err(io)?;
+    temporary.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// `summary.csv`: `metric,unit,mean,sd,ci95_low,ci95_high,replications`.
+pub fn summary_csv(summary: &[MetricSummary]) -> Result<Vec<u8>, OutputError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in summary {
+        writer.serialize(row).map_err(|e| OutputError::Format {
+            what: "summary.csv",
+            message: e.to_string(),
+        })?;
+    }
+    writer.into_inner().map_err(|e| OutputError::Format {
+        what: "summary.csv",
+        message: e.to_string(),
+    })
+}
+
+/// `replications.csv`: `replication,metric,value`, one row per metric per replication.
+pub fn replications_csv(results: &[ReplicationResult]) -> Result<Vec<u8>, OutputError> {
+    let format_error = |e: csv::Error| OutputError::Format {
+        what: "replications.csv",
+        message: e.to_string(),
+    };
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(["replication", "metric", "value"])
+        .map_err(format_error)?;
+    for result in results {
+        let replication = result.replication.to_string();
+        for metric in &result.metrics {
+            writer
+                .write_record([
+                    replication.as_str(),
+                    metric.name.as_str(),
+                    &metric.value.to_string(),
+                ])
+                .map_err(format_error)?;
+        }
+    }
+    writer.into_inner().map_err(|e| OutputError::Format {
+        what: "replications.csv",
+        message: e.to_string(),
+    })
+}
+
+/// Everything a run writes, ready to be put on disk.
+#[derive(Debug)]
+pub struct RunFiles<'a> {
+    /// Summary across replications.
+    pub summary: &'a [MetricSummary],
+    /// Per-replication results.
+    pub results: &'a [ReplicationResult],
+    /// Provenance.
+    pub manifest: &'a Manifest,
+    /// The scenario as resolved (with command-line overrides applied), as TOML.
+    pub resolved_scenario: &'a str,
+}
+
+/// Writes every file of a run into `folder`, creating it if needed. Returns the paths written.
+pub fn write_run(folder: &Path, files: &RunFiles<'_>) -> Result<Vec<PathBuf>, OutputError> {
+    std::fs::create_dir_all(folder).map_err(|source| OutputError::Io {
+        path: folder.to_path_buf(),
+        source,
+    })?;
+    let manifest = serde_json::to_vec_pretty(files.manifest).map_err(|e| OutputError::Format {
+        what: "manifest.json",
+        message: e.to_string(),
+    })?;
+    let contents: [(&str, Vec<u8>); 4] = [
+        ("summary.csv", summary_csv(files.summary)?),
+        ("replications.csv", replications_csv(files.results)?),
+        ("scenario.toml", files.resolved_scenario.as_bytes().to_vec()),
+        ("manifest.json", manifest),
+    ];
+    let mut written = Vec::new();
+    for (name, bytes) in contents {
+        let path = folder.join(name);
+        write_atomic(&path, &bytes)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_whole_file_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.csv");
+        write_atomic(&path, b"old contents that are longer").unwrap();
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn sha256_of_known_text() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,742 @@
+//! One replication of a compiled scenario: the event loop and what each event does.
+//!
+//! A replication is a pure function of (scenario, replication index): every random draw comes
+//! from a stream keyed by the scenario's seed, the replication and the purpose (a source, an
+//! attribute, a step). The loop allocates nothing once its tables have grown to working size
+//! and looks nothing up by name.
+
+mod patients;
+mod resources;
+mod results;
+
+use rand::RngExt;
+use thiserror::Error;
+
+use crate::kernel::time::HOURS_PER_WEEK;
+use crate::kernel::{EventQueue, ReplicationKey, SimTime, Stream, StreamKey};
+use crate::model::arrivals::ArrivalPattern;
+use crate::model::metrics::{DurationSample, MetricValue};
+use crate::model::scenario::{
+    DeadlineFrom, MAX_ATTRIBUTES, OutcomeId, PathwayId, ResourceId, Scenario, StepId, StepKind,
+    Wait,
+};
+use patients::{HandoffPhase, Patient, PatientId, Patients};
+use resources::ResourceState;
+
+/// Most instantaneous steps (branches, releases, transfers...) one patient may take at one
+/// instant before the model is judged to loop without time passing.
+const MAX_INSTANT_STEPS: u32 = 10_000;
+
+/// Why a replication could not finish. Each is a fault in the scenario's logic that
+/// validation cannot see in advance, reported with the step where it happened.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum SimError {
+    /// A patient reached a `seize` or `activity` for a resource it already holds.
+    #[error(
+        "a patient at step `{step}` asked for a unit of `{resource}` while already holding one; add a `release` before it"
+    )]
+    AlreadyHolding {
+        /// `pathway.step` where it happened.
+        step: String,
+        /// The resource.
+        resource: String,
+    },
+    /// A patient reached a `release` or `block` for a resource it does not hold.
+    #[error(
+        "a patient at step `{step}` does not hold `{resource}`; it must be seized earlier on every route to this step"
+    )]
+    NotHolding {
+        /// `pathway.step` where it happened.
+        step: String,
+        /// The resource.
+        resource: String,
+    },
+    /// Patients went round instantaneous steps without time passing.
+    #[error(
+        "patients loop through step `{step}` without any time passing; a loop needs a delay, activity or wait"
+    )]
+    InstantLoop {
+        /// `pathway.step` where the loop was detected.
+        step: String,
+    },
+    /// Patients were lost or double counted: an engine bug, never a scenario fault.
+    #[error("patient accounting broke: {arrived} arrived, {left} left, {inside} still inside")]
+    Conservation {
+        /// Patients created (arrivals and initial census).
+        arrived: u64,
+        /// Patients that ended.
+        left: u64,
+        /// Patients in the system at the end.
+        inside: u64,
+    },
+}
+
+/// What one replication returns: its metrics, in a fixed order for a given scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicationResult {
+    /// Replication index.
+    pub replication: u32,
+    /// Every metric of the replication.
+    pub metrics: Vec<MetricValue>,
+    /// Events processed (for speed measurements).
+    pub events: u64,
+}
+
+/// Something that happens at an instant.
+#[derive(Debug, Clone, Copy)]
+enum Event {
+    /// The next referral from a source.
+    Arrival(u16),
+    /// A patient's timed step (delay, activity, handoff phase) is over.
+    StepDone(PatientId),
+    /// A wait's deadline; stale unless the patient still has this wait token.
+    Deadline(PatientId, u64),
+    /// A resource's roster changes.
+    Capacity(u16),
+    /// The warm-up is over: metrics start.
+    WarmUpEnd,
+}
+
+/// Per-pathway, per-wait and per-handoff accumulators.
+struct Recorder {
+    entries: Vec<u64>,
+    exits: Vec<u64>,
+    outcome_counts: Vec<Vec<u64>>,
+    time_in_pathway: Vec<DurationSample>,
+    waits: Vec<DurationSample>,
+    within_deadline: Vec<u64>,
+    fallbacks: Vec<u64>,
+    handoff_delays: Vec<DurationSample>,
+    bounces: Vec<u64>,
+}
+
+impl Recorder {
+    fn new(scenario: &Scenario) -> Self {
+        let pathways = scenario.pathways.len();
+        Recorder {
+            entries: vec![0; pathways],
+            exits: vec![0; pathways],
+            outcome_counts: vec![vec![0; scenario.outcomes.len()]; pathways],
+            time_in_pathway: (0..pathways).map(|_| DurationSample::new()).collect(),
+            waits: (0..scenario.waits.len())
+                .map(|_| DurationSample::new())
+                .collect(),
+            within_deadline: vec![0; scenario.waits.len()],
+            fallbacks: vec![0; scenario.waits.len()],
+            handoff_delays: (0..scenario.handoffs.len())
+                .map(|_| DurationSample::new())
+                .collect(),
+            bounces: vec![0; scenario.handoffs.len()],
+        }
+    }
+
+    fn reset(&mut self) {
+        self.entries.fill(0);
+        self.exits.fill(0);
+        self.outcome_counts.iter_mut().for_each(|c| c.fill(0));
+        self.time_in_pathway
+            .iter_mut()
+            .for_each(DurationSample::reset);
+        self.waits.iter_mut().for_each(DurationSample::reset);
+        self.within_deadline.fill(0);
+        self.fallbacks.fill(0);
+        self.handoff_delays
+            .iter_mut()
+            .for_each(DurationSample::reset);
+        self.bounces.fill(0);
+    }
+}
+
+/// The state of one replication.
+struct Simulation<'s> {
+    scenario: &'s Scenario,
+    events: EventQueue<Event>,
+    now: f64,
+    week_offset: f64,
+    patients: Patients,
+    resources: Vec<ResourceState>,
+    source_streams: Vec<Stream>,
+    attribute_streams: Vec<Stream>,
+    step_streams: Vec<Stream>,
+    recorder: Recorder,
+    next_token: u64,
+    created: u64,
+    left: u64,
+    events_processed: u64,
+}
+
+/// Runs replication `replication` of `scenario` to its end and returns its metrics.
+pub fn run_replication(
+    scenario: &Scenario,
+    replication: u32,
+) -> Result<ReplicationResult, SimError> {
+    let mut simulation = Simulation::new(scenario, replication);
+    simulation.start()?;
+    simulation.run()?;
+    let metrics = results::collect(&simulation);
+    Ok(ReplicationResult {
+        replication,
+        metrics,
+        events: simulation.events_processed,
+    })
+}
+
+impl<'s> Simulation<'s> {
+    fn new(scenario: &'s Scenario, replication: u32) -> Self {
+        let key = ReplicationKey::new(scenario.seed, u64::from(replication));
+        let stream = |name: String| key.stream(StreamKey::named(&name));
+        let week_offset = scenario.start_day as f64 * 24.0;
+        let resources = scenario
+            .resources
+            .iter()
+            .map(|r| ResourceState::new(r.schedule.level_at(week_offset), r.priority_levels))
+            .collect();
+        Simulation {
+            scenario,
+            events: EventQueue::with_capacity(1024),
+            now: 0.0,
+            week_offset,
+            patients: Patients::with_capacity(1024),
+            resources,
+            source_streams: scenario
+                .sources
+                .iter()
+                .map(|s| stream(format!("arrivals:{}", s.name)))
+                .collect(),
+            attribute_streams: scenario
+                .sources
+                .iter()
+                .map(|s| stream(format!("attributes:{}", s.name)))
+                .collect(),
+            step_streams: scenario
+                .steps
+                .iter()
+                .map(|s| key.stream(s.stream))
+                .collect(),
+            recorder: Recorder::new(scenario),
+            next_token: 1,
+            created: 0,
+            left: 0,
+            events_processed: 0,
+        }
+    }
+
+    fn hour_of_week(&self, at: f64) -> f64 {
+        (at + self.week_offset).rem_euclid(HOURS_PER_WEEK)
+    }
+
+    /// Schedules the first events and places the initial census.
+    fn start(&mut self) -> Result<(), SimError> {
+        let scenario = self.scenario;
+        if scenario.warm_up.hours() > 0.0 {
+            self.events
+                .schedule(SimTime::ZERO + scenario.warm_up, Event::WarmUpEnd);
+        }
+        for (index, _) in scenario.sources.iter().enumerate() {
+            self.schedule_arrival(index);
+        }
+        for index in 0..scenario.resources.len() {
+            self.schedule_capacity_change(index);
+        }
+        for group in &scenario.initial {
+            for _ in 0..group.count {
+                let mut attributes = [0u8; MAX_ATTRIBUTES];
+                for (a, attribute) in scenario.attributes.iter().enumerate() {
+                    attributes[a] = match group.attributes[a] {
+                        Some(category) => category,
+                        None => draw_category(
+                            &attribute.probabilities,
+                            &mut self.step_streams[group.step.0 as usize],
+                        ),
+                    };
+                }
+                let mut patient = Patient::new(group.step, -group.elapsed.hours(), attributes);
+                patient.remaining_override = group.remaining.as_ref().map(|d| {
+                    d.sample(&mut self.step_streams[group.step.0 as usize])
+                        .hours()
+                });
+                let id = self.patients.insert(patient);
+                self.created += 1;
+                for resource in &group.holding {
+                    self.take_unit(*resource);
+                    self.patients.get_mut(id).held |= 1 << resource.0;
+                }
+                for resource in &group.blocked {
+                    self.set_blocked(id, *resource, group.step)?;
+                }
+                let pathway = scenario.steps[group.step.0 as usize].pathway;
+                self.recorder.entries[pathway.0 as usize] += 1;
+                self.advance(id, group.step)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Processes events until the end of the run.
+    fn run(&mut self) -> Result<(), SimError> {
+        let end = self.scenario.end_time().hours();
+        while let Some((time, event)) = self.events.pop() {
+            if time.hours() > end {
+                break;
+            }
+            self.now = time.hours();
+            self.events_processed += 1;
+            match event {
+                Event::Arrival(source) => self.on_arrival(source as usize)?,
+                Event::StepDone(patient) => self.on_step_done(patient)?,
+                Event::Deadline(patient, token) => self.on_deadline(patient, token)?,
+                Event::Capacity(resource) => self.on_capacity_change(resource as usize)?,
+                Event::WarmUpEnd => self.on_warm_up_end(),
+            }
+        }
+        self.now = end;
+        for resource in &mut self.resources {
+            resource.accrue(end);
+        }
+        let inside = self.patients.live() as u64;
+        if self.created != self.left + inside {
+            return Err(SimError::Conservation {
+                arrived: self.created,
+                left: self.left,
+                inside,
+            });
+        }
+        Ok(())
+    }
+
+    fn schedule_arrival(&mut self, source: usize) {
+        let spec = &self.scenario.sources[source];
+        let pattern = ArrivalPattern {
+            hourly_rate: &spec.hourly_rate,
+            growth_per_year: spec.growth_per_year,
+            week_offset: self.week_offset,
+        };
+        let at = pattern.next_after(
+            SimTime::from_hours(self.now),
+            &mut self.source_streams[source],
+        );
+        self.events.schedule(at, Event::Arrival(source as u16));
+    }
+
+    fn schedule_capacity_change(&mut self, resource: usize) {
+        // A hair past now, so that a change falling exactly now is not found again.
+        let position = self.hour_of_week(self.now + 1e-9);
+        if let Some((until, level)) = self.scenario.resources[resource]
+            .schedule
+            .next_change(position)
+        {
+            self.resources[resource].next_capacity = level;
+            let at = SimTime::from_hours(self.now + 1e-9 + until);
+            self.events.schedule(at, Event::Capacity(resource as u16));
+        }
+    }
+
+    fn on_warm_up_end(&mut self) {
+        self.recorder.reset();
+        let now = self.now;
+        for resource in &mut self.resources {
+            resource.restart_integrals(now);
+        }
+    }
+
+    fn on_arrival(&mut self, source: usize) -> Result<(), SimError> {
+        self.schedule_arrival(source);
+        let spec = &self.scenario.sources[source];
+        let mut attributes = [0u8; MAX_ATTRIBUTES];
+        for (a, probabilities) in spec.attribute_probabilities.iter().enumerate() {
+            attributes[a] = draw_category(probabilities, &mut self.attribute_streams[source]);
+        }
+        let pathway = spec.pathway;
+        let entry = self.scenario.pathways[pathway.0 as usize].entry;
+        let id = self
+            .patients
+            .insert(Patient::new(entry, self.now, attributes));
+        self.created += 1;
+        self.recorder.entries[pathway.0 as usize] += 1;
+        self.advance(id, entry)
+    }
+
+    fn on_capacity_change(&mut self, resource: usize) -> Result<(), SimError> {
+        let now = self.now;
+        let state = &mut self.resources[resource];
+        state.accrue(now);
+        state.capacity = state.next_capacity;
+        self.schedule_capacity_change(resource);
+        self.serve_queue(ResourceId(resource as u16))
+    }
+
+    fn on_deadline(&mut self, id: PatientId, token: u64) -> Result<(), SimError> {
+        if self.patients.get(id).wait_token != token {
+            return Ok(()); // served or gone before the deadline
+        }
+        let step = self.patients.get(id).step;
+        let scenario = self.scenario;
+        let (wait, fallback) = match &scenario.steps[step.0 as usize].kind {
+            StepKind::Seize { wait, .. } | StepKind::Activity { wait, .. } => match wait.deadline {
+                Some(deadline) => (*wait, deadline.fallback),
+                None => return Ok(()),
+            },
+            _ => return Ok(()),
+        };
+        let now = self.now;
+        self.resources[wait.resource.0 as usize].abandon(now);
+        let patient = self.patients.get_mut(id);
+        patient.wait_token = 0;
+        let waited = now - patient.wait_started;
+        let index = wait.index.0 as usize;
+        self.recorder.waits[index].record(waited);
+        self.recorder.fallbacks[index] += 1;
+        self.advance(id, fallback)
+    }
+
+    fn on_step_done(&mut self, id: PatientId) -> Result<(), SimError> {
+        let step = self.patients.get(id).step;
+        let scenario = self.scenario;
+        match &scenario.steps[step.0 as usize].kind {
+            StepKind::Activity { wait, next, .. } => {
+                let resource = wait.resource;
+                self.give_back_unit(resource);
+                self.serve_queue(resource)?;
+                self.advance(id, *next)
+            }
+            StepKind::Delay { next, .. } => self.advance(id, *next),
+            StepKind::Handoff { handoff, next } => {
+                let phase = self.patients.get(id).handoff_phase;
+                let stream = &mut self.step_streams[step.0 as usize];
+                let index = handoff.index.0 as usize;
+                match phase {
+                    HandoffPhase::Processing
+                        if stream.random::<f64>() < handoff.bounce_probability =>
+                    {
+                        self.recorder.bounces[index] += 1;
+                        let rework = handoff
+                            .rework
+                            .as_ref()
+                            .map_or(0.0, |d| d.sample(stream).hours());
+                        self.patients.get_mut(id).handoff_phase = HandoffPhase::Rework;
+                        self.schedule_done(id, rework);
+                    }
+                    HandoffPhase::Processing if handoff.duplicate_assessment.is_some() => {
+                        let work = handoff
+                            .duplicate_assessment
+                            .as_ref()
+                            .map_or(0.0, |d| d.sample(stream).hours());
+                        let delay = self.working_delay(handoff.hours.map(|c| c.0 as usize), work);
+                        self.patients.get_mut(id).handoff_phase = HandoffPhase::DuplicateAssessment;
+                        self.schedule_done(id, delay);
+                    }
+                    HandoffPhase::Processing | HandoffPhase::DuplicateAssessment => {
+                        let started = self.patients.get(id).wait_started;
+                        self.recorder.handoff_delays[index].record(self.now - started);
+                        return self.advance(id, *next);
+                    }
+                    HandoffPhase::Rework => {
+                        let work = handoff.processing.sample(stream).hours();
+                        let delay = self.working_delay(handoff.hours.map(|c| c.0 as usize), work);
+                        self.patients.get_mut(id).handoff_phase = HandoffPhase::Processing;
+                        self.schedule_done(id, delay);
+                    }
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Hours until `work` hours of the calendar's opening time have passed (plain hours if
+    /// always open).
+    fn working_delay(&self, calendar: Option<usize>, work: f64) -> f64 {
+        match calendar {
+            None => work,
+            Some(c) => self.scenario.calendars[c]
+                .schedule
+                .working_time_from(self.hour_of_week(self.now), work),
+        }
+    }
+
+    fn schedule_done(&mut self, id: PatientId, after: f64) {
+        self.events
+            .schedule(SimTime::from_hours(self.now + after), Event::StepDone(id));
+    }
+
+    /// The duration of a timed step: the initial census's remaining time if one is pending,
+    /// else a draw from the step's stream.
+    fn timed(
+        &mut self,
+        id: PatientId,
+        step: StepId,
+        distribution: &crate::model::distribution::Distribution,
+    ) -> f64 {
+        match self.patients.get_mut(id).remaining_override.take() {
+            Some(hours) => hours,
+            None => distribution
+                .sample(&mut self.step_streams[step.0 as usize])
+                .hours(),
+        }
+    }
+
+    /// Moves a patient through steps from `step` until it has to wait for time to pass.
+    fn advance(&mut self, id: PatientId, mut step: StepId) -> Result<(), SimError> {
+        let scenario = self.scenario;
+        for _ in 0..MAX_INSTANT_STEPS {
+            self.patients.get_mut(id).step = step;
+            match &scenario.steps[step.0 as usize].kind {
+                StepKind::Seize { wait, next } => match self.request(id, step, wait)? {
+                    Request::Granted => {
+                        self.patients.get_mut(id).held |= 1 << wait.resource.0;
+                        step = *next;
+                    }
+                    Request::Queued => return Ok(()),
+                    Request::Fallback(fallback) => step = fallback,
+                },
+                StepKind::Activity { wait, duration, .. } => match self.request(id, step, wait)? {
+                    Request::Granted => {
+                        let hours = self.timed(id, step, duration);
+                        self.schedule_done(id, hours);
+                        return Ok(());
+                    }
+                    Request::Queued => return Ok(()),
+                    Request::Fallback(fallback) => step = fallback,
+                },
+                StepKind::Release { resource, next } => {
+                    let bit = 1u64 << resource.0;
+                    let patient = self.patients.get_mut(id);
+                    if patient.held & bit == 0 {
+                        return Err(self.not_holding(step, *resource));
+                    }
+                    patient.held &= !bit;
+                    let was_blocked = patient.blocked & bit != 0;
+                    patient.blocked &= !bit;
+                    self.release_unit(*resource, was_blocked)?;
+                    step = *next;
+                }
+                StepKind::Delay { duration, .. } => {
+                    let hours = self.timed(id, step, duration);
+                    self.schedule_done(id, hours);
+                    return Ok(());
+                }
+                StepKind::Handoff { handoff, .. } => {
+                    let work = self.timed(id, step, &handoff.processing);
+                    let delay = self.working_delay(handoff.hours.map(|c| c.0 as usize), work);
+                    let now = self.now;
+                    let patient = self.patients.get_mut(id);
+                    patient.wait_started = now;
+                    patient.handoff_phase = HandoffPhase::Processing;
+                    self.schedule_done(id, delay);
+                    return Ok(());
+                }
+                StepKind::Branch { arms } => {
+                    let u: f64 = self.step_streams[step.0 as usize].random();
+                    step = arms
+                        .iter()
+                        .find(|(cumulative, _)| u < *cumulative)
+                        .map_or(arms[arms.len() - 1].1, |arm| arm.1);
+                }
+                StepKind::BranchOn { attribute, targets } => {
+                    let category = self.patients.get(id).attributes[attribute.0 as usize];
+                    step = targets[category as usize];
+                }
+                StepKind::Block { resource, next } => {
+                    self.set_blocked(id, *resource, step)?;
+                    step = *next;
+                }
+                StepKind::End { outcome } => {
+                    let pathway = scenario.steps[step.0 as usize].pathway;
+                    self.leave_pathway(id, pathway, *outcome);
+                    let held = self.patients.get(id).held;
+                    let blocked = self.patients.get(id).blocked;
+                    for r in 0..scenario.resources.len() {
+                        if held & (1 << r) != 0 {
+                            self.release_unit(ResourceId(r as u16), blocked & (1 << r) != 0)?;
+                        }
+                    }
+                    self.patients.remove(id);
+                    self.left += 1;
+                    return Ok(());
+                }
+                StepKind::Transfer { outcome, to } => {
+                    let from = scenario.steps[step.0 as usize].pathway;
+                    self.leave_pathway(id, from, *outcome);
+                    let into = scenario.steps[to.0 as usize].pathway;
+                    self.recorder.entries[into.0 as usize] += 1;
+                    self.patients.get_mut(id).entered_pathway = self.now;
+                    step = *to;
+                }
+            }
+        }
+        Err(SimError::InstantLoop {
+            step: scenario.step_label(step),
+        })
+    }
+
+    fn leave_pathway(&mut self, id: PatientId, pathway: PathwayId, outcome: OutcomeId) {
+        let p = pathway.0 as usize;
+        let time_in_pathway = self.now - self.patients.get(id).entered_pathway;
+        self.recorder.exits[p] += 1;
+        self.recorder.outcome_counts[p][outcome.0 as usize] += 1;
+        self.recorder.time_in_pathway[p].record(time_in_pathway);
+    }
+
+    fn not_holding(&self, step: StepId, resource: ResourceId) -> SimError {
+        SimError::NotHolding {
+            step: self.scenario.step_label(step),
+            resource: self.scenario.resources[resource.0 as usize].name.clone(),
+        }
+    }
+
+    fn set_blocked(
+        &mut self,
+        id: PatientId,
+        resource: ResourceId,
+        step: StepId,
+    ) -> Result<(), SimError> {
+        let bit = 1u64 << resource.0;
+        let patient = self.patients.get_mut(id);
+        if patient.held & bit == 0 {
+            return Err(self.not_holding(step, resource));
+        }
+        if patient.blocked & bit == 0 {
+            patient.blocked |= bit;
+            let now = self.now;
+            let state = &mut self.resources[resource.0 as usize];
+            state.accrue(now);
+            state.blocked += 1;
+        }
+        Ok(())
+    }
+
+    /// Asks for a unit at a waiting step: granted now, queued, or sent to the fallback because
+    /// the deadline has already passed.
+    fn request(&mut self, id: PatientId, step: StepId, wait: &Wait) -> Result<Request, SimError> {
+        let resource = wait.resource;
+        if self.patients.get(id).held & (1 << resource.0) != 0 {
+            return Err(SimError::AlreadyHolding {
+                step: self.scenario.step_label(step),
+                resource: self.scenario.resources[resource.0 as usize].name.clone(),
+            });
+        }
+        let index = wait.index.0 as usize;
+        if self.resources[resource.0 as usize].has_free_unit() {
+            self.take_unit(resource);
+            self.record_served(wait, 0.0, id);
+            return Ok(Request::Granted);
+        }
+        let now = self.now;
+        let deadline_at = wait.deadline.map(|d| {
+            let clock_start = match d.from {
+                DeadlineFrom::Step => now,
+                DeadlineFrom::Pathway => self.patients.get(id).entered_pathway,
+            };
+            (clock_start + d.limit.hours(), d.fallback)
+        });
+        if let Some((at, fallback)) = deadline_at
+            && at <= now
+        {
+            self.recorder.waits[index].record(0.0);
+            self.recorder.fallbacks[index] += 1;
+            return Ok(Request::Fallback(fallback));
+        }
+        let token = self.next_token;
+        self.next_token += 1;
+        let patient = self.patients.get_mut(id);
+        patient.wait_token = token;
+        patient.wait_started = now;
+        self.resources[resource.0 as usize].enqueue(now, wait.priority_rank, id, token);
+        if let Some((at, _)) = deadline_at {
+            self.events
+                .schedule(SimTime::from_hours(at), Event::Deadline(id, token));
+        }
+        Ok(Request::Queued)
+    }
+
+    fn take_unit(&mut self, resource: ResourceId) {
+        let now = self.now;
+        let state = &mut self.resources[resource.0 as usize];
+        state.accrue(now);
+        state.busy += 1;
+    }
+
+    fn give_back_unit(&mut self, resource: ResourceId) {
+        let now = self.now;
+        let state = &mut self.resources[resource.0 as usize];
+        state.accrue(now);
+        state.busy -= 1;
+    }
+
+    /// Frees a held unit (unblocking it if it was blocked) and serves the queue.
+    fn release_unit(&mut self, resource: ResourceId, was_blocked: bool) -> Result<(), SimError> {
+        self.give_back_unit(resource);
+        if was_blocked {
+            self.resources[resource.0 as usize].blocked -= 1;
+        }
+        self.serve_queue(resource)
+    }
+
+    /// Starts waiting patients while the resource has free units.
+    fn serve_queue(&mut self, resource: ResourceId) -> Result<(), SimError> {
+        let r = resource.0 as usize;
+        let now = self.now;
+        let scenario = self.scenario;
+        while self.resources[r].has_free_unit() && self.resources[r].waiting > 0 {
+            let patients = &self.patients;
+            let Some(id) =
+                self.resources[r].dequeue(now, |p, token| patients.get(p).wait_token == token)
+            else {
+                break;
+            };
+            self.take_unit(resource);
+            let patient = self.patients.get_mut(id);
+            patient.wait_token = 0;
+            let waited = now - patient.wait_started;
+            let step = patient.step;
+            match &scenario.steps[step.0 as usize].kind {
+                StepKind::Seize { wait, next } => {
+                    self.record_served(wait, waited, id);
+                    self.patients.get_mut(id).held |= 1 << resource.0;
+                    self.advance(id, *next)?;
+                }
+                StepKind::Activity { wait, duration, .. } => {
+                    self.record_served(wait, waited, id);
+                    let hours = self.timed(id, step, duration);
+                    self.schedule_done(id, hours);
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn record_served(&mut self, wait: &Wait, waited: f64, id: PatientId) {
+        let index = wait.index.0 as usize;
+        self.recorder.waits[index].record(waited);
+        if let Some(deadline) = wait.deadline {
+            let clock_start = match deadline.from {
+                DeadlineFrom::Step => self.now - waited,
+                DeadlineFrom::Pathway => self.patients.get(id).entered_pathway,
+            };
+            if self.now - clock_start <= deadline.limit.hours() {
+                self.recorder.within_deadline[index] += 1;
+            }
+        }
+    }
+}
+
+/// The answer to a request for a unit.
+enum Request {
+    Granted,
+    Queued,
+    Fallback(StepId),
+}
+
+/// Draws a category index from probabilities summing to 1.
+fn draw_category(probabilities: &[f64], stream: &mut Stream) -> u8 {
+    let u: f64 = stream.random();
+    let mut cumulative = 0.0;
+    for (category, p) in probabilities.iter().enumerate() {
+        cumulative += p;
+        if u < cumulative {
+            return category as u8;
+        }
+    }
+    probabilities.len().saturating_sub(1) as u8
+}

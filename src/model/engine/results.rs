@@ -1,0 +1,183 @@
+//! Turns a finished replication's accumulators into named metrics, in an order fixed by the
+//! scenario alone (so every replication lists the same metrics in the same order).
+
+use super::Simulation;
+use crate::model::metrics::{MetricValue, Unit};
+
+/// Every metric of a finished replication. Allocates the names: once per replication.
+pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
+    let scenario = simulation.scenario;
+    let recorder = &simulation.recorder;
+    let horizon = scenario.horizon.hours();
+    let mut out = Vec::new();
+    let mut push =
+        |name: String, unit: Unit, value: f64| out.push(MetricValue { name, unit, value });
+    let mut cost_items: Vec<(String, f64)> = Vec::new();
+
+    for (p, pathway) in scenario.pathways.iter().enumerate() {
+        let name = &pathway.name;
+        push(
+            format!("{name}.arrivals"),
+            Unit::Patients,
+            recorder.entries[p] as f64,
+        );
+        let exits = recorder.exits[p];
+        push(format!("{name}.completed"), Unit::Patients, exits as f64);
+        for outcome in &pathway.outcomes {
+            let o = outcome.0 as usize;
+            let count = recorder.outcome_counts[p][o];
+            let outcome_name = &scenario.outcomes[o].name;
+            push(
+                format!("{name}.outcome.{outcome_name}"),
+                Unit::Patients,
+                count as f64,
+            );
+            let share = if exits == 0 {
+                0.0
+            } else {
+                count as f64 / exits as f64
+            };
+            push(
+                format!("{name}.outcome.{outcome_name}.share"),
+                Unit::Fraction,
+                share,
+            );
+        }
+        let mut summary = Vec::new();
+        recorder.time_in_pathway[p].push_summary(&format!("{name}.time_in_pathway"), &mut summary);
+        for metric in summary {
+            push(metric.name, metric.unit, metric.value);
+        }
+    }
+
+    for (w, step) in scenario.waits.iter().enumerate() {
+        let prefix = format!("wait.{}", scenario.step_label(*step));
+        let sample = &recorder.waits[w];
+        push(
+            format!("{prefix}.waits"),
+            Unit::Patients,
+            sample.count() as f64,
+        );
+        let mut summary = Vec::new();
+        sample.push_summary(&prefix, &mut summary);
+        for metric in summary {
+            push(metric.name, metric.unit, metric.value);
+        }
+        let has_deadline = matches!(
+            &scenario.steps[step.0 as usize].kind,
+            crate::model::scenario::StepKind::Seize { wait, .. } | crate::model::scenario::StepKind::Activity { wait, .. } if wait.deadline.is_some()
+        );
+        if has_deadline {
+            let within = if sample.count() == 0 {
+                0.0
+            } else {
+                recorder.within_deadline[w] as f64 / sample.count() as f64
+            };
+            push(format!("{prefix}.within_deadline"), Unit::Fraction, within);
+            push(
+                format!("{prefix}.fallbacks"),
+                Unit::Patients,
+                recorder.fallbacks[w] as f64,
+            );
+        }
+    }
+
+    for (h, step) in scenario.handoffs.iter().enumerate() {
+        let prefix = format!("handoff.{}", scenario.step_label(*step));
+        let sample = &recorder.handoff_delays[h];
+        push(
+            format!("{prefix}.accepted"),
+            Unit::Patients,
+            sample.count() as f64,
+        );
+        push(
+            format!("{prefix}.bounces"),
+            Unit::Patients,
+            recorder.bounces[h] as f64,
+        );
+        let mut summary = Vec::new();
+        sample.push_summary(&format!("{prefix}.delay"), &mut summary);
+        for metric in summary {
+            push(metric.name, metric.unit, metric.value);
+        }
+    }
+
+    for (r, resource) in scenario.resources.iter().enumerate() {
+        let state = &simulation.resources[r];
+        let name = &resource.name;
+        let available = state.capacity_area.area;
+        let busy = state.busy_area.area;
+        let overtime = state.overtime_area.area;
+        let utilisation = if available > 0.0 {
+            (busy - overtime) / available
+        } else {
+            0.0
+        };
+        push(
+            format!("{name}.available"),
+            Unit::Units,
+            available / horizon,
+        );
+        push(format!("{name}.busy"), Unit::Units, busy / horizon);
+        push(format!("{name}.utilisation"), Unit::Fraction, utilisation);
+        push(
+            format!("{name}.queue.mean"),
+            Unit::Patients,
+            state.waiting_area.area / horizon,
+        );
+        push(
+            format!("{name}.queue.max"),
+            Unit::Patients,
+            f64::from(state.max_waiting),
+        );
+        push(format!("{name}.overtime"), Unit::UnitHours, overtime);
+        push(
+            format!("{name}.blocked"),
+            Unit::UnitDays,
+            state.blocked_area.area / 24.0,
+        );
+        if resource.cost_per_hour > 0.0 {
+            cost_items.push((
+                format!("cost.{name}.staff"),
+                resource.cost_per_hour * (available + overtime),
+            ));
+        }
+        if resource.cost_per_day_in_use > 0.0 {
+            cost_items.push((
+                format!("cost.{name}.in_use"),
+                resource.cost_per_day_in_use * busy / 24.0,
+            ));
+        }
+    }
+
+    for (o, outcome) in scenario.outcomes.iter().enumerate() {
+        if outcome.cost > 0.0 {
+            let count: u64 = recorder.outcome_counts.iter().map(|c| c[o]).sum();
+            cost_items.push((
+                format!("cost.outcome.{}", outcome.name),
+                outcome.cost * count as f64,
+            ));
+        }
+    }
+    let total: f64 = cost_items.iter().map(|(_, c)| c).sum();
+    for (name, cost) in cost_items {
+        push(name, Unit::Gbp, cost);
+    }
+    push("cost.total".to_string(), Unit::Gbp, total);
+    for (r, resource) in scenario.resources.iter().enumerate() {
+        if resource.cost_per_day_in_use > 0.0 {
+            let blocked_days = simulation.resources[r].blocked_area.area / 24.0;
+            push(
+                format!("cost.{}.blocked", resource.name),
+                Unit::Gbp,
+                resource.cost_per_day_in_use * blocked_days,
+            );
+        }
+    }
+    push(
+        "system.in_system_at_end".to_string(),
+        Unit::Patients,
+        simulation.patients.live() as f64,
+    );
+    out
+}

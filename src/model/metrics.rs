@@ -1,0 +1,175 @@
+//! Online accumulators for one replication, and the named metrics they become.
+//!
+//! Nothing here keeps one record per patient: durations go into counts, sums and a
+//! fixed-size histogram (for percentiles), levels into time integrals.
+
+use hdrhistogram::Histogram;
+use serde::Serialize;
+
+/// Seconds per hour, the resolution at which durations enter histograms.
+const SECONDS_PER_HOUR: f64 = 3600.0;
+/// Longest duration a histogram resolves [seconds]: about 20 years. Longer ones saturate.
+const HISTOGRAM_MAX_SECONDS: u64 = 20 * 365 * 24 * 3600;
+
+/// The unit of a metric, as printed in outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Unit {
+    /// A number of patients or referrals.
+    Patients,
+    /// Hours.
+    Hours,
+    /// A fraction between 0 and 1.
+    Fraction,
+    /// Resource units (staff or places) on average.
+    Units,
+    /// Unit-hours (one unit for one hour).
+    UnitHours,
+    /// Unit-days (one unit for one day): for beds, bed-days.
+    UnitDays,
+    /// Pounds sterling.
+    Gbp,
+}
+
+impl Unit {
+    /// The unit as written in CSV files and tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Unit::Patients => "patients",
+            Unit::Hours => "h",
+            Unit::Fraction => "fraction",
+            Unit::Units => "units",
+            Unit::UnitHours => "unit-hours",
+            Unit::UnitDays => "unit-days",
+            Unit::Gbp => "GBP",
+        }
+    }
+}
+
+/// One named figure from one replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricValue {
+    /// Dotted name, e.g. `wait.rapid_response.visit.p90`.
+    pub name: String,
+    /// Its unit.
+    pub unit: Unit,
+    /// Its value in this replication.
+    pub value: f64,
+}
+
+/// Durations observed at one place: count, sum and a histogram for percentiles.
+#[derive(Debug, Clone)]
+pub struct DurationSample {
+    count: u64,
+    sum_hours: f64,
+    histogram: Histogram<u32>,
+}
+
+impl DurationSample {
+    /// An empty sample. Allocates its histogram (about 80 KB) once.
+    pub fn new() -> Self {
+        DurationSample {
+            count: 0,
+            sum_hours: 0.0,
+            histogram: Histogram::new_with_bounds(1, HISTOGRAM_MAX_SECONDS, 3)
+                .expect("constant histogram bounds are valid"),
+        }
+    }
+
+    /// Adds one duration [hours]. Allocates nothing.
+    #[inline]
+    pub fn record(&mut self, hours: f64) {
+        self.count += 1;
+        self.sum_hours += hours;
+        self.histogram
+            .saturating_record((hours * SECONDS_PER_HOUR).round().max(0.0) as u64);
+    }
+
+    /// Forgets everything recorded (at the end of the warm-up).
+    pub fn reset(&mut self) {
+        self.count = 0;
+        self.sum_hours = 0.0;
+        self.histogram.reset();
+    }
+
+    /// Number of durations recorded.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Mean [hours]; 0 if nothing was recorded.
+    pub fn mean(&self) -> f64 {
+        if self.count == 0 {
+            0.0
+        } else {
+            self.sum_hours / self.count as f64
+        }
+    }
+
+    /// The `q` quantile [hours], to three significant digits; 0 if nothing was recorded.
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.count == 0 {
+            0.0
+        } else {
+            self.histogram.value_at_quantile(q) as f64 / SECONDS_PER_HOUR
+        }
+    }
+
+    /// Pushes `prefix.mean`, `.p50`, `.p90`, `.p95` [hours] onto `out`.
+    pub fn push_summary(&self, prefix: &str, out: &mut Vec<MetricValue>) {
+        for (suffix, value) in [
+            ("mean", self.mean()),
+            ("p50", self.quantile(0.5)),
+            ("p90", self.quantile(0.9)),
+            ("p95", self.quantile(0.95)),
+        ] {
+            out.push(MetricValue {
+                name: format!("{prefix}.{suffix}"),
+                unit: Unit::Hours,
+                value,
+            });
+        }
+    }
+}
+
+impl Default for DurationSample {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Time integral of a piecewise-constant level, e.g. units busy or patients queueing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LevelIntegral {
+    /// Current level.
+    pub level: f64,
+    /// Integral of the level since the last restart [level x hours].
+    pub area: f64,
+}
+
+impl LevelIntegral {
+    /// Accrues the current level over `dt` hours.
+    #[inline]
+    pub fn accrue(&mut self, dt: f64) {
+        self.area += self.level * dt;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sample_mean_and_percentiles() {
+        let mut sample = DurationSample::new();
+        for minutes in 1..=100 {
+            sample.record(f64::from(minutes) / 60.0);
+        }
+        assert_eq!(sample.count(), 100);
+        assert!((sample.mean() - 50.5 / 60.0).abs() < 1e-12);
+        let p90_minutes = sample.quantile(0.9) * 60.0;
+        assert!((p90_minutes - 90.0).abs() < 0.1, "{p90_minutes}");
+        sample.reset();
+        assert_eq!(sample.count(), 0);
+        assert_eq!(sample.quantile(0.5), 0.0);
+    }
+}

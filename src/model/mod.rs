@@ -1,0 +1,13 @@
+//! The model layer: what a scenario compiles into (`scenario`), and how one replication of it
+//! runs (`engine`) and is measured (`metrics`). Knows pathways, resources and patients; knows
+//! nothing of files, command lines or reports.
+
+pub mod arrivals;
+pub mod distribution;
+pub mod engine;
+pub mod metrics;
+pub mod scenario;
+pub mod week_schedule;
+
+pub use engine::{ReplicationResult, SimError, run_replication};
+pub use metrics::{MetricValue, Unit};

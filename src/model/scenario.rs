@@ -1,0 +1,319 @@
+//! A checked scenario compiled into index-based tables.
+//!
+//! Every name the analyst wrote has been resolved to an integer id, every time converted to
+//! hours and every probability checked, so the event loop only indexes into vectors.
+
+use crate::kernel::{SimDuration, StreamKey};
+
+use super::distribution::Distribution;
+use super::week_schedule::WeekSchedule;
+
+/// Index of a resource in [`Scenario::resources`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceId(pub u16);
+/// Index of a pathway in [`Scenario::pathways`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PathwayId(pub u16);
+/// Index of a step in [`Scenario::steps`] (global across pathways).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StepId(pub u32);
+/// Index of a waiting point (a `seize` or `activity` step) in [`Scenario::waits`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct WaitId(pub u32);
+/// Index of a handoff step in [`Scenario::handoffs`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HandoffId(pub u32);
+/// Index of an outcome in [`Scenario::outcomes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OutcomeId(pub u16);
+/// Index of an attribute in [`Scenario::attributes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AttributeId(pub u8);
+/// Index of a calendar in [`Scenario::calendars`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CalendarId(pub u16);
+
+/// Most attributes a patient can carry (their values are stored inline in each patient).
+pub const MAX_ATTRIBUTES: usize = 8;
+/// Most resources a scenario can have (a patient's holdings are a 64-bit set).
+pub const MAX_RESOURCES: usize = 64;
+
+/// A compiled scenario: what one replication needs, and the names for its outputs.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Short name, used for the output folder.
+    pub name: String,
+    /// What the scenario models.
+    pub description: String,
+    /// Time over which metrics are collected, after the warm-up [hours].
+    pub horizon: SimDuration,
+    /// Time discarded before metrics are collected [hours].
+    pub warm_up: SimDuration,
+    /// Replications asked for.
+    pub replications: u32,
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Day of the week at time zero (Monday = 0), at 00:00.
+    pub start_day: usize,
+    /// Opening hours of offices.
+    pub calendars: Vec<Calendar>,
+    /// Patient attributes.
+    pub attributes: Vec<Attribute>,
+    /// Staff and capacity pools.
+    pub resources: Vec<Resource>,
+    /// Referral sources.
+    pub sources: Vec<Source>,
+    /// Pathways.
+    pub pathways: Vec<Pathway>,
+    /// Every step of every pathway.
+    pub steps: Vec<Step>,
+    /// Waiting points, in step order.
+    pub waits: Vec<StepId>,
+    /// Handoffs, in step order.
+    pub handoffs: Vec<StepId>,
+    /// Named outcomes (including transfers into other pathways).
+    pub outcomes: Vec<Outcome>,
+    /// Patients present at time zero.
+    pub initial: Vec<InitialGroup>,
+}
+
+/// Weekly opening hours of an office.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    /// Name in the scenario file.
+    pub name: String,
+    /// Level 1 while open, 0 while closed.
+    pub schedule: WeekSchedule,
+}
+
+/// A categorical patient attribute.
+#[derive(Debug, Clone)]
+pub struct Attribute {
+    /// Name in the scenario file.
+    pub name: String,
+    /// Category names.
+    pub values: Vec<String>,
+    /// Default probability of each category.
+    pub probabilities: Vec<f64>,
+}
+
+/// A pool of interchangeable units: staff on a roster, or places such as beds.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// Name in the scenario file.
+    pub name: String,
+    /// Units available through the week.
+    pub schedule: WeekSchedule,
+    /// Cost of one unit per available hour, and per overtime hour [GBP/h].
+    pub cost_per_hour: f64,
+    /// Cost of one unit held by a patient per day [GBP/unit-day].
+    pub cost_per_day_in_use: f64,
+    /// Number of distinct priority levels waiting for this resource.
+    pub priority_levels: usize,
+}
+
+/// A referral source: a non-homogeneous Poisson process feeding one pathway.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Name in the scenario file.
+    pub name: String,
+    /// Pathway the referrals enter.
+    pub pathway: PathwayId,
+    /// Arrival rate in each hour of the week, Monday 00:00 first [patients/hour].
+    pub hourly_rate: [f64; 168],
+    /// Growth per year, as a fraction.
+    pub growth_per_year: f64,
+    /// Probability of each category of each attribute for referrals from this source.
+    pub attribute_probabilities: Vec<Vec<f64>>,
+}
+
+/// A pathway: a named entry point into the step table.
+#[derive(Debug, Clone)]
+pub struct Pathway {
+    /// Name in the scenario file.
+    pub name: String,
+    /// First step.
+    pub entry: StepId,
+    /// Outcomes reachable from this pathway's steps.
+    pub outcomes: Vec<OutcomeId>,
+}
+
+/// One step of a pathway.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// Name in the scenario file.
+    pub name: String,
+    /// Pathway the step belongs to.
+    pub pathway: PathwayId,
+    /// What happens at the step.
+    pub kind: StepKind,
+    /// The random stream of this step's draws.
+    pub stream: StreamKey,
+}
+
+/// What happens at a step.
+#[derive(Debug, Clone)]
+pub enum StepKind {
+    /// Wait for a unit and keep it.
+    Seize {
+        /// The wait.
+        wait: Wait,
+        /// Step after the unit is obtained.
+        next: StepId,
+    },
+    /// Wait for a unit, use it for a duration, give it back.
+    Activity {
+        /// The wait.
+        wait: Wait,
+        /// Time the unit is used.
+        duration: Distribution,
+        /// Step after the activity.
+        next: StepId,
+    },
+    /// Give back a unit held since an earlier `seize`.
+    Release {
+        /// The resource.
+        resource: ResourceId,
+        /// Step afterwards.
+        next: StepId,
+    },
+    /// Spend time without using a resource.
+    Delay {
+        /// How long.
+        duration: Distribution,
+        /// Step afterwards.
+        next: StepId,
+    },
+    /// Referral to another organisation.
+    Handoff {
+        /// The referral's rules.
+        handoff: Handoff,
+        /// Step after acceptance.
+        next: StepId,
+    },
+    /// Choose the next step at random.
+    Branch {
+        /// Cumulative probability and target of each arm.
+        arms: Vec<(f64, StepId)>,
+    },
+    /// Choose the next step by an attribute's value.
+    BranchOn {
+        /// The attribute.
+        attribute: AttributeId,
+        /// Target for each category, in category order.
+        targets: Vec<StepId>,
+    },
+    /// Mark the held unit of a resource as blocked until it is released.
+    Block {
+        /// The resource.
+        resource: ResourceId,
+        /// Step afterwards.
+        next: StepId,
+    },
+    /// Leave the system.
+    End {
+        /// The outcome counted.
+        outcome: OutcomeId,
+    },
+    /// Continue in another pathway, keeping held units.
+    Transfer {
+        /// The outcome counted for the pathway being left.
+        outcome: OutcomeId,
+        /// The step entered.
+        to: StepId,
+    },
+}
+
+/// A wait for one unit of a resource.
+#[derive(Debug, Clone, Copy)]
+pub struct Wait {
+    /// The resource.
+    pub resource: ResourceId,
+    /// Rank of the wait's priority among this resource's levels (0 = served first).
+    pub priority_rank: usize,
+    /// Longest acceptable wait, if any, and where to go after it.
+    pub deadline: Option<Deadline>,
+    /// This waiting point's index, for its metrics.
+    pub index: WaitId,
+}
+
+/// A deadline on a wait.
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    /// Longest acceptable wait [hours].
+    pub limit: SimDuration,
+    /// Whether the clock started at the step or on entering the pathway.
+    pub from: DeadlineFrom,
+    /// Step taken when the deadline passes.
+    pub fallback: StepId,
+}
+
+/// When a deadline's clock starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadlineFrom {
+    /// On reaching the waiting step.
+    Step,
+    /// On entering the pathway (e.g. the referral).
+    Pathway,
+}
+
+/// A referral to another organisation.
+#[derive(Debug, Clone)]
+pub struct Handoff {
+    /// The receiver's opening hours; always open if `None`.
+    pub hours: Option<CalendarId>,
+    /// Working time to read and accept the referral.
+    pub processing: Distribution,
+    /// Probability the referral is bounced back.
+    pub bounce_probability: f64,
+    /// Time for the sender to rework a bounced referral (plain time).
+    pub rework: Option<Distribution>,
+    /// The receiver's own assessment after acceptance (working time).
+    pub duplicate_assessment: Option<Distribution>,
+    /// This handoff's index, for its metrics.
+    pub index: HandoffId,
+}
+
+/// A named outcome.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Name as written in `end`, or `to_<pathway>` for a transfer.
+    pub name: String,
+    /// Cost per patient reaching it [GBP].
+    pub cost: f64,
+}
+
+/// Patients present at time zero.
+#[derive(Debug, Clone)]
+pub struct InitialGroup {
+    /// The step they are at.
+    pub step: StepId,
+    /// How many.
+    pub count: u32,
+    /// Time already spent in the pathway.
+    pub elapsed: SimDuration,
+    /// Time left at a timed step, if stated.
+    pub remaining: Option<Distribution>,
+    /// Resources they hold.
+    pub holding: Vec<ResourceId>,
+    /// Held resources already blocked.
+    pub blocked: Vec<ResourceId>,
+    /// Fixed attribute values (category index), by attribute; `None` means drawn.
+    pub attributes: Vec<Option<u8>>,
+}
+
+impl Scenario {
+    /// Time the run ends: warm-up plus horizon.
+    pub fn end_time(&self) -> crate::kernel::SimTime {
+        crate::kernel::SimTime::ZERO + self.warm_up + self.horizon
+    }
+
+    /// The pathway and step names of `step`, as `pathway.step`.
+    pub fn step_label(&self, step: StepId) -> String {
+        let step = &self.steps[step.0 as usize];
+        format!(
+            "{}.{}",
+            self.pathways[step.pathway.0 as usize].name, step.name
+        )
+    }
+}

@@ -1,0 +1,247 @@
+//! A level that repeats every week: staff on duty, places available, or an office being open.
+//!
+//! Stored as the breakpoints within one week where the level changes, so a roster costs
+//! nothing between its changes and an opening-hours calendar can answer "when will this many
+//! working hours have passed" without stepping hour by hour.
+
+use crate::kernel::time::HOURS_PER_WEEK;
+
+/// One stretch of the week with a constant level.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Segment {
+    /// Start [hours after Monday 00:00].
+    pub start: f64,
+    /// Level from `start` until the next segment starts.
+    pub level: u32,
+}
+
+/// A weekly, piecewise-constant level. Segments cover [0, 168) hours, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeekSchedule {
+    segments: Vec<Segment>,
+}
+
+/// One line of a roster, already checked: on `day` (Monday = 0) from `start` to `end` hours
+/// after that day's midnight (`end` may exceed 24 for shifts past midnight).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShiftLine {
+    /// Day of the week the shift starts (Monday = 0).
+    pub day: usize,
+    /// Start [hours after midnight].
+    pub start: f64,
+    /// End [hours after midnight of `day`]; greater than `start`.
+    pub end: f64,
+    /// Units on duty during the shift.
+    pub count: u32,
+}
+
+impl WeekSchedule {
+    /// The same level all week.
+    pub fn constant(level: u32) -> Self {
+        WeekSchedule {
+            segments: vec![Segment { start: 0.0, level }],
+        }
+    }
+
+    /// The sum of all shift lines, each wrapped around the end of the week.
+    pub fn from_shifts(lines: &[ShiftLine]) -> Self {
+        let intervals: Vec<(f64, f64, u32)> = lines
+            .iter()
+            .flat_map(|line| {
+                let start = line.day as f64 * 24.0 + line.start;
+                let end = line.day as f64 * 24.0 + line.end;
+                wrap_into_week(start, end).map(move |(s, e)| (s, e, line.count))
+            })
+            .collect();
+        let mut breaks: Vec<f64> = vec![0.0];
+        for &(start, end, _) in &intervals {
+            breaks.push(start);
+            breaks.push(end);
+        }
+        breaks.retain(|b| *b < HOURS_PER_WEEK);
+        breaks.sort_by(f64::total_cmp);
+        breaks.dedup();
+        let mut segments: Vec<Segment> = Vec::with_capacity(breaks.len());
+        for &start in &breaks {
+            let level = intervals
+                .iter()
+                .filter(|(s, e, _)| *s <= start && start < *e)
+                .map(|(_, _, count)| count)
+                .sum();
+            if segments.last().is_none_or(|last| last.level != level) {
+                segments.push(Segment { start, level });
+            }
+        }
+        WeekSchedule { segments }
+    }
+
+    /// The segments, in order through the week.
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// Whether the level never changes.
+    pub fn is_constant(&self) -> bool {
+        self.segments.len() == 1
+    }
+
+    /// Total of level x hours over one week [unit-hours].
+    pub fn weekly_total(&self) -> f64 {
+        (0..self.segments.len())
+            .map(|i| f64::from(self.segments[i].level) * self.segment_length(i))
+            .sum()
+    }
+
+    /// Hours per week with a positive level.
+    pub fn weekly_open_hours(&self) -> f64 {
+        (0..self.segments.len())
+            .filter(|&i| self.segments[i].level > 0)
+            .map(|i| self.segment_length(i))
+            .sum()
+    }
+
+    /// Largest level at any time of the week.
+    pub fn peak(&self) -> u32 {
+        self.segments.iter().map(|s| s.level).max().unwrap_or(0)
+    }
+
+    fn segment_length(&self, index: usize) -> f64 {
+        self.segment_end(index) - self.segments[index].start
+    }
+
+    fn segment_end(&self, index: usize) -> f64 {
+        self.segments
+            .get(index + 1)
+            .map_or(HOURS_PER_WEEK, |next| next.start)
+    }
+
+    /// Index of the segment containing `hour_of_week` (in [0, 168)). O(log n).
+    fn segment_index(&self, hour_of_week: f64) -> usize {
+        self.segments
+            .partition_point(|segment| segment.start <= hour_of_week)
+            .saturating_sub(1)
+    }
+
+    /// The level at `hour_of_week` (in [0, 168)).
+    pub fn level_at(&self, hour_of_week: f64) -> u32 {
+        self.segments[self.segment_index(hour_of_week)].level
+    }
+
+    /// Hours from `hour_of_week` until the level next changes, and the level from then on.
+    /// `None` for a constant schedule.
+    pub fn next_change(&self, hour_of_week: f64) -> Option<(f64, u32)> {
+        if self.is_constant() {
+            return None;
+        }
+        let index = self.segment_index(hour_of_week);
+        let until = self.segment_end(index) - hour_of_week;
+        let next = self.segments[(index + 1) % self.segments.len()];
+        Some((until, next.level))
+    }
+
+    /// Hours from `hour_of_week` until `work` hours have passed while the level is positive
+    /// (an office's working time). With `work` 0 this is the wait until the next opening.
+    /// The schedule must have some open hours (checked by validation).
+    pub fn working_time_from(&self, hour_of_week: f64, work: f64) -> f64 {
+        let weekly_open = self.weekly_open_hours();
+        let mut elapsed = 0.0;
+        let mut remaining = work;
+        let whole_weeks = (remaining / weekly_open).floor() - 1.0;
+        if whole_weeks >= 1.0 {
+            elapsed += whole_weeks * HOURS_PER_WEEK;
+            remaining -= whole_weeks * weekly_open;
+        }
+        let mut index = self.segment_index(hour_of_week);
+        let mut position = hour_of_week;
+        loop {
+            let span = self.segment_end(index) - position;
+            if self.segments[index].level > 0 {
+                if remaining <= span {
+                    return elapsed + remaining;
+                }
+                remaining -= span;
+            }
+            elapsed += span;
+            index = (index + 1) % self.segments.len();
+            position = self.segments[index].start;
+        }
+    }
+}
+
+/// Splits [start, end) hours-of-week into at most two pieces inside [0, 168).
+fn wrap_into_week(start: f64, end: f64) -> impl Iterator<Item = (f64, f64)> {
+    let first = (start, end.min(HOURS_PER_WEEK));
+    let wrapped = (end > HOURS_PER_WEEK).then_some((0.0, end - HOURS_PER_WEEK));
+    std::iter::once(first).chain(wrapped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn office_weekdays_9_to_17() -> WeekSchedule {
+        let lines: Vec<ShiftLine> = (0..5)
+            .map(|day| ShiftLine {
+                day,
+                start: 9.0,
+                end: 17.0,
+                count: 1,
+            })
+            .collect();
+        WeekSchedule::from_shifts(&lines)
+    }
+
+    #[test]
+    fn overlapping_shifts_add_up() {
+        let schedule = WeekSchedule::from_shifts(&[
+            ShiftLine {
+                day: 0,
+                start: 8.0,
+                end: 20.0,
+                count: 3,
+            },
+            ShiftLine {
+                day: 0,
+                start: 14.0,
+                end: 22.0,
+                count: 2,
+            },
+        ]);
+        assert_eq!(schedule.level_at(7.99), 0);
+        assert_eq!(schedule.level_at(8.0), 3);
+        assert_eq!(schedule.level_at(15.0), 5);
+        assert_eq!(schedule.level_at(21.0), 2);
+        assert_eq!(schedule.level_at(22.0), 0);
+        assert_eq!(schedule.weekly_total(), 3.0 * 12.0 + 2.0 * 8.0);
+        assert_eq!(schedule.next_change(9.0), Some((5.0, 5)));
+    }
+
+    #[test]
+    fn a_night_shift_on_sunday_wraps_into_monday() {
+        let schedule = WeekSchedule::from_shifts(&[ShiftLine {
+            day: 6,
+            start: 20.0,
+            end: 32.0,
+            count: 1,
+        }]);
+        assert_eq!(schedule.level_at(2.0), 1);
+        assert_eq!(schedule.level_at(8.5), 0);
+        assert_eq!(schedule.level_at(6.0 * 24.0 + 21.0), 1);
+        assert_eq!(schedule.weekly_total(), 12.0);
+    }
+
+    #[test]
+    fn working_time_waits_for_opening_hours() {
+        let office = office_weekdays_9_to_17();
+        // Monday 17:30, no work yet: opens Tuesday 09:00, 15.5 hours later.
+        assert_eq!(office.working_time_from(17.5, 0.0), 15.5);
+        // Monday 16:00 with 2 working hours: 1 h today, 1 h from Tuesday 09:00.
+        assert_eq!(office.working_time_from(16.0, 2.0), 18.0);
+        // Friday 16:00 with 2 working hours: resumes Monday 09:00, done 10:00.
+        let friday_4pm = 4.0 * 24.0 + 16.0;
+        assert_eq!(office.working_time_from(friday_4pm, 2.0), 1.0 + 64.0 + 1.0);
+        // Ten working weeks from Monday 09:00 end on Friday 17:00 nine weeks later.
+        let ten_weeks = office.working_time_from(9.0, 400.0);
+        assert!((ten_weeks - (9.0 * 168.0 + 4.0 * 24.0 + 8.0)).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,939 @@
+//! Turns a parsed [`ScenarioFile`] into a checked, index-based [`Scenario`], collecting every
+//! problem with its place in the file instead of stopping at the first.
+//!
+//! Run settings, calendars, attributes, resources, arrivals, outcomes and the initial census
+//! are checked here; pathway steps in `compile_steps`.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use rand::distr::Uniform;
+use rand::distr::weighted::WeightedIndex;
+use rand_distr::{Exp, Triangular};
+use toml::Spanned;
+
+use super::compile_steps::StepCompiler;
+use super::diagnostics::Problem;
+use super::file::{
+    AttributeFile, DistributionFile, InitialFile, ResourceFile, ScenarioFile, ShiftFile,
+};
+use super::units::{WEEKDAY_NAMES, day_set, weekday_index};
+use crate::kernel::SimDuration;
+use crate::model::distribution::Distribution;
+use crate::model::scenario::{
+    Attribute, Calendar, InitialGroup, MAX_ATTRIBUTES, MAX_RESOURCES, Outcome, OutcomeId,
+    PathwayId, Resource, ResourceId, Scenario, Source,
+};
+use crate::model::week_schedule::{ShiftLine, WeekSchedule};
+
+/// Tolerance when checking that probabilities sum to 1.
+const PROBABILITY_TOLERANCE: f64 = 1e-6;
+
+/// Collects problems while compiling; shared by the step compiler.
+#[derive(Debug, Default)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    /// Records a problem at `span`.
+    pub fn add(&mut self, span: Range<usize>, message: impl Into<String>, help: &str) {
+        let problem = Problem::new(span, message);
+        self.0.push(if help.is_empty() {
+            problem
+        } else {
+            problem.help(help)
+        });
+    }
+}
+
+/// Compiles `file`; returns the scenario or every problem found.
+pub fn compile(file: &ScenarioFile) -> Result<Scenario, Vec<Problem>> {
+    let mut problems = Problems::default();
+    let scenario = compile_all(file, &mut problems);
+    if problems.0.is_empty() {
+        Ok(scenario)
+    } else {
+        problems.0.sort_by_key(|p| p.span.start);
+        Err(problems.0)
+    }
+}
+
+fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
+    let run = &file.run;
+    let name = run.name.get_ref().clone();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        problems.add(
+            run.name.span(),
+            format!("`name` must be letters, digits, `_` or `-` (it names the output folder), found \"{name}\""),
+            "use a short name such as \"baseline\" or \"seven_day_social_care\"",
+        );
+    }
+    let horizon = run.horizon.get_ref().to_sim();
+    if horizon.hours() <= 0.0 {
+        problems.add(
+            run.horizon.span(),
+            format!(
+                "`horizon` must be longer than zero, found \"{}\"",
+                run.horizon.get_ref()
+            ),
+            "e.g. horizon = \"365 d\"",
+        );
+    }
+    let warm_up = run.warm_up.as_ref().map_or(SimDuration::ZERO, |w| {
+        if w.get_ref().amount < 0.0 {
+            problems.add(
+                w.span(),
+                format!("`warm_up` cannot be negative, found \"{}\"", w.get_ref()),
+                "use \"0 d\" for no warm-up",
+            );
+        }
+        w.get_ref().to_sim()
+    });
+    let replications = run.replications.as_ref().map_or(10, |r| {
+        positive_count(problems, r, "replications", "e.g. replications = 20")
+    });
+    let seed = run.seed.as_ref().map_or(1, |s| {
+        u64::try_from(*s.get_ref()).unwrap_or_else(|_| {
+            problems.add(
+                s.span(),
+                format!("`seed` must be zero or more, found {}", s.get_ref()),
+                "any whole number from 0 up, e.g. seed = 42",
+            );
+            1
+        })
+    });
+    let start_day = run.start_day.as_ref().map_or(0, |day| {
+        weekday_index(day.get_ref()).unwrap_or_else(|| {
+            problems.add(
+                day.span(),
+                format!(
+                    "`start_day` must be a day of the week, found \"{}\"",
+                    day.get_ref()
+                ),
+                &format!("one of {}", WEEKDAY_NAMES.join(", ")),
+            );
+            0
+        })
+    });
+
+    let calendars = file
+        .calendars
+        .iter()
+        .map(|(name, calendar)| {
+            let schedule = compile_shifts(
+                problems,
+                calendar.get_ref().hours.get_ref(),
+                ShiftUse::OpeningHours,
+            );
+            if schedule.weekly_open_hours() <= 0.0 {
+                problems.add(
+                    calendar.get_ref().hours.span(),
+                    format!("calendar `{name}` is never open"),
+                    "add at least one line of opening hours",
+                );
+            }
+            Calendar {
+                name: name.clone(),
+                schedule,
+            }
+        })
+        .collect::<Vec<_>>();
+
+    if file.attributes.len() > MAX_ATTRIBUTES {
+        let first = file.attributes.values().next().map_or(0..0, |a| a.span());
+        problems.add(
+            first,
+            format!(
+                "at most {MAX_ATTRIBUTES} attributes are supported, found {}",
+                file.attributes.len()
+            ),
+            "combine related attributes into one with more categories",
+        );
+    }
+    let attributes = file
+        .attributes
+        .iter()
+        .map(|(name, attribute)| compile_attribute(problems, name, attribute))
+        .collect::<Vec<_>>();
+
+    if file.resources.len() > MAX_RESOURCES {
+        let first = file.resources.values().next().map_or(0..0, |r| r.span());
+        problems.add(
+            first,
+            format!(
+                "at most {MAX_RESOURCES} resources are supported, found {}",
+                file.resources.len()
+            ),
+            "",
+        );
+    }
+    let mut resources = file
+        .resources
+        .iter()
+        .map(|(name, resource)| compile_resource(problems, name, resource))
+        .collect::<Vec<_>>();
+
+    let names = Names::new(file, &calendars, &attributes);
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    let mut steps = StepCompiler::new(file, &names, problems, &mut outcomes);
+    let compiled = steps.compile();
+    for (resource, levels) in resources.iter_mut().zip(&compiled.priority_levels) {
+        resource.priority_levels = levels.len().max(1);
+    }
+    let steps_table = compiled.steps;
+    let pathways = compiled.pathways;
+
+    for (outcome_name, outcome) in &file.outcomes {
+        let cost = *outcome.get_ref().cost.get_ref();
+        if !(cost.is_finite() && cost >= 0.0) {
+            problems.add(
+                outcome.get_ref().cost.span(),
+                format!("`cost` of outcome `{outcome_name}` must be zero or more, found {cost}"),
+                "a cost in GBP per patient, e.g. cost = 5419",
+            );
+        }
+        match outcomes.iter_mut().find(|o| &o.name == outcome_name) {
+            Some(known) => known.cost = cost,
+            None => problems.add(
+                outcome.span(),
+                format!("outcome `{outcome_name}` has a cost but no `end` step reaches it"),
+                &format!(
+                    "outcomes used by the pathways: {}",
+                    outcomes
+                        .iter()
+                        .map(|o| o.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+        }
+    }
+
+    let sources = file
+        .arrivals
+        .iter()
+        .filter_map(|(name, arrival)| compile_source(problems, &names, &attributes, name, arrival))
+        .collect::<Vec<_>>();
+    if sources.is_empty() && file.initial.is_empty() {
+        problems.add(run.name.span(), "the scenario has no `[arrivals]` and no `[[initial]]` patients, so nothing would happen", "add a referral source, e.g. [arrivals.gp] with pathway = \"...\" and per_day = 5");
+    }
+
+    let initial = file
+        .initial
+        .iter()
+        .filter_map(|group| {
+            compile_initial(
+                problems,
+                &names,
+                &attributes,
+                steps_table_lookup(&compiled.step_index),
+                group,
+            )
+        })
+        .collect::<Vec<_>>();
+
+    let (waits, handoffs) = compiled.waits_and_handoffs;
+    Scenario {
+        name,
+        description: run.description.clone().unwrap_or_default(),
+        horizon,
+        warm_up,
+        replications,
+        seed,
+        start_day,
+        calendars,
+        attributes,
+        resources,
+        sources,
+        pathways,
+        steps: steps_table,
+        waits,
+        handoffs,
+        outcomes,
+        initial,
+    }
+}
+
+/// Name-to-id tables, built once so that references can be resolved and misspellings
+/// reported with the valid names.
+#[derive(Debug)]
+pub struct Names {
+    /// Resource names in id order.
+    pub resources: Vec<String>,
+    /// Pathway names in id order.
+    pub pathways: Vec<String>,
+    /// Calendar names in id order.
+    pub calendars: Vec<String>,
+    /// Attribute names and category names, in id order.
+    pub attributes: Vec<(String, Vec<String>)>,
+}
+
+impl Names {
+    fn new(file: &ScenarioFile, _calendars: &[Calendar], attributes: &[Attribute]) -> Self {
+        Names {
+            resources: file.resources.keys().cloned().collect(),
+            pathways: file.pathways.keys().cloned().collect(),
+            calendars: file.calendars.keys().cloned().collect(),
+            attributes: attributes
+                .iter()
+                .map(|a| (a.name.clone(), a.values.clone()))
+                .collect(),
+        }
+    }
+
+    /// Resolves a name among `names`, or records a problem listing the valid ones.
+    pub fn resolve(
+        problems: &mut Problems,
+        names: &[String],
+        wanted: &Spanned<String>,
+        what: &str,
+    ) -> Option<usize> {
+        let position = names.iter().position(|n| n == wanted.get_ref());
+        if position.is_none() {
+            let closest = names
+                .iter()
+                .max_by(|a, b| {
+                    strsim::jaro_winkler(a, wanted.get_ref())
+                        .total_cmp(&strsim::jaro_winkler(b, wanted.get_ref()))
+                })
+                .filter(|c| strsim::jaro_winkler(c, wanted.get_ref()) > 0.7);
+            let help = match (closest, names.is_empty()) {
+                (_, true) => format!("no {what} is defined yet; define it first"),
+                (Some(c), false) => format!("did you mean `{c}`? Defined: {}", names.join(", ")),
+                (None, false) => format!("defined: {}", names.join(", ")),
+            };
+            problems.add(
+                wanted.span(),
+                format!("there is no {what} called `{}`", wanted.get_ref()),
+                &help,
+            );
+        }
+        position
+    }
+
+    /// Resolves a resource name.
+    pub fn resource(
+        &self,
+        problems: &mut Problems,
+        wanted: &Spanned<String>,
+    ) -> Option<ResourceId> {
+        Self::resolve(problems, &self.resources, wanted, "resource").map(|i| ResourceId(i as u16))
+    }
+
+    /// Resolves a pathway name.
+    pub fn pathway(&self, problems: &mut Problems, wanted: &Spanned<String>) -> Option<PathwayId> {
+        Self::resolve(problems, &self.pathways, wanted, "pathway").map(|i| PathwayId(i as u16))
+    }
+}
+
+/// Looks up steps by (pathway, name) while compiling the initial census.
+type StepLookup<'a> = &'a BTreeMap<(usize, String), u32>;
+
+fn steps_table_lookup(index: &BTreeMap<(usize, String), u32>) -> StepLookup<'_> {
+    index
+}
+
+fn positive_count(problems: &mut Problems, value: &Spanned<i64>, key: &str, help: &str) -> u32 {
+    match u32::try_from(*value.get_ref()) {
+        Ok(n) if n > 0 => n,
+        _ => {
+            problems.add(
+                value.span(),
+                format!(
+                    "`{key}` must be a whole number of at least 1, found {}",
+                    value.get_ref()
+                ),
+                help,
+            );
+            1
+        }
+    }
+}
+
+fn non_negative_count(problems: &mut Problems, value: &Spanned<i64>, key: &str, help: &str) -> u32 {
+    u32::try_from(*value.get_ref()).unwrap_or_else(|_| {
+        problems.add(
+            value.span(),
+            format!(
+                "`{key}` must be a whole number, zero or more, found {}",
+                value.get_ref()
+            ),
+            help,
+        );
+        0
+    })
+}
+
+fn non_negative_cost(problems: &mut Problems, value: Option<&Spanned<f64>>, key: &str) -> f64 {
+    value.map_or(0.0, |cost| {
+        let v = *cost.get_ref();
+        if !(v.is_finite() && v >= 0.0) {
+            problems.add(
+                cost.span(),
+                format!("`{key}` must be zero or more, found {v}"),
+                "a cost in GBP, e.g. 58.0",
+            );
+        }
+        v
+    })
+}
+
+/// Whether shift lines describe staff on duty (with counts) or an office's opening hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ShiftUse {
+    Roster,
+    OpeningHours,
+}
+
+fn compile_shifts(problems: &mut Problems, lines: &[ShiftFile], use_: ShiftUse) -> WeekSchedule {
+    let mut shift_lines = Vec::new();
+    for line in lines {
+        let start = line.start.get_ref().hours;
+        let end = line.end.get_ref().hours;
+        if start >= 24.0 {
+            problems.add(
+                line.start.span(),
+                "`start` must be before 24:00",
+                "write the start as a time of day, e.g. \"20:00\"",
+            );
+        }
+        if end <= start {
+            problems.add(
+                line.end.span(),
+                format!(
+                    "shift `end` ({}) is not after `start` ({})",
+                    line.end.get_ref(),
+                    line.start.get_ref()
+                ),
+                "if the shift runs past midnight, write e.g. end = \"08:00 next day\"",
+            );
+        }
+        let count = match (use_, &line.count) {
+            (ShiftUse::Roster, Some(count)) => non_negative_count(
+                problems,
+                count,
+                "count",
+                "the number of staff or places during this shift, e.g. count = 3",
+            ),
+            (ShiftUse::Roster, None) => {
+                problems.add(
+                    line.start.span(),
+                    "this roster line has no `count`",
+                    "say how many are on duty, e.g. count = 3",
+                );
+                0
+            }
+            (ShiftUse::OpeningHours, Some(count)) => {
+                problems.add(
+                    count.span(),
+                    "`count` has no meaning in opening hours",
+                    "delete `count`; opening hours only say when the office is open",
+                );
+                1
+            }
+            (ShiftUse::OpeningHours, None) => 1,
+        };
+        if line.days.get_ref().is_empty() {
+            problems.add(
+                line.days.span(),
+                "`days` is empty",
+                "e.g. days = [\"weekdays\"], [\"every_day\"] or [\"mon\", \"wed\"]",
+            );
+        }
+        for day_name in line.days.get_ref() {
+            match day_set(day_name.get_ref()) {
+                Some(days) => shift_lines.extend(days.into_iter().map(|day| ShiftLine {
+                    day,
+                    start,
+                    end,
+                    count,
+                })),
+                None => problems.add(
+                    day_name.span(),
+                    format!("`{}` is not a day", day_name.get_ref()),
+                    "use day names (monday or mon), or weekdays, weekends, every_day",
+                ),
+            }
+        }
+    }
+    let valid: Vec<ShiftLine> = shift_lines
+        .into_iter()
+        .filter(|l| l.end > l.start && l.start < 24.0)
+        .collect();
+    WeekSchedule::from_shifts(&valid)
+}
+
+fn check_probabilities(
+    problems: &mut Problems,
+    span: Range<usize>,
+    probabilities: &[f64],
+    key: &str,
+) {
+    if probabilities.iter().any(|p| !(0.0..=1.0).contains(p)) {
+        problems.add(
+            span.clone(),
+            format!("every value in `{key}` must be between 0 and 1, found {probabilities:?}"),
+            "write probabilities as fractions, e.g. [0.7, 0.3]",
+        );
+    }
+    let sum: f64 = probabilities.iter().sum();
+    if (sum - 1.0).abs() > PROBABILITY_TOLERANCE {
+        problems.add(
+            span,
+            format!("`{key}` must sum to 1, but sums to {sum}"),
+            "adjust the values so they add up to exactly 1",
+        );
+    }
+}
+
+fn compile_attribute(
+    problems: &mut Problems,
+    name: &str,
+    attribute: &Spanned<AttributeFile>,
+) -> Attribute {
+    let file = attribute.get_ref();
+    let values: Vec<String> = file
+        .values
+        .get_ref()
+        .iter()
+        .map(|v| v.get_ref().clone())
+        .collect();
+    if values.is_empty() || values.len() > 255 {
+        problems.add(
+            file.values.span(),
+            format!(
+                "attribute `{name}` needs between 1 and 255 `values`, found {}",
+                values.len()
+            ),
+            "e.g. values = [\"low\", \"high\"]",
+        );
+    }
+    for (i, value) in file.values.get_ref().iter().enumerate() {
+        if values[..i].contains(value.get_ref()) {
+            problems.add(
+                value.span(),
+                format!(
+                    "value `{}` of attribute `{name}` is listed twice",
+                    value.get_ref()
+                ),
+                "each category once",
+            );
+        }
+    }
+    let probabilities = file.probabilities.get_ref().clone();
+    if probabilities.len() != values.len() {
+        problems.add(
+            file.probabilities.span(),
+            format!(
+                "attribute `{name}` has {} `values` but {} `probabilities`",
+                values.len(),
+                probabilities.len()
+            ),
+            "give one probability per value, in the same order",
+        );
+    } else {
+        check_probabilities(
+            problems,
+            file.probabilities.span(),
+            &probabilities,
+            "probabilities",
+        );
+    }
+    Attribute {
+        name: name.to_string(),
+        values,
+        probabilities,
+    }
+}
+
+fn compile_resource(
+    problems: &mut Problems,
+    name: &str,
+    resource: &Spanned<ResourceFile>,
+) -> Resource {
+    let file = resource.get_ref();
+    let schedule = match (&file.count, &file.roster) {
+        (Some(count), None) => WeekSchedule::constant(non_negative_count(
+            problems,
+            count,
+            "count",
+            "the number of staff or places, e.g. count = 10",
+        )),
+        (None, Some(roster)) => compile_shifts(problems, roster.get_ref(), ShiftUse::Roster),
+        (Some(count), Some(_)) => {
+            problems.add(count.span(), format!("resource `{name}` has both `count` and `roster`"), "keep `count` for a fixed number, or `roster` for numbers that change through the week");
+            WeekSchedule::constant(0)
+        }
+        (None, None) => {
+            problems.add(resource.span(), format!("resource `{name}` has neither `count` nor `roster`"), "add count = N for a fixed number, or roster = [{ days = [\"every_day\"], start = \"08:00\", end = \"20:00\", count = N }]");
+            WeekSchedule::constant(0)
+        }
+    };
+    Resource {
+        name: name.to_string(),
+        schedule,
+        cost_per_hour: non_negative_cost(problems, file.cost_per_hour.as_ref(), "cost_per_hour"),
+        cost_per_day_in_use: non_negative_cost(
+            problems,
+            file.cost_per_day_in_use.as_ref(),
+            "cost_per_day_in_use",
+        ),
+        priority_levels: 1,
+    }
+}
+
+fn compile_profile(
+    problems: &mut Problems,
+    profile: Option<&Spanned<Vec<f64>>>,
+    len: usize,
+    key: &str,
+) -> Vec<f64> {
+    let Some(profile) = profile else {
+        return vec![1.0 / len as f64; len];
+    };
+    let weights = profile.get_ref();
+    let example = if len == 24 {
+        "24 numbers, one per hour from 00:00"
+    } else {
+        "7 numbers, Monday first"
+    };
+    if weights.len() != len {
+        problems.add(
+            profile.span(),
+            format!("`{key}` needs {len} weights, found {}", weights.len()),
+            example,
+        );
+        return vec![1.0 / len as f64; len];
+    }
+    let total: f64 = weights.iter().sum();
+    if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) || total <= 0.0 {
+        problems.add(
+            profile.span(),
+            format!("`{key}` weights must be zero or more with at least one above zero"),
+            example,
+        );
+        return vec![1.0 / len as f64; len];
+    }
+    weights.iter().map(|w| w / total).collect()
+}
+
+fn compile_source(
+    problems: &mut Problems,
+    names: &Names,
+    attributes: &[Attribute],
+    name: &str,
+    arrival: &Spanned<super::file::ArrivalFile>,
+) -> Option<Source> {
+    let file = arrival.get_ref();
+    let pathway = names.pathway(problems, &file.pathway);
+    let per_day = *file.per_day.get_ref();
+    if !(per_day.is_finite() && per_day > 0.0) {
+        problems.add(
+            file.per_day.span(),
+            format!("`per_day` must be positive, found {per_day}"),
+            "the mean number of referrals per day from this source, e.g. per_day = 12.5",
+        );
+    }
+    let hour_share = compile_profile(problems, file.hour_profile.as_ref(), 24, "hour_profile");
+    let day_share = compile_profile(problems, file.day_profile.as_ref(), 7, "day_profile");
+    let mut hourly_rate = [0.0; 168];
+    for (hour_of_week, rate) in hourly_rate.iter_mut().enumerate() {
+        // Day shares average 1/7; scale so a week holds 7 x per_day referrals.
+        *rate = per_day * 7.0 * day_share[hour_of_week / 24] * hour_share[hour_of_week % 24];
+    }
+    let growth_per_year = file.growth_per_year.as_ref().map_or(0.0, |g| {
+        let v = *g.get_ref();
+        if !(v.is_finite() && v > -1.0) {
+            problems.add(
+                g.span(),
+                format!("`growth_per_year` must be above -1, found {v}"),
+                "a fraction per year, e.g. 0.03 for 3% growth",
+            );
+        }
+        v
+    });
+    let mut attribute_probabilities: Vec<Vec<f64>> =
+        attributes.iter().map(|a| a.probabilities.clone()).collect();
+    for (attribute_name, probabilities) in &file.attributes {
+        let Some(index) = attributes.iter().position(|a| &a.name == attribute_name) else {
+            problems.add(probabilities.span(), format!("arrivals `{name}` sets probabilities for `{attribute_name}`, which is not an attribute"), &format!("attributes: {}", names.attributes.iter().map(|a| a.0.as_str()).collect::<Vec<_>>().join(", ")));
+            continue;
+        };
+        let expected = attributes[index].values.len();
+        if probabilities.get_ref().len() != expected {
+            problems.add(
+                probabilities.span(),
+                format!(
+                    "`{attribute_name}` has {expected} values, but {} probabilities are given",
+                    probabilities.get_ref().len()
+                ),
+                "one probability per value, in the order of the attribute's `values`",
+            );
+            continue;
+        }
+        check_probabilities(
+            problems,
+            probabilities.span(),
+            probabilities.get_ref(),
+            attribute_name,
+        );
+        attribute_probabilities[index] = probabilities.get_ref().clone();
+    }
+    Some(Source {
+        name: name.to_string(),
+        pathway: pathway?,
+        hourly_rate,
+        growth_per_year,
+        attribute_probabilities,
+    })
+}
+
+fn compile_initial(
+    problems: &mut Problems,
+    names: &Names,
+    attributes: &[Attribute],
+    steps: StepLookup<'_>,
+    group: &Spanned<InitialFile>,
+) -> Option<InitialGroup> {
+    let file = group.get_ref();
+    let pathway = names.pathway(problems, &file.pathway)?;
+    let step = steps
+        .get(&(pathway.0 as usize, file.step.get_ref().clone()))
+        .copied();
+    if step.is_none() {
+        problems.add(
+            file.step.span(),
+            format!(
+                "pathway `{}` has no step called `{}`",
+                file.pathway.get_ref(),
+                file.step.get_ref()
+            ),
+            "name a step of that pathway",
+        );
+    }
+    let count = non_negative_count(
+        problems,
+        &file.count,
+        "count",
+        "how many patients are at this step now",
+    );
+    let elapsed = file.elapsed.as_ref().map_or(SimDuration::ZERO, |e| {
+        if e.get_ref().amount < 0.0 {
+            problems.add(
+                e.span(),
+                "`elapsed` cannot be negative",
+                "the time these patients have already spent in the pathway, e.g. \"2 d\"",
+            );
+        }
+        e.get_ref().to_sim()
+    });
+    let remaining = file
+        .remaining
+        .as_ref()
+        .and_then(|d| compile_distribution(problems, d));
+    let holding: Vec<ResourceId> = file
+        .holding
+        .iter()
+        .filter_map(|r| names.resource(problems, r))
+        .collect();
+    let mut blocked = Vec::new();
+    for resource in &file.blocked {
+        if let Some(id) = names.resource(problems, resource) {
+            if holding.contains(&id) {
+                blocked.push(id);
+            } else {
+                problems.add(
+                    resource.span(),
+                    format!("`{}` is blocked but not in `holding`", resource.get_ref()),
+                    "a unit can only be blocked while it is held: add it to `holding`",
+                );
+            }
+        }
+    }
+    for (i, resource) in holding.iter().enumerate() {
+        if holding[..i].contains(resource) {
+            problems.add(
+                file.holding[i].span(),
+                format!(
+                    "`{}` is listed twice in `holding`",
+                    file.holding[i].get_ref()
+                ),
+                "a patient holds at most one unit of each resource",
+            );
+        }
+    }
+    let mut fixed: Vec<Option<u8>> = vec![None; attributes.len()];
+    for (attribute_name, value) in &file.attributes {
+        let Some(index) = attributes.iter().position(|a| &a.name == attribute_name) else {
+            problems.add(
+                value.span(),
+                format!("`{attribute_name}` is not an attribute"),
+                "name an attribute defined under [attributes]",
+            );
+            continue;
+        };
+        match attributes[index]
+            .values
+            .iter()
+            .position(|v| v == value.get_ref())
+        {
+            Some(category) => fixed[index] = Some(category as u8),
+            None => problems.add(
+                value.span(),
+                format!(
+                    "`{}` is not a value of attribute `{attribute_name}`",
+                    value.get_ref()
+                ),
+                &format!("values: {}", attributes[index].values.join(", ")),
+            ),
+        }
+    }
+    Some(InitialGroup {
+        step: crate::model::scenario::StepId(step?),
+        count,
+        elapsed,
+        remaining,
+        holding,
+        blocked,
+        attributes: fixed,
+    })
+}
+
+/// Checks and converts a distribution, recording a problem for bad parameters.
+pub fn compile_distribution(
+    problems: &mut Problems,
+    spanned: &Spanned<DistributionFile>,
+) -> Option<Distribution> {
+    let span = spanned.span();
+    let mut bad = |message: String, help: &str| {
+        problems.add(span.clone(), message, help);
+        None
+    };
+    match spanned.get_ref() {
+        DistributionFile::Fixed(value) => {
+            let h = value.to_sim().hours();
+            if h < 0.0 {
+                return bad(
+                    format!("a `fixed` duration cannot be negative, found \"{value}\""),
+                    "e.g. { fixed = \"30 min\" }",
+                );
+            }
+            Some(Distribution::Fixed(h))
+        }
+        DistributionFile::Exponential { mean } => {
+            let m = mean.to_sim().hours();
+            if m <= 0.0 {
+                return bad(
+                    format!("`exponential` needs a positive `mean`, found \"{mean}\""),
+                    "e.g. { exponential = { mean = \"1 h\" } }",
+                );
+            }
+            Exp::new(1.0 / m).ok().map(Distribution::Exponential)
+        }
+        DistributionFile::Uniform { min, max } => {
+            let (lo, hi) = (min.to_sim().hours(), max.to_sim().hours());
+            if lo < 0.0 || hi < lo {
+                return bad(
+                    format!("`uniform` needs 0 <= min <= max, found min \"{min}\", max \"{max}\""),
+                    "e.g. { uniform = { min = \"10 min\", max = \"20 min\" } }",
+                );
+            }
+            if lo == hi {
+                return Some(Distribution::Fixed(lo));
+            }
+            Uniform::new(lo, hi).ok().map(Distribution::Uniform)
+        }
+        DistributionFile::Triangular { min, mode, max } => {
+            let (lo, mo, hi) = (
+                min.to_sim().hours(),
+                mode.to_sim().hours(),
+                max.to_sim().hours(),
+            );
+            if lo < 0.0 || mo < lo || hi < mo || hi <= lo {
+                return bad(
+                    format!(
+                        "`triangular` needs 0 <= min <= mode <= max and min < max, found \"{min}\", \"{mode}\", \"{max}\""
+                    ),
+                    "e.g. { triangular = { min = \"45 min\", mode = \"75 min\", max = \"120 min\" } }",
+                );
+            }
+            Triangular::new(lo, hi, mo)
+                .ok()
+                .map(Distribution::Triangular)
+        }
+        DistributionFile::LogNormal { mean, sd } | DistributionFile::Gamma { mean, sd } => {
+            let (m, s) = (mean.to_sim().hours(), sd.to_sim().hours());
+            let kind = if matches!(spanned.get_ref(), DistributionFile::LogNormal { .. }) {
+                "log_normal"
+            } else {
+                "gamma"
+            };
+            if m <= 0.0 || s <= 0.0 {
+                return bad(
+                    format!(
+                        "`{kind}` needs a positive `mean` and `sd`, found mean \"{mean}\", sd \"{sd}\""
+                    ),
+                    "e.g. { log_normal = { mean = \"4 d\", sd = \"2.5 d\" } }; for no spread use { fixed = ... }",
+                );
+            }
+            let built = if kind == "log_normal" {
+                Distribution::log_normal(m, s)
+            } else {
+                Distribution::gamma(m, s)
+            };
+            built.map_or_else(
+                |e| bad(format!("`{kind}` parameters rejected: {e}"), ""),
+                Some,
+            )
+        }
+        DistributionFile::Empirical { values, weights } => {
+            let hours: Vec<f64> = values.iter().map(|v| v.to_sim().hours()).collect();
+            let weights = weights.clone().unwrap_or_else(|| vec![1.0; hours.len()]);
+            if hours.is_empty() || hours.iter().any(|h| *h < 0.0) {
+                return bad(
+                    "`empirical` needs at least one value, none negative".to_string(),
+                    "e.g. { empirical = { values = [\"1 d\", \"2 d\"], weights = [3, 1] } }",
+                );
+            }
+            if weights.len() != hours.len() {
+                return bad(
+                    format!(
+                        "`empirical` has {} values but {} weights",
+                        hours.len(),
+                        weights.len()
+                    ),
+                    "one weight per value, or leave `weights` out for equal weights",
+                );
+            }
+            match WeightedIndex::new(&weights) {
+                Ok(index) => Some(Distribution::Empirical {
+                    values: hours,
+                    index,
+                }),
+                Err(_) => bad(
+                    "`empirical` weights must be zero or more with at least one above zero"
+                        .to_string(),
+                    "e.g. weights = [3, 1]",
+                ),
+            }
+        }
+    }
+}
+
+/// The outcome id for `name`, adding it on first use.
+pub fn outcome_id(outcomes: &mut Vec<Outcome>, name: &str) -> OutcomeId {
+    let index = outcomes
+        .iter()
+        .position(|o| o.name == name)
+        .unwrap_or_else(|| {
+            outcomes.push(Outcome {
+                name: name.to_string(),
+                cost: 0.0,
+            });
+            outcomes.len() - 1
+        });
+    OutcomeId(index as u16)
+}

@@ -1,0 +1,155 @@
+//! Problems found in a scenario file, each tied to a place in the file, rendered the way a
+//! compiler would: file, line, column, the offending line, what is wrong and how to fix it.
+
+use std::ops::Range;
+
+use codespan_reporting::diagnostic::{Diagnostic, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, Chars, Config};
+
+/// One problem in a scenario file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Byte range in the file the problem points at.
+    pub span: Range<usize>,
+    /// What is wrong, naming the key.
+    pub message: String,
+    /// How to fix it, if there is something specific to say.
+    pub help: Option<String>,
+}
+
+impl Problem {
+    /// A problem at `span`.
+    pub fn new(span: Range<usize>, message: impl Into<String>) -> Self {
+        Problem {
+            span,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// The same problem with advice on how to fix it.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// 1-based line and column of the start of the span in `source`.
+    pub fn line_column(&self, source: &str) -> (usize, usize) {
+        let start = self.span.start.min(source.len());
+        let before = &source[..start];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, column)
+    }
+}
+
+/// Renders every problem as plain text (no colour) for a file named `path` holding `source`.
+/// Each problem starts with a `path:line:column: error:` line, then the annotated source.
+pub fn render(path: &str, source: &str, problems: &[Problem]) -> String {
+    let file = SimpleFile::new(path, source);
+    let config = Config {
+        chars: Chars::ascii(),
+        ..Config::default()
+    };
+    let mut out = String::new();
+    for problem in problems {
+        let (line, column) = problem.line_column(source);
+        out.push_str(&format!(
+            "{path}:{line}:{column}: error: {}\n",
+            problem.message
+        ));
+        let span = clamp(&problem.span, source.len());
+        let mut diagnostic = Diagnostic::error()
+            .with_message(&problem.message)
+            .with_labels(vec![Label::primary((), span)]);
+        if let Some(help) = &problem.help {
+            diagnostic = diagnostic.with_notes(vec![format!("help: {help}")]);
+        }
+        match term::emit_into_string(&config, &file, &diagnostic) {
+            Ok(text) => out.push_str(&text),
+            Err(_) => {
+                if let Some(help) = &problem.help {
+                    out.push_str(&format!("  help: {help}\n"));
+                }
+            }
+        }
+        out.push('\n');
+    }
+    let count = problems.len();
+    out.push_str(&format!(
+        "{count} problem{} in {path}; nothing was run.\n",
+        if count == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+fn clamp(span: &Range<usize>, len: usize) -> Range<usize> {
+    let start = span.start.min(len);
+    start..span.end.clamp(start, len)
+}
+
+/// Adds "did you mean" advice to serde's "unknown field/variant `x`, expected one of ..."
+/// messages, choosing the closest valid name.
+pub fn suggest_for_unknown(message: &str) -> Option<String> {
+    let (kind, rest) = ["unknown field `", "unknown variant `"]
+        .iter()
+        .find_map(|prefix| message.strip_prefix(prefix).map(|rest| (*prefix, rest)))?;
+    let (unknown, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let closest = candidates
+        .iter()
+        .map(|candidate| (strsim::jaro_winkler(unknown, candidate), *candidate))
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    let what = if kind.contains("field") {
+        "key"
+    } else {
+        "kind"
+    };
+    if closest.0 > 0.7 {
+        Some(format!(
+            "did you mean `{}`? Valid {what}s here: {}",
+            closest.1,
+            candidates.join(", ")
+        ))
+    } else if candidates.is_empty() {
+        None
+    } else {
+        Some(format!("valid {what}s here: {}", candidates.join(", ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based() {
+        let source = "a = 1\nbb = -3\n";
+        let problem = Problem::new(11..13, "bad");
+        assert_eq!(problem.line_column(source), (2, 6));
+    }
+
+    #[test]
+    fn rendering_names_file_line_column_and_help() {
+        let source = "[run]\nname = \"x\"\nper_day = -3\n";
+        let problem = Problem::new(26..28, "`per_day` must be positive, found -3")
+            .help("write a number of referrals per day above 0");
+        let text = render("s.toml", source, &[problem]);
+        assert!(
+            text.contains("s.toml:3:11: error: `per_day` must be positive"),
+            "{text}"
+        );
+        assert!(text.contains("help: write a number"), "{text}");
+        assert!(text.contains("1 problem in s.toml"), "{text}");
+    }
+
+    #[test]
+    fn unknown_keys_get_the_nearest_valid_key() {
+        let message =
+            "unknown field `per_dya`, expected one of `pathway`, `per_day`, `hour_profile`";
+        let help = suggest_for_unknown(message).unwrap();
+        assert!(help.starts_with("did you mean `per_day`?"), "{help}");
+        assert_eq!(suggest_for_unknown("invalid type: string"), None);
+    }
+}

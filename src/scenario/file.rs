@@ -1,0 +1,378 @@
+//! The scenario file exactly as the analyst wrote it: serde types that mirror the TOML, with
+//! source spans kept on every value that validation may need to point at.
+//!
+//! Nothing here is checked beyond its TOML type; `compile` turns it into a checked model.
+//! Every struct denies unknown keys, and nothing uses `flatten` or `untagged`, so that every
+//! error keeps its position in the file.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use super::units::{ClockTime, DurationText};
+
+/// A whole scenario file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Run settings: name, horizon, warm-up, replications, seed, start day.
+    pub run: RunFile,
+    /// Named weekly opening hours, used by handoffs.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub calendars: BTreeMap<String, Spanned<CalendarFile>>,
+    /// Patient attributes drawn at arrival.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, Spanned<AttributeFile>>,
+    /// Staff pools and capacity pools (beds, care slots).
+    #[serde(default)]
+    pub resources: BTreeMap<String, Spanned<ResourceFile>>,
+    /// Referral sources, each feeding one pathway.
+    #[serde(default)]
+    pub arrivals: BTreeMap<String, Spanned<ArrivalFile>>,
+    /// Pathways: ordered lists of steps.
+    #[serde(default)]
+    pub pathways: BTreeMap<String, Spanned<PathwayFile>>,
+    /// Costs of named outcomes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub outcomes: BTreeMap<String, Spanned<OutcomeFile>>,
+    /// Patients already in the system when the run starts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub initial: Vec<Spanned<InitialFile>>,
+}
+
+/// `[run]`: what to simulate and for how long.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunFile {
+    /// Short name, used for the output folder.
+    pub name: Spanned<String>,
+    /// One or two sentences for people reading the outputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Simulated time after the warm-up over which metrics are collected.
+    pub horizon: Spanned<DurationText>,
+    /// Simulated time discarded before metrics are collected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warm_up: Option<Spanned<DurationText>>,
+    /// Number of independent replications (default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replications: Option<Spanned<i64>>,
+    /// Seed of every random stream (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<Spanned<i64>>,
+    /// Day of the week the run starts on, at 00:00 (default monday).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_day: Option<Spanned<String>>,
+}
+
+/// One line of a roster or of opening hours.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftFile {
+    /// Days the line applies to: day names or `weekdays`, `weekends`, `every_day`.
+    pub days: Spanned<Vec<Spanned<String>>>,
+    /// Time of day the shift starts.
+    pub start: Spanned<ClockTime>,
+    /// Time of day the shift ends (`"06:00 next day"` after midnight).
+    pub end: Spanned<ClockTime>,
+    /// Units on duty (staff) or available (capacity); not used for opening hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<Spanned<i64>>,
+}
+
+/// `[calendars.NAME]`: weekly opening hours of an office.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarFile {
+    /// The weekly lines of opening hours.
+    pub hours: Spanned<Vec<ShiftFile>>,
+}
+
+/// `[attributes.NAME]`: a categorical patient attribute.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeFile {
+    /// The categories.
+    pub values: Spanned<Vec<Spanned<String>>>,
+    /// Probability of each category, in the same order; must sum to 1.
+    pub probabilities: Spanned<Vec<f64>>,
+}
+
+/// `[resources.NAME]`: a pool of interchangeable units (staff or places).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceFile {
+    /// Fixed number of units, all the time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<Spanned<i64>>,
+    /// Weekly roster: units on duty by day and time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roster: Option<Spanned<Vec<ShiftFile>>>,
+    /// Cost of one unit for one rostered hour, and of each overtime hour [GBP/h].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_hour: Option<Spanned<f64>>,
+    /// Cost of one unit held by a patient for one day [GBP/unit-day].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_day_in_use: Option<Spanned<f64>>,
+}
+
+/// `[arrivals.NAME]`: one referral source.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArrivalFile {
+    /// Pathway the referrals enter.
+    pub pathway: Spanned<String>,
+    /// Mean referrals per day [patients/day].
+    pub per_day: Spanned<f64>,
+    /// 24 relative weights, one per hour of the day from 00:00 (default flat).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hour_profile: Option<Spanned<Vec<f64>>>,
+    /// 7 relative weights, Monday first (default flat).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_profile: Option<Spanned<Vec<f64>>>,
+    /// Growth in volume per year, as a fraction (0.03 = 3% a year; default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub growth_per_year: Option<Spanned<f64>>,
+    /// Attribute probabilities for this source, overriding `[attributes]`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, Spanned<Vec<f64>>>,
+}
+
+/// `[pathways.NAME]`: a route through care.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathwayFile {
+    /// What the pathway is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The steps, in order; a patient enters at the first.
+    pub steps: Spanned<Vec<Spanned<StepFile>>>,
+}
+
+/// One step of a pathway: a name, and exactly one kind of step.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepFile {
+    /// Name, unique within the pathway, used by `next`, branches and outputs.
+    pub name: Spanned<String>,
+    /// Step to go to afterwards (default: the following step).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<Spanned<String>>,
+    /// Wait for a unit of a resource and keep it until `release`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seize: Option<Spanned<WaitFile>>,
+    /// Give back a unit seized earlier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<Spanned<ResourceRefFile>>,
+    /// Wait for a unit, work for a duration, give the unit back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<Spanned<WaitFile>>,
+    /// Spend a duration without using any resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay: Option<Spanned<DelayFile>>,
+    /// Refer to another organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handoff: Option<Spanned<HandoffFile>>,
+    /// Go to one of several steps with stated probabilities.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<Spanned<Vec<BranchFile>>>,
+    /// Go to a step chosen by a patient attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch_on: Option<Spanned<BranchOnFile>>,
+    /// From here, a held unit counts as blocked (no longer needed, not yet free).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<Spanned<ResourceRefFile>>,
+    /// Leave the system with a named outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<Spanned<EndFile>>,
+    /// Continue in another pathway.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<Spanned<TransferFile>>,
+}
+
+/// A wait for a resource, used by `seize` and `activity`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaitFile {
+    /// The resource waited for.
+    pub resource: Spanned<String>,
+    /// Time the unit is used (`activity` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Spanned<DistributionFile>>,
+    /// Higher numbers are served first (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Spanned<i64>>,
+    /// Longest acceptable wait before the patient goes to `fallback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Spanned<DurationText>>,
+    /// When the deadline clock starts: `step` (default) or `pathway` (on entering the pathway).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_from: Option<Spanned<String>>,
+    /// Step taken when the deadline passes before a unit is free.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Spanned<String>>,
+}
+
+/// A reference to a resource, used by `release` and `block`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceRefFile {
+    /// The resource.
+    pub resource: Spanned<String>,
+}
+
+/// `delay = { duration = ... }`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DelayFile {
+    /// How long.
+    pub duration: Spanned<DistributionFile>,
+}
+
+/// A referral to another organisation.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandoffFile {
+    /// The receiver's opening hours (a `[calendars]` name); always open if absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<Spanned<String>>,
+    /// Time to read and accept the referral, counted in opening hours only.
+    pub processing: Spanned<DistributionFile>,
+    /// Probability the referral is bounced back as incomplete (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bounce_probability: Option<Spanned<f64>>,
+    /// Time for the sender to rework and re-send a bounced referral (required if bounces).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rework: Option<Spanned<DistributionFile>>,
+    /// The receiver's own assessment after accepting, in opening hours (none if absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_assessment: Option<Spanned<DistributionFile>>,
+}
+
+/// One arm of `branch`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BranchFile {
+    /// Step to go to.
+    pub to: Spanned<String>,
+    /// Probability of this arm; the arms must sum to 1.
+    pub probability: Spanned<f64>,
+}
+
+/// `branch_on = { attribute = ..., to = { value = step, ... } }`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BranchOnFile {
+    /// The attribute to branch on.
+    pub attribute: Spanned<String>,
+    /// Step for each value of the attribute; every value must be listed.
+    pub to: Spanned<BTreeMap<String, Spanned<String>>>,
+}
+
+/// `end = { outcome = ... }`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndFile {
+    /// Name of the outcome, counted in the results.
+    pub outcome: Spanned<String>,
+}
+
+/// `transfer = { pathway = ..., step = ... }`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferFile {
+    /// Pathway to continue in.
+    pub pathway: Spanned<String>,
+    /// Step to enter at (default: its first step).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<Spanned<String>>,
+}
+
+/// `[outcomes.NAME]`: what an outcome costs.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeFile {
+    /// Cost per patient reaching this outcome [GBP].
+    pub cost: Spanned<f64>,
+}
+
+/// `[[initial]]`: a group of patients already in the system at time zero.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InitialFile {
+    /// Pathway they are in.
+    pub pathway: Spanned<String>,
+    /// Step they are at.
+    pub step: Spanned<String>,
+    /// How many.
+    pub count: Spanned<i64>,
+    /// Time already spent in the pathway (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elapsed: Option<Spanned<DurationText>>,
+    /// Time left at a timed step (delay, activity, handoff); default: a fresh draw.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<Spanned<DistributionFile>>,
+    /// Resources they already hold (seized at earlier steps).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holding: Vec<Spanned<String>>,
+    /// Held resources already blocked (e.g. a bed of a patient ready for discharge).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<Spanned<String>>,
+    /// Attribute values, by attribute name; others are drawn as for a new arrival.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, Spanned<String>>,
+}
+
+/// A probability distribution of a duration; every time carries its unit.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum DistributionFile {
+    /// Always the same: `{ fixed = "30 min" }`.
+    Fixed(DurationText),
+    /// `{ exponential = { mean = "1 h" } }`.
+    Exponential {
+        /// Mean.
+        mean: DurationText,
+    },
+    /// `{ uniform = { min = "10 min", max = "20 min" } }`.
+    Uniform {
+        /// Smallest value.
+        min: DurationText,
+        /// Largest value.
+        max: DurationText,
+    },
+    /// `{ triangular = { min = "45 min", mode = "75 min", max = "120 min" } }`.
+    Triangular {
+        /// Smallest value.
+        min: DurationText,
+        /// Most likely value.
+        mode: DurationText,
+        /// Largest value.
+        max: DurationText,
+    },
+    /// `{ log_normal = { mean = "4 d", sd = "2.5 d" } }`, by the mean and standard deviation
+    /// of the duration itself (not of its logarithm).
+    LogNormal {
+        /// Mean.
+        mean: DurationText,
+        /// Standard deviation.
+        sd: DurationText,
+    },
+    /// `{ gamma = { mean = "2 d", sd = "1 d" } }`, by mean and standard deviation.
+    Gamma {
+        /// Mean.
+        mean: DurationText,
+        /// Standard deviation.
+        sd: DurationText,
+    },
+    /// `{ empirical = { values = ["1 d", "2 d"], weights = [3, 1] } }`: observed values and
+    /// their relative frequencies.
+    Empirical {
+        /// Observed values.
+        values: Vec<DurationText>,
+        /// Relative weights, same length as `values` (default: equal).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weights: Option<Vec<f64>>,
+    },
+}
