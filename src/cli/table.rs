@@ -24,6 +24,7 @@ fn number(value: f64) -> String {
     if !value.is_finite() {
         return value.to_string();
     }
+    let value = if value == 0.0 { 0.0 } else { value }; // no "-0.000"
     let magnitude = value.abs();
     if magnitude >= 1000.0 {
         format!("{value:.0}")
@@ -41,6 +42,7 @@ pub fn key_figures(scenario: &Scenario, summary: &[MetricSummary]) -> String {
         .filter(|m| is_key(&m.metric))
         .filter(|m| !(m.metric.ends_with(".blocked") && m.mean == 0.0))
         .filter(|m| !(m.metric.ends_with(".overtime") && m.mean == 0.0))
+        .filter(|m| !(m.metric == "cost.total" && m.mean == 0.0))
         .map(|m| {
             [
                 m.metric.clone(),

@@ -105,6 +105,7 @@ struct Recorder {
     time_in_pathway: Vec<DurationSample>,
     waits: Vec<DurationSample>,
     within_deadline: Vec<u64>,
+    served_at_once: Vec<u64>,
     fallbacks: Vec<u64>,
     handoff_delays: Vec<DurationSample>,
     bounces: Vec<u64>,
@@ -122,6 +123,7 @@ impl Recorder {
                 .map(|_| DurationSample::new())
                 .collect(),
             within_deadline: vec![0; scenario.waits.len()],
+            served_at_once: vec![0; scenario.waits.len()],
             fallbacks: vec![0; scenario.waits.len()],
             handoff_delays: (0..scenario.handoffs.len())
                 .map(|_| DurationSample::new())
@@ -139,6 +141,7 @@ impl Recorder {
             .for_each(DurationSample::reset);
         self.waits.iter_mut().for_each(DurationSample::reset);
         self.within_deadline.fill(0);
+        self.served_at_once.fill(0);
         self.fallbacks.fill(0);
         self.handoff_delays
             .iter_mut()
@@ -709,6 +712,9 @@ impl<'s> Simulation<'s> {
     fn record_served(&mut self, wait: &Wait, waited: f64, id: PatientId) {
         let index = wait.index.0 as usize;
         self.recorder.waits[index].record(waited);
+        if waited <= 0.0 {
+            self.recorder.served_at_once[index] += 1;
+        }
         if let Some(deadline) = wait.deadline {
             let clock_start = match deadline.from {
                 DeadlineFrom::Step => self.now - waited,

@@ -1,0 +1,1 @@
+//! handoffs tests (being written).

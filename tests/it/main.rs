@@ -1,0 +1,11 @@
+//! Behaviour tests, one binary (fast to link): queueing theory, determinism, rosters,
+//! deadlines, handoffs, the initial census, user-facing errors and the command line.
+
+mod census;
+mod cli;
+mod determinism;
+mod errors;
+mod handoffs;
+mod rosters_and_deadlines;
+mod support;
+mod theory;

@@ -1,0 +1,1 @@
+//! rosters_and_deadlines tests (being written).

@@ -1,0 +1,118 @@
+//! Shared helpers: run a scenario given as text, look up metrics, run the `carepath` binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use carepath::experiment::{MetricSummary, run_scenario, summarise};
+use carepath::model::ReplicationResult;
+use carepath::scenario::parse;
+use indicatif::ProgressBar;
+
+/// The summary and per-replication results of running scenario text.
+pub struct Run {
+    pub summary: Vec<MetricSummary>,
+    pub results: Vec<ReplicationResult>,
+}
+
+impl Run {
+    /// The summary of metric `name`; panics with the list of metrics if it is missing.
+    pub fn metric(&self, name: &str) -> &MetricSummary {
+        self.summary.iter().find(|m| m.metric == name).unwrap_or_else(|| {
+            let names: Vec<&str> = self.summary.iter().map(|m| m.metric.as_str()).collect();
+            panic!("no metric `{name}`; have {names:?}")
+        })
+    }
+
+    /// Mean of metric `name` across replications.
+    pub fn mean(&self, name: &str) -> f64 {
+        self.metric(name).mean
+    }
+
+    /// Values of metric `name`, one per replication.
+    pub fn values(&self, name: &str) -> Vec<f64> {
+        self.results
+            .iter()
+            .map(|r| r.metrics.iter().find(|m| m.name == name).map_or(f64::NAN, |m| m.value))
+            .collect()
+    }
+}
+
+/// Parses and runs scenario text with all its replications on every core.
+pub fn run_text(text: &str) -> Run {
+    let loaded = parse("test.toml", text).unwrap_or_else(|e| panic!("scenario does not load:\n{e}"));
+    let scenario = &loaded.scenario;
+    let outcome = run_scenario(scenario, 0, scenario.replications, 0, &ProgressBar::hidden())
+        .unwrap_or_else(|e| panic!("run failed: {e}"));
+    Run { summary: summarise(&outcome.results), results: outcome.results }
+}
+
+/// Asserts that `theory` lies inside the metric's 95% CI and within `relative` of its mean.
+pub fn assert_agrees(run: &Run, metric: &str, theory: f64, relative: f64) {
+    let m = run.metric(metric);
+    assert!(
+        m.ci95_low <= theory && theory <= m.ci95_high,
+        "{metric}: theory {theory} outside the 95% CI [{}, {}] (mean {})",
+        m.ci95_low,
+        m.ci95_high,
+        m.mean
+    );
+    let error = (m.mean - theory).abs() / theory;
+    assert!(error <= relative, "{metric}: mean {} is {:.2}% from theory {theory}", m.mean, error * 100.0);
+}
+
+/// Erlang C: probability of waiting and mean wait in queue for M/M/c with arrival rate
+/// `lambda`, service rate `mu` per server and `c` servers.
+pub fn erlang_c(lambda: f64, mu: f64, c: u32) -> (f64, f64) {
+    let a = lambda / mu;
+    let rho = a / f64::from(c);
+    assert!(rho < 1.0);
+    let mut term = 1.0; // a^k / k!
+    let mut sum = 0.0;
+    for k in 0..c {
+        if k > 0 {
+            term *= a / f64::from(k);
+        }
+        sum += term;
+    }
+    let last = term * a / f64::from(c); // a^c / c!
+    let tail = last / (1.0 - rho);
+    let p_wait = tail / (sum + tail);
+    (p_wait, p_wait / (f64::from(c) * mu - lambda))
+}
+
+/// The path of the `carepath` binary built for these tests.
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_carepath"))
+}
+
+/// Runs `carepath` with `args` from the repository root.
+pub fn carepath(args: &[&str]) -> Output {
+    Command::new(binary())
+        .args(args)
+        .current_dir(repository_root())
+        .output()
+        .expect("the carepath binary runs")
+}
+
+/// The repository root (where `scenarios/` lives).
+pub fn repository_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Standard output and error of a finished command, as text.
+pub fn text(output: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn erlang_c_matches_published_values() {
+    // c = 2, a = 1: P(wait) = 1/3; Wq = (1/3) / (2 - 1) = 1/3.
+    let (p, wq) = erlang_c(1.0, 1.0, 2);
+    assert!((p - 1.0 / 3.0).abs() < 1e-12 && (wq - 1.0 / 3.0).abs() < 1e-12);
+    // c = 10, a = 9: P(wait) = 0.6687 (tables).
+    let (p, _) = erlang_c(9.0, 1.0, 10);
+    assert!((p - 0.6687).abs() < 1e-4, "{p}");
+}

@@ -1,0 +1,1 @@
+//! theory tests (being written).
