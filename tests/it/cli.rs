@@ -1,1 +1,130 @@
-//! cli tests (being written).
+//! The command line as a user meets it: run, check, help, outputs and their columns.
+
+use crate::support::{carepath, erlang_c, text};
+
+/// `carepath run scenarios/mmc.toml` reports a mean wait whose CI contains Erlang C, and
+/// writes every output file with the documented columns.
+#[test]
+fn run_mmc_agrees_with_erlang_c_and_writes_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("mmc");
+    let output = carepath(&["run", "scenarios/mmc.toml", "--out", out.to_str().unwrap()]);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("wait.clinic.see_clinician.mean"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("Outputs in {}", out.display())),
+        "{stdout}"
+    );
+
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let mut lines = summary.lines();
+    assert_eq!(
+        lines.next(),
+        Some("metric,unit,mean,sd,ci95_low,ci95_high,replications")
+    );
+    let wait: Vec<&str> = lines
+        .find(|l| l.starts_with("wait.clinic.see_clinician.mean,"))
+        .expect("wait metric in summary.csv")
+        .split(',')
+        .collect();
+    let (low, high): (f64, f64) = (wait[4].parse().unwrap(), wait[5].parse().unwrap());
+    let (_, theory) = erlang_c(9.0, 1.0, 10);
+    assert!(
+        low <= theory && theory <= high,
+        "Erlang C {theory} outside [{low}, {high}]"
+    );
+    assert_eq!(wait[1], "h");
+    assert_eq!(wait[6], "20");
+
+    let replications = std::fs::read_to_string(out.join("replications.csv")).unwrap();
+    assert!(replications.starts_with("replication,metric,value\n0,clinic.arrivals,"));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["seed"], 20261124);
+    assert_eq!(manifest["replications"], 20);
+    assert_eq!(manifest["scenario_file"], "scenarios/mmc.toml");
+    assert_eq!(manifest["scenario_sha256"].as_str().map(str::len), Some(64));
+    assert_eq!(manifest["carepath_version"], env!("CARGO_PKG_VERSION"));
+    // The resolved scenario is itself a valid scenario.
+    let resolved = out.join("scenario.toml");
+    let check = carepath(&["check", resolved.to_str().unwrap()]);
+    assert!(check.status.success(), "{:?}", text(&check));
+}
+
+/// Command-line overrides reach the outputs and the resolved scenario.
+#[test]
+fn overrides_are_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let output = carepath(&[
+        "run",
+        "scenarios/mmc.toml",
+        "-r",
+        "3",
+        "-s",
+        "77",
+        "-q",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.is_empty(), "--quiet printed: {stdout}");
+    let resolved = std::fs::read_to_string(out.join("scenario.toml")).unwrap();
+    assert!(
+        resolved.contains("replications = 3") && resolved.contains("seed = 77"),
+        "{resolved}"
+    );
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(summary.lines().skip(1).all(|l| l.ends_with(",3")));
+}
+
+/// `check` on a valid scenario exits 0 and describes what it contains.
+#[test]
+fn check_describes_a_valid_scenario() {
+    let output = carepath(&["check", "scenarios/small_rich.toml"]);
+    let (stdout, _) = text(&output);
+    assert!(output.status.success());
+    for expected in [
+        "is valid",
+        "rapid_response",
+        "hospital",
+        "rr_nurse",
+        "1 handoff",
+        "10 patient(s) present",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing `{expected}` in: {stdout}"
+        );
+    }
+}
+
+/// `--help` explains the commands in plain words.
+#[test]
+fn help_explains_the_commands() {
+    let output = carepath(&["--help"]);
+    let (stdout, _) = text(&output);
+    assert!(output.status.success());
+    assert!(
+        stdout.contains("run") && stdout.contains("check") && stdout.contains("confidence"),
+        "{stdout}"
+    );
+    let run_help = text(&carepath(&["run", "--help"])).0;
+    for flag in ["--replications", "--seed", "--threads", "--out", "--quiet"] {
+        assert!(run_help.contains(flag), "run --help lacks {flag}");
+    }
+}
+
+/// A bad command-line value is refused with a message, not a panic.
+#[test]
+fn zero_replications_are_refused() {
+    let output = carepath(&["run", "scenarios/mmc.toml", "--replications", "0"]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr.contains("--replications"), "{stderr}");
+}

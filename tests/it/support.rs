@@ -17,10 +17,13 @@ pub struct Run {
 impl Run {
     /// The summary of metric `name`; panics with the list of metrics if it is missing.
     pub fn metric(&self, name: &str) -> &MetricSummary {
-        self.summary.iter().find(|m| m.metric == name).unwrap_or_else(|| {
-            let names: Vec<&str> = self.summary.iter().map(|m| m.metric.as_str()).collect();
-            panic!("no metric `{name}`; have {names:?}")
-        })
+        self.summary
+            .iter()
+            .find(|m| m.metric == name)
+            .unwrap_or_else(|| {
+                let names: Vec<&str> = self.summary.iter().map(|m| m.metric.as_str()).collect();
+                panic!("no metric `{name}`; have {names:?}")
+            })
     }
 
     /// Mean of metric `name` across replications.
@@ -32,18 +35,33 @@ impl Run {
     pub fn values(&self, name: &str) -> Vec<f64> {
         self.results
             .iter()
-            .map(|r| r.metrics.iter().find(|m| m.name == name).map_or(f64::NAN, |m| m.value))
+            .map(|r| {
+                r.metrics
+                    .iter()
+                    .find(|m| m.name == name)
+                    .map_or(f64::NAN, |m| m.value)
+            })
             .collect()
     }
 }
 
 /// Parses and runs scenario text with all its replications on every core.
 pub fn run_text(text: &str) -> Run {
-    let loaded = parse("test.toml", text).unwrap_or_else(|e| panic!("scenario does not load:\n{e}"));
+    let loaded =
+        parse("test.toml", text).unwrap_or_else(|e| panic!("scenario does not load:\n{e}"));
     let scenario = &loaded.scenario;
-    let outcome = run_scenario(scenario, 0, scenario.replications, 0, &ProgressBar::hidden())
-        .unwrap_or_else(|e| panic!("run failed: {e}"));
-    Run { summary: summarise(&outcome.results), results: outcome.results }
+    let outcome = run_scenario(
+        scenario,
+        0,
+        scenario.replications,
+        0,
+        &ProgressBar::hidden(),
+    )
+    .unwrap_or_else(|e| panic!("run failed: {e}"));
+    Run {
+        summary: summarise(&outcome.results),
+        results: outcome.results,
+    }
 }
 
 /// Asserts that `theory` lies inside the metric's 95% CI and within `relative` of its mean.
@@ -57,7 +75,12 @@ pub fn assert_agrees(run: &Run, metric: &str, theory: f64, relative: f64) {
         m.mean
     );
     let error = (m.mean - theory).abs() / theory;
-    assert!(error <= relative, "{metric}: mean {} is {:.2}% from theory {theory}", m.mean, error * 100.0);
+    assert!(
+        error <= relative,
+        "{metric}: mean {} is {:.2}% from theory {theory}",
+        m.mean,
+        error * 100.0
+    );
 }
 
 /// Erlang C: probability of waiting and mean wait in queue for M/M/c with arrival rate

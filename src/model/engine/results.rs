@@ -58,6 +58,16 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
             Unit::Patients,
             sample.count() as f64,
         );
+        let share_waiting = if sample.count() == 0 {
+            0.0
+        } else {
+            1.0 - recorder.served_at_once[w] as f64 / sample.count() as f64
+        };
+        push(
+            format!("{prefix}.share_waiting"),
+            Unit::Fraction,
+            share_waiting,
+        );
         let mut summary = Vec::new();
         sample.push_summary(&prefix, &mut summary);
         for metric in summary {
