@@ -2,18 +2,27 @@
 //!
 //! Events due at the same instant pop in the order they were scheduled, which makes every run
 //! reproducible regardless of how the heap happens to be laid out.
+//!
+//! The key is packed into one `u128`: the time's IEEE-754 bits (which order like the times
+//! themselves for the non-negative times a simulation uses) above the scheduling counter, so
+//! each heap comparison is a single integer comparison.
 
+use dary_heap::QuaternaryHeap;
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
 use super::time::SimTime;
 
 /// One scheduled event with its ordering key.
 #[derive(Debug, Clone, Copy)]
 struct Entry<E> {
-    time: f64,
-    sequence: u64,
+    key: u128,
     event: E,
+}
+
+impl<E> Entry<E> {
+    fn time(&self) -> SimTime {
+        SimTime::from_hours(f64::from_bits((self.key >> 64) as u64))
+    }
 }
 
 impl<E> PartialEq for Entry<E> {
@@ -31,19 +40,16 @@ impl<E> PartialOrd for Entry<E> {
 }
 
 impl<E> Ord for Entry<E> {
-    /// Reversed so that `BinaryHeap` (a max-heap) pops the earliest entry first.
+    /// Reversed so that the heap (a max-heap) pops the earliest entry first.
     fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .total_cmp(&self.time)
-            .then_with(|| other.sequence.cmp(&self.sequence))
+        other.key.cmp(&self.key)
     }
 }
 
 /// A future-event list holding events of type `E` (kept small and `Copy` by the model).
 #[derive(Debug)]
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Entry<E>>,
+    heap: QuaternaryHeap<Entry<E>>,
     next_sequence: u64,
 }
 
@@ -51,34 +57,33 @@ impl<E: Copy> EventQueue<E> {
     /// An empty list with room for `capacity` events before it must grow.
     pub fn with_capacity(capacity: usize) -> Self {
         EventQueue {
-            heap: BinaryHeap::with_capacity(capacity),
+            heap: QuaternaryHeap::with_capacity(capacity),
             next_sequence: 0,
         }
     }
 
-    /// Schedules `event` at `time`. O(log n); allocates only when the list outgrows its capacity.
+    /// Schedules `event` at `time`, which must not be negative (times before the start of the
+    /// run are moved to time zero). O(log n); allocates only when the list outgrows its
+    /// capacity.
     pub fn schedule(&mut self, time: SimTime, event: E) {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
+        // `max` also maps -0.0 to +0.0, whose bits sort first.
+        let bits = time.hours().max(0.0).to_bits();
         self.heap.push(Entry {
-            time: time.hours(),
-            sequence,
+            key: (u128::from(bits) << 64) | u128::from(sequence),
             event,
         });
     }
 
     /// Removes and returns the earliest event, ties broken by scheduling order. O(log n).
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        self.heap
-            .pop()
-            .map(|entry| (SimTime::from_hours(entry.time), entry.event))
+        self.heap.pop().map(|entry| (entry.time(), entry.event))
     }
 
     /// The time of the earliest event without removing it. O(1).
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap
-            .peek()
-            .map(|entry| SimTime::from_hours(entry.time))
+        self.heap.peek().map(Entry::time)
     }
 
     /// Number of events waiting. O(1).
@@ -104,6 +109,19 @@ mod tests {
         }
         let order: Vec<char> = std::iter::from_fn(|| queue.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, vec!['a', 'b', 'c']);
+    }
+
+    #[test]
+    fn fractional_and_large_times_order_correctly() {
+        let mut queue = EventQueue::with_capacity(8);
+        let times = [1e9, 0.0, 2.5, 1e-12, 2.4999999, 8760.0, 0.1];
+        for (label, time) in times.iter().enumerate() {
+            queue.schedule(SimTime::from_hours(*time), label);
+        }
+        let mut sorted = times.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let popped: Vec<f64> = std::iter::from_fn(|| queue.pop().map(|(t, _)| t.hours())).collect();
+        assert_eq!(popped, sorted);
     }
 
     #[test]

@@ -84,8 +84,13 @@ mod tests {
         assert_eq!(StreamKey::named(""), StreamKey(0xcbf2_9ce4_8422_2325));
         assert_eq!(StreamKey::named("a"), StreamKey(0xaf63_dc4c_8601_ec8c));
         let draws = first_draws(ReplicationKey::new(1, 0).stream(StreamKey::named("x")));
-        assert_eq!(draws, GOLDEN);
+        assert_eq!(draws, GOLDEN.to_vec());
     }
 
-    const GOLDEN: Vec<u64> = Vec::new();
+    const GOLDEN: [u64; 4] = [
+        1163180461347778803,
+        6970380300087942466,
+        11133376596682311978,
+        113670967747443941,
+    ];
 }

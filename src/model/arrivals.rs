@@ -22,6 +22,24 @@ pub struct ArrivalPattern<'a> {
     pub growth_per_year: f64,
     /// Hours from Monday 00:00 to the run's time zero.
     pub week_offset: f64,
+    /// The rate if it is the same in every hour and does not grow [patients/hour]: arrivals
+    /// are then a plain Poisson process, sampled without walking the week.
+    pub constant_rate: Option<f64>,
+}
+
+impl<'a> ArrivalPattern<'a> {
+    /// The pattern of `hourly_rate` growing by `growth_per_year`, for a run starting
+    /// `week_offset` hours after Monday 00:00.
+    pub fn new(hourly_rate: &'a [f64; 168], growth_per_year: f64, week_offset: f64) -> Self {
+        let first = hourly_rate[0];
+        let constant = growth_per_year == 0.0 && hourly_rate.iter().all(|r| *r == first);
+        ArrivalPattern {
+            hourly_rate,
+            growth_per_year,
+            week_offset,
+            constant_rate: constant.then_some(first),
+        }
+    }
 }
 
 impl ArrivalPattern<'_> {
@@ -29,8 +47,12 @@ impl ArrivalPattern<'_> {
     pub fn next_after(&self, now: SimTime, stream: &mut Stream) -> SimTime {
         let mut budget: f64 = Exp1.sample(stream);
         let mut t = now.hours();
+        if let Some(rate) = self.constant_rate {
+            return SimTime::from_hours(t + budget / rate);
+        }
         loop {
-            let position = (t + self.week_offset).rem_euclid(HOURS_PER_WEEK);
+            let shifted = t + self.week_offset;
+            let position = shifted - (shifted / HOURS_PER_WEEK).floor() * HOURS_PER_WEEK;
             let hour = (position as usize).min(167);
             let hour_end = (hour as f64 + 1.0 - position).max(1e-12);
             let growth = if self.growth_per_year == 0.0 {
@@ -54,11 +76,7 @@ mod tests {
     use crate::kernel::{ReplicationKey, StreamKey};
 
     fn count_by_hour_of_week(rates: &[f64; 168], weeks: f64) -> Vec<f64> {
-        let pattern = ArrivalPattern {
-            hourly_rate: rates,
-            growth_per_year: 0.0,
-            week_offset: 0.0,
-        };
+        let pattern = ArrivalPattern::new(rates, 0.0, 0.0);
         let mut stream = ReplicationKey::new(11, 0).stream(StreamKey::named("arrivals"));
         let mut counts = vec![0.0; 168];
         let mut t = SimTime::ZERO;
@@ -90,6 +108,17 @@ mod tests {
                 "hour {hour}: {count} vs {expected}"
             );
         }
+    }
+
+    #[test]
+    fn a_flat_profile_gives_a_poisson_process_at_the_daily_rate() {
+        let counts = count_by_hour_of_week(&[0.5; 168], 1000.0);
+        let total: f64 = counts.iter().sum();
+        let expected = 0.5 * 168.0 * 1000.0;
+        assert!(
+            (total - expected).abs() < 4.0 * expected.sqrt(),
+            "{total} vs {expected}"
+        );
     }
 
     #[test]

@@ -81,7 +81,7 @@ impl DurationSample {
         self.count += 1;
         self.sum_hours += hours;
         self.histogram
-            .saturating_record((hours * SECONDS_PER_HOUR).round().max(0.0) as u64);
+            .saturating_record((hours * SECONDS_PER_HOUR + 0.5) as u64);
     }
 
     /// Forgets everything recorded (at the end of the warm-up).

@@ -45,7 +45,8 @@ impl Problem {
 }
 
 /// Renders every problem as plain text (no colour) for a file named `path` holding `source`.
-/// Each problem starts with a `path:line:column: error:` line, then the annotated source.
+/// Each problem reads `error: MESSAGE`, then `--> PATH:LINE:COLUMN`, the annotated line and
+/// any `help:` advice.
 pub fn render(path: &str, source: &str, problems: &[Problem]) -> String {
     let file = SimpleFile::new(path, source);
     let config = Config {
@@ -54,11 +55,6 @@ pub fn render(path: &str, source: &str, problems: &[Problem]) -> String {
     };
     let mut out = String::new();
     for problem in problems {
-        let (line, column) = problem.line_column(source);
-        out.push_str(&format!(
-            "{path}:{line}:{column}: error: {}\n",
-            problem.message
-        ));
         let span = clamp(&problem.span, source.len());
         let mut diagnostic = Diagnostic::error()
             .with_message(&problem.message)
@@ -69,8 +65,16 @@ pub fn render(path: &str, source: &str, problems: &[Problem]) -> String {
         match term::emit_into_string(&config, &file, &diagnostic) {
             Ok(text) => out.push_str(&text),
             Err(_) => {
+                // Plain fallback with the same facts, should the renderer ever refuse.
+                let (line, column) = problem.line_column(source);
+                out.push_str(&format!(
+                    "error: {}
+  --> {path}:{line}:{column}
+",
+                    problem.message
+                ));
                 if let Some(help) = &problem.help {
-                    out.push_str(&format!("  help: {help}\n"));
+                    out.push_str(&format!("  = help: {help}\n"));
                 }
             }
         }
@@ -133,13 +137,10 @@ mod tests {
     #[test]
     fn rendering_names_file_line_column_and_help() {
         let source = "[run]\nname = \"x\"\nper_day = -3\n";
-        let problem = Problem::new(26..28, "`per_day` must be positive, found -3")
+        let problem = Problem::new(27..29, "`per_day` must be positive, found -3")
             .help("write a number of referrals per day above 0");
         let text = render("s.toml", source, &[problem]);
-        assert!(
-            text.contains("s.toml:3:11: error: `per_day` must be positive"),
-            "{text}"
-        );
+        assert!(text.contains("--> s.toml:3:11"), "{text}");
         assert!(text.contains("help: write a number"), "{text}");
         assert!(text.contains("1 problem in s.toml"), "{text}");
     }

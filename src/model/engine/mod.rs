@@ -158,6 +158,7 @@ struct Simulation<'s> {
     week_offset: f64,
     patients: Patients,
     resources: Vec<ResourceState>,
+    arrival_patterns: Vec<ArrivalPattern<'s>>,
     source_streams: Vec<Stream>,
     attribute_streams: Vec<Stream>,
     step_streams: Vec<Stream>,
@@ -201,6 +202,11 @@ impl<'s> Simulation<'s> {
             week_offset,
             patients: Patients::with_capacity(1024),
             resources,
+            arrival_patterns: scenario
+                .sources
+                .iter()
+                .map(|s| ArrivalPattern::new(&s.hourly_rate, s.growth_per_year, week_offset))
+                .collect(),
             source_streams: scenario
                 .sources
                 .iter()
@@ -225,7 +231,9 @@ impl<'s> Simulation<'s> {
     }
 
     fn hour_of_week(&self, at: f64) -> f64 {
-        (at + self.week_offset).rem_euclid(HOURS_PER_WEEK)
+        let shifted = at + self.week_offset;
+        (shifted - (shifted / HOURS_PER_WEEK).floor() * HOURS_PER_WEEK)
+            .clamp(0.0, HOURS_PER_WEEK - 1e-9)
     }
 
     /// Schedules the first events and places the initial census.
@@ -308,13 +316,7 @@ impl<'s> Simulation<'s> {
     }
 
     fn schedule_arrival(&mut self, source: usize) {
-        let spec = &self.scenario.sources[source];
-        let pattern = ArrivalPattern {
-            hourly_rate: &spec.hourly_rate,
-            growth_per_year: spec.growth_per_year,
-            week_offset: self.week_offset,
-        };
-        let at = pattern.next_after(
+        let at = self.arrival_patterns[source].next_after(
             SimTime::from_hours(self.now),
             &mut self.source_streams[source],
         );
