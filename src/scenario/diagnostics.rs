@@ -111,11 +111,7 @@ pub fn suggest_for_unknown(message: &str) -> Option<String> {
         "kind"
     };
     if closest.0 > 0.7 {
-        Some(format!(
-            "did you mean `{}`? Valid {what}s here: {}",
-            closest.1,
-            candidates.join(", ")
-        ))
+        Some(format!("did you mean `{}`?", closest.1))
     } else if candidates.is_empty() {
         None
     } else {
@@ -150,7 +146,7 @@ mod tests {
         let message =
             "unknown field `per_dya`, expected one of `pathway`, `per_day`, `hour_profile`";
         let help = suggest_for_unknown(message).unwrap();
-        assert!(help.starts_with("did you mean `per_day`?"), "{help}");
+        assert_eq!(help, "did you mean `per_day`?");
         assert_eq!(suggest_for_unknown("invalid type: string"), None);
     }
 }
