@@ -114,20 +114,14 @@ impl DurationSample {
         }
     }
 
-    /// Pushes `prefix.mean`, `.p50`, `.p90`, `.p95` [hours] onto `out`.
-    pub fn push_summary(&self, prefix: &str, out: &mut Vec<MetricValue>) {
-        for (suffix, value) in [
+    /// The summary figures as (suffix, value [hours]): `mean`, `p50`, `p90`, `p95`.
+    pub fn summary(&self) -> [(&'static str, f64); 4] {
+        [
             ("mean", self.mean()),
             ("p50", self.quantile(0.5)),
             ("p90", self.quantile(0.9)),
             ("p95", self.quantile(0.95)),
-        ] {
-            out.push(MetricValue {
-                name: format!("{prefix}.{suffix}"),
-                unit: Unit::Hours,
-                value,
-            });
-        }
+        ]
     }
 }
 

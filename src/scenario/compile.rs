@@ -176,7 +176,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         .map(|(name, resource)| compile_resource(problems, name, resource))
         .collect::<Vec<_>>();
 
-    let names = Names::new(file, &calendars, &attributes);
+    let names = Names::new(file, &attributes);
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut steps = StepCompiler::new(file, &names, problems, &mut outcomes);
     let compiled = steps.compile();
@@ -225,13 +225,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         .initial
         .iter()
         .filter_map(|group| {
-            compile_initial(
-                problems,
-                &names,
-                &attributes,
-                steps_table_lookup(&compiled.step_index),
-                group,
-            )
+            compile_initial(problems, &names, &attributes, &compiled.step_index, group)
         })
         .collect::<Vec<_>>();
 
@@ -272,7 +266,7 @@ pub struct Names {
 }
 
 impl Names {
-    fn new(file: &ScenarioFile, _calendars: &[Calendar], attributes: &[Attribute]) -> Self {
+    fn new(file: &ScenarioFile, attributes: &[Attribute]) -> Self {
         Names {
             resources: file.resources.keys().cloned().collect(),
             pathways: file.pathways.keys().cloned().collect(),
@@ -329,12 +323,8 @@ impl Names {
     }
 }
 
-/// Looks up steps by (pathway, name) while compiling the initial census.
+/// Global step id by (pathway index, step name), for the initial census.
 type StepLookup<'a> = &'a BTreeMap<(usize, String), u32>;
-
-fn steps_table_lookup(index: &BTreeMap<(usize, String), u32>) -> StepLookup<'_> {
-    index
-}
 
 fn positive_count(problems: &mut Problems, value: &Spanned<i64>, key: &str, help: &str) -> u32 {
     match u32::try_from(*value.get_ref()) {

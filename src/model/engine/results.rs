@@ -43,10 +43,12 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
                 share,
             );
         }
-        let mut summary = Vec::new();
-        recorder.time_in_pathway[p].push_summary(&format!("{name}.time_in_pathway"), &mut summary);
-        for metric in summary {
-            push(metric.name, metric.unit, metric.value);
+        for (suffix, value) in recorder.time_in_pathway[p].summary() {
+            push(
+                format!("{name}.time_in_pathway.{suffix}"),
+                Unit::Hours,
+                value,
+            );
         }
     }
 
@@ -68,10 +70,8 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
             Unit::Fraction,
             share_waiting,
         );
-        let mut summary = Vec::new();
-        sample.push_summary(&prefix, &mut summary);
-        for metric in summary {
-            push(metric.name, metric.unit, metric.value);
+        for (suffix, value) in sample.summary() {
+            push(format!("{prefix}.{suffix}"), Unit::Hours, value);
         }
         let has_deadline = matches!(
             &scenario.steps[step.0 as usize].kind,
@@ -105,10 +105,8 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
             Unit::Patients,
             recorder.bounces[h] as f64,
         );
-        let mut summary = Vec::new();
-        sample.push_summary(&format!("{prefix}.delay"), &mut summary);
-        for metric in summary {
-            push(metric.name, metric.unit, metric.value);
+        for (suffix, value) in sample.summary() {
+            push(format!("{prefix}.delay.{suffix}"), Unit::Hours, value);
         }
     }
 
