@@ -60,10 +60,11 @@ pub fn describe(error: &anyhow::Error) -> String {
     }
 }
 
-/// Exit status: 2 for a scenario with problems, 1 for anything else.
+/// Exit status: 2 for a scenario with problems, 1 for anything else (including a scenario
+/// file that cannot be read).
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     match error.downcast_ref::<ScenarioError>() {
-        Some(_) => 2,
-        None => 1,
+        Some(ScenarioError::Invalid { .. }) => 2,
+        _ => 1,
     }
 }

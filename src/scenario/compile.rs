@@ -26,6 +26,12 @@ use crate::model::scenario::{
 };
 use crate::model::week_schedule::{ShiftLine, WeekSchedule};
 
+/// Longest horizon or warm-up accepted [days]: a century, far beyond any planning question,
+/// so that a slip of the unit cannot start a run that never ends.
+const MAX_RUN_DAYS: f64 = 36_500.0;
+/// Largest referral volume accepted from one source [patients/day].
+const MAX_PER_DAY: f64 = 1_000_000.0;
+
 /// Tolerance when checking that probabilities sum to 1.
 const PROBABILITY_TOLERANCE: f64 = 1e-6;
 
@@ -72,21 +78,24 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         );
     }
     let horizon = run.horizon.get_ref().to_sim();
-    if horizon.hours() <= 0.0 {
+    if horizon.hours() <= 0.0 || horizon.days() > MAX_RUN_DAYS {
         problems.add(
             run.horizon.span(),
             format!(
-                "`horizon` must be longer than zero, found \"{}\"",
+                "`horizon` must be longer than zero and at most {MAX_RUN_DAYS} days, found \"{}\"",
                 run.horizon.get_ref()
             ),
             "e.g. horizon = \"365 d\"",
         );
     }
     let warm_up = run.warm_up.as_ref().map_or(SimDuration::ZERO, |w| {
-        if w.get_ref().amount < 0.0 {
+        if w.get_ref().amount < 0.0 || w.get_ref().to_sim().days() > MAX_RUN_DAYS {
             problems.add(
                 w.span(),
-                format!("`warm_up` cannot be negative, found \"{}\"", w.get_ref()),
+                format!(
+                    "`warm_up` must be between zero and {MAX_RUN_DAYS} days, found \"{}\"",
+                    w.get_ref()
+                ),
                 "use \"0 d\" for no warm-up",
             );
         }
@@ -524,12 +533,12 @@ fn compile_attribute(
             ),
             "give one probability per value, in the same order",
         );
-    } else {
+    } else if !values.is_empty() {
         check_probabilities(
             problems,
             file.probabilities.span(),
             &probabilities,
-            "probabilities",
+            &format!("probabilities` of attribute `{name}"),
         );
     }
     Attribute {
@@ -620,10 +629,10 @@ fn compile_source(
     let file = arrival.get_ref();
     let pathway = names.pathway(problems, &file.pathway);
     let per_day = *file.per_day.get_ref();
-    if !(per_day.is_finite() && per_day > 0.0) {
+    if !(per_day.is_finite() && per_day > 0.0 && per_day <= MAX_PER_DAY) {
         problems.add(
             file.per_day.span(),
-            format!("`per_day` must be positive, found {per_day}"),
+            format!("`per_day` must be positive and at most {MAX_PER_DAY}, found {per_day}"),
             "the mean number of referrals per day from this source, e.g. per_day = 12.5",
         );
     }
@@ -694,15 +703,13 @@ fn compile_initial(
         .get(&(pathway.0 as usize, file.step.get_ref().clone()))
         .copied();
     if step.is_none() {
-        problems.add(
-            file.step.span(),
-            format!(
-                "pathway `{}` has no step called `{}`",
-                file.pathway.get_ref(),
-                file.step.get_ref()
-            ),
-            "name a step of that pathway",
-        );
+        let names: Vec<String> = steps
+            .keys()
+            .filter(|(p, _)| *p == pathway.0 as usize)
+            .map(|(_, name)| name.clone())
+            .collect();
+        let what = format!("step in pathway `{}`", file.pathway.get_ref());
+        Names::resolve(problems, &names, &file.step, &what);
     }
     let count = non_negative_count(
         problems,

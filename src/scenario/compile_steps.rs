@@ -602,7 +602,7 @@ impl<'a> StepCompiler<'a> {
         }
         let mut can_exit: Vec<bool> = steps
             .iter()
-            .map(|s| matches!(s.kind, StepKind::End { .. } | StepKind::Transfer { .. }))
+            .map(|s| matches!(s.kind, StepKind::End { .. }))
             .collect();
         loop {
             let mut changed = false;
@@ -629,7 +629,7 @@ impl<'a> StepCompiler<'a> {
                     "point a `next`, `branch` or `fallback` at it, or delete it",
                 );
             } else if !can_exit[step] {
-                self.problems.add(spans[step].clone(), format!("patients at step `{}` in pathway `{pathway}` can never leave: no `end` or `transfer` can be reached from it", s.name), "make sure every route ends in an `end` or `transfer` step");
+                self.problems.add(spans[step].clone(), format!("patients at step `{}` in pathway `{pathway}` can never leave: no `end` can be reached from it, even through transfers", s.name), "make sure every route, in this pathway or the ones it transfers to, reaches an `end` step");
             }
             if let StepKind::End { outcome } | StepKind::Transfer { outcome, .. } = s.kind {
                 let list: &mut Vec<OutcomeId> = &mut pathways[s.pathway.0 as usize].outcomes;

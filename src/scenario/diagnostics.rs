@@ -78,7 +78,9 @@ pub fn render(path: &str, source: &str, problems: &[Problem]) -> String {
                 }
             }
         }
-        out.push('\n');
+        if !out.ends_with("\n\n") {
+            out.push('\n');
+        }
     }
     let count = problems.len();
     out.push_str(&format!(
@@ -119,6 +121,33 @@ pub fn suggest_for_unknown(message: &str) -> Option<String> {
     }
 }
 
+/// The key a value at byte `position` is assigned to (`key = value` or `key = { ...`), if the
+/// text just before it is `key =`.
+pub fn key_before(source: &str, position: usize) -> Option<String> {
+    let before = source.get(..position)?.trim_end();
+    let before = before.strip_suffix('=')?.trim_end();
+    let start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        .map_or(0, |i| i + 1);
+    let key = &before[start..];
+    (!key.is_empty()).then(|| key.rsplit('.').next().unwrap_or(key).to_string())
+}
+
+/// Rewrites serde's Rust type names in a message into words an analyst knows.
+pub fn plain_type_names(message: &str) -> String {
+    [
+        ("expected f64", "expected a number"),
+        ("expected i64", "expected a whole number"),
+        ("expected a sequence", "expected a list in [ ]"),
+        ("expected a map", "expected a table"),
+        ("invalid type: ", ""),
+    ]
+    .iter()
+    .fold(message.to_string(), |text, (from, to)| {
+        text.replace(from, to)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +168,15 @@ mod tests {
         assert!(text.contains("--> s.toml:3:11"), "{text}");
         assert!(text.contains("help: write a number"), "{text}");
         assert!(text.contains("1 problem in s.toml"), "{text}");
+    }
+
+    #[test]
+    fn the_key_before_a_value_is_found() {
+        let source = "[a]\nper_day = \"five\"\nx = { mean = 3 }";
+        assert_eq!(key_before(source, 14).as_deref(), Some("per_day"));
+        let mean = source.find('3').unwrap();
+        assert_eq!(key_before(source, mean).as_deref(), Some("mean"));
+        assert_eq!(key_before(source, 0), None);
     }
 
     #[test]

@@ -13,19 +13,19 @@ use std::path::Path;
 use thiserror::Error;
 
 use crate::model::scenario::Scenario;
-use diagnostics::{Problem, render, suggest_for_unknown};
+use diagnostics::{Problem, key_before, plain_type_names, render, suggest_for_unknown};
 use file::ScenarioFile;
 
 /// Why a scenario could not be loaded.
 #[derive(Debug, Error)]
 pub enum ScenarioError {
     /// The file could not be read at all; nothing else was checked.
-    #[error("cannot read scenario file {path}: {source}")]
+    #[error("cannot read scenario file {path}: {reason}")]
     Read {
         /// The path as given.
         path: String,
         /// The operating system's reason.
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     /// The file was read but has problems; `report` lists them all with their places.
     #[error("{report}")]
@@ -53,9 +53,9 @@ pub struct LoadedScenario {
 /// Reads, parses and compiles the scenario file at `path`.
 pub fn load(path: &Path) -> Result<LoadedScenario, ScenarioError> {
     let label = path.display().to_string();
-    let source = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+    let source = std::fs::read_to_string(path).map_err(|reason| ScenarioError::Read {
         path: label.clone(),
-        source,
+        reason,
     })?;
     parse(&label, &source)
 }
@@ -66,17 +66,8 @@ pub fn parse(label: &str, source: &str) -> Result<LoadedScenario, ScenarioError>
         report: render(label, source, &problems),
         problems,
     };
-    let file: ScenarioFile = toml::from_str(source).map_err(|error| {
-        let span = error.span().unwrap_or(0..0);
-        let message = error.message().trim().to_string();
-        let mut problem = Problem::new(span, message.clone());
-        if let Some(help) = suggest_for_unknown(&message) {
-            problem = problem.help(help);
-        } else if message.starts_with("missing field") {
-            problem = problem.help("add the key; the README's scenario reference lists every key");
-        }
-        invalid(vec![problem])
-    })?;
+    let file: ScenarioFile =
+        toml::from_str(source).map_err(|error| invalid(vec![parse_problem(source, &error)]))?;
     let scenario = compile::compile(&file).map_err(invalid)?;
     Ok(LoadedScenario {
         path: label.to_string(),
@@ -84,4 +75,33 @@ pub fn parse(label: &str, source: &str) -> Result<LoadedScenario, ScenarioError>
         file,
         scenario,
     })
+}
+
+/// Turns a TOML or schema error into a problem that names the key and gives advice.
+fn parse_problem(source: &str, error: &toml::de::Error) -> Problem {
+    let span = error.span().unwrap_or(0..0);
+    let raw = error.message().trim();
+    let key = key_before(source, span.start);
+    // Our own value parsers (durations, clock times) put their advice after "; ".
+    let (what, advice) = match raw.split_once("; ") {
+        Some((what, advice)) => (what.to_string(), Some(advice.to_string())),
+        None => (plain_type_names(raw), None),
+    };
+    let message = match &key {
+        Some(key) if !what.contains(&format!("`{key}`")) => format!("`{key}`: {what}"),
+        _ => what.clone(),
+    };
+    let help = advice
+        .or_else(|| suggest_for_unknown(raw))
+        .or_else(|| raw.starts_with("missing field").then(|| {
+            "add the key; the scenario language reference in README.md lists every key".to_string()
+        }))
+        .or_else(|| raw.starts_with("invalid type").then(|| {
+            "check the value's type: numbers bare (5, 2.5), text and durations in quotes (\"45 min\"), lists in [ ]".to_string()
+        }));
+    let problem = Problem::new(span, message);
+    match help {
+        Some(help) => problem.help(help),
+        None => problem,
+    }
 }

@@ -66,10 +66,14 @@ impl DurationText {
     /// Parses `"45 min"`-style text.
     pub fn parse(text: &str) -> Result<Self, String> {
         let trimmed = text.trim();
-        let split = trimmed
-            .find(|c: char| c.is_ascii_alphabetic())
-            .ok_or_else(|| format!("`{text}` has no unit; {DURATION_HELP}"))?;
-        let (number, unit) = trimmed.split_at(split);
+        // The unit is the trailing run of letters, so "1e2 h" is 100 hours.
+        let number_end = trimmed
+            .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+            .len();
+        if number_end == trimmed.len() {
+            return Err(format!("`{text}` has no unit; {DURATION_HELP}"));
+        }
+        let (number, unit) = trimmed.split_at(number_end);
         let amount: f64 = number
             .trim()
             .parse()
@@ -213,6 +217,7 @@ mod tests {
         assert_eq!(hours("2 h"), Ok(2.0));
         assert_eq!(hours("1.5d"), Ok(36.0));
         assert_eq!(hours("1 w"), Ok(168.0));
+        assert_eq!(hours("1e2 h"), Ok(100.0));
         assert!(hours("45").unwrap_err().contains("no unit"));
         assert!(
             hours("3 fortnights")

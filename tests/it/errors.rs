@@ -1,1 +1,319 @@
-//! errors tests (being written).
+//! User-facing errors: one invalid scenario per class of mistake under
+//! `tests/fixtures/invalid/`, each checked with `carepath check` for exit code 2 (no panic),
+//! the exact `--> path:line:column` of every problem, a message naming the offending key or
+//! value, and the `help:` advice; plus `carepath run` on an invalid file and a missing file.
+
+use std::collections::BTreeSet;
+use std::process::Output;
+
+use crate::support::{carepath, repository_root, text};
+
+/// Folder of the invalid fixtures, relative to the repository root.
+const FIXTURES: &str = "tests/fixtures/invalid";
+
+/// One problem that `carepath check` must report.
+struct Expected {
+    /// 1-based line of the start of the problem.
+    line: usize,
+    /// 1-based column of the start of the problem.
+    column: usize,
+    /// Text the message must contain: the offending key or value in backticks.
+    names: &'static str,
+    /// Text the problem's `help:` line must contain, where the validator gives advice.
+    help: Option<&'static str>,
+}
+
+/// One reported problem, as rendered: its place and its whole block of text.
+struct Reported {
+    line: usize,
+    column: usize,
+    /// The `error: MESSAGE` line.
+    header: String,
+    /// The message, the `--> PATH:LINE:COLUMN` line, the annotated snippet and the help, up
+    /// to the next problem.
+    block: String,
+}
+
+/// The path of fixture `name`, as passed on the command line.
+fn fixture(name: &str) -> String {
+    format!("{FIXTURES}/{name}.toml")
+}
+
+/// Splits `stderr` into the problems reported for `path`, in order: each starts with an
+/// `error: MESSAGE` line and is placed by its `--> PATH:LINE:COLUMN` line (a block without
+/// that line for `path` gets line and column 0, so that it shows up as misplaced).
+fn reported(stderr: &str, path: &str) -> Vec<Reported> {
+    let mut problems: Vec<Reported> = Vec::new();
+    for line in stderr.lines() {
+        if line.starts_with("error: ") {
+            problems.push(Reported {
+                line: 0,
+                column: 0,
+                header: line.to_string(),
+                block: String::new(),
+            });
+        }
+        let Some(last) = problems.last_mut() else {
+            continue;
+        };
+        last.block.push_str(line);
+        last.block.push('\n');
+        let place = line
+            .trim_start()
+            .strip_prefix("--> ")
+            .and_then(|rest| rest.strip_prefix(path))
+            .and_then(|rest| rest.strip_prefix(':'))
+            .and_then(|rest| rest.split_once(':'))
+            .and_then(|(l, c)| Some((l.parse().ok()?, c.trim().parse().ok()?)));
+        if let (Some((line_number, column)), 0) = (place, last.line) {
+            last.line = line_number;
+            last.column = column;
+        }
+    }
+    problems
+}
+
+/// Asserts that a command was refused as an invalid scenario: exit code 2, no panic, and
+/// nothing claiming the scenario is valid.
+fn assert_invalid_exit(output: &Output, what: &str) {
+    let (stdout, stderr) = text(output);
+    assert!(
+        !stderr.contains("panicked"),
+        "{what}: carepath panicked:\n{stderr}"
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{what}: expected exit code 2 (invalid scenario)\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(
+        !stdout.contains("is valid"),
+        "{what}: says the scenario is valid:\n{stdout}"
+    );
+}
+
+/// Runs `carepath check` on fixture `name` and asserts it reports exactly `expected`, in file
+/// order, each at its line and column, naming the key or value, with its help.
+fn assert_rejected(name: &str, expected: &[Expected]) {
+    let path = fixture(name);
+    let output = carepath(&["check", &path]);
+    assert_invalid_exit(&output, &path);
+    let (_, stderr) = text(&output);
+    let found = reported(&stderr, &path);
+    let places = |list: Vec<(usize, usize)>| {
+        list.iter()
+            .map(|(l, c)| format!("{l}:{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    assert_eq!(
+        places(found.iter().map(|p| (p.line, p.column)).collect()),
+        places(expected.iter().map(|e| (e.line, e.column)).collect()),
+        "{path}: problems reported at the wrong places (found, expected):\n{stderr}"
+    );
+    for (problem, want) in found.iter().zip(expected) {
+        assert!(
+            problem.header.contains(want.names),
+            "{path}:{}:{}: the message does not name {}:\n{}",
+            want.line,
+            want.column,
+            want.names,
+            problem.block
+        );
+        if let Some(help) = want.help {
+            assert!(
+                problem.block.lines().any(|line| line
+                    .split_once("help: ")
+                    .is_some_and(|(_, h)| h.contains(help))),
+                "{path}:{}:{}: no `help:` line saying `{help}`:\n{}",
+                want.line,
+                want.column,
+                problem.block
+            );
+        }
+    }
+    let count = expected.len();
+    let summary = format!(
+        "{count} problem{} in {path}; nothing was run.",
+        if count == 1 { "" } else { "s" }
+    );
+    assert!(
+        stderr.contains(&summary),
+        "{path}: no `{summary}` line:\n{stderr}"
+    );
+}
+
+/// One test per fixture: `name => [(line, column, names, help), ...];` expects `carepath check
+/// tests/fixtures/invalid/name.toml` to report exactly these problems. Also lists the fixtures
+/// covered, so that a fixture without a test is noticed.
+macro_rules! invalid_fixtures {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident => [$(($line:literal, $column:literal, $names:literal, $help:expr)),+ $(,)?];
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            #[test]
+            fn $name() {
+                assert_rejected(
+                    stringify!($name),
+                    &[$(Expected { line: $line, column: $column, names: $names, help: $help }),+],
+                );
+            }
+        )*
+
+        /// Names of the fixtures tested by the table.
+        const TABLE: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+invalid_fixtures! {
+    /// A string that is never closed is a TOML syntax error, reported where the string breaks.
+    syntax_error => [(3, 21, "expected `\"`", None)];
+    /// A misspelt key (`per_dya`) gets "did you mean `per_day`?".
+    unknown_key => [(11, 1, "`per_dya`", Some("did you mean `per_day`?"))];
+    /// A string where a number is expected (`per_day = "five"`) names the key.
+    wrong_type => [(11, 11, "`per_day`", None)];
+    /// A duration with no unit (`"45"`) is refused, naming the value.
+    duration_without_unit => [(4, 11, "`45` has no unit", None)];
+    /// A duration in an unknown unit (`"30 minuets"`) names the unit; the place is the
+    /// distribution holding it.
+    unknown_time_unit => [(15, 45, "`minuets` is not a time unit", None)];
+    /// A clock time past 24:00 (`"25:00"`) in a roster is refused, naming the time.
+    bad_clock_time => [(7, 43, "`25:00`", None)];
+    /// A negative arrival rate (`per_day = -3`) is refused.
+    negative_rate => [(11, 11, "`per_day` must be positive", Some("the mean number of referrals per day"))];
+    /// Attribute probabilities that sum to 0.8 instead of 1.
+    attribute_probabilities => [(8, 17, "`probabilities` of attribute `frailty` must sum to 1", Some("adjust the values so they add up to exactly 1"))];
+    /// Branch probabilities that sum to 0.75 instead of 1.
+    branch_probabilities => [(19, 10, "`branch` in step `decide` sum to 0.75", Some("adjust them so they add up to exactly 1"))];
+    /// A roster shift whose end (08:00) is before its start (20:00) suggests "next day".
+    shift_end_before_start => [(7, 58, "shift `end`", Some("end = \"08:00 next day\""))];
+    /// An unknown day name (`weekday`) in a roster lists the valid day names.
+    unknown_day => [(7, 21, "`weekday` is not a day", Some("use day names (monday or mon), or weekdays"))];
+    /// A step using an undefined resource (`nurses`) gets "did you mean `nurse`?".
+    unknown_resource => [(15, 25, "no resource called `nurses`", Some("did you mean `nurse`?"))];
+    /// A `next` naming a step that does not exist (`dne`) gets "did you mean `done`?".
+    unknown_next_step => [(16, 8, "called `dne`", Some("did you mean `done`?"))];
+    /// A deadline `fallback` naming a step that does not exist gets the nearest step.
+    unknown_fallback_step => [(15, 96, "called `gve_up`", Some("did you mean `give_up`?"))];
+    /// A branch arm going to a step that does not exist lists the pathway's steps.
+    unknown_branch_target => [(19, 55, "called `hospital`", Some("defined: admit, decide, home, see"))];
+    /// A step that no route leads to.
+    unreachable_step => [(22, 8, "step `orphan` in pathway `clinic` can never be reached", Some("point a `next`, `branch` or `fallback` at it"))];
+    /// A loop with no way out: both steps of the loop are reported.
+    loop_without_exit => [
+        (14, 8, "step `see` in pathway `clinic` can never leave", Some("make sure every route, in this pathway or the ones it transfers to, reaches an `end` step")),
+        (18, 8, "step `wait` in pathway `clinic` can never leave", Some("make sure every route, in this pathway or the ones it transfers to, reaches an `end` step")),
+    ];
+    /// A pathway whose last step is not an `end`, so patients have nowhere to go.
+    last_step_not_end => [(14, 8, "`see` is the last step of pathway `clinic`", Some("add an `end = { outcome = \"...\" }` step after it"))];
+    /// A `deadline` without a `fallback` step.
+    deadline_without_fallback => [(15, 78, "a `deadline` needs a `fallback` step", Some("add e.g. fallback ="))];
+    /// A step with two kinds (`activity` and `delay`), reported at the second.
+    step_with_two_kinds => [(16, 9, "step `see` has both `activity` and `delay`", Some("split it into two steps"))];
+    /// A step with a name but no kind lists the kinds.
+    step_without_kind => [(18, 8, "step `think` in pathway `clinic` says nothing", Some("add exactly one of: seize, release, activity"))];
+    /// A resource with both a fixed `count` and a `roster`.
+    count_and_roster => [(7, 9, "resource `nurse` has both `count` and `roster`", Some("keep `count` for a fixed number"))];
+    /// A triangular distribution with min above max.
+    triangular_min_above_max => [(15, 45, "`triangular` needs 0 <= min <= mode <= max", Some("e.g. { triangular = "))];
+    /// An unknown distribution (`normal`) suggests `log_normal`.
+    unknown_distribution => [(15, 47, "unknown variant `normal`", Some("did you mean `log_normal`?"))];
+    /// A handoff to an undefined calendar (`social_care`) suggests `social_care_office`.
+    unknown_calendar => [(15, 21, "no calendar called `social_care`", Some("did you mean `social_care_office`?"))];
+    /// Patients present at the start at a step the pathway does not have (`waiting`).
+    initial_missing_step => [(23, 8, "no step in pathway `clinic` called `waiting`", Some("defined: done, see"))];
+    /// Three unrelated problems in one file are all reported, each at its own line.
+    multiple_problems => [
+        (11, 11, "`per_day` must be positive and at most 1000000, found -3", Some("the mean number of referrals per day")),
+        (15, 25, "no resource called `nurses`", Some("did you mean `nurse`?")),
+        (19, 22, "`triangular` needs 0 <= min <= mode <= max", Some("e.g. { triangular = ")),
+    ];
+}
+
+/// Two pathways that transfer patients to each other forever, with no `end`, are a pathway
+/// with no end and must be refused.
+#[test]
+fn transfer_loop_without_exit() {
+    let path = fixture("transfer_loop_without_exit");
+    let output = carepath(&["check", &path]);
+    assert_invalid_exit(&output, &path);
+    let (_, stderr) = text(&output);
+    let found = reported(&stderr, &path);
+    assert!(
+        !found.is_empty()
+            && found
+                .iter()
+                .all(|p| p.header.contains("`clinic`") || p.header.contains("`ward`")),
+        "{path}: expected problems naming the looping pathways:\n{stderr}"
+    );
+}
+
+/// Every fixture in the folder has a test, and every test has its fixture (no mistake class
+/// is silently untested).
+#[test]
+fn every_invalid_fixture_is_tested() {
+    let on_disk: BTreeSet<String> = std::fs::read_dir(repository_root().join(FIXTURES))
+        .expect("the fixtures folder exists")
+        .map(|entry| entry.expect("a readable entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+        .filter_map(|path| Some(path.file_stem()?.to_str()?.to_string()))
+        .collect();
+    let tested: BTreeSet<String> = TABLE
+        .iter()
+        .chain(&["transfer_loop_without_exit"])
+        .map(|name| name.to_string())
+        .collect();
+    assert_eq!(on_disk, tested, "fixtures on disk vs fixtures tested");
+}
+
+/// `carepath run` on an invalid scenario fails exactly as `check` does and writes no output.
+#[test]
+fn run_refuses_an_invalid_scenario_and_writes_nothing() {
+    let path = fixture("negative_rate");
+    let temp = tempfile::tempdir().expect("a temporary folder");
+    let out = temp.path().join("out");
+    let out_text = out.to_str().expect("a UTF-8 temporary path");
+    let output = carepath(&["run", &path, "--out", out_text, "--quiet"]);
+    assert_invalid_exit(&output, &format!("run {path}"));
+    let (_, run_stderr) = text(&output);
+    let (_, check_stderr) = text(&carepath(&["check", &path]));
+    assert_eq!(run_stderr, check_stderr, "run and check report differently");
+    assert!(!out.exists(), "an output folder was created at {out_text}");
+    let left = std::fs::read_dir(temp.path())
+        .expect("the temporary folder is readable")
+        .count();
+    assert_eq!(left, 0, "run wrote into {}", temp.path().display());
+}
+
+/// A scenario path that does not exist is named in a clear message, with exit code 1 (not
+/// the code 2 kept for scenarios with problems).
+#[test]
+fn missing_file_is_named_and_exits_with_code_1() {
+    let path = fixture("does_not_exist");
+    let output = carepath(&["check", &path]);
+    let (stdout, stderr) = text(&output);
+    assert!(!stderr.contains("panicked"), "carepath panicked:\n{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot read scenario file {path}")),
+        "the message does not name the path:\n{stderr}"
+    );
+    assert!(stdout.is_empty(), "unexpected output:\n{stdout}");
+    assert_eq!(output.status.code(), Some(1), "stderr:\n{stderr}");
+}
+
+/// The reason a scenario file cannot be read is given once, not repeated.
+#[test]
+fn missing_file_reason_is_given_once() {
+    let path = fixture("does_not_exist");
+    let reason = std::fs::read_to_string(repository_root().join(&path))
+        .expect_err("the file does not exist")
+        .to_string();
+    let (_, stderr) = text(&carepath(&["check", &path]));
+    assert_eq!(
+        stderr.matches(&reason).count(),
+        1,
+        "`{reason}` should appear exactly once:\n{stderr}"
+    );
+}

@@ -5,9 +5,9 @@ use crate::support::run_text;
 /// Referrals made only on `day` (Monday = 0) between `hour`:00 and `hour+1`:00, handed to an
 /// office open 09:00-17:00 on weekdays that takes exactly 30 working minutes to accept.
 fn office(day: usize, hour: usize, bounce: &str, duplicate: &str) -> String {
-    let mut hours = vec!["0"; 24];
+    let mut hours = ["0"; 24];
     hours[hour] = "1";
-    let mut days = vec!["0"; 7];
+    let mut days = ["0"; 7];
     days[day] = "1";
     format!(
         r#"

@@ -6,7 +6,7 @@ use crate::support::run_text;
 /// A scenario where every referral arrives in hour `arrival_hour` (e.g. 22 = 22:00-23:00)
 /// and needs one `service` of a team rostered 08:00-20:00 with `staff` people.
 fn rostered(arrival_hour: usize, service: &str, staff: u32) -> String {
-    let mut profile = vec!["0"; 24];
+    let mut profile = ["0"; 24];
     profile[arrival_hour] = "1";
     format!(
         r#"
