@@ -1,11 +1,12 @@
-//! The future-event list: a binary min-heap keyed by (time, scheduling order).
+//! The future-event list: a 4-ary min-heap keyed by (time, scheduling order).
 //!
 //! Events due at the same instant pop in the order they were scheduled, which makes every run
 //! reproducible regardless of how the heap happens to be laid out.
 //!
-//! The key is packed into one `u128`: the time's IEEE-754 bits (which order like the times
-//! themselves for the non-negative times a simulation uses) above the scheduling counter, so
-//! each heap comparison is a single integer comparison.
+//! The time is kept as its IEEE-754 bits, which order like the times themselves for the
+//! non-negative times a simulation uses, so each comparison is two integer comparisons; with
+//! a small `Copy` event an entry is 24 bytes, and a 4-ary heap moves fewer of them per pop
+//! than a binary one.
 
 use dary_heap::QuaternaryHeap;
 use std::cmp::Ordering;
@@ -15,13 +16,14 @@ use super::time::SimTime;
 /// One scheduled event with its ordering key.
 #[derive(Debug, Clone, Copy)]
 struct Entry<E> {
-    key: u128,
+    time_bits: u64,
+    sequence: u64,
     event: E,
 }
 
 impl<E> Entry<E> {
     fn time(&self) -> SimTime {
-        SimTime::from_hours(f64::from_bits((self.key >> 64) as u64))
+        SimTime::from_hours(f64::from_bits(self.time_bits))
     }
 }
 
@@ -42,7 +44,7 @@ impl<E> PartialOrd for Entry<E> {
 impl<E> Ord for Entry<E> {
     /// Reversed so that the heap (a max-heap) pops the earliest entry first.
     fn cmp(&self, other: &Self) -> Ordering {
-        other.key.cmp(&self.key)
+        (other.time_bits, other.sequence).cmp(&(self.time_bits, self.sequence))
     }
 }
 
@@ -71,7 +73,8 @@ impl<E: Copy> EventQueue<E> {
         // `max` also maps -0.0 to +0.0, whose bits sort first.
         let bits = time.hours().max(0.0).to_bits();
         self.heap.push(Entry {
-            key: (u128::from(bits) << 64) | u128::from(sequence),
+            time_bits: bits,
+            sequence,
             event,
         });
     }

@@ -89,8 +89,10 @@ enum Event {
     Arrival(u16),
     /// A patient's timed step (delay, activity, handoff phase) is over.
     StepDone(PatientId),
-    /// A wait's deadline; stale unless the patient still has this wait token.
-    Deadline(PatientId, u64),
+    /// A wait's deadline; stale unless the patient is still waiting with a deadline at this
+    /// very instant (a later wait of the same patient, or of a new patient in the same slot,
+    /// can only share the instant if its deadline is indeed now).
+    Deadline(PatientId),
     /// A resource's roster changes.
     Capacity(u16),
     /// The warm-up is over: metrics start.
@@ -295,7 +297,7 @@ impl<'s> Simulation<'s> {
             match event {
                 Event::Arrival(source) => self.on_arrival(source as usize)?,
                 Event::StepDone(patient) => self.on_step_done(patient)?,
-                Event::Deadline(patient, token) => self.on_deadline(patient, token)?,
+                Event::Deadline(patient) => self.on_deadline(patient)?,
                 Event::Capacity(resource) => self.on_capacity_change(resource as usize)?,
                 Event::WarmUpEnd => self.on_warm_up_end(),
             }
@@ -370,8 +372,9 @@ impl<'s> Simulation<'s> {
         self.serve_queue(ResourceId(resource as u16))
     }
 
-    fn on_deadline(&mut self, id: PatientId, token: u64) -> Result<(), SimError> {
-        if self.patients.get(id).wait_token != token {
+    fn on_deadline(&mut self, id: PatientId) -> Result<(), SimError> {
+        let patient = self.patients.get(id);
+        if patient.wait_token == 0 || patient.deadline_at != self.now {
             return Ok(()); // served or gone before the deadline
         }
         let step = self.patients.get(id).step;
@@ -648,8 +651,9 @@ impl<'s> Simulation<'s> {
         patient.wait_started = now;
         self.resources[resource.0 as usize].enqueue(now, wait.priority_rank, id, token);
         if let Some((at, _)) = deadline_at {
+            self.patients.get_mut(id).deadline_at = at;
             self.events
-                .schedule(SimTime::from_hours(at), Event::Deadline(id, token));
+                .schedule(SimTime::from_hours(at), Event::Deadline(id));
         }
         Ok(Request::Queued)
     }

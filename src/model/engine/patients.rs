@@ -26,9 +26,11 @@ pub struct Patient {
     pub entered_pathway: f64,
     /// When the current wait or handoff began [hours].
     pub wait_started: f64,
-    /// Token of the current wait; 0 when not waiting. Queue entries and deadline events
-    /// carrying another token are stale.
+    /// Token of the current wait; 0 when not waiting. Queue entries carrying another token
+    /// are stale.
     pub wait_token: u64,
+    /// Deadline of the current wait [hours]; meaningful only while waiting with a deadline.
+    pub deadline_at: f64,
     /// Resources held, one bit per resource id.
     pub held: u64,
     /// Held resources that are blocked, one bit per resource id.
@@ -49,6 +51,7 @@ impl Patient {
             entered_pathway: now,
             wait_started: now,
             wait_token: 0,
+            deadline_at: f64::INFINITY,
             held: 0,
             blocked: 0,
             handoff_phase: HandoffPhase::Processing,
