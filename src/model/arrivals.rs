@@ -9,6 +9,7 @@ use rand_distr::{Distribution, Exp1};
 
 use crate::kernel::time::HOURS_PER_WEEK;
 use crate::kernel::{SimTime, Stream};
+use crate::model::scenario::DemandChange;
 
 /// Hours in a (non-leap) year, over which `growth_per_year` applies.
 const HOURS_PER_YEAR: f64 = 365.0 * 24.0;
@@ -22,7 +23,9 @@ pub struct ArrivalPattern<'a> {
     pub growth_per_year: f64,
     /// Hours from Monday 00:00 to the run's time zero.
     pub week_offset: f64,
-    /// The rate if it is the same in every hour and does not grow [patients/hour]: arrivals
+    /// Temporary multipliers, in time order.
+    pub changes: &'a [DemandChange],
+    /// The rate if it is the same in every hour and never changes [patients/hour]: arrivals
     /// are then a plain Poisson process, sampled without walking the week.
     pub constant_rate: Option<f64>,
 }
@@ -30,15 +33,38 @@ pub struct ArrivalPattern<'a> {
 impl<'a> ArrivalPattern<'a> {
     /// The pattern of `hourly_rate` growing by `growth_per_year`, for a run starting
     /// `week_offset` hours after Monday 00:00.
-    pub fn new(hourly_rate: &'a [f64; 168], growth_per_year: f64, week_offset: f64) -> Self {
+    pub fn new(
+        hourly_rate: &'a [f64; 168],
+        growth_per_year: f64,
+        changes: &'a [DemandChange],
+        week_offset: f64,
+    ) -> Self {
         let first = hourly_rate[0];
-        let constant = growth_per_year == 0.0 && hourly_rate.iter().all(|r| *r == first);
+        let constant =
+            growth_per_year == 0.0 && changes.is_empty() && hourly_rate.iter().all(|r| *r == first);
         ArrivalPattern {
             hourly_rate,
             growth_per_year,
             week_offset,
+            changes,
             constant_rate: constant.then_some(first),
         }
+    }
+
+    /// The product of the demand changes in force at `t`, and the next instant after `t` at
+    /// which one starts or ends (infinite if none).
+    fn change_factor(&self, t: f64) -> (f64, f64) {
+        let mut factor = 1.0;
+        let mut next = f64::INFINITY;
+        for change in self.changes {
+            if change.start <= t && t < change.end {
+                factor *= change.factor;
+                next = next.min(change.end);
+            } else if change.start > t {
+                next = next.min(change.start);
+            }
+        }
+        (factor, next)
     }
 }
 
@@ -54,13 +80,16 @@ impl ArrivalPattern<'_> {
             let shifted = t + self.week_offset;
             let position = shifted - (shifted / HOURS_PER_WEEK).floor() * HOURS_PER_WEEK;
             let hour = (position as usize).min(167);
-            let hour_end = (hour as f64 + 1.0 - position).max(1e-12);
+            let (factor, next_change) = self.change_factor(t);
+            let hour_end = (hour as f64 + 1.0 - position)
+                .min(next_change - t)
+                .max(1e-12);
             let growth = if self.growth_per_year == 0.0 {
                 1.0
             } else {
                 (1.0 + self.growth_per_year).powf(t / HOURS_PER_YEAR)
             };
-            let rate = self.hourly_rate[hour] * growth;
+            let rate = self.hourly_rate[hour] * growth * factor;
             if rate * hour_end >= budget {
                 return SimTime::from_hours(t + budget / rate);
             }
@@ -76,7 +105,11 @@ mod tests {
     use crate::kernel::{ReplicationKey, StreamKey};
 
     fn count_by_hour_of_week(rates: &[f64; 168], weeks: f64) -> Vec<f64> {
-        let pattern = ArrivalPattern::new(rates, 0.0, 0.0);
+        count_with_changes(rates, &[], weeks)
+    }
+
+    fn count_with_changes(rates: &[f64; 168], changes: &[DemandChange], weeks: f64) -> Vec<f64> {
+        let pattern = ArrivalPattern::new(rates, 0.0, changes, 0.0);
         let mut stream = ReplicationKey::new(11, 0).stream(StreamKey::named("arrivals"));
         let mut counts = vec![0.0; 168];
         let mut t = SimTime::ZERO;
@@ -115,6 +148,23 @@ mod tests {
         let counts = count_by_hour_of_week(&[0.5; 168], 1000.0);
         let total: f64 = counts.iter().sum();
         let expected = 0.5 * 168.0 * 1000.0;
+        assert!(
+            (total - expected).abs() < 4.0 * expected.sqrt(),
+            "{total} vs {expected}"
+        );
+    }
+
+    #[test]
+    fn a_demand_change_multiplies_the_rate_for_its_length_only() {
+        // Weeks 10 to 20 of 40 at 1.5 times the rate: 30 + 15 = 45 weeks' worth.
+        let change = DemandChange {
+            start: 10.0 * 168.0,
+            end: 20.0 * 168.0,
+            factor: 1.5,
+        };
+        let counts = count_with_changes(&[1.0; 168], &[change], 40.0);
+        let total: f64 = counts.iter().sum();
+        let expected = 45.0 * 168.0;
         assert!(
             (total - expected).abs() < 4.0 * expected.sqrt(),
             "{total} vs {expected}"

@@ -18,6 +18,8 @@ pub enum Unit {
     Patients,
     /// Hours.
     Hours,
+    /// Days of 24 hours.
+    Days,
     /// A fraction between 0 and 1.
     Fraction,
     /// Resource units (staff or places) on average.
@@ -36,6 +38,7 @@ impl Unit {
         match self {
             Unit::Patients => "patients",
             Unit::Hours => "h",
+            Unit::Days => "d",
             Unit::Fraction => "fraction",
             Unit::Units => "units",
             Unit::UnitHours => "unit-hours",

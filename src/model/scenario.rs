@@ -121,10 +121,23 @@ pub struct Source {
     pub pathway: PathwayId,
     /// Arrival rate in each hour of the week, Monday 00:00 first [patients/hour].
     pub hourly_rate: [f64; 168],
+    /// Temporary multipliers on the rate, in time order.
+    pub demand_changes: Vec<DemandChange>,
     /// Growth per year, as a fraction.
     pub growth_per_year: f64,
     /// Probability of each category of each attribute for referrals from this source.
     pub attribute_probabilities: Vec<Vec<f64>>,
+}
+
+/// Referral volume multiplied by `factor` from `start` to `end` (hours since time zero).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DemandChange {
+    /// Start [hours since time zero].
+    pub start: f64,
+    /// End [hours since time zero].
+    pub end: f64,
+    /// Multiplier on the rate.
+    pub factor: f64,
 }
 
 /// A pathway: a named entry point into the step table.
@@ -203,6 +216,15 @@ pub enum StepKind {
         /// Target for each category, in category order.
         targets: Vec<StepId>,
     },
+    /// Choose the next step by whether an office is open or a team on duty now.
+    BranchOnHours {
+        /// What decides.
+        hours: OpenWhen,
+        /// Target while open.
+        open: StepId,
+        /// Target while closed.
+        closed: StepId,
+    },
     /// Mark the held unit of a resource as blocked until it is released.
     Block {
         /// The resource.
@@ -222,6 +244,15 @@ pub enum StepKind {
         /// The step entered.
         to: StepId,
     },
+}
+
+/// What makes a `branch_on_hours` step see "open".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenWhen {
+    /// The calendar's opening hours.
+    Calendar(CalendarId),
+    /// At least one unit of the resource on duty.
+    Staffed(ResourceId),
 }
 
 /// A wait for one unit of a resource.
@@ -306,6 +337,22 @@ impl Scenario {
     /// Time the run ends: warm-up plus horizon.
     pub fn end_time(&self) -> crate::kernel::SimTime {
         crate::kernel::SimTime::ZERO + self.warm_up + self.horizon
+    }
+
+    /// Whether any step or census group can mark a unit of `resource` as blocked.
+    pub fn can_be_blocked(&self, resource: ResourceId) -> bool {
+        self.steps
+            .iter()
+            .any(|s| matches!(s.kind, StepKind::Block { resource: r, .. } if r == resource))
+            || self.initial.iter().any(|g| g.blocked.contains(&resource))
+    }
+
+    /// Whether `pathway` has a `release` step for `resource`.
+    pub fn can_release_in(&self, resource: ResourceId, pathway: PathwayId) -> bool {
+        self.steps.iter().any(|s| {
+            s.pathway == pathway
+                && matches!(s.kind, StepKind::Release { resource: r, .. } if r == resource)
+        })
     }
 
     /// The pathway and step names of `step`, as `pathway.step`.

@@ -21,8 +21,8 @@ use super::units::{WEEKDAY_NAMES, day_set, weekday_index};
 use crate::kernel::SimDuration;
 use crate::model::distribution::Distribution;
 use crate::model::scenario::{
-    Attribute, Calendar, InitialGroup, MAX_ATTRIBUTES, MAX_RESOURCES, Outcome, OutcomeId,
-    PathwayId, Resource, ResourceId, Scenario, Source,
+    Attribute, Calendar, DemandChange, InitialGroup, MAX_ATTRIBUTES, MAX_RESOURCES, Outcome,
+    OutcomeId, PathwayId, Resource, ResourceId, Scenario, Source,
 };
 use crate::model::week_schedule::{ShiftLine, WeekSchedule};
 
@@ -221,11 +221,12 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         }
     }
 
-    let sources = file
+    let mut sources = file
         .arrivals
         .iter()
         .filter_map(|(name, arrival)| compile_source(problems, &names, &attributes, name, arrival))
         .collect::<Vec<_>>();
+    attach_demand_changes(problems, file, &mut sources);
     if sources.is_empty() && file.initial.is_empty() {
         problems.add(run.name.span(), "the scenario has no `[arrivals]` and no `[[initial]]` patients, so nothing would happen", "add a referral source, e.g. [arrivals.gp] with pathway = \"...\" and per_day = 5");
     }
@@ -685,9 +686,64 @@ fn compile_source(
         name: name.to_string(),
         pathway: pathway?,
         hourly_rate,
+        demand_changes: Vec::new(),
         growth_per_year,
         attribute_probabilities,
     })
+}
+
+/// Checks `[[demand_changes]]` and gives each source the changes that apply to it.
+fn attach_demand_changes(problems: &mut Problems, file: &ScenarioFile, sources: &mut [Source]) {
+    let source_names: Vec<String> = file.arrivals.keys().cloned().collect();
+    for change in &file.demand_changes {
+        let c = change.get_ref();
+        let start = c.start.get_ref().to_sim().hours();
+        let length = c.length.get_ref().to_sim().hours();
+        let factor = *c.factor.get_ref();
+        if start < 0.0 {
+            problems.add(
+                c.start.span(),
+                "`start` cannot be negative",
+                "time from the start of the run (including the warm-up), e.g. start = \"40 w\"",
+            );
+        }
+        if length <= 0.0 {
+            problems.add(
+                c.length.span(),
+                "`length` must be longer than zero",
+                "e.g. length = \"12 w\"",
+            );
+        }
+        if !(factor.is_finite() && (0.0..=100.0).contains(&factor)) {
+            problems.add(
+                c.factor.span(),
+                format!("`factor` must be between 0 and 100, found {factor}"),
+                "a multiplier on referral volumes, e.g. 1.15 for 15% more",
+            );
+        }
+        let mut affected = vec![c.sources.is_empty(); source_names.len()];
+        for source in &c.sources {
+            if let Some(index) = Names::resolve(problems, &source_names, source, "referral source")
+            {
+                affected[index] = true;
+            }
+        }
+        for source in sources.iter_mut() {
+            let index = source_names.iter().position(|n| *n == source.name);
+            if index.is_some_and(|i| affected[i]) {
+                source.demand_changes.push(DemandChange {
+                    start,
+                    end: start + length,
+                    factor,
+                });
+            }
+        }
+    }
+    for source in sources {
+        source
+            .demand_changes
+            .sort_by(|a, b| a.start.total_cmp(&b.start));
+    }
 }
 
 fn compile_initial(

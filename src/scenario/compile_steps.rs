@@ -11,8 +11,8 @@ use super::file::{ScenarioFile, StepFile, WaitFile};
 use crate::kernel::StreamKey;
 use crate::model::distribution::Distribution;
 use crate::model::scenario::{
-    AttributeId, CalendarId, Deadline, DeadlineFrom, Handoff, HandoffId, Outcome, OutcomeId,
-    Pathway, PathwayId, Step, StepId, StepKind, Wait, WaitId,
+    AttributeId, CalendarId, Deadline, DeadlineFrom, Handoff, HandoffId, OpenWhen, Outcome,
+    OutcomeId, Pathway, PathwayId, Step, StepId, StepKind, Wait, WaitId,
 };
 
 /// The compiled steps and what the rest of compilation needs from them.
@@ -43,7 +43,7 @@ pub struct StepCompiler<'a> {
 }
 
 /// Names of the step kinds, in the order they are listed to the user.
-const KINDS: [&str; 10] = [
+const KINDS: [&str; 11] = [
     "seize",
     "release",
     "activity",
@@ -51,6 +51,7 @@ const KINDS: [&str; 10] = [
     "handoff",
     "branch",
     "branch_on",
+    "branch_on_hours",
     "block",
     "end",
     "transfer",
@@ -199,6 +200,7 @@ impl<'a> StepCompiler<'a> {
             s.handoff.as_ref().map(|k| k.span()),
             s.branch.as_ref().map(|k| k.span()),
             s.branch_on.as_ref().map(|k| k.span()),
+            s.branch_on_hours.as_ref().map(|k| k.span()),
             s.block.as_ref().map(|k| k.span()),
             s.end.as_ref().map(|k| k.span()),
             s.transfer.as_ref().map(|k| k.span()),
@@ -222,7 +224,10 @@ impl<'a> StepCompiler<'a> {
                 return None;
             }
         }
-        let continues = !matches!(present[0].0, "branch" | "branch_on" | "end" | "transfer");
+        let continues = !matches!(
+            present[0].0,
+            "branch" | "branch_on" | "branch_on_hours" | "end" | "transfer"
+        );
         let next = match (&s.next, continues) {
             (Some(next), true) => self.step_named(pathway_index, pathway_name, next),
             (Some(next), false) => {
@@ -451,6 +456,34 @@ impl<'a> StepCompiler<'a> {
                 targets: targets?,
             });
         }
+        if let Some(branch) = &s.branch_on_hours {
+            let b = branch.get_ref();
+            let hours = match (&b.calendar, &b.resource) {
+                (Some(calendar), None) => {
+                    Names::resolve(self.problems, &self.names.calendars, calendar, "calendar")
+                        .map(|i| OpenWhen::Calendar(CalendarId(i as u16)))
+                }
+                (None, Some(resource)) => self
+                    .names
+                    .resource(self.problems, resource)
+                    .map(OpenWhen::Staffed),
+                _ => {
+                    self.problems.add(
+                        branch.span(),
+                        "`branch_on_hours` needs exactly one of `calendar` or `resource`",
+                        "e.g. branch_on_hours = { resource = \"rr_nurse\", open = \"visit\", closed = \"out_of_hours\" }",
+                    );
+                    None
+                }
+            };
+            let open = self.step_named(pathway_index, pathway_name, &b.open);
+            let closed = self.step_named(pathway_index, pathway_name, &b.closed);
+            return Some(StepKind::BranchOnHours {
+                hours: hours?,
+                open: open?,
+                closed: closed?,
+            });
+        }
         if let Some(end) = &s.end {
             let outcome = outcome_id(self.outcomes, end.get_ref().outcome.get_ref());
             return Some(StepKind::End { outcome });
@@ -673,6 +706,7 @@ fn successors(kind: &StepKind) -> Vec<usize> {
         | StepKind::Block { next, .. } => vec![id(next)],
         StepKind::Branch { arms } => arms.iter().map(|(_, s)| id(s)).collect(),
         StepKind::BranchOn { targets, .. } => targets.iter().map(id).collect(),
+        StepKind::BranchOnHours { open, closed, .. } => vec![id(open), id(closed)],
         StepKind::End { .. } => Vec::new(),
         StepKind::Transfer { to, .. } => vec![id(to)],
     }

@@ -39,6 +39,24 @@ pub struct ScenarioFile {
     /// Patients already in the system when the run starts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub initial: Vec<Spanned<InitialFile>>,
+    /// Temporary changes in referral volumes (a winter surge).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub demand_changes: Vec<Spanned<DemandChangeFile>>,
+}
+
+/// `[[demand_changes]]`: referral volumes multiplied by `factor` for a while.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemandChangeFile {
+    /// When the change starts, from time zero (the start of the warm-up).
+    pub start: Spanned<DurationText>,
+    /// How long it lasts.
+    pub length: Spanned<DurationText>,
+    /// Multiplier on the referral rate, e.g. 1.15 for 15% more.
+    pub factor: Spanned<f64>,
+    /// Sources affected (default: every source).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Spanned<String>>,
 }
 
 /// `[run]`: what to simulate and for how long.
@@ -180,6 +198,9 @@ pub struct StepFile {
     /// Go to a step chosen by a patient attribute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch_on: Option<Spanned<BranchOnFile>>,
+    /// Go to one step while an office is open (or a team is on duty), another otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch_on_hours: Option<Spanned<BranchOnHoursFile>>,
     /// From here, a held unit counts as blocked (no longer needed, not yet free).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block: Option<Spanned<ResourceRefFile>>,
@@ -268,6 +289,23 @@ pub struct BranchOnFile {
     pub attribute: Spanned<String>,
     /// Step for each value of the attribute; every value must be listed.
     pub to: Spanned<BTreeMap<String, Spanned<String>>>,
+}
+
+/// `branch_on_hours = { calendar = ..., open = ..., closed = ... }` (or `resource` instead of
+/// `calendar`: open while any unit of it is on duty).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BranchOnHoursFile {
+    /// A `[calendars]` name whose opening hours decide.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<Spanned<String>>,
+    /// A resource whose roster decides: open while at least one unit is on duty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<Spanned<String>>,
+    /// Step while open.
+    pub open: Spanned<String>,
+    /// Step while closed.
+    pub closed: Spanned<String>,
 }
 
 /// `end = { outcome = ... }`.

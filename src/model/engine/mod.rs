@@ -17,8 +17,8 @@ use crate::kernel::{EventQueue, ReplicationKey, SimTime, Stream, StreamKey};
 use crate::model::arrivals::ArrivalPattern;
 use crate::model::metrics::{DurationSample, MetricValue};
 use crate::model::scenario::{
-    DeadlineFrom, MAX_ATTRIBUTES, OutcomeId, PathwayId, ResourceId, Scenario, StepId, StepKind,
-    Wait,
+    DeadlineFrom, MAX_ATTRIBUTES, OpenWhen, OutcomeId, PathwayId, ResourceId, Scenario, StepId,
+    StepKind, Wait,
 };
 use patients::{HandoffPhase, Patient, PatientId, Patients};
 use resources::ResourceState;
@@ -111,6 +111,8 @@ struct Recorder {
     fallbacks: Vec<u64>,
     handoff_delays: Vec<DurationSample>,
     bounces: Vec<u64>,
+    /// Blocked stays by resource (`None` if it is never blocked), then by pathway.
+    blocked_stays: Vec<Option<Vec<DurationSample>>>,
 }
 
 impl Recorder {
@@ -131,6 +133,13 @@ impl Recorder {
                 .map(|_| DurationSample::new())
                 .collect(),
             bounces: vec![0; scenario.handoffs.len()],
+            blocked_stays: (0..scenario.resources.len())
+                .map(|r| {
+                    scenario
+                        .can_be_blocked(ResourceId(r as u16))
+                        .then(|| (0..pathways).map(|_| DurationSample::new()).collect())
+                })
+                .collect(),
         }
     }
 
@@ -149,6 +158,9 @@ impl Recorder {
             .iter_mut()
             .for_each(DurationSample::reset);
         self.bounces.fill(0);
+        for stays in self.blocked_stays.iter_mut().flatten() {
+            stays.iter_mut().for_each(DurationSample::reset);
+        }
     }
 }
 
@@ -207,7 +219,14 @@ impl<'s> Simulation<'s> {
             arrival_patterns: scenario
                 .sources
                 .iter()
-                .map(|s| ArrivalPattern::new(&s.hourly_rate, s.growth_per_year, week_offset))
+                .map(|s| {
+                    ArrivalPattern::new(
+                        &s.hourly_rate,
+                        s.growth_per_year,
+                        &s.demand_changes,
+                        week_offset,
+                    )
+                })
                 .collect(),
             source_streams: scenario
                 .sources
@@ -429,7 +448,12 @@ impl<'s> Simulation<'s> {
                             .duplicate_assessment
                             .as_ref()
                             .map_or(0.0, |d| d.sample(stream).hours());
-                        let delay = self.working_delay(handoff.hours.map(|c| c.0 as usize), work);
+                        // No work means no wait: acceptance happened in opening hours.
+                        let delay = if work > 0.0 {
+                            self.working_delay(handoff.hours.map(|c| c.0 as usize), work)
+                        } else {
+                            0.0
+                        };
                         self.patients.get_mut(id).handoff_phase = HandoffPhase::DuplicateAssessment;
                         self.schedule_done(id, delay);
                     }
@@ -515,7 +539,7 @@ impl<'s> Simulation<'s> {
                     patient.held &= !bit;
                     let was_blocked = patient.blocked & bit != 0;
                     patient.blocked &= !bit;
-                    self.release_unit(*resource, was_blocked)?;
+                    self.release_unit(id, *resource, was_blocked)?;
                     step = *next;
                 }
                 StepKind::Delay { duration, .. } => {
@@ -540,6 +564,20 @@ impl<'s> Simulation<'s> {
                         .find(|(cumulative, _)| u < *cumulative)
                         .map_or(arms[arms.len() - 1].1, |arm| arm.1);
                 }
+                StepKind::BranchOnHours {
+                    hours,
+                    open,
+                    closed,
+                } => {
+                    let is_open = match hours {
+                        OpenWhen::Calendar(c) => {
+                            let position = self.hour_of_week(self.now);
+                            scenario.calendars[c.0 as usize].schedule.level_at(position) > 0
+                        }
+                        OpenWhen::Staffed(r) => self.resources[r.0 as usize].capacity > 0,
+                    };
+                    step = if is_open { *open } else { *closed };
+                }
                 StepKind::BranchOn { attribute, targets } => {
                     let category = self.patients.get(id).attributes[attribute.0 as usize];
                     step = targets[category as usize];
@@ -555,7 +593,7 @@ impl<'s> Simulation<'s> {
                     let blocked = self.patients.get(id).blocked;
                     for r in 0..scenario.resources.len() {
                         if held & (1 << r) != 0 {
-                            self.release_unit(ResourceId(r as u16), blocked & (1 << r) != 0)?;
+                            self.release_unit(id, ResourceId(r as u16), blocked & (1 << r) != 0)?;
                         }
                     }
                     self.patients.remove(id);
@@ -604,6 +642,9 @@ impl<'s> Simulation<'s> {
             return Err(self.not_holding(step, resource));
         }
         if patient.blocked & bit == 0 {
+            if patient.blocked == 0 {
+                patient.blocked_since = self.now;
+            }
             patient.blocked |= bit;
             let now = self.now;
             let state = &mut self.resources[resource.0 as usize];
@@ -672,11 +713,23 @@ impl<'s> Simulation<'s> {
         state.busy -= 1;
     }
 
-    /// Frees a held unit (unblocking it if it was blocked) and serves the queue.
-    fn release_unit(&mut self, resource: ResourceId, was_blocked: bool) -> Result<(), SimError> {
+    /// Frees a unit held by patient `id`; a blocked unit ends a blocked stay, counted for the
+    /// pathway the patient is in now.
+    fn release_unit(
+        &mut self,
+        id: PatientId,
+        resource: ResourceId,
+        was_blocked: bool,
+    ) -> Result<(), SimError> {
         self.give_back_unit(resource);
         if was_blocked {
             self.resources[resource.0 as usize].blocked -= 1;
+            let patient = self.patients.get(id);
+            let pathway = self.scenario.steps[patient.step.0 as usize].pathway.0 as usize;
+            let stay = self.now - patient.blocked_since;
+            if let Some(stays) = self.recorder.blocked_stays[resource.0 as usize].as_mut() {
+                stays[pathway].record(stay);
+            }
         }
         self.serve_queue(resource)
     }

@@ -35,6 +35,8 @@ pub struct Patient {
     pub held: u64,
     /// Held resources that are blocked, one bit per resource id.
     pub blocked: u64,
+    /// When the patient's first currently blocked unit became blocked [hours].
+    pub blocked_since: f64,
     /// Phase of the current handoff.
     pub handoff_phase: HandoffPhase,
     /// Duration to use for the next timed step instead of a draw (initial census) [hours].
@@ -54,6 +56,7 @@ impl Patient {
             deadline_at: f64::INFINITY,
             held: 0,
             blocked: 0,
+            blocked_since: now,
             handoff_phase: HandoffPhase::Processing,
             remaining_override: None,
             attributes,

@@ -3,6 +3,7 @@
 
 use super::Simulation;
 use crate::model::metrics::{MetricValue, Unit};
+use crate::model::scenario::{PathwayId, ResourceId};
 
 /// Every metric of a finished replication. Allocates the names: once per replication.
 pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
@@ -139,11 +140,14 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
             f64::from(state.max_waiting),
         );
         push(format!("{name}.overtime"), Unit::UnitHours, overtime);
-        push(
-            format!("{name}.blocked"),
-            Unit::UnitDays,
-            state.blocked_area.area / 24.0,
-        );
+        let blockable = scenario.can_be_blocked(ResourceId(r as u16));
+        if blockable {
+            push(
+                format!("{name}.blocked"),
+                Unit::UnitDays,
+                state.blocked_area.area / 24.0,
+            );
+        }
         if resource.cost_per_hour > 0.0 {
             cost_items.push((
                 format!("cost.{name}.staff"),
@@ -155,6 +159,31 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
                 format!("cost.{name}.in_use"),
                 resource.cost_per_day_in_use * busy / 24.0,
             ));
+        }
+    }
+
+    for (r, stays) in recorder.blocked_stays.iter().enumerate() {
+        let Some(stays) = stays else { continue };
+        let resource = &scenario.resources[r].name;
+        for (p, pathway) in scenario.pathways.iter().enumerate() {
+            if !scenario.can_release_in(ResourceId(r as u16), PathwayId(p as u16)) {
+                continue;
+            }
+            let prefix = format!("{resource}.blocked_stay.{}", pathway.name);
+            let sample = &stays[p];
+            push(
+                format!("{prefix}.count"),
+                Unit::Patients,
+                sample.count() as f64,
+            );
+            push(
+                format!("{prefix}.total"),
+                Unit::UnitDays,
+                sample.mean() * sample.count() as f64 / 24.0,
+            );
+            for (suffix, hours) in sample.summary() {
+                push(format!("{prefix}.{suffix}"), Unit::Days, hours / 24.0);
+            }
         }
     }
 
@@ -173,7 +202,7 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
     }
     push("cost.total".to_string(), Unit::Gbp, total);
     for (r, resource) in scenario.resources.iter().enumerate() {
-        if resource.cost_per_day_in_use > 0.0 {
+        if resource.cost_per_day_in_use > 0.0 && scenario.can_be_blocked(ResourceId(r as u16)) {
             let blocked_days = simulation.resources[r].blocked_area.area / 24.0;
             push(
                 format!("cost.{}.blocked", resource.name),
