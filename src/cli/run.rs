@@ -73,7 +73,17 @@ pub fn run(args: &RunArgs) -> Result<()> {
         carepath_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario_name: scenario.name.clone(),
         scenario_file: loaded.path.clone(),
-        scenario_sha256: sha256_hex(loaded.source.as_bytes()),
+        scenario_sha256: sha256_hex(loaded.layers[0].text.as_bytes()),
+        based_on: loaded.layers[1..]
+            .iter()
+            .map(|layer| {
+                format!(
+                    "{} sha256:{}",
+                    layer.path,
+                    sha256_hex(layer.text.as_bytes())
+                )
+            })
+            .collect(),
         seed: scenario.seed,
         replications: scenario.replications,
         threads,

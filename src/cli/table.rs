@@ -35,25 +35,41 @@ fn number(value: f64) -> String {
     }
 }
 
+fn row(label: String, m: &MetricSummary) -> [String; 4] {
+    [
+        label,
+        number(m.mean),
+        format!("{} to {}", number(m.ci95_low), number(m.ci95_high)),
+        m.unit.to_string(),
+    ]
+}
+
 /// The key figures as an aligned text table, with 95% confidence intervals.
 pub fn key_figures(scenario: &Scenario, summary: &[MetricSummary]) -> String {
-    let rows: Vec<[String; 4]> = summary
-        .iter()
-        .filter(|m| is_key(&m.metric))
-        .filter(|m| !(m.metric.ends_with(".blocked") && m.mean == 0.0))
-        .filter(|m| !(m.metric.ends_with(".overtime") && m.mean == 0.0))
-        .filter(|m| !(m.metric == "cost.total" && m.mean == 0.0))
-        .map(|m| {
-            [
-                m.metric.clone(),
-                number(m.mean),
-                format!("{} to {}", number(m.ci95_low), number(m.ci95_high)),
-                m.unit.to_string(),
-            ]
-        })
-        .collect();
+    let rows: Vec<[String; 4]> = if scenario.key_figures.is_empty() {
+        summary
+            .iter()
+            .filter(|m| is_key(&m.metric))
+            .filter(|m| !(m.metric.ends_with(".blocked") && m.mean == 0.0))
+            .filter(|m| !(m.metric.ends_with(".overtime") && m.mean == 0.0))
+            .filter(|m| !(m.metric == "cost.total" && m.mean == 0.0))
+            .map(|m| row(m.metric.clone(), m))
+            .collect()
+    } else {
+        scenario
+            .key_figures
+            .iter()
+            .filter_map(|figure| {
+                let name = format!("key.{}", figure.name);
+                summary
+                    .iter()
+                    .find(|m| m.metric == name)
+                    .map(|m| row(figure.label.clone(), m))
+            })
+            .collect()
+    };
     let header = [
-        "metric".to_string(),
+        "figure".to_string(),
         "mean".to_string(),
         "95% CI".to_string(),
         "unit".to_string(),

@@ -9,5 +9,5 @@ pub mod metrics;
 pub mod scenario;
 pub mod week_schedule;
 
-pub use engine::{ReplicationResult, SimError, run_replication};
+pub use engine::{ReplicationResult, SimError, metric_catalogue, run_replication};
 pub use metrics::{MetricValue, Unit};

@@ -75,6 +75,19 @@ pub struct Scenario {
     pub outcomes: Vec<Outcome>,
     /// Patients present at time zero.
     pub initial: Vec<InitialGroup>,
+    /// Plainly named figures, computed from the metrics of each replication.
+    pub key_figures: Vec<KeyFigure>,
+}
+
+/// A plainly named figure: the sum of one or more metrics of a replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyFigure {
+    /// Name, reported as metric `key.<name>`.
+    pub name: String,
+    /// What it is, in plain words.
+    pub label: String,
+    /// Positions of the metrics it adds up, in a replication's metric list.
+    pub terms: Vec<usize>,
 }
 
 /// Weekly opening hours of an office.

@@ -15,14 +15,15 @@ use toml::Spanned;
 use super::compile_steps::StepCompiler;
 use super::diagnostics::Problem;
 use super::file::{
-    AttributeFile, DistributionFile, InitialFile, ResourceFile, ScenarioFile, ShiftFile,
+    AttributeFile, DistributionFile, InitialFile, KeyFigureFile, ResourceFile, ScenarioFile,
+    ShiftFile,
 };
 use super::units::{WEEKDAY_NAMES, day_set, weekday_index};
 use crate::kernel::SimDuration;
 use crate::model::distribution::Distribution;
 use crate::model::scenario::{
-    Attribute, Calendar, DemandChange, InitialGroup, MAX_ATTRIBUTES, MAX_RESOURCES, Outcome,
-    OutcomeId, PathwayId, Resource, ResourceId, Scenario, Source,
+    Attribute, Calendar, DemandChange, InitialGroup, KeyFigure, MAX_ATTRIBUTES, MAX_RESOURCES,
+    Outcome, OutcomeId, PathwayId, Resource, ResourceId, Scenario, Source,
 };
 use crate::model::week_schedule::{ShiftLine, WeekSchedule};
 
@@ -240,7 +241,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         .collect::<Vec<_>>();
 
     let (waits, handoffs) = compiled.waits_and_handoffs;
-    Scenario {
+    let mut scenario = Scenario {
         name,
         description: run.description.clone().unwrap_or_default(),
         horizon,
@@ -258,7 +259,65 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         handoffs,
         outcomes,
         initial,
+        key_figures: Vec::new(),
+    };
+    if problems.0.is_empty() {
+        scenario.key_figures = compile_key_figures(problems, file, &scenario);
     }
+    scenario
+}
+
+/// Resolves `[key_figures]` against the metrics the scenario will report.
+fn compile_key_figures(
+    problems: &mut Problems,
+    file: &ScenarioFile,
+    scenario: &Scenario,
+) -> Vec<KeyFigure> {
+    let catalogue = crate::model::metric_catalogue(scenario);
+    let names: Vec<String> = catalogue.iter().map(|(name, _)| name.clone()).collect();
+    let mut ordered: Vec<(i64, &String, &Spanned<KeyFigureFile>)> = file
+        .key_figures
+        .iter()
+        .map(|(name, figure)| (figure.get_ref().order.unwrap_or(i64::MAX), name, figure))
+        .collect();
+    ordered.sort_by_key(|(order, _, _)| *order);
+    let mut figures = Vec::new();
+    for (_, name, figure) in ordered {
+        let f = figure.get_ref();
+        let references: Vec<&Spanned<String>> = f.metric.iter().chain(&f.sum).collect();
+        if references.is_empty() || (f.metric.is_some() && !f.sum.is_empty()) {
+            problems.add(figure.span(), format!("key figure `{name}` needs either `metric` or `sum`"), "e.g. metric = \"wait.rapid_response.visit.within_deadline\", or sum = [\"a\", \"b\"]");
+            continue;
+        }
+        let terms: Vec<usize> = references
+            .iter()
+            .filter_map(|r| Names::resolve(problems, &names, r, "metric"))
+            .collect();
+        if terms.len() != references.len() {
+            continue;
+        }
+        let unit = catalogue[terms[0]].1;
+        if let Some(other) = terms.iter().find(|&&t| catalogue[t].1 != unit) {
+            problems.add(
+                figure.span(),
+                format!(
+                    "key figure `{name}` adds `{}` ({}) to `{}` ({})",
+                    catalogue[terms[0]].0,
+                    unit.label(),
+                    catalogue[*other].0,
+                    catalogue[*other].1.label()
+                ),
+                "only metrics in the same unit can be added up",
+            );
+            continue;
+        }
+        figures.push(KeyFigure {
+            name: name.clone(),
+            label: f.label.get_ref().clone(),
+            terms,
+        });
+    }
+    figures
 }
 
 /// Name-to-id tables, built once so that references can be resolved and misspellings
@@ -306,7 +365,12 @@ impl Names {
                 .filter(|c| strsim::jaro_winkler(c, wanted.get_ref()) > 0.7);
             let help = match (closest, names.is_empty()) {
                 (_, true) => format!("no {what} is defined yet; define it first"),
+                (Some(c), false) if names.len() > 20 => format!("did you mean `{c}`?"),
                 (Some(c), false) => format!("did you mean `{c}`? Defined: {}", names.join(", ")),
+                (None, false) if names.len() > 20 => format!(
+                    "{} are defined; check the spelling against the list in summary.csv of a run",
+                    names.len()
+                ),
                 (None, false) => format!("defined: {}", names.join(", ")),
             };
             problems.add(

@@ -42,6 +42,26 @@ pub struct ScenarioFile {
     /// Temporary changes in referral volumes (a winter surge).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub demand_changes: Vec<Spanned<DemandChangeFile>>,
+    /// The figures a board asks for, named plainly, printed after a run.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub key_figures: BTreeMap<String, Spanned<KeyFigureFile>>,
+}
+
+/// `[key_figures.NAME]`: a plainly named figure: one metric, or the sum of several.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyFigureFile {
+    /// What the figure is, in words a board reads.
+    pub label: Spanned<String>,
+    /// Position in the printed table (smaller first; default: by name after numbered ones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<i64>,
+    /// The metric it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<Spanned<String>>,
+    /// The metrics it adds up (same unit).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sum: Vec<Spanned<String>>,
 }
 
 /// `[[demand_changes]]`: referral volumes multiplied by `factor` for a while.

@@ -6,6 +6,7 @@ pub mod compile;
 mod compile_steps;
 pub mod diagnostics;
 pub mod file;
+pub mod overlay;
 pub mod units;
 
 use std::path::Path;
@@ -42,8 +43,10 @@ pub enum ScenarioError {
 pub struct LoadedScenario {
     /// The path or label the scenario was read from.
     pub path: String,
-    /// The file's text, exactly as read.
+    /// The text that was compiled: the file itself, or the merge of a variant onto its base.
     pub source: String,
+    /// The files read: the scenario file first, then any it `extends`, in order.
+    pub layers: Vec<overlay::Layer>,
     /// The parsed file, as the analyst wrote it.
     pub file: ScenarioFile,
     /// The checked, compiled model.
@@ -52,12 +55,27 @@ pub struct LoadedScenario {
 
 /// Reads, parses and compiles the scenario file at `path`.
 pub fn load(path: &Path) -> Result<LoadedScenario, ScenarioError> {
-    let label = path.display().to_string();
-    let source = std::fs::read_to_string(path).map_err(|reason| ScenarioError::Read {
-        path: label.clone(),
-        reason,
-    })?;
-    parse(&label, &source)
+    let (layers, merged) = overlay::read_layers(path)?;
+    let mut loaded = match merged {
+        None => parse(&layers[0].path, &layers[0].text)?,
+        Some(table) => {
+            let text = overlay::to_toml_text(&table);
+            let label = format!(
+                "{} (merged onto {})",
+                layers[0].path,
+                layers[1..]
+                    .iter()
+                    .map(|l| l.path.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let mut loaded = parse(&label, &text)?;
+            loaded.path = layers[0].path.clone();
+            loaded
+        }
+    };
+    loaded.layers = layers;
+    Ok(loaded)
 }
 
 /// Parses and compiles scenario text; `label` names it in messages (usually its path).
@@ -72,6 +90,10 @@ pub fn parse(label: &str, source: &str) -> Result<LoadedScenario, ScenarioError>
     Ok(LoadedScenario {
         path: label.to_string(),
         source: source.to_string(),
+        layers: vec![overlay::Layer {
+            path: label.to_string(),
+            text: source.to_string(),
+        }],
         file,
         scenario,
     })

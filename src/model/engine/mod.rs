@@ -191,12 +191,22 @@ pub fn run_replication(
     let mut simulation = Simulation::new(scenario, replication);
     simulation.start()?;
     simulation.run()?;
-    let metrics = results::collect(&simulation);
+    let mut metrics = results::collect(&simulation);
+    results::add_key_figures(scenario, &mut metrics);
     Ok(ReplicationResult {
         replication,
         metrics,
         events: simulation.events_processed,
     })
+}
+
+/// The metrics every replication of `scenario` reports (before key figures), with their
+/// units, in order; for checking references to metrics before anything runs.
+pub fn metric_catalogue(scenario: &Scenario) -> Vec<(String, crate::model::Unit)> {
+    results::collect(&Simulation::new(scenario, 0))
+        .into_iter()
+        .map(|m| (m.name, m.unit))
+        .collect()
 }
 
 impl<'s> Simulation<'s> {

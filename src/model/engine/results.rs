@@ -218,3 +218,24 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
     );
     out
 }
+
+/// Appends each key figure as metric `key.<name>`: the sum of its terms, in their unit.
+pub(super) fn add_key_figures(
+    scenario: &crate::model::scenario::Scenario,
+    metrics: &mut Vec<MetricValue>,
+) {
+    let base = metrics.len();
+    for figure in &scenario.key_figures {
+        let value = figure.terms.iter().map(|&t| metrics[t].value).sum();
+        let unit = figure
+            .terms
+            .first()
+            .map_or(Unit::Patients, |&t| metrics[t].unit);
+        debug_assert!(figure.terms.iter().all(|&t| t < base));
+        metrics.push(MetricValue {
+            name: format!("key.{}", figure.name),
+            unit,
+            value,
+        });
+    }
+}
