@@ -22,7 +22,7 @@ pub struct RunArgs {
     #[arg(long, short = 'r', value_parser = clap::value_parser!(u32).range(1..))]
     pub replications: Option<u32>,
     /// Seed of every random stream (overrides `seed` in the file). Same seed, same numbers.
-    #[arg(long, short = 's')]
+    #[arg(long, short = 's', value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
     /// Worker threads; 0 means one per core. Never changes the results.
     #[arg(long, short = 't', default_value_t = 0)]

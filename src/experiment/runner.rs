@@ -11,12 +11,12 @@ use crate::model::{ReplicationResult, SimError, run_replication};
 #[derive(Debug, Error)]
 pub enum RunError {
     /// A replication hit a fault in the scenario's logic; no outputs were written.
-    #[error("replication {replication} stopped: {source}")]
+    #[error("replication {replication} stopped: {reason}")]
     Replication {
         /// The replication that failed first (in replication order).
         replication: u32,
         /// What went wrong.
-        source: SimError,
+        reason: SimError,
     },
     /// The worker threads could not be started.
     #[error("cannot start {threads} worker threads: {message}")]
@@ -67,9 +67,9 @@ pub fn run_scenario(
     let mut ordered = Vec::with_capacity(results.len());
     for (offset, result) in results.into_iter().enumerate() {
         let replication = first + offset as u32;
-        ordered.push(result.map_err(|source| RunError::Replication {
+        ordered.push(result.map_err(|reason| RunError::Replication {
             replication,
-            source,
+            reason,
         })?);
     }
     let events = ordered.iter().map(|r| r.events).sum();

@@ -25,6 +25,9 @@ pub struct ArrivalPattern<'a> {
     pub week_offset: f64,
     /// Temporary multipliers, in time order.
     pub changes: &'a [DemandChange],
+    /// The end of the run [hours]: no arrival is looked for beyond it (a shrinking volume
+    /// might otherwise never produce another one).
+    pub until: f64,
     /// The rate if it is the same in every hour and never changes [patients/hour]: arrivals
     /// are then a plain Poisson process, sampled without walking the week.
     pub constant_rate: Option<f64>,
@@ -38,6 +41,7 @@ impl<'a> ArrivalPattern<'a> {
         growth_per_year: f64,
         changes: &'a [DemandChange],
         week_offset: f64,
+        until: f64,
     ) -> Self {
         let first = hourly_rate[0];
         let constant =
@@ -47,6 +51,7 @@ impl<'a> ArrivalPattern<'a> {
             growth_per_year,
             week_offset,
             changes,
+            until,
             constant_rate: constant.then_some(first),
         }
     }
@@ -69,7 +74,8 @@ impl<'a> ArrivalPattern<'a> {
 }
 
 impl ArrivalPattern<'_> {
-    /// The first arrival strictly after `now`. The pattern must have a positive weekly rate.
+    /// The first arrival strictly after `now`, or some instant after `until` if there is none
+    /// before it. The pattern must have a positive weekly rate.
     pub fn next_after(&self, now: SimTime, stream: &mut Stream) -> SimTime {
         let mut budget: f64 = Exp1.sample(stream);
         let mut t = now.hours();
@@ -77,6 +83,9 @@ impl ArrivalPattern<'_> {
             return SimTime::from_hours(t + budget / rate);
         }
         loop {
+            if t > self.until {
+                return SimTime::from_hours(t);
+            }
             let shifted = t + self.week_offset;
             let position = shifted - (shifted / HOURS_PER_WEEK).floor() * HOURS_PER_WEEK;
             let hour = (position as usize).min(167);
@@ -109,7 +118,7 @@ mod tests {
     }
 
     fn count_with_changes(rates: &[f64; 168], changes: &[DemandChange], weeks: f64) -> Vec<f64> {
-        let pattern = ArrivalPattern::new(rates, 0.0, changes, 0.0);
+        let pattern = ArrivalPattern::new(rates, 0.0, changes, 0.0, f64::INFINITY);
         let mut stream = ReplicationKey::new(11, 0).stream(StreamKey::named("arrivals"));
         let mut counts = vec![0.0; 168];
         let mut t = SimTime::ZERO;
@@ -169,6 +178,17 @@ mod tests {
             (total - expected).abs() < 4.0 * expected.sqrt(),
             "{total} vs {expected}"
         );
+    }
+
+    #[test]
+    fn a_shrinking_volume_stops_at_the_end_of_the_run() {
+        let rates = [1.0 / 24.0; 168];
+        let pattern = ArrivalPattern::new(&rates, -0.9, &[], 0.0, 50.0 * 8760.0);
+        let mut stream = ReplicationKey::new(1, 0).stream(StreamKey::named("a"));
+        let mut t = SimTime::ZERO;
+        while t.hours() <= 50.0 * 8760.0 {
+            t = pattern.next_after(t, &mut stream);
+        }
     }
 
     #[test]

@@ -48,8 +48,10 @@ impl WeekSchedule {
         let intervals: Vec<(f64, f64, u32)> = lines
             .iter()
             .flat_map(|line| {
-                let start = line.day as f64 * 24.0 + line.start;
-                let end = line.day as f64 * 24.0 + line.end;
+                // Whole minutes, so that "08:20 next day" and the next day's "08:20" meet
+                // exactly instead of leaving a sliver of a segment between them.
+                let start = to_minute(line.day as f64 * 24.0 + line.start);
+                let end = to_minute(line.day as f64 * 24.0 + line.end);
                 wrap_into_week(start, end).map(move |(s, e)| (s, e, line.count))
             })
             .collect();
@@ -168,6 +170,11 @@ impl WeekSchedule {
     }
 }
 
+/// `hours` rounded to the nearest whole minute.
+fn to_minute(hours: f64) -> f64 {
+    (hours * 60.0).round() / 60.0
+}
+
 /// Splits [start, end) hours-of-week into at most two pieces inside [0, 168).
 fn wrap_into_week(start: f64, end: f64) -> impl Iterator<Item = (f64, f64)> {
     let first = (start, end.min(HOURS_PER_WEEK));
@@ -214,6 +221,32 @@ mod tests {
         assert_eq!(schedule.level_at(22.0), 0);
         assert_eq!(schedule.weekly_total(), 3.0 * 12.0 + 2.0 * 8.0);
         assert_eq!(schedule.next_change(9.0), Some((5.0, 5)));
+    }
+
+    #[test]
+    fn shifts_meeting_at_odd_minutes_leave_no_gap() {
+        let schedule = WeekSchedule::from_shifts(&[
+            ShiftLine {
+                day: 0,
+                start: 8.0 + 20.0 / 60.0,
+                end: 20.0 + 20.0 / 60.0,
+                count: 2,
+            },
+            ShiftLine {
+                day: 0,
+                start: 20.0 + 20.0 / 60.0,
+                end: 24.0 + 8.0 + 20.0 / 60.0,
+                count: 1,
+            },
+            ShiftLine {
+                day: 1,
+                start: 8.0 + 20.0 / 60.0,
+                end: 20.0 + 20.0 / 60.0,
+                count: 2,
+            },
+        ]);
+        let levels: Vec<u32> = schedule.segments().iter().map(|s| s.level).collect();
+        assert_eq!(levels, vec![0, 2, 1, 2, 0]);
     }
 
     #[test]

@@ -18,12 +18,12 @@ use super::file::{
     AttributeFile, DistributionFile, InitialFile, KeyFigureFile, ResourceFile, ScenarioFile,
     ShiftFile,
 };
-use super::units::{WEEKDAY_NAMES, day_set, weekday_index};
+use super::units::{DurationText, WEEKDAY_NAMES, day_set, weekday_index};
 use crate::kernel::SimDuration;
 use crate::model::distribution::Distribution;
 use crate::model::scenario::{
     Attribute, Calendar, DemandChange, InitialGroup, KeyFigure, MAX_ATTRIBUTES, MAX_RESOURCES,
-    Outcome, OutcomeId, PathwayId, Resource, ResourceId, Scenario, Source,
+    Outcome, OutcomeId, PathwayId, Resource, ResourceId, Scenario, Source, Step, StepKind,
 };
 use crate::model::week_schedule::{ShiftLine, WeekSchedule};
 
@@ -236,7 +236,14 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         .initial
         .iter()
         .filter_map(|group| {
-            compile_initial(problems, &names, &attributes, &compiled.step_index, group)
+            compile_initial(
+                problems,
+                &names,
+                &attributes,
+                &compiled.step_index,
+                &steps_table,
+                group,
+            )
         })
         .collect::<Vec<_>>();
 
@@ -815,6 +822,7 @@ fn compile_initial(
     names: &Names,
     attributes: &[Attribute],
     steps: StepLookup<'_>,
+    steps_table: &[Step],
     group: &Spanned<InitialFile>,
 ) -> Option<InitialGroup> {
     let file = group.get_ref();
@@ -908,6 +916,9 @@ fn compile_initial(
             ),
         }
     }
+    if let Some(id) = step {
+        check_initial_step(problems, file, &steps_table[id as usize], &holding);
+    }
     Some(InitialGroup {
         step: crate::model::scenario::StepId(step?),
         count,
@@ -919,16 +930,64 @@ fn compile_initial(
     })
 }
 
+/// A census group's step must suit what the group says: `remaining` only at a timed step,
+/// and no waiting for a resource the group already holds.
+fn check_initial_step(
+    problems: &mut Problems,
+    file: &InitialFile,
+    step: &Step,
+    holding: &[ResourceId],
+) {
+    let timed = matches!(
+        step.kind,
+        StepKind::Delay { .. } | StepKind::Activity { .. } | StepKind::Handoff { .. }
+    );
+    if let (Some(remaining), false) = (&file.remaining, timed) {
+        problems.add(
+            remaining.span(),
+            format!(
+                "`remaining` has no meaning at step `{}`, which takes no time of its own",
+                step.name
+            ),
+            "use `remaining` only at a delay, activity or handoff step; leave it out here",
+        );
+    }
+    if let StepKind::Seize { wait, .. } | StepKind::Activity { wait, .. } = &step.kind
+        && holding.contains(&wait.resource)
+    {
+        {
+            problems.add(
+                file.step.span(),
+                format!("these patients already hold the resource that step `{}` waits for", step.name),
+                "name the step after they got it (e.g. the one after the `seize`), or drop it from `holding`",
+            );
+        }
+    }
+}
+
 /// Checks and converts a distribution, recording a problem for bad parameters.
 pub fn compile_distribution(
     problems: &mut Problems,
     spanned: &Spanned<DistributionFile>,
 ) -> Option<Distribution> {
     let span = spanned.span();
+    let longest = MAX_RUN_DAYS * 24.0;
+    if durations_in(spanned.get_ref()).any(|d| {
+        let hours = d.to_sim().hours().abs();
+        hours.is_nan() || hours > longest
+    }) {
+        problems.add(
+            span,
+            format!("a duration in this distribution is longer than {MAX_RUN_DAYS} days"),
+            "check the number and its unit",
+        );
+        return None;
+    }
     let mut bad = |message: String, help: &str| {
         problems.add(span.clone(), message, help);
         None
     };
+    let rejected = |e: String| format!("the sampler rejects these parameters: {e}");
     match spanned.get_ref() {
         DistributionFile::Fixed(value) => {
             let h = value.to_sim().hours();
@@ -948,7 +1007,10 @@ pub fn compile_distribution(
                     "e.g. { exponential = { mean = \"1 h\" } }",
                 );
             }
-            Exp::new(1.0 / m).ok().map(Distribution::Exponential)
+            Exp::new(1.0 / m).map_or_else(
+                |e| bad(rejected(e.to_string()), ""),
+                |d| Some(Distribution::Exponential(d)),
+            )
         }
         DistributionFile::Uniform { min, max } => {
             let (lo, hi) = (min.to_sim().hours(), max.to_sim().hours());
@@ -961,7 +1023,10 @@ pub fn compile_distribution(
             if lo == hi {
                 return Some(Distribution::Fixed(lo));
             }
-            Uniform::new(lo, hi).ok().map(Distribution::Uniform)
+            Uniform::new(lo, hi).map_or_else(
+                |e| bad(rejected(e.to_string()), ""),
+                |d| Some(Distribution::Uniform(d)),
+            )
         }
         DistributionFile::Triangular { min, mode, max } => {
             let (lo, mo, hi) = (
@@ -977,9 +1042,10 @@ pub fn compile_distribution(
                     "e.g. { triangular = { min = \"45 min\", mode = \"75 min\", max = \"120 min\" } }",
                 );
             }
-            Triangular::new(lo, hi, mo)
-                .ok()
-                .map(Distribution::Triangular)
+            Triangular::new(lo, hi, mo).map_or_else(
+                |e| bad(rejected(e.to_string()), ""),
+                |d| Some(Distribution::Triangular(d)),
+            )
         }
         DistributionFile::LogNormal { mean, sd } | DistributionFile::Gamma { mean, sd } => {
             let (m, s) = (mean.to_sim().hours(), sd.to_sim().hours());
@@ -1037,6 +1103,20 @@ pub fn compile_distribution(
                 ),
             }
         }
+    }
+}
+
+/// Every duration written in a distribution.
+fn durations_in(distribution: &DistributionFile) -> Box<dyn Iterator<Item = &DurationText> + '_> {
+    match distribution {
+        DistributionFile::Fixed(value) => Box::new(std::iter::once(value)),
+        DistributionFile::Exponential { mean } => Box::new(std::iter::once(mean)),
+        DistributionFile::Uniform { min, max } => Box::new([min, max].into_iter()),
+        DistributionFile::Triangular { min, mode, max } => Box::new([min, mode, max].into_iter()),
+        DistributionFile::LogNormal { mean, sd } | DistributionFile::Gamma { mean, sd } => {
+            Box::new([mean, sd].into_iter())
+        }
+        DistributionFile::Empirical { values, .. } => Box::new(values.iter()),
     }
 }
 

@@ -137,7 +137,7 @@ fn merge(
         match (base.get_mut(&key), value) {
             // A one-key table is a choice of kind (a distribution): a different kind replaces it.
             (Some(Value::Table(base_table)), Value::Table(overlay_table))
-                if !(is_choice_of_other_kind(base_table, &overlay_table)) =>
+                if !(here.len() > 2 && is_choice_of_other_kind(base_table, &overlay_table)) =>
             {
                 merge(base_table, overlay_table, &here, source, problems);
             }

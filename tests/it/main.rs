@@ -6,6 +6,7 @@ mod cli;
 mod determinism;
 mod errors;
 mod handoffs;
+mod regression;
 mod rosters_and_deadlines;
 mod support;
 mod theory;

@@ -178,6 +178,10 @@ struct Simulation<'s> {
     step_streams: Vec<Stream>,
     recorder: Recorder,
     next_token: u64,
+    /// Resources whose queue must be looked at (see `serve_queue`).
+    needs_service: Vec<bool>,
+    /// Whether a `serve_queue` call is under way.
+    serving: bool,
     created: u64,
     left: u64,
     events_processed: u64,
@@ -235,6 +239,7 @@ impl<'s> Simulation<'s> {
                         s.growth_per_year,
                         &s.demand_changes,
                         week_offset,
+                        scenario.end_time().hours(),
                     )
                 })
                 .collect(),
@@ -255,6 +260,8 @@ impl<'s> Simulation<'s> {
                 .collect(),
             recorder: Recorder::new(scenario),
             next_token: 1,
+            needs_service: vec![false; scenario.resources.len()],
+            serving: false,
             created: 0,
             left: 0,
             events_processed: 0,
@@ -280,6 +287,9 @@ impl<'s> Simulation<'s> {
         for index in 0..scenario.resources.len() {
             self.schedule_capacity_change(index);
         }
+        // Every census patient takes the units it holds before any of them moves, so the
+        // order of the [[initial]] groups does not matter.
+        let mut placed: Vec<(PatientId, StepId)> = Vec::new();
         for group in &scenario.initial {
             for _ in 0..group.count {
                 let mut attributes = [0u8; MAX_ATTRIBUTES];
@@ -308,8 +318,11 @@ impl<'s> Simulation<'s> {
                 }
                 let pathway = scenario.steps[group.step.0 as usize].pathway;
                 self.recorder.entries[pathway.0 as usize] += 1;
-                self.advance(id, group.step)?;
+                placed.push((id, group.step));
             }
+        }
+        for (id, step) in placed {
+            self.advance(id, step)?;
         }
         Ok(())
     }
@@ -357,11 +370,10 @@ impl<'s> Simulation<'s> {
     fn schedule_capacity_change(&mut self, resource: usize) {
         // A hair past now, so that a change falling exactly now is not found again.
         let position = self.hour_of_week(self.now + 1e-9);
-        if let Some((until, level)) = self.scenario.resources[resource]
+        if let Some((until, _)) = self.scenario.resources[resource]
             .schedule
             .next_change(position)
         {
-            self.resources[resource].next_capacity = level;
             let at = SimTime::from_hours(self.now + 1e-9 + until);
             self.events.schedule(at, Event::Capacity(resource as u16));
         }
@@ -396,7 +408,11 @@ impl<'s> Simulation<'s> {
         let now = self.now;
         let state = &mut self.resources[resource];
         state.accrue(now);
-        state.capacity = state.next_capacity;
+        // Read the roster a hair after now: at the change, not just before it.
+        let position = self.hour_of_week(now + 1e-9);
+        self.resources[resource].capacity = self.scenario.resources[resource]
+            .schedule
+            .level_at(position);
         self.schedule_capacity_change(resource);
         self.serve_queue(ResourceId(resource as u16))
     }
@@ -438,6 +454,7 @@ impl<'s> Simulation<'s> {
             }
             StepKind::Delay { next, .. } => self.advance(id, *next),
             StepKind::Handoff { handoff, next } => {
+                self.count_instant_step(id, step)?;
                 let phase = self.patients.get(id).handoff_phase;
                 let stream = &mut self.step_streams[step.0 as usize];
                 let index = handoff.index.0 as usize;
@@ -520,8 +537,10 @@ impl<'s> Simulation<'s> {
     /// Moves a patient through steps from `step` until it has to wait for time to pass.
     fn advance(&mut self, id: PatientId, mut step: StepId) -> Result<(), SimError> {
         let scenario = self.scenario;
-        for _ in 0..MAX_INSTANT_STEPS {
-            self.patients.get_mut(id).step = step;
+        loop {
+            self.count_instant_step(id, step)?;
+            let patient = self.patients.get_mut(id);
+            patient.step = step;
             match &scenario.steps[step.0 as usize].kind {
                 StepKind::Seize { wait, next } => match self.request(id, step, wait)? {
                     Request::Granted => {
@@ -620,9 +639,26 @@ impl<'s> Simulation<'s> {
                 }
             }
         }
-        Err(SimError::InstantLoop {
-            step: scenario.step_label(step),
-        })
+    }
+
+    /// Counts a step taken by a patient at this instant, across events too (a zero-length
+    /// delay or rework comes back through the event list at the same time); too many means
+    /// the model loops without time passing.
+    fn count_instant_step(&mut self, id: PatientId, step: StepId) -> Result<(), SimError> {
+        let now = self.now;
+        let patient = self.patients.get_mut(id);
+        if patient.instant == now {
+            patient.steps_at_instant += 1;
+        } else {
+            patient.instant = now;
+            patient.steps_at_instant = 0;
+        }
+        if patient.steps_at_instant > MAX_INSTANT_STEPS {
+            return Err(SimError::InstantLoop {
+                step: self.scenario.step_label(step),
+            });
+        }
+        Ok(())
     }
 
     fn leave_pathway(&mut self, id: PatientId, pathway: PathwayId, outcome: OutcomeId) {
@@ -745,37 +781,63 @@ impl<'s> Simulation<'s> {
     }
 
     /// Starts waiting patients while the resource has free units.
+    /// Starts waiting patients while the resource has free units. Re-entrant calls (a served
+    /// patient releasing something on its way) only mark the resource; the outermost call
+    /// serves every marked resource in turn, so the stack never grows with the queue.
     fn serve_queue(&mut self, resource: ResourceId) -> Result<(), SimError> {
-        let r = resource.0 as usize;
-        let now = self.now;
-        let scenario = self.scenario;
-        while self.resources[r].has_free_unit() && self.resources[r].waiting > 0 {
-            let patients = &self.patients;
-            let Some(id) =
-                self.resources[r].dequeue(now, |p, token| patients.get(p).wait_token == token)
-            else {
-                break;
-            };
-            self.take_unit(resource);
-            let patient = self.patients.get_mut(id);
-            patient.wait_token = 0;
-            let waited = now - patient.wait_started;
-            let step = patient.step;
-            match &scenario.steps[step.0 as usize].kind {
-                StepKind::Seize { wait, next } => {
-                    self.record_served(wait, waited, id);
-                    self.patients.get_mut(id).held |= 1 << resource.0;
-                    self.advance(id, *next)?;
-                }
-                StepKind::Activity { wait, duration, .. } => {
-                    self.record_served(wait, waited, id);
-                    let hours = self.timed(id, step, duration);
-                    self.schedule_done(id, hours);
-                }
-                _ => {}
+        self.needs_service[resource.0 as usize] = true;
+        if self.serving {
+            return Ok(());
+        }
+        self.serving = true;
+        let result = self.serve_marked();
+        self.serving = false;
+        result
+    }
+
+    fn serve_marked(&mut self) -> Result<(), SimError> {
+        while let Some(r) = self.needs_service.iter().position(|&marked| marked) {
+            self.needs_service[r] = false;
+            while let Some(id) = self.next_to_serve(r) {
+                self.start_service(id, ResourceId(r as u16))?;
             }
         }
         Ok(())
+    }
+
+    /// The next waiting patient to get a unit of resource `r`, if a unit is free.
+    fn next_to_serve(&mut self, r: usize) -> Option<PatientId> {
+        if !(self.resources[r].has_free_unit() && self.resources[r].waiting > 0) {
+            return None;
+        }
+        let patients = &self.patients;
+        let now = self.now;
+        self.resources[r].dequeue(now, |p, token| patients.get(p).wait_token == token)
+    }
+
+    /// Gives a waiting patient its unit and moves it on.
+    fn start_service(&mut self, id: PatientId, resource: ResourceId) -> Result<(), SimError> {
+        let scenario = self.scenario;
+        self.take_unit(resource);
+        let now = self.now;
+        let patient = self.patients.get_mut(id);
+        patient.wait_token = 0;
+        let waited = now - patient.wait_started;
+        let step = patient.step;
+        match &scenario.steps[step.0 as usize].kind {
+            StepKind::Seize { wait, next } => {
+                self.record_served(wait, waited, id);
+                self.patients.get_mut(id).held |= 1 << resource.0;
+                self.advance(id, *next)
+            }
+            StepKind::Activity { wait, duration, .. } => {
+                self.record_served(wait, waited, id);
+                let hours = self.timed(id, step, duration);
+                self.schedule_done(id, hours);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
     }
 
     fn record_served(&mut self, wait: &Wait, waited: f64, id: PatientId) {

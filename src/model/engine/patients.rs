@@ -41,6 +41,10 @@ pub struct Patient {
     pub handoff_phase: HandoffPhase,
     /// Duration to use for the next timed step instead of a draw (initial census) [hours].
     pub remaining_override: Option<f64>,
+    /// The instant of the patient's latest step [hours].
+    pub instant: f64,
+    /// Steps taken at `instant`, to catch loops in which no time passes.
+    pub steps_at_instant: u32,
     /// Category of each attribute.
     pub attributes: [u8; MAX_ATTRIBUTES],
 }
@@ -59,6 +63,8 @@ impl Patient {
             blocked_since: now,
             handoff_phase: HandoffPhase::Processing,
             remaining_override: None,
+            instant: f64::NAN,
+            steps_at_instant: 0,
             attributes,
         }
     }

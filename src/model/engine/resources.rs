@@ -19,8 +19,6 @@ pub struct ResourceState {
     pub blocked: u32,
     /// Largest number waiting since the warm-up.
     pub max_waiting: u32,
-    /// Capacity from the next roster change on.
-    pub next_capacity: u32,
     /// One first-in-first-out queue per priority rank (0 first), of (patient, wait token).
     queues: Vec<VecDeque<(PatientId, u64)>>,
     last_change: f64,
@@ -45,7 +43,6 @@ impl ResourceState {
             waiting: 0,
             blocked: 0,
             max_waiting: 0,
-            next_capacity: capacity,
             queues: (0..priority_levels)
                 .map(|_| VecDeque::with_capacity(64))
                 .collect(),

@@ -196,7 +196,7 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
             ));
         }
     }
-    let total: f64 = cost_items.iter().map(|(_, c)| c).sum();
+    let total = cost_items.iter().fold(0.0, |sum, (_, c)| sum + c);
     for (name, cost) in cost_items {
         push(name, Unit::Gbp, cost);
     }
@@ -226,7 +226,10 @@ pub(super) fn add_key_figures(
 ) {
     let base = metrics.len();
     for figure in &scenario.key_figures {
-        let value = figure.terms.iter().map(|&t| metrics[t].value).sum();
+        let value = figure
+            .terms
+            .iter()
+            .fold(0.0, |sum, &t| sum + metrics[t].value);
         let unit = figure
             .terms
             .first()
