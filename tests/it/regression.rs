@@ -133,9 +133,7 @@ end = { outcome = "x" }
     let loaded = parse("zero_loop.toml", text).unwrap();
     let error = run_scenario(&loaded.scenario, 0, 1, 1, &ProgressBar::hidden()).unwrap_err();
     assert!(
-        error
-            .to_string()
-            .contains("without any time passing"),
+        error.to_string().contains("without any time passing"),
         "{error}"
     );
 }

@@ -180,6 +180,8 @@ struct Simulation<'s> {
     next_token: u64,
     /// Resources whose queue must be looked at (see `serve_queue`).
     needs_service: Vec<bool>,
+    /// How many resources are marked in `needs_service`.
+    marked: usize,
     /// Whether a `serve_queue` call is under way.
     serving: bool,
     created: u64,
@@ -261,6 +263,7 @@ impl<'s> Simulation<'s> {
             recorder: Recorder::new(scenario),
             next_token: 1,
             needs_service: vec![false; scenario.resources.len()],
+            marked: 0,
             serving: false,
             created: 0,
             left: 0,
@@ -785,21 +788,38 @@ impl<'s> Simulation<'s> {
     /// patient releasing something on its way) only mark the resource; the outermost call
     /// serves every marked resource in turn, so the stack never grows with the queue.
     fn serve_queue(&mut self, resource: ResourceId) -> Result<(), SimError> {
-        self.needs_service[resource.0 as usize] = true;
+        let r = resource.0 as usize;
         if self.serving {
+            if !self.needs_service[r] {
+                self.needs_service[r] = true;
+                self.marked += 1;
+            }
+            return Ok(());
+        }
+        // The common case: nobody waiting, nothing to do.
+        if self.resources[r].waiting == 0 {
             return Ok(());
         }
         self.serving = true;
-        let result = self.serve_marked();
+        let result = self.serve_from(r);
         self.serving = false;
         result
     }
 
-    fn serve_marked(&mut self) -> Result<(), SimError> {
-        while let Some(r) = self.needs_service.iter().position(|&marked| marked) {
-            self.needs_service[r] = false;
+    /// Serves resource `r`, then every resource marked meanwhile, until none is marked.
+    fn serve_from(&mut self, first: usize) -> Result<(), SimError> {
+        let mut next = Some(first);
+        while let Some(r) = next {
             while let Some(id) = self.next_to_serve(r) {
                 self.start_service(id, ResourceId(r as u16))?;
+            }
+            next = None;
+            if self.marked > 0 {
+                if let Some(marked) = self.needs_service.iter().position(|&m| m) {
+                    self.needs_service[marked] = false;
+                    self.marked -= 1;
+                    next = Some(marked);
+                }
             }
         }
         Ok(())
