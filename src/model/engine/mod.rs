@@ -814,8 +814,10 @@ impl<'s> Simulation<'s> {
                 self.start_service(id, ResourceId(r as u16))?;
             }
             next = None;
-            if self.marked > 0 {
-                if let Some(marked) = self.needs_service.iter().position(|&m| m) {
+            if self.marked > 0
+                && let Some(marked) = self.needs_service.iter().position(|&m| m)
+            {
+                {
                     self.needs_service[marked] = false;
                     self.marked -= 1;
                     next = Some(marked);
