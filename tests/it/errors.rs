@@ -224,6 +224,8 @@ invalid_fixtures! {
     unknown_calendar => [(15, 21, "no calendar called `social_care`", Some("did you mean `social_care_office`?"))];
     /// Patients present at the start at a step the pathway does not have (`waiting`).
     initial_missing_step => [(23, 8, "no step in pathway `clinic` called `waiting`", Some("defined: done, see"))];
+    /// A variant (`extends`) that names a resource the base does not have.
+    variant_unknown_entry => [(4, 12, "`resources.reablement_slots`", Some("did you mean `reablement_slot`?"))];
     /// Three unrelated problems in one file are all reported, each at its own line.
     multiple_problems => [
         (11, 11, "`per_day` must be positive and at most 1000000, found -3", Some("the mean number of referrals per day")),

@@ -4,6 +4,7 @@
 mod census;
 mod cli;
 mod determinism;
+mod east_london;
 mod errors;
 mod handoffs;
 mod regression;
