@@ -4,62 +4,24 @@
 
 use std::path::Path;
 
-use carepath::experiment::{MetricSummary, run_scenario, summarise};
-use carepath::model::ReplicationResult;
+use carepath::experiment::run_scenario;
 use carepath::scenario::load;
 use indicatif::ProgressBar;
 
-use crate::support::repository_root;
+use crate::support::{Run, repository_root, run_file};
 
-/// A run of a shipped scenario, with its per-replication values.
-struct Shipped {
-    summary: Vec<MetricSummary>,
-    results: Vec<ReplicationResult>,
-}
+/// A run of a shipped East London scenario.
+struct Shipped;
 
 impl Shipped {
-    fn run(file: &str) -> Shipped {
-        let loaded = load(&repository_root().join("scenarios/east_london").join(file))
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
-        let scenario = &loaded.scenario;
-        let outcome = run_scenario(
-            scenario,
-            0,
-            scenario.replications,
-            0,
-            &ProgressBar::hidden(),
-        )
-        .unwrap_or_else(|e| panic!("{file}: {e}"));
-        Shipped {
-            summary: summarise(&outcome.results),
-            results: outcome.results,
-        }
-    }
-
-    fn mean(&self, metric: &str) -> f64 {
-        self.summary
-            .iter()
-            .find(|m| m.metric == metric)
-            .unwrap_or_else(|| panic!("no metric {metric}"))
-            .mean
-    }
-
-    fn values(&self, metric: &str) -> Vec<f64> {
-        self.results
-            .iter()
-            .map(|r| {
-                r.metrics
-                    .iter()
-                    .find(|m| m.name == metric)
-                    .map_or(f64::NAN, |m| m.value)
-            })
-            .collect()
+    fn run(file: &str) -> Run {
+        run_file(&repository_root().join("scenarios/east_london").join(file))
     }
 }
 
 /// Asserts that `variant` is below `base` for `metric` on the same seeds: the mean of the
 /// paired differences is negative and its 95% confidence interval excludes zero.
-fn clearly_lower(variant: &Shipped, base: &Shipped, metric: &str) {
+fn clearly_lower(variant: &Run, base: &Run, metric: &str) {
     let differences: Vec<f64> = variant
         .values(metric)
         .iter()

@@ -64,6 +64,25 @@ pub fn run_text(text: &str) -> Run {
     }
 }
 
+/// Loads and runs a scenario file (following any `extends`) with all its replications.
+pub fn run_file(path: &Path) -> Run {
+    let loaded =
+        carepath::scenario::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let scenario = &loaded.scenario;
+    let outcome = run_scenario(
+        scenario,
+        0,
+        scenario.replications,
+        0,
+        &ProgressBar::hidden(),
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Run {
+        summary: summarise(&outcome.results),
+        results: outcome.results,
+    }
+}
+
 /// Asserts that `theory` lies inside the metric's 95% CI and within `relative` of its mean.
 pub fn assert_agrees(run: &Run, metric: &str, theory: f64, relative: f64) {
     let m = run.metric(metric);
