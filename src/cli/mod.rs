@@ -2,6 +2,7 @@
 //! are shown to the person at the keyboard.
 
 mod check;
+mod compare;
 mod run;
 mod table;
 
@@ -35,6 +36,9 @@ enum Command {
     /// Run a scenario: many replications in parallel, then a summary with confidence
     /// intervals, written to an output folder.
     Run(run::RunArgs),
+    /// Compare designs: run a base scenario and its variants on the same replications and
+    /// seed, and say which differences are clear and which are within noise.
+    Compare(compare::CompareArgs),
     /// Check a scenario file for mistakes without running it, and say what it contains.
     Check {
         /// The scenario file, e.g. scenarios/mmc.toml.
@@ -47,8 +51,26 @@ pub fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Compare(args) => compare::compare(&args),
         Command::Check { scenario } => check::check(&scenario),
     }
+}
+
+/// A progress bar over `total` replications, hidden when `quiet` (or not on a terminal).
+pub fn progress_bar(quiet: bool, total: u64, message: &str) -> indicatif::ProgressBar {
+    if quiet {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:30}] {pos}/{len} replications, {elapsed} elapsed, about {eta} left",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message(message.to_string());
+    bar
 }
 
 /// The message shown for an error: scenario problems as rendered, anything else with its

@@ -5,7 +5,6 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 
 use carepath::experiment::output::{Manifest, RunFiles, sha256_hex, write_run};
 use carepath::experiment::{run_scenario, summarise};
@@ -45,20 +44,11 @@ pub fn run(args: &RunArgs) -> Result<()> {
     } else {
         args.threads
     };
-    let progress = if args.quiet {
-        ProgressBar::hidden()
-    } else {
-        let bar = ProgressBar::new(u64::from(scenario.replications));
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{msg} [{bar:30}] {pos}/{len} replications, {elapsed} elapsed, about {eta} left",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-        bar.set_message(format!("running {}", scenario.name));
-        bar
-    };
+    let progress = super::progress_bar(
+        args.quiet,
+        u64::from(scenario.replications),
+        &format!("running {}", scenario.name),
+    );
     let started = Instant::now();
     let outcome = run_scenario(scenario, 0, scenario.replications, threads, &progress)?;
     let wall_time = started.elapsed().as_secs_f64();

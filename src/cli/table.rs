@@ -6,7 +6,7 @@ use carepath::model::scenario::Scenario;
 /// Which metrics are key figures: arrivals, time in pathway and outcome shares per pathway;
 /// mean wait and share within deadline per waiting point; delay per handoff; utilisation,
 /// overtime and blocked days per resource; total cost.
-fn is_key(metric: &str) -> bool {
+pub fn is_key(metric: &str) -> bool {
     metric.ends_with(".arrivals")
         || metric.ends_with(".time_in_pathway.mean")
         || (metric.contains(".outcome.") && metric.ends_with(".share"))
@@ -20,7 +20,7 @@ fn is_key(metric: &str) -> bool {
 }
 
 /// Formats a number with sensible precision for a table.
-fn number(value: f64) -> String {
+pub fn number(value: f64) -> String {
     if !value.is_finite() {
         return value.to_string();
     }

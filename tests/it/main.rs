@@ -3,6 +3,7 @@
 
 mod census;
 mod cli;
+mod compare;
 mod determinism;
 mod east_london;
 mod errors;

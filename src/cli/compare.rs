@@ -1,0 +1,204 @@
+//! `carepath compare`: the same replications of several designs, differences judged pair by
+//! pair, and a table that says which differences are clear.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use clap::Args;
+
+use carepath::experiment::compare::{Arm, ComparisonRow, compare as compare_arms, comparison_csv};
+use carepath::experiment::output::{sha256_hex, write_atomic};
+use carepath::experiment::run_scenario;
+use carepath::scenario::load;
+
+use super::progress_bar;
+use super::table::{is_key, number};
+
+/// Options of `carepath compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The base scenario, e.g. scenarios/east_london/baseline.toml.
+    pub base: PathBuf,
+    /// One or more variants to compare with the base.
+    #[arg(required = true)]
+    pub variants: Vec<PathBuf>,
+    /// Replications of every scenario [default: the base's].
+    #[arg(long, short = 'r', value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: Option<u32>,
+    /// Seed shared by every scenario [default: the base's].
+    #[arg(long, short = 's', value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    pub seed: Option<u64>,
+    /// Worker threads; 0 means one per core. Never changes the results.
+    #[arg(long, short = 't', default_value_t = 0)]
+    pub threads: usize,
+    /// Output folder [default: output/compare_<base name>].
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Runs the comparison described by `args`.
+pub fn compare(args: &CompareArgs) -> Result<()> {
+    let mut loaded = vec![load(&args.base)?];
+    for variant in &args.variants {
+        loaded.push(load(variant)?);
+    }
+    let seed = args.seed.unwrap_or(loaded[0].scenario.seed);
+    let replications = args.replications.unwrap_or(loaded[0].scenario.replications);
+    for (i, scenario) in loaded.iter().enumerate() {
+        if let Some(earlier) = loaded[..i]
+            .iter()
+            .find(|l| l.scenario.name == scenario.scenario.name)
+        {
+            bail!(
+                "{} and {} have the same [run] name `{}`; give each design its own name",
+                earlier.path,
+                scenario.path,
+                scenario.scenario.name
+            );
+        }
+    }
+    for scenario in &mut loaded {
+        scenario.scenario.seed = seed;
+        scenario.scenario.replications = replications;
+    }
+    let threads = if args.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        args.threads
+    };
+    let progress = progress_bar(
+        args.quiet,
+        u64::from(replications) * loaded.len() as u64,
+        "comparing",
+    );
+    let started = Instant::now();
+    let mut runs = Vec::new();
+    for scenario in &loaded {
+        runs.push(run_scenario(
+            &scenario.scenario,
+            0,
+            replications,
+            threads,
+            &progress,
+        )?);
+    }
+    progress.finish_and_clear();
+    let arms: Vec<Arm<'_>> = loaded
+        .iter()
+        .zip(&runs)
+        .map(|(l, run)| Arm {
+            scenario: &l.scenario.name,
+            results: &run.results,
+        })
+        .collect();
+    let rows = compare_arms(&arms);
+
+    let folder = args.out.clone().unwrap_or_else(|| {
+        Path::new("output").join(format!("compare_{}", loaded[0].scenario.name))
+    });
+    std::fs::create_dir_all(&folder)?;
+    write_atomic(&folder.join("comparison.csv"), &comparison_csv(&rows)?)?;
+    let manifest = serde_json::json!({
+        "carepath_version": env!("CARGO_PKG_VERSION"),
+        "seed": seed,
+        "replications": replications,
+        "threads": threads,
+        "wall_time_seconds": started.elapsed().as_secs_f64(),
+        "scenarios": loaded.iter().map(|l| serde_json::json!({
+            "name": l.scenario.name,
+            "file": l.path,
+            "files": l.layers.iter().map(|layer| format!("{} sha256:{}", layer.path, sha256_hex(layer.text.as_bytes()))).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    });
+    write_atomic(
+        &folder.join("manifest.json"),
+        &serde_json::to_vec_pretty(&manifest)?,
+    )?;
+
+    if !args.quiet {
+        let labels: Vec<(String, String)> = if loaded[0].scenario.key_figures.is_empty() {
+            rows.iter()
+                .filter(|r| r.scenario == loaded[0].scenario.name && is_key(&r.metric))
+                .map(|r| (r.metric.clone(), r.metric.clone()))
+                .collect()
+        } else {
+            loaded[0]
+                .scenario
+                .key_figures
+                .iter()
+                .map(|f| (format!("key.{}", f.name), f.label.clone()))
+                .collect()
+        };
+        println!(
+            "{}",
+            plain_words(&rows, &labels, &loaded[0].scenario.name, replications, seed)
+        );
+        println!(
+            "Outputs in {}/ (comparison.csv, manifest.json).",
+            folder.display()
+        );
+    }
+    Ok(())
+}
+
+/// Each variant's key figures against the base, saying which differences are clear.
+fn plain_words(
+    rows: &[ComparisonRow],
+    labels: &[(String, String)],
+    base: &str,
+    replications: u32,
+    seed: u64,
+) -> String {
+    let mut out = format!(
+        "Compared with `{base}` on the same {replications} replications (seed {seed}); a difference is clear when its paired 95% interval excludes zero.\n"
+    );
+    let variants: Vec<&str> = {
+        let mut names: Vec<&str> = rows
+            .iter()
+            .map(|r| r.scenario.as_str())
+            .filter(|s| *s != base)
+            .collect();
+        names.dedup();
+        names
+    };
+    for variant in variants {
+        out.push_str(&format!("\n{variant}:\n"));
+        for (metric, label) in labels {
+            let (Some(b), Some(v)) = (
+                rows.iter()
+                    .find(|r| r.scenario == base && &r.metric == metric),
+                rows.iter()
+                    .find(|r| r.scenario == variant && &r.metric == metric),
+            ) else {
+                continue;
+            };
+            let verdict = if v.diff_vs_base.is_nan() {
+                "not comparable".to_string()
+            } else if v.diff_ci95_low == 0.0 && v.diff_ci95_high == 0.0 {
+                "identical in every replication".to_string()
+            } else if v.significant {
+                let direction = if v.diff_vs_base > 0.0 {
+                    "higher"
+                } else {
+                    "lower"
+                };
+                format!("clearly {direction} by {}", number(v.diff_vs_base.abs()))
+            } else {
+                "no clear difference (within noise)".to_string()
+            };
+            out.push_str(&format!(
+                "  {label}: {} -> {} {} ({verdict}; difference 95% CI {} to {})\n",
+                number(b.mean),
+                number(v.mean),
+                v.unit,
+                number(v.diff_ci95_low),
+                number(v.diff_ci95_high),
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,126 @@
+//! Comparing designs with common random numbers.
+
+use carepath::experiment::compare::{Arm, compare};
+use carepath::experiment::run_scenario;
+use carepath::scenario::parse;
+use indicatif::ProgressBar;
+
+use crate::support::{carepath, text};
+
+fn mmc(servers: u32, seed: u64) -> String {
+    format!(
+        r#"
+[run]
+name = "mmc_{servers}"
+horizon = "60 d"
+warm_up = "5 d"
+replications = 30
+seed = {seed}
+
+[resources.server]
+count = {servers}
+
+[arrivals.poisson]
+pathway = "queue"
+per_day = 1056.0                 # 44 an hour
+
+[[pathways.queue.steps]]
+name = "serve"
+activity = {{ resource = "server", duration = {{ exponential = {{ mean = "1 h" }} }} }}
+
+[[pathways.queue.steps]]
+name = "done"
+end = {{ outcome = "served" }}
+"#
+    )
+}
+
+/// Half-width of the paired 95% CI of the difference in mean wait, variant minus base.
+fn difference_half_width(base_seed: u64, variant_seed: u64) -> f64 {
+    let base = parse("base.toml", &mmc(50, base_seed)).unwrap().scenario;
+    let variant = parse("variant.toml", &mmc(51, variant_seed))
+        .unwrap()
+        .scenario;
+    let hidden = ProgressBar::hidden();
+    let base_run = run_scenario(&base, 0, 30, 0, &hidden).unwrap();
+    let variant_run = run_scenario(&variant, 0, 30, 0, &hidden).unwrap();
+    let rows = compare(&[
+        Arm {
+            scenario: "base",
+            results: &base_run.results,
+        },
+        Arm {
+            scenario: "variant",
+            results: &variant_run.results,
+        },
+    ]);
+    let row = rows
+        .iter()
+        .find(|r| r.scenario == "variant" && r.metric == "wait.queue.serve.mean")
+        .unwrap();
+    assert!(
+        row.significant && row.diff_vs_base < 0.0,
+        "a 51st server must clearly cut the wait: {row:?}"
+    );
+    (row.diff_ci95_high - row.diff_ci95_low) / 2.0
+}
+
+/// Adding a 51st server to a 30-server M/M/c at load 0.87: with the same seed (common random
+/// numbers: the same arrivals and the same service times in the same order) the difference's
+/// confidence interval is at least three times narrower than with independent seeds.
+#[test]
+fn common_random_numbers_narrow_the_difference_at_least_threefold() {
+    let common = difference_half_width(7, 7);
+    let independent = difference_half_width(7, 7_000_007);
+    let ratio = independent / common;
+    eprintln!("CRN: independent {independent}, common {common}, ratio {ratio}");
+    assert!(
+        ratio >= 3.0,
+        "CI half-width: independent {independent}, common {common}, ratio {ratio}"
+    );
+}
+
+/// `carepath compare` writes the documented columns and says which differences are clear.
+#[test]
+fn compare_writes_the_table_and_says_what_is_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    let output = carepath(&[
+        "compare",
+        "scenarios/east_london/baseline.toml",
+        "scenarios/east_london/more_reablement.toml",
+        "-r",
+        "4",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("east_london_more_reablement:"), "{stdout}");
+    assert!(
+        stdout.contains("Wait for a reablement start (mean, hours)")
+            && stdout.contains("clearly lower"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("identical in every replication"),
+        "Rapid Response is untouched: {stdout}"
+    );
+    let csv = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
+    assert!(csv.starts_with(
+        "metric,unit,scenario,mean,ci95_low,ci95_high,diff_vs_base,diff_ci95_low,diff_ci95_high,significant\n"
+    ));
+    assert!(csv.lines().any(
+        |l| l.starts_with("key.reablement_wait,h,east_london_more_reablement,")
+            && l.ends_with(",true")
+    ));
+}
+
+/// Two designs with the same name would be indistinguishable in the outputs: refused.
+#[test]
+fn compare_refuses_two_scenarios_with_one_name() {
+    let output = carepath(&["compare", "scenarios/mmc.toml", "scenarios/mmc.toml"]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("same [run] name `mmc`"), "{stderr}");
+}
