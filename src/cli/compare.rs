@@ -10,7 +10,7 @@ use clap::Args;
 use carepath::experiment::compare::{Arm, ComparisonRow, compare as compare_arms, comparison_csv};
 use carepath::experiment::output::{sha256_hex, write_atomic};
 use carepath::experiment::run_scenario;
-use carepath::scenario::load;
+use carepath::scenario::load_with;
 
 use super::progress_bar;
 use super::table::{is_key, number};
@@ -35,6 +35,11 @@ pub struct CompareArgs {
     /// Output folder [default: output/compare_<base name>].
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
+    /// Change one value for this run without editing the file, e.g.
+    /// --set resources.rr_nurse.cost_per_hour=60 (steps by name:
+    /// --set pathways.acute.steps.treatment.delay.duration='{ fixed = "5 d" }'). Repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<carepath::scenario::settings::Setting>,
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -42,9 +47,9 @@ pub struct CompareArgs {
 
 /// Runs the comparison described by `args`.
 pub fn compare(args: &CompareArgs) -> Result<()> {
-    let mut loaded = vec![load(&args.base)?];
+    let mut loaded = vec![load_with(&args.base, &args.set)?];
     for variant in &args.variants {
-        loaded.push(load(variant)?);
+        loaded.push(load_with(variant, &args.set)?);
     }
     let seed = args.seed.unwrap_or(loaded[0].scenario.seed);
     let replications = args.replications.unwrap_or(loaded[0].scenario.replications);
@@ -107,6 +112,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         "seed": seed,
         "replications": replications,
         "threads": threads,
+        "settings": args.set.iter().map(|s| format!("{}={}", s.key, s.value)).collect::<Vec<_>>(),
         "wall_time_seconds": started.elapsed().as_secs_f64(),
         "scenarios": loaded.iter().map(|l| serde_json::json!({
             "name": l.scenario.name,

@@ -8,7 +8,7 @@ use clap::Args;
 
 use carepath::experiment::output::{Manifest, RunFiles, sha256_hex, write_run};
 use carepath::experiment::{run_scenario, summarise};
-use carepath::scenario::{LoadedScenario, load};
+use carepath::scenario::{LoadedScenario, load_with};
 
 use super::table;
 
@@ -29,6 +29,11 @@ pub struct RunArgs {
     /// Output folder [default: output/<scenario name>].
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
+    /// Change one value for this run without editing the file, e.g.
+    /// --set resources.rr_nurse.cost_per_hour=60 (steps by name:
+    /// --set pathways.acute.steps.treatment.delay.duration='{ fixed = "5 d" }'). Repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<carepath::scenario::settings::Setting>,
     /// Print nothing but errors (no progress bar, no table).
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -36,7 +41,7 @@ pub struct RunArgs {
 
 /// Runs the scenario named in `args`.
 pub fn run(args: &RunArgs) -> Result<()> {
-    let mut loaded = load(&args.scenario)?;
+    let mut loaded = load_with(&args.scenario, &args.set)?;
     apply_overrides(&mut loaded, args);
     let scenario = &loaded.scenario;
     let threads = if args.threads == 0 {
@@ -64,6 +69,11 @@ pub fn run(args: &RunArgs) -> Result<()> {
         scenario_name: scenario.name.clone(),
         scenario_file: loaded.path.clone(),
         scenario_sha256: sha256_hex(loaded.layers[0].text.as_bytes()),
+        settings: args
+            .set
+            .iter()
+            .map(|s| format!("{}={}", s.key, s.value))
+            .collect(),
         based_on: loaded.layers[1..]
             .iter()
             .map(|layer| {

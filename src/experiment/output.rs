@@ -47,6 +47,8 @@ pub struct Manifest {
     pub scenario_file: String,
     /// SHA-256 of the scenario file's bytes, hex.
     pub scenario_sha256: String,
+    /// Command-line `--set KEY=VALUE` changes applied on top of the file.
+    pub settings: Vec<String>,
     /// Files the scenario `extends`, each as `path sha256:HEX`, nearest first.
     pub based_on: Vec<String>,
     /// Seed of every random stream.

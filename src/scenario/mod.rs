@@ -7,6 +7,7 @@ mod compile_steps;
 pub mod diagnostics;
 pub mod file;
 pub mod overlay;
+pub mod settings;
 pub mod units;
 
 use std::path::Path;
@@ -55,25 +56,43 @@ pub struct LoadedScenario {
 
 /// Reads, parses and compiles the scenario file at `path`.
 pub fn load(path: &Path) -> Result<LoadedScenario, ScenarioError> {
+    load_with(path, &[])
+}
+
+/// Like [`load`], then applies command-line `settings` (`--set KEY=VALUE`) before compiling.
+pub fn load_with(
+    path: &Path,
+    settings: &[settings::Setting],
+) -> Result<LoadedScenario, ScenarioError> {
     let (layers, merged) = overlay::read_layers(path)?;
-    let mut loaded = match merged {
-        None => parse(&layers[0].path, &layers[0].text)?,
-        Some(table) => {
-            let text = overlay::to_toml_text(&table);
-            let label = format!(
-                "{} (merged onto {})",
-                layers[0].path,
-                layers[1..]
-                    .iter()
-                    .map(|l| l.path.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            let mut loaded = parse(&label, &text)?;
-            loaded.path = layers[0].path.clone();
-            loaded
+    if merged.is_none() && settings.is_empty() {
+        let mut loaded = parse(&layers[0].path, &layers[0].text)?;
+        loaded.layers = layers;
+        return Ok(loaded);
+    }
+    let mut table = match merged {
+        Some(table) => table,
+        None => {
+            // Parse errors are best reported by the full parser, against the file itself.
+            parse(&layers[0].path, &layers[0].text)?;
+            toml::from_str(&layers[0].text).map_err(|e| ScenarioError::Invalid {
+                problems: Vec::new(),
+                report: format!("{}: {}", layers[0].path, e.message()),
+            })?
         }
     };
+    settings::apply(&mut table, settings)?;
+    let text = overlay::to_toml_text(&table);
+    let bases: Vec<&str> = layers[1..].iter().map(|l| l.path.as_str()).collect();
+    let mut label = layers[0].path.clone();
+    if !bases.is_empty() {
+        label = format!("{label} (merged onto {})", bases.join(", "));
+    }
+    if !settings.is_empty() {
+        label = format!("{label} with --set");
+    }
+    let mut loaded = parse(&label, &text)?;
+    loaded.path = layers[0].path.clone();
     loaded.layers = layers;
     Ok(loaded)
 }

@@ -124,7 +124,7 @@ fn read(path: &Path, layers: &mut Vec<Layer>) -> Result<Option<Table>, ScenarioE
 }
 
 /// Merges `overlay` into `base`; `path` is where we are, for messages.
-fn merge(
+pub(crate) fn merge(
     base: &mut Table,
     overlay: Table,
     path: &[String],
@@ -185,8 +185,8 @@ fn merge(
                         })
                         .filter(|c| strsim::jaro_winkler(c, &key) > 0.7);
                     let help = match closest {
-                        Some(c) => format!("did you mean `{c}`? A variant can change entries of the base but not add them"),
-                        None => "a variant can change entries of the base but not add them; write a full scenario to add one".to_string(),
+                        Some(c) => format!("did you mean `{c}`? Changes can alter entries of the base but not add them"),
+                        None => "changes can alter entries of the base but not add them; write a full scenario to add one".to_string(),
                     };
                     problems.push(
                         Problem::new(

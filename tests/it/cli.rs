@@ -128,3 +128,56 @@ fn zero_replications_are_refused() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr.contains("--replications"), "{stderr}");
 }
+
+/// `--set` changes one value for a run, is recorded in the manifest, and a wrong key gets a
+/// scenario-quality error naming it.
+#[test]
+fn set_changes_a_value_and_misspellings_are_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("set");
+    let output = carepath(&[
+        "run",
+        "scenarios/mmc.toml",
+        "-q",
+        "-r",
+        "3",
+        "--set",
+        "resources.clinician.count=12",
+        "--set",
+        "run.horizon=\"50 d\"",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{:?}", text(&output));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let utilisation: f64 = summary
+        .lines()
+        .find(|l| l.starts_with("clinician.utilisation,"))
+        .and_then(|l| l.split(',').nth(2))
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    assert!(
+        (utilisation - 0.75).abs() < 0.02,
+        "9 an hour on 12 clinicians: {utilisation}"
+    );
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(
+        manifest.contains("resources.clinician.count=12"),
+        "{manifest}"
+    );
+
+    let wrong = carepath(&["check", "scenarios/mmc.toml"]);
+    assert!(wrong.status.success());
+    let wrong = carepath(&[
+        "run",
+        "scenarios/mmc.toml",
+        "--set",
+        "resources.clinicans.count=12",
+    ]);
+    let (_, stderr) = text(&wrong);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(
+        stderr.contains("command line (--set):1:11") && stderr.contains("did you mean `clinician`"),
+        "{stderr}"
+    );
+}
