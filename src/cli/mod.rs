@@ -39,6 +39,16 @@ enum Command {
     /// Compare designs: run a base scenario and its variants on the same replications and
     /// seed, and say which differences are clear and which are within noise.
     Compare(compare::CompareArgs),
+    /// Combine the output folders of `run --shard K/N` (one per shard) into the outputs of
+    /// one run of all the replications.
+    Merge {
+        /// The shard folders, in any order.
+        #[arg(required = true)]
+        folders: Vec<PathBuf>,
+        /// Output folder for the combined result [default: output/<scenario name>].
+        #[arg(long, short = 'o')]
+        out: Option<PathBuf>,
+    },
     /// Check a scenario file for mistakes without running it, and say what it contains.
     Check {
         /// The scenario file, e.g. scenarios/mmc.toml.
@@ -53,7 +63,29 @@ pub fn main() -> Result<()> {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Check { scenario } => check::check(&scenario),
+        Command::Merge { folders, out } => merge(&folders, out),
     }
+}
+
+/// `carepath merge`: shard folders into one run's outputs.
+fn merge(folders: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
+    let out = match out {
+        Some(out) => out,
+        None => {
+            let text = std::fs::read_to_string(folders[0].join("manifest.json"))?;
+            let manifest: carepath::experiment::output::Manifest = serde_json::from_str(&text)?;
+            std::path::Path::new("output").join(manifest.scenario_name)
+        }
+    };
+    let manifest = carepath::experiment::shard::merge(folders, &out)?;
+    println!(
+        "Merged {} shard folders: {} replications of `{}` into {}/.",
+        folders.len(),
+        manifest.replications,
+        manifest.scenario_name,
+        out.display()
+    );
+    Ok(())
 }
 
 /// A progress bar over `total` replications, hidden when `quiet` (or not on a terminal).

@@ -34,6 +34,10 @@ pub struct RunArgs {
     /// --set pathways.acute.steps.treatment.delay.duration='{ fixed = "5 d" }'). Repeatable.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<carepath::scenario::settings::Setting>,
+    /// Run only shard K of N of the replications (e.g. 2/4), with the seeds a full run
+    /// would use; combine the shards' folders with `carepath merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<carepath::experiment::shard::Shard>,
     /// Print nothing but errors (no progress bar, no table).
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -55,10 +59,16 @@ pub fn run(args: &RunArgs) -> Result<()> {
         &format!("running {}", scenario.name),
     );
     let started = Instant::now();
-    let outcome = run_scenario(scenario, 0, scenario.replications, threads, &progress)?;
+    let (first, count) = match args.shard {
+        Some(shard) => shard.replications(scenario.replications),
+        None => (0, scenario.replications),
+    };
+    progress.set_length(u64::from(count));
+    let outcome = run_scenario(scenario, first, count, threads, &progress)?;
     let wall_time = started.elapsed().as_secs_f64();
     progress.finish_and_clear();
     let summary = summarise(&outcome.results);
+    // A shard's summary covers only its own replications; `merge` recomputes the whole.
 
     let folder = args
         .out
@@ -69,6 +79,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
         scenario_name: scenario.name.clone(),
         scenario_file: loaded.path.clone(),
         scenario_sha256: sha256_hex(loaded.layers[0].text.as_bytes()),
+        shard: args.shard.map(|s| s.to_string()),
         settings: args
             .set
             .iter()

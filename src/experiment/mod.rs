@@ -4,6 +4,7 @@
 pub mod compare;
 pub mod output;
 pub mod runner;
+pub mod shard;
 pub mod statistics;
 
 pub use runner::{RunError, RunOutcome, run_scenario};

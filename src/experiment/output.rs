@@ -37,7 +37,7 @@ pub enum OutputError {
 }
 
 /// What `manifest.json` records, so that anyone can re-run and check a result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Manifest {
     /// carepath version that produced the outputs.
     pub carepath_version: String,
@@ -47,6 +47,8 @@ pub struct Manifest {
     pub scenario_file: String,
     /// SHA-256 of the scenario file's bytes, hex.
     pub scenario_sha256: String,
+    /// `K/N` when this folder holds only shard K of N of the replications.
+    pub shard: Option<String>,
     /// Command-line `--set KEY=VALUE` changes applied on top of the file.
     pub settings: Vec<String>,
     /// Files the scenario `extends`, each as `path sha256:HEX`, nearest first.

@@ -10,5 +10,6 @@ mod errors;
 mod handoffs;
 mod regression;
 mod rosters_and_deadlines;
+mod shards;
 mod support;
 mod theory;

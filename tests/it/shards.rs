@@ -1,0 +1,105 @@
+//! Running beyond one machine: shards as separate processes, merged, equal one run.
+
+use crate::support::{carepath, text};
+
+fn run(args: &[&str]) {
+    let output = carepath(args);
+    assert!(output.status.success(), "{args:?}: {:?}", text(&output));
+}
+
+/// Three shards run as separate processes and merged give byte-identical summary,
+/// replications and scenario files to one run of all replications.
+#[test]
+fn shards_merged_equal_one_run_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        run(&[
+            "run",
+            "scenarios/small_rich.toml",
+            "-r",
+            "7",
+            "-q",
+            "--shard",
+            &shard,
+            "-o",
+            &path(&format!("s{k}")),
+        ]);
+    }
+    run(&[
+        "merge",
+        &path("s2"),
+        &path("s3"),
+        &path("s1"),
+        "-o",
+        &path("merged"),
+    ]);
+    run(&[
+        "run",
+        "scenarios/small_rich.toml",
+        "-r",
+        "7",
+        "-q",
+        "-t",
+        "1",
+        "-o",
+        &path("full"),
+    ]);
+    for file in ["summary.csv", "replications.csv", "scenario.toml"] {
+        let merged = std::fs::read(dir.path().join("merged").join(file)).unwrap();
+        let full = std::fs::read(dir.path().join("full").join(file)).unwrap();
+        assert!(
+            merged == full,
+            "{file} differs between merged shards and one run"
+        );
+    }
+}
+
+/// Shards of runs with different seeds, or a missing shard, are refused with a clear message.
+#[test]
+fn merge_refuses_shards_of_different_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    run(&[
+        "run",
+        "scenarios/mmc.toml",
+        "-r",
+        "2",
+        "-q",
+        "--shard",
+        "1/2",
+        "-o",
+        &path("a"),
+    ]);
+    run(&[
+        "run",
+        "scenarios/mmc.toml",
+        "-r",
+        "2",
+        "-q",
+        "--shard",
+        "2/2",
+        "--seed",
+        "5",
+        "-o",
+        &path("b"),
+    ]);
+    let output = carepath(&["merge", &path("a"), &path("b"), "-o", &path("m")]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr.contains("come from different runs: their seeds differ"),
+        "{stderr}"
+    );
+    let output = carepath(&["merge", &path("a"), "-o", &path("m")]);
+    let (_, stderr) = text(&output);
+    assert!(
+        stderr.contains("need each of shards 1/2 to 2/2 exactly once"),
+        "{stderr}"
+    );
+    assert!(
+        !dir.path().join("m").exists(),
+        "nothing is written when merging fails"
+    );
+}
