@@ -4,6 +4,7 @@
 mod check;
 mod compare;
 mod run;
+mod sweep;
 mod table;
 
 use std::path::PathBuf;
@@ -39,6 +40,10 @@ enum Command {
     /// Compare designs: run a base scenario and its variants on the same replications and
     /// seed, and say which differences are clear and which are within noise.
     Compare(compare::CompareArgs),
+    /// Vary one or two scenario keys over a range (a capacity, a staff count), run every
+    /// point on the same replications and seed, and tabulate every figure; optionally find the
+    /// capacity with the lowest total cost.
+    Sweep(sweep::SweepArgs),
     /// Combine the output folders of `run --shard K/N` (one per shard) into the outputs of
     /// one run of all the replications.
     Merge {
@@ -62,6 +67,7 @@ pub fn main() -> Result<()> {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::compare(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
         Command::Check { scenario } => check::check(&scenario),
         Command::Merge { folders, out } => merge(&folders, out),
     }

@@ -6,6 +6,7 @@ pub mod output;
 pub mod runner;
 pub mod shard;
 pub mod statistics;
+pub mod sweep;
 
 pub use runner::{RunError, RunOutcome, run_scenario};
 pub use statistics::{MetricSummary, summarise};

@@ -121,6 +121,8 @@ pub struct Resource {
     pub cost_per_hour: f64,
     /// Cost of one unit held by a patient per day [GBP/unit-day].
     pub cost_per_day_in_use: f64,
+    /// Cost of one unit available per day, used or not [GBP/unit-day].
+    pub cost_per_day_available: f64,
     /// Number of distinct priority levels waiting for this resource.
     pub priority_levels: usize,
 }

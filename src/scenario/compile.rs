@@ -652,6 +652,11 @@ fn compile_resource(
             file.cost_per_day_in_use.as_ref(),
             "cost_per_day_in_use",
         ),
+        cost_per_day_available: non_negative_cost(
+            problems,
+            file.cost_per_day_available.as_ref(),
+            "cost_per_day_available",
+        ),
         priority_levels: 1,
     }
 }

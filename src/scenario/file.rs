@@ -153,6 +153,10 @@ pub struct ResourceFile {
     /// Cost of one unit held by a patient for one day [GBP/unit-day].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_day_in_use: Option<Spanned<f64>>,
+    /// Cost of one unit available for one day, used or not (commissioned capacity)
+    /// [GBP/unit-day].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_day_available: Option<Spanned<f64>>,
 }
 
 /// `[arrivals.NAME]`: one referral source.

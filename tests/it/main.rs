@@ -12,4 +12,5 @@ mod regression;
 mod rosters_and_deadlines;
 mod shards;
 mod support;
+mod sweep;
 mod theory;

@@ -154,6 +154,12 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
                 resource.cost_per_hour * (available + overtime),
             ));
         }
+        if resource.cost_per_day_available > 0.0 {
+            cost_items.push((
+                format!("cost.{name}.capacity"),
+                resource.cost_per_day_available * available / 24.0,
+            ));
+        }
         if resource.cost_per_day_in_use > 0.0 {
             cost_items.push((
                 format!("cost.{name}.in_use"),

@@ -1,0 +1,203 @@
+//! `carepath sweep`: a grid over one or two keys, each point on the same replications and
+//! seed; optionally the capacity that minimises total cost.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use clap::Args;
+
+use carepath::experiment::output::write_atomic;
+use carepath::experiment::statistics::mean_sd_ci;
+use carepath::experiment::sweep::{SweepValue, Vary, grid, sweep_csv};
+use carepath::experiment::{RunOutcome, run_scenario, summarise};
+use carepath::scenario::load_with;
+use carepath::scenario::settings::Setting;
+
+use super::progress_bar;
+use super::table::number;
+
+/// Options of `carepath sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario file.
+    pub scenario: PathBuf,
+    /// A key and its range, KEY=FROM..TO[:STEP], e.g.
+    /// resources.reablement_slot.count=100..140:10. Give one or two (a grid).
+    #[arg(long, required = true, value_name = "KEY=FROM..TO[:STEP]")]
+    pub vary: Vec<Vary>,
+    /// Report the point with the lowest total cost (`cost.total`), with its interval and the
+    /// points that are not clearly worse. Needs exactly one --vary.
+    #[arg(long)]
+    pub minimise_cost: bool,
+    /// Replications at every point [default: the scenario's].
+    #[arg(long, short = 'r', value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: Option<u32>,
+    /// Seed shared by every point [default: the scenario's].
+    #[arg(long, short = 's', value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    pub seed: Option<u64>,
+    /// Worker threads; 0 means one per core. Never changes the results.
+    #[arg(long, short = 't', default_value_t = 0)]
+    pub threads: usize,
+    /// Other one-off changes, as for `run`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<Setting>,
+    /// Output folder [default: output/sweep_<scenario name>].
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Runs the sweep described by `args`.
+pub fn sweep(args: &SweepArgs) -> Result<()> {
+    if args.vary.len() > 2 {
+        bail!(
+            "--vary can be given once or twice (a grid of two keys), not {} times",
+            args.vary.len()
+        );
+    }
+    if args.minimise_cost && args.vary.len() != 1 {
+        bail!("--minimise-cost needs exactly one --vary (the capacity to choose)");
+    }
+    let points = grid(&args.vary);
+    let base = load_with(&args.scenario, &args.set)?;
+    let seed = args.seed.unwrap_or(base.scenario.seed);
+    let replications = args.replications.unwrap_or(base.scenario.replications);
+    let threads = if args.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        args.threads
+    };
+    let progress = progress_bar(
+        args.quiet,
+        u64::from(replications) * points.len() as u64,
+        "sweeping",
+    );
+    let mut runs: Vec<(Vec<SweepValue>, RunOutcome)> = Vec::new();
+    for values in &points {
+        let mut settings = args.set.clone();
+        for (vary, value) in args.vary.iter().zip(values) {
+            settings.push(Setting {
+                key: vary.key.clone(),
+                value: value.to_string(),
+            });
+        }
+        let mut loaded = load_with(&args.scenario, &settings)?;
+        loaded.scenario.seed = seed;
+        loaded.scenario.replications = replications;
+        runs.push((
+            values.clone(),
+            run_scenario(&loaded.scenario, 0, replications, threads, &progress)?,
+        ));
+    }
+    progress.finish_and_clear();
+    let summaries: Vec<(Vec<SweepValue>, _)> = runs
+        .iter()
+        .map(|(values, run)| (values.clone(), summarise(&run.results)))
+        .collect();
+    let keys: Vec<String> = args.vary.iter().map(|v| v.key.clone()).collect();
+    let folder = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("sweep_{}", base.scenario.name)));
+    std::fs::create_dir_all(&folder)?;
+    write_atomic(&folder.join("sweep.csv"), &sweep_csv(&keys, &summaries)?)?;
+    if args.quiet {
+        return Ok(());
+    }
+    let shown: Vec<String> = if base.scenario.key_figures.is_empty() {
+        vec!["cost.total".to_string()]
+    } else {
+        base.scenario
+            .key_figures
+            .iter()
+            .take(4)
+            .map(|f| format!("key.{}", f.name))
+            .chain(["cost.total".to_string()])
+            .collect()
+    };
+    println!(
+        "Sweep of `{}` over {} on {replications} replications (seed {seed}):",
+        base.scenario.name,
+        keys.join(" x ")
+    );
+    for (values, summary) in &summaries {
+        let point: Vec<String> = keys
+            .iter()
+            .zip(values)
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let figures: Vec<String> = shown
+            .iter()
+            .filter_map(|name| summary.iter().find(|m| &m.metric == name))
+            .map(|m| {
+                format!(
+                    "{} {} ({} to {})",
+                    m.metric,
+                    number(m.mean),
+                    number(m.ci95_low),
+                    number(m.ci95_high)
+                )
+            })
+            .collect();
+        println!("  {}: {}", point.join(", "), figures.join("; "));
+    }
+    if args.minimise_cost {
+        println!("{}", cost_optimum(&keys[0], &runs));
+    }
+    println!("Outputs in {}/ (sweep.csv).", folder.display());
+    Ok(())
+}
+
+/// The cheapest point, its interval, and the points whose paired difference from it is not
+/// clearly positive (as good, within noise).
+fn cost_optimum(key: &str, runs: &[(Vec<SweepValue>, RunOutcome)]) -> String {
+    let costs: Vec<Vec<f64>> = runs
+        .iter()
+        .map(|(_, run)| {
+            run.results
+                .iter()
+                .map(|r| {
+                    r.metrics
+                        .iter()
+                        .find(|m| m.name == "cost.total")
+                        .map_or(f64::NAN, |m| m.value)
+                })
+                .collect()
+        })
+        .collect();
+    let means: Vec<f64> = costs.iter().map(|c| mean_sd_ci(c).0).collect();
+    let Some(best) = (0..means.len()).min_by(|&a, &b| means[a].total_cmp(&means[b])) else {
+        return "no points to compare".to_string();
+    };
+    let (mean, _, low, high) = mean_sd_ci(&costs[best]);
+    let tied: Vec<String> = (0..runs.len())
+        .filter(|&i| i != best)
+        .filter(|&i| {
+            let differences: Vec<f64> = costs[i]
+                .iter()
+                .zip(&costs[best])
+                .map(|(a, b)| a - b)
+                .collect();
+            mean_sd_ci(&differences).2 <= 0.0
+        })
+        .map(|i| runs[i].0[0].to_string())
+        .collect();
+    let mut text = format!(
+        "Lowest total cost at {key}={}: {} GBP (95% CI {} to {}).",
+        runs[best].0[0],
+        number(mean),
+        number(low),
+        number(high)
+    );
+    if tied.is_empty() {
+        text.push_str(" Every other point is clearly dearer (paired 95% intervals).");
+    } else {
+        text.push_str(&format!(
+            " Not clearly dearer (within noise): {key} = {}.",
+            tied.join(", ")
+        ));
+    }
+    text
+}

@@ -1,0 +1,185 @@
+//! Sweeps: one or two scenario keys varied over a grid, every point run on the same
+//! replications and seed (common random numbers), summarised point by point.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use super::statistics::MetricSummary;
+
+/// `KEY=FROM..TO[:STEP]`: the values a key takes in a sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vary {
+    /// Dotted scenario key, as for `--set`.
+    pub key: String,
+    /// First value.
+    pub from: f64,
+    /// Last value (included when the steps land on it).
+    pub to: f64,
+    /// Step between values (default 1).
+    pub step: f64,
+}
+
+impl FromStr for Vary {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let help = "write KEY=FROM..TO or KEY=FROM..TO:STEP, e.g. resources.reablement_slot.count=100..140:10";
+        let (key, range) = text
+            .split_once('=')
+            .ok_or_else(|| format!("`{text}` has no `=`; {help}"))?;
+        let (range, step) = match range.split_once(':') {
+            Some((range, step)) => (
+                range,
+                step.trim()
+                    .parse::<f64>()
+                    .map_err(|_| format!("step `{step}` is not a number; {help}"))?,
+            ),
+            None => (range, 1.0),
+        };
+        let (from, to) = range
+            .split_once("..")
+            .ok_or_else(|| format!("`{range}` is not FROM..TO; {help}"))?;
+        let number = |v: &str| {
+            v.trim()
+                .parse::<f64>()
+                .map_err(|_| format!("`{v}` is not a number; {help}"))
+        };
+        let (from, to) = (number(from)?, number(to)?);
+        if !(step.is_finite() && step > 0.0) || !(from.is_finite() && to.is_finite()) || to < from {
+            return Err(format!(
+                "`{text}` needs FROM <= TO and a positive STEP; {help}"
+            ));
+        }
+        if (to - from) / step > 1000.0 {
+            return Err(format!(
+                "`{text}` has more than 1000 points; use a larger STEP"
+            ));
+        }
+        Ok(Vary {
+            key: key.trim().to_string(),
+            from,
+            to,
+            step,
+        })
+    }
+}
+
+impl Vary {
+    /// The values, as TOML text (whole numbers without a decimal point, so counts stay
+    /// integers).
+    pub fn values(&self) -> Vec<SweepValue> {
+        let points = ((self.to - self.from) / self.step + 1e-9).floor() as usize + 1;
+        (0..points)
+            .map(|i| SweepValue(self.from + i as f64 * self.step))
+            .collect()
+    }
+}
+
+/// One value of a swept key.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SweepValue(pub f64);
+
+impl fmt::Display for SweepValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.fract() == 0.0 && self.0.abs() < 1e15 {
+            write!(f, "{}", self.0 as i64)
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
+}
+
+/// Every point of a grid over one or two keys, first key slowest.
+pub fn grid(vary: &[Vary]) -> Vec<Vec<SweepValue>> {
+    vary.iter().fold(vec![Vec::new()], |points, v| {
+        points
+            .iter()
+            .flat_map(|point| {
+                v.values().into_iter().map(move |value| {
+                    let mut next = point.clone();
+                    next.push(value);
+                    next
+                })
+            })
+            .collect()
+    })
+}
+
+/// `sweep.csv`: one column per swept key, then `metric,unit,mean,sd,ci95_low,ci95_high,
+/// replications`, one row per metric per point.
+pub fn sweep_csv(
+    keys: &[String],
+    points: &[(Vec<SweepValue>, Vec<MetricSummary>)],
+) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = keys.to_vec();
+    header.extend(
+        [
+            "metric",
+            "unit",
+            "mean",
+            "sd",
+            "ci95_low",
+            "ci95_high",
+            "replications",
+        ]
+        .map(String::from),
+    );
+    writer.write_record(&header)?;
+    for (values, summary) in points {
+        for m in summary {
+            let mut row: Vec<String> = values.iter().map(ToString::to_string).collect();
+            row.extend([
+                m.metric.clone(),
+                m.unit.to_string(),
+                m.mean.to_string(),
+                m.sd.to_string(),
+                m.ci95_low.to_string(),
+                m.ci95_high.to_string(),
+                m.replications.to_string(),
+            ]);
+            writer.write_record(&row)?;
+        }
+    }
+    writer.into_inner().map_err(|e| e.into_error().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_parse_and_expand() {
+        let v: Vary = "resources.bed.count=100..140:20".parse().unwrap();
+        assert_eq!(
+            v.values()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            ["100", "120", "140"]
+        );
+        let v: Vary = "arrivals.gp.per_day=1.5..2.5:0.5".parse().unwrap();
+        assert_eq!(
+            v.values()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            ["1.5", "2", "2.5"]
+        );
+        assert!("x=5..1".parse::<Vary>().is_err());
+        assert!("x=1..5:0".parse::<Vary>().is_err());
+        assert!("x".parse::<Vary>().is_err());
+    }
+
+    #[test]
+    fn two_keys_make_a_grid() {
+        let a: Vary = "a=1..2".parse().unwrap();
+        let b: Vary = "b=10..30:10".parse().unwrap();
+        let points = grid(&[a, b]);
+        assert_eq!(points.len(), 6);
+        assert_eq!(points[1][0].0, 1.0);
+        assert_eq!(points[1][1].0, 20.0);
+    }
+}

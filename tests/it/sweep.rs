@@ -1,0 +1,60 @@
+//! Sweeps over a capacity key, on common random numbers.
+
+use crate::support::{carepath, text};
+
+/// More reablement places never lengthen the reablement queue, point by point on the same
+/// seeds; the sweep table has one row per metric per point; the cheapest point is reported.
+#[test]
+fn more_capacity_never_lengthens_its_queue_and_the_cheapest_point_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    let output = carepath(&[
+        "sweep",
+        "scenarios/east_london/baseline.toml",
+        "--vary",
+        "resources.reablement_slot.count=100..140:10",
+        "--minimise-cost",
+        "-r",
+        "4",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("Lowest total cost at resources.reablement_slot.count="),
+        "{stdout}"
+    );
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    assert!(csv.starts_with(
+        "resources.reablement_slot.count,metric,unit,mean,sd,ci95_low,ci95_high,replications\n"
+    ));
+    let queue: Vec<f64> = csv
+        .lines()
+        .filter(|l| l.contains(",reablement_slot.queue.mean,"))
+        .map(|l| l.split(',').nth(3).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(queue.len(), 5);
+    assert!(
+        queue.windows(2).all(|w| w[1] <= w[0]),
+        "queue grew with capacity: {queue:?}"
+    );
+    assert!(
+        queue[0] > queue[4],
+        "the sweep shows no effect at all: {queue:?}"
+    );
+}
+
+/// A misspelt key in --vary is caught like one in a file.
+#[test]
+fn a_misspelt_sweep_key_is_an_error() {
+    let output = carepath(&[
+        "sweep",
+        "scenarios/mmc.toml",
+        "--vary",
+        "resources.clinicain.count=10..12",
+    ]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr.contains("did you mean `clinician`"), "{stderr}");
+}
