@@ -47,7 +47,8 @@ impl FromStr for Vary {
                 .map_err(|_| format!("`{v}` is not a number; {help}"))
         };
         let (from, to) = (number(from)?, number(to)?);
-        if !(step.is_finite() && step > 0.0) || !(from.is_finite() && to.is_finite()) || to < from {
+        let finite = step.is_finite() && from.is_finite() && to.is_finite();
+        if !(finite && step > 0.0) || to < from {
             return Err(format!(
                 "`{text}` needs FROM <= TO and a positive STEP; {help}"
             ));
