@@ -3,10 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use carepath::experiment::output::{Manifest, RunFiles, sha256_hex, write_run};
+use carepath::experiment::precision::run_to_precision;
 use carepath::experiment::{run_scenario, summarise};
 use carepath::scenario::{LoadedScenario, load_with};
 
@@ -34,6 +35,16 @@ pub struct RunArgs {
     /// --set pathways.acute.steps.treatment.delay.duration='{ fixed = "5 d" }'). Repeatable.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<carepath::scenario::settings::Setting>,
+    /// Keep adding replications (in batches of `--replications`) until every figure in
+    /// `--metrics` has a 95% interval within this share of its mean, e.g. 5%.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub precision: Option<f64>,
+    /// Figures for --precision, comma-separated [default: the scenario's key figures].
+    #[arg(long, value_delimiter = ',', requires = "precision")]
+    pub metrics: Vec<String>,
+    /// Most replications --precision may run.
+    #[arg(long, default_value_t = 1000, requires = "precision")]
+    pub max_replications: u32,
     /// Run only shard K of N of the replications (e.g. 2/4), with the seeds a full run
     /// would use; combine the shards' folders with `carepath merge`.
     #[arg(long, value_name = "K/N")]
@@ -59,12 +70,39 @@ pub fn run(args: &RunArgs) -> Result<()> {
         &format!("running {}", scenario.name),
     );
     let started = Instant::now();
+    let mut precision_report = None;
     let (first, count) = match args.shard {
         Some(shard) => shard.replications(scenario.replications),
         None => (0, scenario.replications),
     };
     progress.set_length(u64::from(count));
-    let outcome = run_scenario(scenario, first, count, threads, &progress)?;
+    let outcome = match args.precision {
+        Some(precision) => {
+            if args.shard.is_some() {
+                bail!(
+                    "--precision decides the number of replications as it goes, so it cannot be split into --shard blocks; find the number first, then shard with --replications"
+                );
+            }
+            let metrics = precision_metrics(&args.metrics, scenario)?;
+            progress.set_length(u64::from(args.max_replications));
+            let run = run_to_precision(
+                scenario,
+                &metrics,
+                precision,
+                count,
+                args.max_replications,
+                threads,
+                &progress,
+            )?;
+            let needed = run.outcome.results.len() as u32;
+            loaded.scenario.replications = needed;
+            loaded.file.run.replications = Some(toml::Spanned::new(0..0, i64::from(needed)));
+            precision_report = Some((run.reached, needed, run.relative_half_widths));
+            run.outcome
+        }
+        None => run_scenario(scenario, first, count, threads, &progress)?,
+    };
+    let scenario = &loaded.scenario;
     let wall_time = started.elapsed().as_secs_f64();
     progress.finish_and_clear();
     let summary = summarise(&outcome.results);
@@ -115,6 +153,22 @@ pub fn run(args: &RunArgs) -> Result<()> {
 
     if !args.quiet {
         println!("{}", table::key_figures(scenario, &summary));
+        if let Some((reached, needed, widths)) = &precision_report {
+            let worst = widths
+                .iter()
+                .map(|(m, w)| format!("{m} {:.1}%", w * 100.0))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if *reached {
+                println!(
+                    "Precision reached after {needed} replications (95% half-width as a share of the mean: {worst})."
+                );
+            } else {
+                println!(
+                    "Precision NOT reached: stopped at the cap of {needed} replications ({worst}); raise --max-replications or relax --precision."
+                );
+            }
+        }
         println!(
             "{} replications, {} events in {:.2} s ({:.1} million events/s on {threads} thread(s)).",
             scenario.replications,
@@ -128,6 +182,63 @@ pub fn run(args: &RunArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// `5%` or `0.05` as a fraction.
+fn parse_percent(text: &str) -> Result<f64, String> {
+    let value = match text.trim().strip_suffix('%') {
+        Some(percent) => percent.trim().parse::<f64>().map(|p| p / 100.0),
+        None => text.trim().parse::<f64>(),
+    }
+    .map_err(|_| format!("`{text}` is not a percentage; e.g. --precision 5%"))?;
+    if value > 0.0 && value < 1.0 {
+        Ok(value)
+    } else {
+        Err(format!("`{text}` must be between 0% and 100%"))
+    }
+}
+
+/// The figures --precision watches: those named, checked against the scenario's metrics, or
+/// its key figures.
+fn precision_metrics(
+    named: &[String],
+    scenario: &carepath::model::scenario::Scenario,
+) -> Result<Vec<String>> {
+    let mut known: Vec<String> = carepath::model::metric_catalogue(scenario)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    known.extend(
+        scenario
+            .key_figures
+            .iter()
+            .map(|f| format!("key.{}", f.name)),
+    );
+    if named.is_empty() {
+        let keys: Vec<String> = scenario
+            .key_figures
+            .iter()
+            .map(|f| format!("key.{}", f.name))
+            .collect();
+        if keys.is_empty() {
+            bail!(
+                "--precision needs --metrics (e.g. --metrics wait.clinic.see_clinician.mean) or [key_figures] in the scenario"
+            );
+        }
+        return Ok(keys);
+    }
+    for name in named {
+        if !known.contains(name) {
+            let closest = known.iter().max_by(|a, b| {
+                strsim::jaro_winkler(a, name).total_cmp(&strsim::jaro_winkler(b, name))
+            });
+            bail!(
+                "--metrics names `{name}`, which the scenario does not report{}",
+                closest.map_or(String::new(), |c| format!("; did you mean `{c}`?"))
+            );
+        }
+    }
+    Ok(named.to_vec())
 }
 
 /// Applies command-line overrides to both the compiled scenario and the file written back as

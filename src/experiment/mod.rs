@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod output;
+pub mod precision;
 pub mod runner;
 pub mod shard;
 pub mod statistics;

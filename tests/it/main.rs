@@ -8,6 +8,7 @@ mod determinism;
 mod east_london;
 mod errors;
 mod handoffs;
+mod precision;
 mod regression;
 mod rosters_and_deadlines;
 mod shards;

@@ -1,0 +1,73 @@
+//! Choosing the number of replications: run in batches until every chosen figure's 95%
+//! confidence interval is narrow enough, with a cap. Replications are numbered in order,
+//! so the same seed always stops at the same count.
+
+use indicatif::ProgressBar;
+
+use super::runner::{RunError, RunOutcome, run_scenario};
+use super::statistics::summarise;
+use crate::model::scenario::Scenario;
+
+/// The outcome of a run to a target precision.
+#[derive(Debug, Clone)]
+pub struct PrecisionOutcome {
+    /// Every replication run, in order.
+    pub outcome: RunOutcome,
+    /// Whether every chosen figure reached the target before the cap.
+    pub reached: bool,
+    /// The chosen figures' relative half-widths at the end (half-width / |mean|).
+    pub relative_half_widths: Vec<(String, f64)>,
+}
+
+/// Runs `scenario` in batches of `batch` replications until the 95% CI half-width of every
+/// metric in `metrics` is at most `precision` (a fraction) of its mean, or `cap` replications
+/// have run. A figure whose mean and interval are both zero counts as precise.
+pub fn run_to_precision(
+    scenario: &Scenario,
+    metrics: &[String],
+    precision: f64,
+    batch: u32,
+    cap: u32,
+    threads: usize,
+    progress: &ProgressBar,
+) -> Result<PrecisionOutcome, RunError> {
+    let batch = batch.max(2);
+    let mut outcome = RunOutcome {
+        results: Vec::new(),
+        events: 0,
+    };
+    loop {
+        let done = outcome.results.len() as u32;
+        let count = batch.min(cap - done);
+        let more = run_scenario(scenario, done, count, threads, progress)?;
+        outcome.events += more.events;
+        outcome.results.extend(more.results);
+        let summary = summarise(&outcome.results);
+        let relative_half_widths: Vec<(String, f64)> = metrics
+            .iter()
+            .map(|name| {
+                let relative =
+                    summary
+                        .iter()
+                        .find(|m| &m.metric == name)
+                        .map_or(f64::INFINITY, |m| {
+                            let half = m.half_width();
+                            if half == 0.0 {
+                                0.0
+                            } else {
+                                half / m.mean.abs()
+                            }
+                        });
+                (name.clone(), relative)
+            })
+            .collect();
+        let reached = relative_half_widths.iter().all(|(_, r)| *r <= precision);
+        if reached || outcome.results.len() as u32 >= cap {
+            return Ok(PrecisionOutcome {
+                outcome,
+                reached,
+                relative_half_widths,
+            });
+        }
+    }
+}
