@@ -6,6 +6,7 @@ mod compare;
 mod run;
 mod sweep;
 mod table;
+mod warmup;
 
 use std::path::PathBuf;
 
@@ -44,6 +45,9 @@ enum Command {
     /// point on the same replications and seed, and tabulate every figure; optionally find the
     /// capacity with the lowest total cost.
     Sweep(sweep::SweepArgs),
+    /// Suggest a warm-up: run from time zero, record daily staff and bed use and queues, and
+    /// apply the MSER-5 rule to each series.
+    Warmup(warmup::WarmupArgs),
     /// Combine the output folders of `run --shard K/N` (one per shard) into the outputs of
     /// one run of all the replications.
     Merge {
@@ -68,6 +72,7 @@ pub fn main() -> Result<()> {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
+        Command::Warmup(args) => warmup::warmup(&args),
         Command::Check { scenario } => check::check(&scenario),
         Command::Merge { folders, out } => merge(&folders, out),
     }

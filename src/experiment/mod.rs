@@ -8,6 +8,7 @@ pub mod runner;
 pub mod shard;
 pub mod statistics;
 pub mod sweep;
+pub mod warmup;
 
 pub use runner::{RunError, RunOutcome, run_scenario};
 pub use statistics::{MetricSummary, summarise};

@@ -9,5 +9,7 @@ pub mod metrics;
 pub mod scenario;
 pub mod week_schedule;
 
-pub use engine::{ReplicationResult, SimError, metric_catalogue, run_replication};
+pub use engine::{
+    DailySeries, ReplicationResult, SimError, metric_catalogue, run_daily_series, run_replication,
+};
 pub use metrics::{MetricValue, Unit};

@@ -181,3 +181,33 @@ fn set_changes_a_value_and_misspellings_are_caught() {
         "{stderr}"
     );
 }
+
+/// `carepath warmup` writes the daily series and recommends a cut no longer than half the run.
+#[test]
+fn warmup_recommends_a_cut_and_writes_the_series() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("w");
+    let output = carepath(&[
+        "warmup",
+        "scenarios/small_rich.toml",
+        "-r",
+        "4",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("Recommended warm-up:"), "{stdout}");
+    let csv = std::fs::read_to_string(out.join("warmup.csv")).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.starts_with("day,acute_bed.busy,acute_bed.queue,")
+            && header.ends_with(",system.in_system"),
+        "{header}"
+    );
+    assert_eq!(
+        csv.lines().count(),
+        1 + 392,
+        "one row per day of warm-up plus horizon"
+    );
+}

@@ -97,6 +97,8 @@ enum Event {
     Capacity(u16),
     /// The warm-up is over: metrics start.
     WarmUpEnd,
+    /// The end of a simulated day, when a daily series is being recorded.
+    DayEnd,
 }
 
 /// Per-pathway, per-wait and per-handoff accumulators.
@@ -187,6 +189,21 @@ struct Simulation<'s> {
     created: u64,
     left: u64,
     events_processed: u64,
+    /// Daily series being recorded, if asked for.
+    series: Option<DailySeries>,
+    /// Integrals at the end of the previous day, per resource: (busy, waiting).
+    previous_day: Vec<(f64, f64)>,
+}
+
+/// Day-by-day values of one replication, for choosing a warm-up: per resource the mean
+/// units busy and mean patients waiting each day, and the patients in the system at the end
+/// of each day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DailySeries {
+    /// Series names, e.g. `acute_bed.busy`, `acute_bed.queue`, `system.in_system`.
+    pub names: Vec<String>,
+    /// `values[series][day]`.
+    pub values: Vec<Vec<f64>>,
 }
 
 /// Runs replication `replication` of `scenario` to its end and returns its metrics.
@@ -204,6 +221,31 @@ pub fn run_replication(
         metrics,
         events: simulation.events_processed,
     })
+}
+
+/// Runs replication `replication` of `scenario` from time zero, recording a daily series of
+/// resource use and patients in the system over the whole run (warm-up included).
+pub fn run_daily_series(scenario: &Scenario, replication: u32) -> Result<DailySeries, SimError> {
+    let mut simulation = Simulation::new(scenario, replication);
+    let mut names = Vec::new();
+    for resource in &scenario.resources {
+        names.push(format!("{}.busy", resource.name));
+        names.push(format!("{}.queue", resource.name));
+    }
+    names.push("system.in_system".to_string());
+    simulation.series = Some(DailySeries {
+        values: vec![Vec::new(); names.len()],
+        names,
+    });
+    simulation
+        .events
+        .schedule(SimTime::from_hours(24.0), Event::DayEnd);
+    simulation.start()?;
+    simulation.run()?;
+    Ok(simulation.series.take().unwrap_or(DailySeries {
+        names: Vec::new(),
+        values: Vec::new(),
+    }))
 }
 
 /// The metrics every replication of `scenario` reports (before key figures), with their
@@ -268,6 +310,8 @@ impl<'s> Simulation<'s> {
             created: 0,
             left: 0,
             events_processed: 0,
+            series: None,
+            previous_day: vec![(0.0, 0.0); scenario.resources.len()],
         }
     }
 
@@ -345,6 +389,7 @@ impl<'s> Simulation<'s> {
                 Event::Deadline(patient) => self.on_deadline(patient)?,
                 Event::Capacity(resource) => self.on_capacity_change(resource as usize)?,
                 Event::WarmUpEnd => self.on_warm_up_end(),
+                Event::DayEnd => self.on_day_end(),
             }
         }
         self.now = end;
@@ -380,6 +425,38 @@ impl<'s> Simulation<'s> {
             let at = SimTime::from_hours(self.now + 1e-9 + until);
             self.events.schedule(at, Event::Capacity(resource as u16));
         }
+    }
+
+    fn on_day_end(&mut self) {
+        let now = self.now;
+        let live = self.patients.live() as f64;
+        let Some(series) = self.series.as_mut() else {
+            return;
+        };
+        for (r, state) in self.resources.iter_mut().enumerate() {
+            state.accrue(now);
+            let (busy, waiting) = (state.busy_area.area, state.waiting_area.area);
+            let (previous_busy, previous_waiting) = self.previous_day[r];
+            // A warm-up restart zeroes the integrals; a day that straddles it uses what is left.
+            let day_busy = if busy >= previous_busy {
+                busy - previous_busy
+            } else {
+                busy
+            };
+            let day_waiting = if waiting >= previous_waiting {
+                waiting - previous_waiting
+            } else {
+                waiting
+            };
+            series.values[2 * r].push(day_busy / 24.0);
+            series.values[2 * r + 1].push(day_waiting / 24.0);
+            self.previous_day[r] = (busy, waiting);
+        }
+        if let Some(last) = series.values.last_mut() {
+            last.push(live);
+        }
+        self.events
+            .schedule(SimTime::from_hours(now + 24.0), Event::DayEnd);
     }
 
     fn on_warm_up_end(&mut self) {

@@ -1,0 +1,94 @@
+//! `carepath warmup`: daily series from time zero and an MSER-5 recommendation.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::Args;
+
+use carepath::experiment::output::write_atomic;
+use carepath::experiment::warmup::advise;
+use carepath::scenario::load_with;
+use carepath::scenario::settings::Setting;
+
+use super::progress_bar;
+use super::table::number;
+
+/// Options of `carepath warmup`.
+#[derive(Debug, Args)]
+pub struct WarmupArgs {
+    /// The scenario file; it is run from time zero over its warm-up plus horizon.
+    pub scenario: PathBuf,
+    /// Replications to average [default: the scenario's].
+    #[arg(long, short = 'r', value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: Option<u32>,
+    /// One-off changes, as for `run`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<Setting>,
+    /// Output folder [default: output/warmup_<scenario name>].
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Runs the warm-up analysis.
+pub fn warmup(args: &WarmupArgs) -> Result<()> {
+    let loaded = load_with(&args.scenario, &args.set)?;
+    let scenario = &loaded.scenario;
+    let replications = args.replications.unwrap_or(scenario.replications);
+    let progress = progress_bar(args.quiet, u64::from(replications), "daily series");
+    let study = advise(scenario, replications, &progress)?;
+    let (names, means, advice) = (&study.names, &study.means, &study.advice);
+    progress.finish_and_clear();
+
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["day".to_string()];
+    header.extend(names.iter().cloned());
+    writer.write_record(&header)?;
+    let days = means.first().map_or(0, Vec::len);
+    for day in 0..days {
+        let mut row = vec![(day + 1).to_string()];
+        row.extend(means.iter().map(|series| series[day].to_string()));
+        writer.write_record(&row)?;
+    }
+    let folder = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("warmup_{}", scenario.name)));
+    std::fs::create_dir_all(&folder)?;
+    write_atomic(
+        &folder.join("warmup.csv"),
+        &writer.into_inner().map_err(|e| e.into_error())?,
+    )?;
+
+    if !args.quiet {
+        println!(
+            "Daily means over {replications} replications of `{}` from time zero ({days} days); MSER-5 cut per series:",
+            scenario.name
+        );
+        for a in advice {
+            let limit = if a.days > 0 && a.days + 5 >= days / 2 {
+                "  <- at MSER's limit of half the run: may not have settled; run longer"
+            } else {
+                ""
+            };
+            println!(
+                "  {:<36} discard {:>4} days (mean afterwards {}){limit}",
+                a.series,
+                a.days,
+                number(a.mean_after)
+            );
+        }
+        let longest = advice.iter().map(|a| a.days).max().unwrap_or(0);
+        println!(
+            "Recommended warm-up: {longest} days (the longest cut; the scenario now uses {:.0} days).",
+            scenario.warm_up.days()
+        );
+        println!(
+            "Series in {}/warmup.csv (day, then one column per series; units busy, patients waiting, patients in system).",
+            folder.display()
+        );
+    }
+    Ok(())
+}
