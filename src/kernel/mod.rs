@@ -8,5 +8,5 @@ pub mod random;
 pub mod time;
 
 pub use event_queue::EventQueue;
-pub use random::{ReplicationKey, Stream, StreamKey};
+pub use random::{DrawStream, ReplicationKey, Stream, StreamKey, entity_key};
 pub use time::{SimDuration, SimTime};

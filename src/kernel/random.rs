@@ -1,5 +1,11 @@
 //! Random-number streams: one independent, portable stream per purpose.
 //!
+//! Two kinds. A long [`Stream`] per purpose of a replication (the arrivals of one source).
+//! And a short [`DrawStream`] per draw of one entity (a patient): keyed by (replication,
+//! entity, purpose, occurrence), so a patient's needs are the same whatever happened to other
+//! patients before it: common random numbers across designs that differ in capacities,
+//! priorities or steps.
+//!
 //! A stream is identified by (seed, replication, purpose). The purpose is a stable 64-bit hash
 //! of a name such as `step:rapid_response/visit`, so adding a step to a pathway gives that step
 //! a new stream and leaves the draws of every other step untouched. ChaCha8 is portable across
@@ -11,6 +17,22 @@ use rand_chacha::ChaCha8Rng;
 
 /// The generator behind every stream.
 pub type Stream = ChaCha8Rng;
+
+/// The short stream behind one draw of one entity: SplitMix64 (portable, specified, and
+/// well distributed from any starting state), started from a hash of (replication, entity,
+/// purpose, occurrence).
+pub type DrawStream = rand_xoshiro::SplitMix64;
+
+/// A fixed, well-mixing 64-bit hash: the first output of SplitMix64 started at `x`.
+fn mix(x: u64) -> u64 {
+    DrawStream::seed_from_u64(x).next_u64()
+}
+
+/// The identity of an entity (a patient) whose draws must not depend on anything else:
+/// a hash of where it came from and its ordinal there.
+pub fn entity_key(origin: StreamKey, ordinal: u64) -> u64 {
+    mix(origin.0 ^ mix(ordinal))
+}
 
 /// The stable identity of one stochastic purpose within a replication.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -43,6 +65,21 @@ impl ReplicationKey {
         ReplicationKey(key)
     }
 
+    /// The stream for the `occurrence`-th draw (from 0) of `entity` (an [`entity_key`]) for
+    /// `purpose`.
+    pub fn draw_stream(&self, entity: u64, purpose: StreamKey, occurrence: u64) -> DrawStream {
+        let word = |i: usize| {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(&self.0[i * 8..i * 8 + 8]);
+            u64::from_le_bytes(bytes)
+        };
+        // `entity` is already well mixed (an `entity_key`); purpose hashes are 64-bit and
+        // occurrences small, so one mix each keeps every (entity, purpose, occurrence) apart.
+        let who = mix(word(0) ^ entity);
+        let what = mix(word(1) ^ purpose.0 ^ occurrence.rotate_left(32));
+        DrawStream::seed_from_u64(who ^ what.rotate_left(17))
+    }
+
     /// The stream for `purpose` in this replication.
     pub fn stream(&self, purpose: StreamKey) -> Stream {
         let mut stream = ChaCha8Rng::from_seed(self.0);
@@ -66,6 +103,26 @@ mod tests {
         let a = first_draws(ReplicationKey::new(7, 3).stream(purpose));
         let b = first_draws(ReplicationKey::new(7, 3).stream(purpose));
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn draw_streams_depend_on_entity_purpose_and_occurrence() {
+        let key = ReplicationKey::new(7, 3);
+        let purpose = StreamKey::named("step:a/b");
+        let draw = |entity, purpose, occurrence| {
+            key.draw_stream(entity, purpose, occurrence).random::<u64>()
+        };
+        let base = draw(1, purpose, 0);
+        assert_eq!(base, draw(1, purpose, 0));
+        assert_ne!(base, draw(2, purpose, 0));
+        assert_ne!(base, draw(1, StreamKey::named("step:a/c"), 0));
+        assert_ne!(base, draw(1, purpose, 1));
+        assert_ne!(
+            base,
+            ReplicationKey::new(7, 4)
+                .draw_stream(1, purpose, 0)
+                .random::<u64>()
+        );
     }
 
     #[test]

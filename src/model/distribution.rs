@@ -5,7 +5,7 @@ use rand::distr::Uniform;
 use rand::distr::weighted::WeightedIndex;
 use rand_distr::{Exp, Gamma, LogNormal, Triangular};
 
-use crate::kernel::{SimDuration, Stream};
+use crate::kernel::SimDuration;
 
 /// A checked, ready-to-sample distribution of durations [hours].
 #[derive(Debug, Clone)]
@@ -49,7 +49,7 @@ impl Distribution {
     }
 
     /// Draws one duration. Allocates nothing.
-    pub fn sample(&self, stream: &mut Stream) -> SimDuration {
+    pub fn sample<R: rand::Rng + ?Sized>(&self, stream: &mut R) -> SimDuration {
         let hours = match self {
             Distribution::Fixed(value) => *value,
             Distribution::Exponential(d) => d.sample(stream),

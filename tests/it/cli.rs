@@ -38,14 +38,14 @@ fn run_mmc_agrees_with_erlang_c_and_writes_outputs() {
         "Erlang C {theory} outside [{low}, {high}]"
     );
     assert_eq!(wait[1], "h");
-    assert_eq!(wait[6], "20");
+    assert_eq!(wait[6], "40");
 
     let replications = std::fs::read_to_string(out.join("replications.csv")).unwrap();
     assert!(replications.starts_with("replication,metric,value\n0,clinic.arrivals,"));
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["seed"], 20261124);
-    assert_eq!(manifest["replications"], 20);
+    assert_eq!(manifest["replications"], 40);
     assert_eq!(manifest["scenario_file"], "scenarios/mmc.toml");
     assert_eq!(manifest["scenario_sha256"].as_str().map(str::len), Some(64));
     assert_eq!(manifest["carepath_version"], env!("CARGO_PKG_VERSION"));

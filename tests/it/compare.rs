@@ -90,7 +90,7 @@ fn compare_writes_the_table_and_says_what_is_clear() {
         "scenarios/east_london/baseline.toml",
         "scenarios/east_london/more_reablement.toml",
         "-r",
-        "4",
+        "10",
         "-o",
         out.to_str().unwrap(),
     ]);

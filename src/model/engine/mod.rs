@@ -13,7 +13,9 @@ use rand::RngExt;
 use thiserror::Error;
 
 use crate::kernel::time::HOURS_PER_WEEK;
-use crate::kernel::{EventQueue, ReplicationKey, SimTime, Stream, StreamKey};
+use crate::kernel::{
+    DrawStream, EventQueue, ReplicationKey, SimTime, Stream, StreamKey, entity_key,
+};
 use crate::model::arrivals::ArrivalPattern;
 use crate::model::metrics::{DurationSample, MetricValue};
 use crate::model::scenario::{
@@ -175,9 +177,14 @@ struct Simulation<'s> {
     patients: Patients,
     resources: Vec<ResourceState>,
     arrival_patterns: Vec<ArrivalPattern<'s>>,
+    /// The key of every random stream of this replication.
+    key: ReplicationKey,
     source_streams: Vec<Stream>,
-    attribute_streams: Vec<Stream>,
-    step_streams: Vec<Stream>,
+    /// Purpose keys: where each source's patients come from, and each attribute's draw.
+    source_origins: Vec<StreamKey>,
+    attribute_purposes: Vec<StreamKey>,
+    /// Patients created so far by each source (the ordinal in each patient's identity).
+    arrivals_so_far: Vec<u64>,
     recorder: Recorder,
     next_token: u64,
     /// Resources whose queue must be looked at (see `serve_queue`).
@@ -292,16 +299,18 @@ impl<'s> Simulation<'s> {
                 .iter()
                 .map(|s| stream(format!("arrivals:{}", s.name)))
                 .collect(),
-            attribute_streams: scenario
+            key,
+            source_origins: scenario
                 .sources
                 .iter()
-                .map(|s| stream(format!("attributes:{}", s.name)))
+                .map(|s| StreamKey::named(&format!("patients:{}", s.name)))
                 .collect(),
-            step_streams: scenario
-                .steps
+            attribute_purposes: scenario
+                .attributes
                 .iter()
-                .map(|s| key.stream(s.stream))
+                .map(|a| StreamKey::named(&format!("attribute:{}", a.name)))
                 .collect(),
+            arrivals_so_far: vec![0; scenario.sources.len()],
             recorder: Recorder::new(scenario),
             next_token: 1,
             needs_service: vec![false; scenario.resources.len()],
@@ -337,21 +346,27 @@ impl<'s> Simulation<'s> {
         // Every census patient takes the units it holds before any of them moves, so the
         // order of the [[initial]] groups does not matter.
         let mut placed: Vec<(PatientId, StepId)> = Vec::new();
-        for group in &scenario.initial {
-            for _ in 0..group.count {
+        for (g, group) in scenario.initial.iter().enumerate() {
+            let origin = StreamKey::named(&format!("census:{g}"));
+            for ordinal in 0..group.count {
+                let patient_key = entity_key(origin, u64::from(ordinal));
                 let mut attributes = [0u8; MAX_ATTRIBUTES];
                 for (a, attribute) in scenario.attributes.iter().enumerate() {
                     attributes[a] = match group.attributes[a] {
                         Some(category) => category,
-                        None => draw_category(
-                            &attribute.probabilities,
-                            &mut self.step_streams[group.step.0 as usize],
-                        ),
+                        None => {
+                            let mut stream =
+                                self.key
+                                    .draw_stream(patient_key, self.attribute_purposes[a], 0);
+                            draw_category(&attribute.probabilities, &mut stream)
+                        }
                     };
                 }
-                let mut patient = Patient::new(group.step, -group.elapsed.hours(), attributes);
+                let mut patient =
+                    Patient::new(patient_key, group.step, -group.elapsed.hours(), attributes);
                 patient.remaining_override = group.remaining.as_ref().map(|d| {
-                    d.sample(&mut self.step_streams[group.step.0 as usize])
+                    let purpose = StreamKey::named("census:remaining");
+                    d.sample(&mut self.key.draw_stream(patient_key, purpose, 0))
                         .hours()
                 });
                 let id = self.patients.insert(patient);
@@ -470,15 +485,20 @@ impl<'s> Simulation<'s> {
     fn on_arrival(&mut self, source: usize) -> Result<(), SimError> {
         self.schedule_arrival(source);
         let spec = &self.scenario.sources[source];
+        let patient_key = entity_key(self.source_origins[source], self.arrivals_so_far[source]);
+        self.arrivals_so_far[source] += 1;
         let mut attributes = [0u8; MAX_ATTRIBUTES];
         for (a, probabilities) in spec.attribute_probabilities.iter().enumerate() {
-            attributes[a] = draw_category(probabilities, &mut self.attribute_streams[source]);
+            let mut stream = self
+                .key
+                .draw_stream(patient_key, self.attribute_purposes[a], 0);
+            attributes[a] = draw_category(probabilities, &mut stream);
         }
         let pathway = spec.pathway;
         let entry = self.scenario.pathways[pathway.0 as usize].entry;
         let id = self
             .patients
-            .insert(Patient::new(entry, self.now, attributes));
+            .insert(Patient::new(patient_key, entry, self.now, attributes));
         self.created += 1;
         self.recorder.entries[pathway.0 as usize] += 1;
         self.advance(id, entry)
@@ -536,7 +556,7 @@ impl<'s> Simulation<'s> {
             StepKind::Handoff { handoff, next } => {
                 self.count_instant_step(id, step)?;
                 let phase = self.patients.get(id).handoff_phase;
-                let stream = &mut self.step_streams[step.0 as usize];
+                let stream = &mut self.draw(id, step);
                 let index = handoff.index.0 as usize;
                 match phase {
                     HandoffPhase::Processing
@@ -598,6 +618,14 @@ impl<'s> Simulation<'s> {
             .schedule(SimTime::from_hours(self.now + after), Event::StepDone(id));
     }
 
+    /// The stream for patient `id`'s next draw at `step`.
+    fn draw(&mut self, id: PatientId, step: StepId) -> DrawStream {
+        let patient = self.patients.get_mut(id);
+        let occurrence = patient.next_draw(step);
+        let purpose = self.scenario.steps[step.0 as usize].stream;
+        self.key.draw_stream(patient.key, purpose, occurrence)
+    }
+
     /// The duration of a timed step: the initial census's remaining time if one is pending,
     /// else a draw from the step's stream.
     fn timed(
@@ -608,9 +636,7 @@ impl<'s> Simulation<'s> {
     ) -> f64 {
         match self.patients.get_mut(id).remaining_override.take() {
             Some(hours) => hours,
-            None => distribution
-                .sample(&mut self.step_streams[step.0 as usize])
-                .hours(),
+            None => distribution.sample(&mut self.draw(id, step)).hours(),
         }
     }
 
@@ -667,7 +693,7 @@ impl<'s> Simulation<'s> {
                     return Ok(());
                 }
                 StepKind::Branch { arms } => {
-                    let u: f64 = self.step_streams[step.0 as usize].random();
+                    let u: f64 = self.draw(id, step).random();
                     step = arms
                         .iter()
                         .find(|(cumulative, _)| u < *cumulative)
@@ -714,7 +740,9 @@ impl<'s> Simulation<'s> {
                     self.leave_pathway(id, from, *outcome);
                     let into = scenario.steps[to.0 as usize].pathway;
                     self.recorder.entries[into.0 as usize] += 1;
-                    self.patients.get_mut(id).entered_pathway = self.now;
+                    let patient = self.patients.get_mut(id);
+                    patient.entered_pathway = self.now;
+                    patient.new_episode();
                     step = *to;
                 }
             }
@@ -965,7 +993,7 @@ enum Request {
 }
 
 /// Draws a category index from probabilities summing to 1.
-fn draw_category(probabilities: &[f64], stream: &mut Stream) -> u8 {
+fn draw_category(probabilities: &[f64], stream: &mut DrawStream) -> u8 {
     let u: f64 = stream.random();
     let mut cumulative = 0.0;
     for (category, p) in probabilities.iter().enumerate() {

@@ -3,6 +3,12 @@
 
 use crate::model::scenario::{MAX_ATTRIBUTES, StepId};
 
+/// Steps whose draw counts a patient remembers at once (enough for the loops of most
+/// pathways; older ones are counted apart, see `Patient::next_draw`).
+const DRAW_SLOTS: usize = 4;
+/// Marks an unused slot in `Patient::draws`.
+const NO_STEP: StepId = StepId(u32::MAX);
+
 /// Index of a patient's slot.
 pub type PatientId = u32;
 
@@ -45,13 +51,50 @@ pub struct Patient {
     pub instant: f64,
     /// Steps taken at `instant`, to catch loops in which no time passes.
     pub steps_at_instant: u32,
+    /// Identity for the patient's own random draws (see `kernel::random`).
+    pub key: u64,
+    /// Draws made so far at recent steps, as (step, count): the occurrence of the next draw.
+    pub draws: [(StepId, u32); DRAW_SLOTS],
+    /// Pathways entered so far, minus one.
+    pub episode: u32,
+    /// Steps dropped from `draws` to make room, in this episode.
+    pub forgotten: u32,
+    /// Slot in `draws` to reuse next.
+    pub next_draw_slot: u8,
     /// Category of each attribute.
     pub attributes: [u8; MAX_ATTRIBUTES],
 }
 
 impl Patient {
-    /// A patient entering `step` at `now`.
-    pub fn new(step: StepId, now: f64, attributes: [u8; MAX_ATTRIBUTES]) -> Self {
+    /// The occurrence number of this patient's next draw at `step`, counting it: unique for
+    /// the patient, so a loop or a readmission never repeats an earlier draw. It combines the
+    /// episode (pathways entered so far), the times an older step was forgotten, and the
+    /// draws at this step.
+    pub fn next_draw(&mut self, step: StepId) -> u64 {
+        let prefix = (u64::from(self.episode) << 40) | (u64::from(self.forgotten) << 20);
+        if let Some(entry) = self.draws.iter_mut().find(|(s, _)| *s == step) {
+            entry.1 += 1;
+            return prefix | u64::from(entry.1 - 1);
+        }
+        let slot = usize::from(self.next_draw_slot);
+        if self.draws[slot].0 != NO_STEP {
+            self.forgotten += 1;
+        }
+        self.draws[slot] = (step, 1);
+        self.next_draw_slot = ((slot + 1) % self.draws.len()) as u8;
+        (u64::from(self.episode) << 40) | (u64::from(self.forgotten) << 20)
+    }
+
+    /// Starts a new episode (on entering another pathway): draws are counted afresh.
+    pub fn new_episode(&mut self) {
+        self.episode += 1;
+        self.draws = [(NO_STEP, 0); DRAW_SLOTS];
+        self.next_draw_slot = 0;
+        self.forgotten = 0;
+    }
+
+    /// A patient with identity `key` entering `step` at `now`.
+    pub fn new(key: u64, step: StepId, now: f64, attributes: [u8; MAX_ATTRIBUTES]) -> Self {
         Patient {
             step,
             entered_pathway: now,
@@ -65,6 +108,11 @@ impl Patient {
             remaining_override: None,
             instant: f64::NAN,
             steps_at_instant: 0,
+            key,
+            draws: [(NO_STEP, 0); DRAW_SLOTS],
+            episode: 0,
+            forgotten: 0,
+            next_draw_slot: 0,
             attributes,
         }
     }
@@ -120,5 +168,29 @@ impl Patients {
     #[inline]
     pub fn get_mut(&mut self, id: PatientId) -> &mut Patient {
         &mut self.slots[id as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A patient's draws at a step never repeat: not in a loop through more steps than it
+    /// remembers, and not after a readmission starts a new episode.
+    #[test]
+    fn occurrences_never_repeat_for_a_patient() {
+        let mut patient = Patient::new(1, StepId(0), 0.0, [0; MAX_ATTRIBUTES]);
+        let mut seen = std::collections::BTreeSet::new();
+        for episode in 0..3 {
+            for _lap in 0..5 {
+                for step in 0..12 {
+                    assert!(
+                        seen.insert((step, patient.next_draw(StepId(step)))),
+                        "repeat at {episode}/{step}"
+                    );
+                }
+            }
+            patient.new_episode();
+        }
     }
 }
