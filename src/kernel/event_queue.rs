@@ -84,6 +84,28 @@ impl<E: Copy> EventQueue<E> {
         self.heap.pop().map(|entry| (entry.time(), entry.event))
     }
 
+    /// Takes the next scheduling number without putting anything in the list, for an event the
+    /// caller keeps outside it (a timer it stores itself) that must still tie-break in
+    /// scheduling order against the list's events. Compare with [`EventQueue::key`]. O(1).
+    pub fn reserve_sequence(&mut self) -> u64 {
+        let sequence = self.next_sequence;
+        self.next_sequence += 1;
+        sequence
+    }
+
+    /// The ordering key (time bits, sequence) of an event at `time` with `sequence`: keys
+    /// compare like the list's own order.
+    pub fn key(time: SimTime, sequence: u64) -> (u64, u64) {
+        (time.hours().max(0.0).to_bits(), sequence)
+    }
+
+    /// The ordering key of the earliest event, without removing it. O(1).
+    pub fn peek_key(&self) -> Option<(u64, u64)> {
+        self.heap
+            .peek()
+            .map(|entry| (entry.time_bits, entry.sequence))
+    }
+
     /// The time of the earliest event without removing it. O(1).
     pub fn peek_time(&self) -> Option<SimTime> {
         self.heap.peek().map(Entry::time)
@@ -125,6 +147,21 @@ mod tests {
         sorted.sort_by(f64::total_cmp);
         let popped: Vec<f64> = std::iter::from_fn(|| queue.pop().map(|(t, _)| t.hours())).collect();
         assert_eq!(popped, sorted);
+    }
+
+    #[test]
+    fn reserved_sequences_tie_break_with_listed_events() {
+        let mut queue: EventQueue<u8> = EventQueue::with_capacity(4);
+        queue.schedule(SimTime::from_hours(2.0), 1);
+        let outside = EventQueue::<u8>::key(SimTime::from_hours(2.0), queue.reserve_sequence());
+        queue.schedule(SimTime::from_hours(2.0), 2);
+        let first = queue.peek_key().unwrap();
+        assert!(first < outside, "scheduled earlier, pops earlier");
+        queue.pop();
+        assert!(
+            outside < queue.peek_key().unwrap(),
+            "reserved before the second event"
+        );
     }
 
     #[test]
