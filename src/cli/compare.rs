@@ -23,36 +23,22 @@ pub struct CompareArgs {
     /// One or more variants to compare with the base.
     #[arg(required = true)]
     pub variants: Vec<PathBuf>,
-    /// Replications of every scenario [default: the base's].
-    #[arg(long, short = 'r', value_parser = clap::value_parser!(u32).range(1..))]
-    pub replications: Option<u32>,
-    /// Seed shared by every scenario [default: the base's].
-    #[arg(long, short = 's', value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
-    pub seed: Option<u64>,
-    /// Worker threads; 0 means one per core. Never changes the results.
-    #[arg(long, short = 't', default_value_t = 0)]
-    pub threads: usize,
-    /// Output folder [default: output/compare_<base name>].
-    #[arg(long, short = 'o')]
-    pub out: Option<PathBuf>,
-    /// Change one value for this run without editing the file, e.g.
-    /// --set resources.rr_nurse.cost_per_hour=60 (steps by name:
-    /// --set pathways.acute.steps.treatment.delay.duration='{ fixed = "5 d" }'). Repeatable.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<carepath::scenario::settings::Setting>,
-    /// Print nothing but errors.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
+    /// Options shared with the other commands.
+    #[command(flatten)]
+    pub common: super::Common,
 }
 
 /// Runs the comparison described by `args`.
 pub fn compare(args: &CompareArgs) -> Result<()> {
-    let mut loaded = vec![load_with(&args.base, &args.set)?];
+    let mut loaded = vec![load_with(&args.base, &args.common.set)?];
     for variant in &args.variants {
-        loaded.push(load_with(variant, &args.set)?);
+        loaded.push(load_with(variant, &args.common.set)?);
     }
-    let seed = args.seed.unwrap_or(loaded[0].scenario.seed);
-    let replications = args.replications.unwrap_or(loaded[0].scenario.replications);
+    let seed = args.common.seed.unwrap_or(loaded[0].scenario.seed);
+    let replications = args
+        .common
+        .replications
+        .unwrap_or(loaded[0].scenario.replications);
     for (i, scenario) in loaded.iter().enumerate() {
         if let Some(earlier) = loaded[..i]
             .iter()
@@ -70,13 +56,9 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         scenario.scenario.seed = seed;
         scenario.scenario.replications = replications;
     }
-    let threads = if args.threads == 0 {
-        rayon::current_num_threads()
-    } else {
-        args.threads
-    };
+    let threads = args.common.threads();
     let progress = progress_bar(
-        args.quiet,
+        args.common.quiet,
         u64::from(replications) * loaded.len() as u64,
         "comparing",
     );
@@ -102,7 +84,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         .collect();
     let rows = compare_arms(&arms);
 
-    let folder = args.out.clone().unwrap_or_else(|| {
+    let folder = args.common.out.clone().unwrap_or_else(|| {
         Path::new("output").join(format!("compare_{}", loaded[0].scenario.name))
     });
     std::fs::create_dir_all(&folder)?;
@@ -112,7 +94,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         "seed": seed,
         "replications": replications,
         "threads": threads,
-        "settings": args.set.iter().map(|s| format!("{}={}", s.key, s.value)).collect::<Vec<_>>(),
+        "settings": args.common.set.iter().map(|s| format!("{}={}", s.key, s.value)).collect::<Vec<_>>(),
         "wall_time_seconds": started.elapsed().as_secs_f64(),
         "scenarios": loaded.iter().map(|l| serde_json::json!({
             "name": l.scenario.name,
@@ -125,7 +107,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         &serde_json::to_vec_pretty(&manifest)?,
     )?;
 
-    if !args.quiet {
+    if !args.common.quiet {
         let labels: Vec<(String, String)> = if loaded[0].scenario.key_figures.is_empty() {
             rows.iter()
                 .filter(|r| r.scenario == loaded[0].scenario.name && is_key(&r.metric))

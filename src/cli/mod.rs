@@ -11,6 +11,7 @@ mod warmup;
 use std::path::PathBuf;
 
 use anyhow::Result;
+use carepath::scenario::settings::Setting;
 use clap::{Parser, Subcommand};
 
 use carepath::scenario::ScenarioError;
@@ -75,6 +76,42 @@ pub fn main() -> Result<()> {
         Command::Warmup(args) => warmup::warmup(&args),
         Command::Check { scenario } => check::check(&scenario),
         Command::Merge { folders, out } => merge(&folders, out),
+    }
+}
+
+/// Options every command that runs replications shares.
+#[derive(Debug, clap::Args)]
+pub struct Common {
+    /// Number of replications (overrides `replications` in the file).
+    #[arg(long, short = 'r', value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: Option<u32>,
+    /// Seed of every random stream (overrides `seed` in the file). Same seed, same numbers.
+    #[arg(long, short = 's', value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    pub seed: Option<u64>,
+    /// Worker threads; 0 means one per core. Never changes the results.
+    #[arg(long, short = 't', default_value_t = 0)]
+    pub threads: usize,
+    /// Output folder [default: under output/, named after the scenario].
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Change one value for this run without editing the file, e.g.
+    /// --set resources.rr_nurse.cost_per_hour=60 (steps by name:
+    /// --set pathways.acute.steps.treatment.delay.duration='{ fixed = "5 d" }'). Repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<Setting>,
+    /// Print nothing but errors (no progress bar, no table).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+impl Common {
+    /// Worker threads to use: as asked, or one per core.
+    pub fn threads(&self) -> usize {
+        if self.threads == 0 {
+            rayon::current_num_threads()
+        } else {
+            self.threads
+        }
     }
 }
 

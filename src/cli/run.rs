@@ -18,23 +18,6 @@ use super::table;
 pub struct RunArgs {
     /// The scenario file, e.g. scenarios/mmc.toml.
     pub scenario: PathBuf,
-    /// Number of replications (overrides `replications` in the file).
-    #[arg(long, short = 'r', value_parser = clap::value_parser!(u32).range(1..))]
-    pub replications: Option<u32>,
-    /// Seed of every random stream (overrides `seed` in the file). Same seed, same numbers.
-    #[arg(long, short = 's', value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
-    pub seed: Option<u64>,
-    /// Worker threads; 0 means one per core. Never changes the results.
-    #[arg(long, short = 't', default_value_t = 0)]
-    pub threads: usize,
-    /// Output folder [default: output/<scenario name>].
-    #[arg(long, short = 'o')]
-    pub out: Option<PathBuf>,
-    /// Change one value for this run without editing the file, e.g.
-    /// --set resources.rr_nurse.cost_per_hour=60 (steps by name:
-    /// --set pathways.acute.steps.treatment.delay.duration='{ fixed = "5 d" }'). Repeatable.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<carepath::scenario::settings::Setting>,
     /// Keep adding replications (in batches of `--replications`) until every figure in
     /// `--metrics` has a 95% interval within this share of its mean, e.g. 5%.
     #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
@@ -49,23 +32,19 @@ pub struct RunArgs {
     /// would use; combine the shards' folders with `carepath merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<carepath::experiment::shard::Shard>,
-    /// Print nothing but errors (no progress bar, no table).
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
+    /// Options shared with the other commands.
+    #[command(flatten)]
+    pub common: super::Common,
 }
 
 /// Runs the scenario named in `args`.
 pub fn run(args: &RunArgs) -> Result<()> {
-    let mut loaded = load_with(&args.scenario, &args.set)?;
+    let mut loaded = load_with(&args.scenario, &args.common.set)?;
     apply_overrides(&mut loaded, args);
     let scenario = &loaded.scenario;
-    let threads = if args.threads == 0 {
-        rayon::current_num_threads()
-    } else {
-        args.threads
-    };
+    let threads = args.common.threads();
     let progress = super::progress_bar(
-        args.quiet,
+        args.common.quiet,
         u64::from(scenario.replications),
         &format!("running {}", scenario.name),
     );
@@ -109,6 +88,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     // A shard's summary covers only its own replications; `merge` recomputes the whole.
 
     let folder = args
+        .common
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&scenario.name));
@@ -119,6 +99,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
         scenario_sha256: sha256_hex(loaded.layers[0].text.as_bytes()),
         shard: args.shard.map(|s| s.to_string()),
         settings: args
+            .common
             .set
             .iter()
             .map(|s| format!("{}={}", s.key, s.value))
@@ -151,7 +132,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     };
     write_run(&folder, &files)?;
 
-    if !args.quiet {
+    if !args.common.quiet {
         println!("{}", table::key_figures(scenario, &summary));
         if let Some((reached, needed, widths)) = &precision_report {
             let worst = widths
@@ -244,11 +225,11 @@ fn precision_metrics(
 /// Applies command-line overrides to both the compiled scenario and the file written back as
 /// the resolved scenario.
 fn apply_overrides(loaded: &mut LoadedScenario, args: &RunArgs) {
-    if let Some(replications) = args.replications {
+    if let Some(replications) = args.common.replications {
         loaded.scenario.replications = replications;
         loaded.file.run.replications = Some(toml::Spanned::new(0..0, i64::from(replications)));
     }
-    if let Some(seed) = args.seed {
+    if let Some(seed) = args.common.seed {
         loaded.scenario.seed = seed;
         loaded.file.run.seed = Some(toml::Spanned::new(0..0, seed as i64));
     }

@@ -29,24 +29,9 @@ pub struct SweepArgs {
     /// points that are not clearly worse. Needs exactly one --vary.
     #[arg(long)]
     pub minimise_cost: bool,
-    /// Replications at every point [default: the scenario's].
-    #[arg(long, short = 'r', value_parser = clap::value_parser!(u32).range(1..))]
-    pub replications: Option<u32>,
-    /// Seed shared by every point [default: the scenario's].
-    #[arg(long, short = 's', value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
-    pub seed: Option<u64>,
-    /// Worker threads; 0 means one per core. Never changes the results.
-    #[arg(long, short = 't', default_value_t = 0)]
-    pub threads: usize,
-    /// Other one-off changes, as for `run`.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<Setting>,
-    /// Output folder [default: output/sweep_<scenario name>].
-    #[arg(long, short = 'o')]
-    pub out: Option<PathBuf>,
-    /// Print nothing but errors.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
+    /// Options shared with the other commands.
+    #[command(flatten)]
+    pub common: super::Common,
 }
 
 /// Runs the sweep described by `args`.
@@ -61,22 +46,21 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         bail!("--minimise-cost needs exactly one --vary (the capacity to choose)");
     }
     let points = grid(&args.vary);
-    let base = load_with(&args.scenario, &args.set)?;
-    let seed = args.seed.unwrap_or(base.scenario.seed);
-    let replications = args.replications.unwrap_or(base.scenario.replications);
-    let threads = if args.threads == 0 {
-        rayon::current_num_threads()
-    } else {
-        args.threads
-    };
+    let base = load_with(&args.scenario, &args.common.set)?;
+    let seed = args.common.seed.unwrap_or(base.scenario.seed);
+    let replications = args
+        .common
+        .replications
+        .unwrap_or(base.scenario.replications);
+    let threads = args.common.threads();
     let progress = progress_bar(
-        args.quiet,
+        args.common.quiet,
         u64::from(replications) * points.len() as u64,
         "sweeping",
     );
     let mut runs: Vec<(Vec<SweepValue>, RunOutcome)> = Vec::new();
     for values in &points {
-        let mut settings = args.set.clone();
+        let mut settings = args.common.set.clone();
         for (vary, value) in args.vary.iter().zip(values) {
             settings.push(Setting {
                 key: vary.key.clone(),
@@ -98,12 +82,13 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         .collect();
     let keys: Vec<String> = args.vary.iter().map(|v| v.key.clone()).collect();
     let folder = args
+        .common
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("sweep_{}", base.scenario.name)));
     std::fs::create_dir_all(&folder)?;
     write_atomic(&folder.join("sweep.csv"), &sweep_csv(&keys, &summaries)?)?;
-    if args.quiet {
+    if args.common.quiet {
         return Ok(());
     }
     let shown: Vec<String> = if base.scenario.key_figures.is_empty() {

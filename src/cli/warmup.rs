@@ -8,7 +8,6 @@ use clap::Args;
 use carepath::experiment::output::write_atomic;
 use carepath::experiment::warmup::advise;
 use carepath::scenario::load_with;
-use carepath::scenario::settings::Setting;
 
 use super::progress_bar;
 use super::table::number;
@@ -18,27 +17,24 @@ use super::table::number;
 pub struct WarmupArgs {
     /// The scenario file; it is run from time zero over its warm-up plus horizon.
     pub scenario: PathBuf,
-    /// Replications to average [default: the scenario's].
-    #[arg(long, short = 'r', value_parser = clap::value_parser!(u32).range(1..))]
-    pub replications: Option<u32>,
-    /// One-off changes, as for `run`.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<Setting>,
-    /// Output folder [default: output/warmup_<scenario name>].
-    #[arg(long, short = 'o')]
-    pub out: Option<PathBuf>,
-    /// Print nothing but errors.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
+    /// Options shared with the other commands.
+    #[command(flatten)]
+    pub common: super::Common,
 }
 
 /// Runs the warm-up analysis.
 pub fn warmup(args: &WarmupArgs) -> Result<()> {
-    let loaded = load_with(&args.scenario, &args.set)?;
+    let mut loaded = load_with(&args.scenario, &args.common.set)?;
+    if let Some(seed) = args.common.seed {
+        loaded.scenario.seed = seed;
+    }
     let scenario = &loaded.scenario;
-    let replications = args.replications.unwrap_or(scenario.replications);
-    let progress = progress_bar(args.quiet, u64::from(replications), "daily series");
-    let study = advise(scenario, replications, &progress)?;
+    let replications = args.common.replications.unwrap_or(scenario.replications);
+    let progress = progress_bar(args.common.quiet, u64::from(replications), "daily series");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.common.threads())
+        .build()?;
+    let study = pool.install(|| advise(scenario, replications, &progress))?;
     let (names, means, advice) = (&study.names, &study.means, &study.advice);
     progress.finish_and_clear();
 
@@ -53,6 +49,7 @@ pub fn warmup(args: &WarmupArgs) -> Result<()> {
         writer.write_record(&row)?;
     }
     let folder = args
+        .common
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("warmup_{}", scenario.name)));
@@ -62,7 +59,7 @@ pub fn warmup(args: &WarmupArgs) -> Result<()> {
         &writer.into_inner().map_err(|e| e.into_error())?,
     )?;
 
-    if !args.quiet {
+    if !args.common.quiet {
         println!(
             "Daily means over {replications} replications of `{}` from time zero ({days} days); MSER-5 cut per series:",
             scenario.name
