@@ -26,7 +26,7 @@ pub struct RunArgs {
     #[arg(long, value_delimiter = ',', requires = "precision")]
     pub metrics: Vec<String>,
     /// Most replications --precision may run.
-    #[arg(long, default_value_t = 1000, requires = "precision")]
+    #[arg(long, default_value_t = 1000, requires = "precision", value_parser = clap::value_parser!(u32).range(2..))]
     pub max_replications: u32,
     /// Run only shard K of N of the replications (e.g. 2/4), with the seeds a full run
     /// would use; combine the shards' folders with `carepath merge`.

@@ -45,6 +45,16 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
     if args.minimise_cost && args.vary.len() != 1 {
         bail!("--minimise-cost needs exactly one --vary (the capacity to choose)");
     }
+    if let Some(v) = args
+        .vary
+        .iter()
+        .find(|v| v.key == "run.seed" || v.key == "run.replications")
+    {
+        bail!(
+            "--vary {} would be overridden by the sweep itself (every point runs the same seed and replications); use --seed or --replications",
+            v.key
+        );
+    }
     let points = grid(&args.vary);
     let base = load_with(&args.scenario, &args.common.set)?;
     let seed = args.common.seed.unwrap_or(base.scenario.seed);
@@ -62,10 +72,11 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
     for values in &points {
         let mut settings = args.common.set.clone();
         for (vary, value) in args.vary.iter().zip(values) {
-            settings.push(Setting {
-                key: vary.key.clone(),
-                value: value.to_string(),
-            });
+            settings.push(
+                format!("{}={value}", vary.key)
+                    .parse::<Setting>()
+                    .map_err(anyhow::Error::msg)?,
+            );
         }
         let mut loaded = load_with(&args.scenario, &settings)?;
         loaded.scenario.seed = seed;

@@ -97,6 +97,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
 /// `summary.csv`: `metric,unit,mean,sd,ci95_low,ci95_high,replications`.
 pub fn summary_csv(summary: &[MetricSummary]) -> Result<Vec<u8>, OutputError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
+    if summary.is_empty() {
+        writer
+            .write_record([
+                "metric",
+                "unit",
+                "mean",
+                "sd",
+                "ci95_low",
+                "ci95_high",
+                "replications",
+            ])
+            .map_err(|e| OutputError::Format {
+                what: "summary.csv",
+                message: e.to_string(),
+            })?;
+    }
     for row in summary {
         writer.serialize(row).map_err(|e| OutputError::Format {
             what: "summary.csv",

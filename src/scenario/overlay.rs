@@ -137,7 +137,7 @@ pub(crate) fn merge(
         match (base.get_mut(&key), value) {
             // A one-key table is a choice of kind (a distribution): a different kind replaces it.
             (Some(Value::Table(base_table)), Value::Table(overlay_table))
-                if !(here.len() > 2 && is_choice_of_other_kind(base_table, &overlay_table)) =>
+                if !is_choice_of_other_kind(base_table, &overlay_table) =>
             {
                 merge(base_table, overlay_table, &here, source, problems);
             }
@@ -176,7 +176,15 @@ pub(crate) fn merge(
             }
             (Some(slot), value) => *slot = value,
             (None, value) => {
-                if path.len() == 1 && NAMED_COLLECTIONS.contains(&path[0].as_str()) {
+                let new_collection = path.is_empty()
+                    && NAMED_COLLECTIONS.contains(&key.as_str())
+                    && value.as_table().is_some_and(|t| !t.is_empty());
+                if new_collection {
+                    problems.push(
+                        Problem::new(find_key(source, &key), format!("the base scenario has no `{key}` at all"))
+                            .help("a variant can change entries of the base but not add them; write a full scenario to add some"),
+                    );
+                } else if path.len() == 1 && NAMED_COLLECTIONS.contains(&path[0].as_str()) {
                     let known: Vec<&String> = base.keys().collect();
                     let closest = known
                         .iter()
@@ -274,8 +282,25 @@ fn quote_key(key: &str) -> String {
     }
 }
 
+/// Names of the distribution kinds: a one-key table of one of these is a choice of kind.
+const DISTRIBUTION_KINDS: [&str; 7] = [
+    "fixed",
+    "exponential",
+    "uniform",
+    "triangular",
+    "log_normal",
+    "gamma",
+    "empirical",
+];
+
 fn is_choice_of_other_kind(base: &Table, overlay: &Table) -> bool {
-    base.len() == 1 && overlay.len() == 1 && base.keys().next() != overlay.keys().next()
+    let kind = |table: &Table| {
+        (table.len() == 1)
+            .then(|| table.keys().next().cloned())
+            .flatten()
+            .filter(|k| DISTRIBUTION_KINDS.contains(&k.as_str()))
+    };
+    matches!((kind(base), kind(overlay)), (Some(a), Some(b)) if a != b)
 }
 
 fn all_named(list: &[Value]) -> bool {
@@ -356,6 +381,39 @@ end = { outcome = "ok" }
         let table = merged(BASE, overlay).unwrap();
         let again: Table = toml::from_str(&to_toml_text(&table)).unwrap();
         assert_eq!(again, table);
+    }
+
+    #[test]
+    fn one_key_tables_merge_unless_both_are_distributions() {
+        let base = "[arrivals.gp]\nattributes = { frailty = [0.7, 0.3] }\n[[pathways.p.steps]]\nname = \"grab\"\nseize = { resource = \"nurse\" }\n";
+        let table = merged(
+            base,
+            "[arrivals.gp]\nattributes = { mobility = [0.9, 0.1] }\n",
+        )
+        .unwrap();
+        assert_eq!(
+            table["arrivals"]["gp"]["attributes"]
+                .as_table()
+                .map(Table::len),
+            Some(2)
+        );
+        let table = merged(
+            base,
+            "[[pathways.p.steps]]\nname = \"grab\"\nseize = { priority = 1 }\n",
+        )
+        .unwrap();
+        let steps = table["pathways"]["p"]["steps"].as_array().unwrap();
+        assert_eq!(steps[0]["seize"]["resource"].as_str(), Some("nurse"));
+    }
+
+    #[test]
+    fn a_variant_cannot_add_a_whole_collection() {
+        let problems = merged(BASE, "[calendars.office]\nhours = []\n").unwrap_err();
+        assert!(
+            problems[0].message.contains("no `calendars` at all"),
+            "{:?}",
+            problems[0]
+        );
     }
 
     #[test]

@@ -104,13 +104,17 @@ fn overlay_for(base: &Table, segments: &[&str], value: Value) -> Result<Table, S
                         .filter(|t| t.get("name").and_then(Value::as_str) == Some(name))
                 })
                 .ok_or_else(|| format!("`{first}` has no entry named `{name}`"))?;
-            let mut named = if rest.is_empty() {
+            if rest.is_empty() {
                 return Err(format!(
                     "give a key inside `{first}.{name}`, e.g. `{first}.{name}.next`"
                 ));
-            } else {
-                overlay_for(entry, rest, value)?
-            };
+            }
+            if rest == ["name"] {
+                return Err(format!(
+                    "`{first}.{name}.name` cannot be changed: other steps refer to it"
+                ));
+            }
+            let mut named = overlay_for(entry, rest, value)?;
             named.insert("name".to_string(), Value::String(name.to_string()));
             Value::Array(vec![Value::Table(named)])
         }
@@ -167,5 +171,9 @@ activity = { resource = "nurse", duration = { fixed = "1 h" } }
         let error = set("pathways.p.steps.vist.next=x").unwrap_err().to_string();
         assert!(error.contains("no entry named `vist`"), "{error}");
         assert!("no_equals_sign".parse::<Setting>().is_err());
+        let error = set("pathways.p.steps.visit.name=other")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("cannot be changed"), "{error}");
     }
 }
