@@ -1013,7 +1013,8 @@ enum Request {
     Fallback(StepId),
 }
 
-/// Draws a category index from probabilities summing to 1.
+/// Draws a category index from probabilities summing to 1 (within rounding); a category with
+/// probability 0 is never drawn.
 fn draw_category(probabilities: &[f64], stream: &mut DrawStream) -> u8 {
     let u: f64 = stream.random();
     let mut cumulative = 0.0;
@@ -1023,5 +1024,6 @@ fn draw_category(probabilities: &[f64], stream: &mut DrawStream) -> u8 {
             return category as u8;
         }
     }
-    probabilities.len().saturating_sub(1) as u8
+    // Rounding left a sliver above the last cumulative value: the last possible category.
+    probabilities.iter().rposition(|p| *p > 0.0).unwrap_or(0) as u8
 }
