@@ -11,7 +11,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-use super::statistics::MetricSummary;
+use super::statistics::{MetricSummary, SUMMARY_COLUMNS};
 use crate::model::ReplicationResult;
 
 /// Why outputs could not be written.
@@ -96,28 +96,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
 
 /// `summary.csv`: `metric,unit,mean,sd,ci95_low,ci95_high,replications`.
 pub fn summary_csv(summary: &[MetricSummary]) -> Result<Vec<u8>, OutputError> {
+    let format_error = |e: csv::Error| OutputError::Format {
+        what: "summary.csv",
+        message: e.to_string(),
+    };
     let mut writer = csv::Writer::from_writer(Vec::new());
-    if summary.is_empty() {
-        writer
-            .write_record([
-                "metric",
-                "unit",
-                "mean",
-                "sd",
-                "ci95_low",
-                "ci95_high",
-                "replications",
-            ])
-            .map_err(|e| OutputError::Format {
-                what: "summary.csv",
-                message: e.to_string(),
-            })?;
-    }
+    writer.write_record(SUMMARY_COLUMNS).map_err(format_error)?;
     for row in summary {
-        writer.serialize(row).map_err(|e| OutputError::Format {
-            what: "summary.csv",
-            message: e.to_string(),
-        })?;
+        writer.write_record(row.fields()).map_err(format_error)?;
     }
     writer.into_inner().map_err(|e| OutputError::Format {
         what: "summary.csv",

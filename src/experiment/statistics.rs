@@ -1,13 +1,12 @@
 //! Statistics across independent replications: mean, standard deviation and a Student-t 95%
 //! confidence interval for every metric.
 
-use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::model::ReplicationResult;
 
 /// One metric summarised across replications.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MetricSummary {
     /// Dotted metric name.
     pub metric: String,
@@ -25,7 +24,31 @@ pub struct MetricSummary {
     pub replications: usize,
 }
 
+/// The columns of a summary row, in `summary.csv` and after the swept keys in `sweep.csv`.
+pub const SUMMARY_COLUMNS: [&str; 7] = [
+    "metric",
+    "unit",
+    "mean",
+    "sd",
+    "ci95_low",
+    "ci95_high",
+    "replications",
+];
+
 impl MetricSummary {
+    /// The row's fields in [`SUMMARY_COLUMNS`] order, numbers in shortest round-trip form.
+    pub fn fields(&self) -> [String; 7] {
+        [
+            self.metric.clone(),
+            self.unit.to_string(),
+            self.mean.to_string(),
+            self.sd.to_string(),
+            self.ci95_low.to_string(),
+            self.ci95_high.to_string(),
+            self.replications.to_string(),
+        ]
+    }
+
     /// Half the width of the confidence interval.
     pub fn half_width(&self) -> f64 {
         (self.ci95_high - self.ci95_low) / 2.0

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use super::statistics::MetricSummary;
+use super::statistics::{MetricSummary, SUMMARY_COLUMNS};
 
 /// `KEY=FROM..TO[:STEP]`: the values a key takes in a sweep.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,31 +116,12 @@ pub fn sweep_csv(
 ) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = keys.to_vec();
-    header.extend(
-        [
-            "metric",
-            "unit",
-            "mean",
-            "sd",
-            "ci95_low",
-            "ci95_high",
-            "replications",
-        ]
-        .map(String::from),
-    );
+    header.extend(SUMMARY_COLUMNS.map(String::from));
     writer.write_record(&header)?;
     for (values, summary) in points {
         for m in summary {
             let mut row: Vec<String> = values.iter().map(ToString::to_string).collect();
-            row.extend([
-                m.metric.clone(),
-                m.unit.to_string(),
-                m.mean.to_string(),
-                m.sd.to_string(),
-                m.ci95_low.to_string(),
-                m.ci95_high.to_string(),
-                m.replications.to_string(),
-            ]);
+            row.extend(m.fields());
             writer.write_record(&row)?;
         }
     }

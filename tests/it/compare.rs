@@ -5,34 +5,19 @@ use carepath::experiment::run_scenario;
 use carepath::scenario::parse;
 use indicatif::ProgressBar;
 
-use crate::support::{carepath, text};
+use crate::support::{Mmc, carepath, text};
 
+/// 44 arrivals an hour on `servers` servers (load 0.88 on 50), 30 replications of 60 days.
 fn mmc(servers: u32, seed: u64) -> String {
-    format!(
-        r#"
-[run]
-name = "mmc_{servers}"
-horizon = "60 d"
-warm_up = "5 d"
-replications = 30
-seed = {seed}
-
-[resources.server]
-count = {servers}
-
-[arrivals.poisson]
-pathway = "queue"
-per_day = 1056.0                 # 44 an hour
-
-[[pathways.queue.steps]]
-name = "serve"
-activity = {{ resource = "server", duration = {{ exponential = {{ mean = "1 h" }} }} }}
-
-[[pathways.queue.steps]]
-name = "done"
-end = {{ outcome = "served" }}
-"#
-    )
+    Mmc {
+        lambda: 44.0,
+        servers,
+        days: 60,
+        warm_up_days: 5,
+        replications: 30,
+        seed,
+    }
+    .text()
 }
 
 /// Half-width of the paired 95% CI of the difference in mean wait, variant minus base.

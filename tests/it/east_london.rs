@@ -11,12 +11,8 @@ use indicatif::ProgressBar;
 use crate::support::{Run, repository_root, run_file};
 
 /// A run of a shipped East London scenario.
-struct Shipped;
-
-impl Shipped {
-    fn run(file: &str) -> Run {
-        run_file(&repository_root().join("scenarios/east_london").join(file))
-    }
+fn shipped(file: &str) -> Run {
+    run_file(&repository_root().join("scenarios/east_london").join(file))
 }
 
 /// Asserts that `variant` is below `base` for `metric` on the same seeds: the mean of the
@@ -66,7 +62,7 @@ fn every_shipped_scenario_checks_and_runs() {
 /// The baseline looks like the published picture of a stretched but working system.
 #[test]
 fn baseline_is_plausible() {
-    let base = Shipped::run("baseline.toml");
+    let base = shipped("baseline.toml");
     let two_hour = base.mean("key.two_hour_response");
     assert!(
         two_hour > 0.70 && two_hour < 0.95,
@@ -103,7 +99,7 @@ fn baseline_is_plausible() {
 /// nobody is lost.
 #[test]
 fn the_services_are_coupled_and_everyone_is_accounted_for() {
-    let base = Shipped::run("baseline.toml");
+    let base = shipped("baseline.toml");
     let conveyed = base.mean("rapid_response.outcome.to_acute");
     let readmitted = base.mean("key.readmissions");
     assert!(
@@ -132,21 +128,21 @@ fn the_services_are_coupled_and_everyone_is_accounted_for() {
 /// delayed bed-days; 08:00-18:00 hours lower 2-hour compliance. Same seeds throughout.
 #[test]
 fn what_ifs_move_their_own_figures_the_right_way() {
-    let base = Shipped::run("baseline.toml");
-    let late = Shipped::run("late_shift_nurses.toml");
+    let base = shipped("baseline.toml");
+    let late = shipped("late_shift_nurses.toml");
     clearly_lower(&late, &base, "rr_nurse.queue.mean");
     clearly_lower(&base, &late, "key.two_hour_response");
-    let reablement = Shipped::run("more_reablement.toml");
+    let reablement = shipped("more_reablement.toml");
     clearly_lower(&reablement, &base, "reablement_slot.queue.mean");
     clearly_lower(&reablement, &base, "key.delayed_bed_days_p1");
-    let seven_day = Shipped::run("seven_day_social_care.toml");
+    let seven_day = shipped("seven_day_social_care.toml");
     clearly_lower(&seven_day, &base, "key.delayed_bed_days");
-    let trusted = Shipped::run("trusted_assessor.toml");
+    let trusted = shipped("trusted_assessor.toml");
     clearly_lower(&trusted, &base, "key.delayed_bed_days");
-    let spa = Shipped::run("single_point_of_access.toml");
+    let spa = shipped("single_point_of_access.toml");
     clearly_lower(&spa, &base, "key.delayed_bed_days");
-    let short_hours = Shipped::run("rapid_response_8_to_6.toml");
+    let short_hours = shipped("rapid_response_8_to_6.toml");
     clearly_lower(&short_hours, &base, "key.two_hour_response");
-    let winter = Shipped::run("winter.toml");
+    let winter = shipped("winter.toml");
     clearly_lower(&base, &winter, "key.acute_admissions");
 }

@@ -122,6 +122,60 @@ pub fn erlang_c(lambda: f64, mu: f64, c: u32) -> (f64, f64) {
     (p_wait, p_wait / (f64::from(c) * mu - lambda))
 }
 
+/// An M/M/c scenario: Poisson arrivals `lambda` per hour, `servers` servers, exponential
+/// service with mean 1 hour; metrics `wait.queue.serve.*`, `server.*`.
+pub struct Mmc {
+    /// Arrivals per hour.
+    pub lambda: f64,
+    /// Servers.
+    pub servers: u32,
+    /// Measured days after the warm-up.
+    pub days: u32,
+    /// Warm-up days.
+    pub warm_up_days: u32,
+    /// Replications.
+    pub replications: u32,
+    /// Seed.
+    pub seed: u64,
+}
+
+impl Mmc {
+    /// The scenario as TOML text.
+    pub fn text(&self) -> String {
+        format!(
+            r#"
+[run]
+name = "mmc_{servers}"
+horizon = "{days} d"
+warm_up = "{warm} d"
+replications = {replications}
+seed = {seed}
+
+[resources.server]
+count = {servers}
+
+[arrivals.poisson]
+pathway = "queue"
+per_day = {per_day}
+
+[[pathways.queue.steps]]
+name = "serve"
+activity = {{ resource = "server", duration = {{ exponential = {{ mean = "1 h" }} }} }}
+
+[[pathways.queue.steps]]
+name = "done"
+end = {{ outcome = "served" }}
+"#,
+            servers = self.servers,
+            days = self.days,
+            warm = self.warm_up_days,
+            replications = self.replications,
+            seed = self.seed,
+            per_day = self.lambda * 24.0
+        )
+    }
+}
+
 /// The path of the `carepath` binary built for these tests.
 pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_carepath"))

@@ -2,41 +2,18 @@
 //! log-normal service (Pollaczek-Khinchine), a tandem with a pure delay (Jackson), and
 //! Little's law on every queue of a richer scenario.
 
-use crate::support::{assert_agrees, erlang_c, run_text};
-
-/// A one-step M/M/c scenario: Poisson arrivals `lambda` per hour, `c` servers, exponential
-/// service with mean 1 hour.
-fn mmc(lambda: f64, c: u32, days: u32, replications: u32) -> String {
-    format!(
-        r#"
-[run]
-name = "mmc_test"
-horizon = "{days} d"
-warm_up = "20 d"
-replications = {replications}
-seed = 99
-
-[resources.server]
-count = {c}
-
-[arrivals.poisson]
-pathway = "queue"
-per_day = {per_day}
-
-[[pathways.queue.steps]]
-name = "serve"
-activity = {{ resource = "server", duration = {{ exponential = {{ mean = "1 h" }} }} }}
-
-[[pathways.queue.steps]]
-name = "done"
-end = {{ outcome = "served" }}
-"#,
-        per_day = lambda * 24.0
-    )
-}
+use crate::support::{Mmc, assert_agrees, erlang_c, run_text};
 
 fn check_mmc(lambda: f64, c: u32, days: u32, replications: u32) {
-    let run = run_text(&mmc(lambda, c, days, replications));
+    let scenario = Mmc {
+        lambda,
+        servers: c,
+        days,
+        warm_up_days: 20,
+        replications,
+        seed: 99,
+    };
+    let run = run_text(&scenario.text());
     let (p_wait, wq) = erlang_c(lambda, 1.0, c);
     assert_agrees(&run, "wait.queue.serve.mean", wq, 0.02);
     assert_agrees(&run, "wait.queue.serve.share_waiting", p_wait, 0.02);
