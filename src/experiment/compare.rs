@@ -123,6 +123,8 @@ mod tests {
                     unit: Unit::Hours,
                     value: *v,
                 }],
+                by_hour: Vec::new(),
+                wait_percentiles: Vec::new(),
                 events: 0,
             })
             .collect()

@@ -172,6 +172,8 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
                 results.push(ReplicationResult {
                     replication,
                     metrics: Vec::new(),
+                    by_hour: Vec::new(),
+                    wait_percentiles: Vec::new(),
                     events: 0,
                 });
             }

@@ -134,6 +134,18 @@ impl Default for DurationSample {
     }
 }
 
+/// One resource's levels by hour of the week (168 values each, Monday 00:00-01:00 first),
+/// averaged over the weeks observed after the warm-up.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResourceWeek {
+    /// Mean units on duty or available [units].
+    pub available: Vec<f64>,
+    /// Mean units held by patients [units].
+    pub busy: Vec<f64>,
+    /// Mean patients waiting [patients].
+    pub waiting: Vec<f64>,
+}
+
 /// Time integral of a piecewise-constant level, e.g. units busy or patients queueing.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LevelIntegral {

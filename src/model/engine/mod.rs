@@ -5,6 +5,7 @@
 //! attribute, a step). The loop allocates nothing once its tables have grown to working size
 //! and looks nothing up by name.
 
+mod by_hour;
 mod patients;
 mod resources;
 mod results;
@@ -17,11 +18,12 @@ use crate::kernel::{
     DrawStream, EventQueue, ReplicationKey, SimTime, Stream, StreamKey, entity_key,
 };
 use crate::model::arrivals::ArrivalPattern;
-use crate::model::metrics::{DurationSample, MetricValue};
+use crate::model::metrics::{DurationSample, MetricValue, ResourceWeek};
 use crate::model::scenario::{
     DeadlineFrom, MAX_ATTRIBUTES, OpenWhen, OutcomeId, PathwayId, ResourceId, Scenario, StepId,
     StepKind, Wait,
 };
+use by_hour::ByHour;
 use patients::{HandoffPhase, Patient, PatientId, Patients};
 use resources::ResourceState;
 
@@ -80,6 +82,12 @@ pub struct ReplicationResult {
     pub replication: u32,
     /// Every metric of the replication.
     pub metrics: Vec<MetricValue>,
+    /// Per resource, in scenario order: its levels by hour of the week after the warm-up.
+    /// Empty when read back from a file (`merge`).
+    pub by_hour: Vec<ResourceWeek>,
+    /// Per waiting point, in scenario order: the wait [hours] at percentiles 0, 1, ..., 100;
+    /// empty if nobody waited there (or when read back from a file).
+    pub wait_percentiles: Vec<Vec<f64>>,
     /// Events processed (for speed measurements).
     pub events: u64,
 }
@@ -99,6 +107,8 @@ enum Event {
     WarmUpEnd,
     /// The end of a simulated day, when a daily series is being recorded.
     DayEnd,
+    /// The end of an hour after the warm-up: resource levels go into the hour-of-week tables.
+    HourEnd,
 }
 
 /// Per-pathway, per-wait and per-handoff accumulators.
@@ -200,6 +210,8 @@ struct Simulation<'s> {
     series: Option<DailySeries>,
     /// Integrals at the end of the previous day, per resource: (busy, waiting).
     previous_day: Vec<(f64, f64)>,
+    /// Resource levels by hour of the week.
+    by_hour: ByHour,
 }
 
 /// Day-by-day values of one replication, for choosing a warm-up: per resource the mean
@@ -226,6 +238,8 @@ pub fn run_replication(
     Ok(ReplicationResult {
         replication,
         metrics,
+        by_hour: simulation.by_hour.averages(),
+        wait_percentiles: results::wait_percentiles(&simulation),
         events: simulation.events_processed,
     })
 }
@@ -322,6 +336,7 @@ impl<'s> Simulation<'s> {
             events_processed: 0,
             series: None,
             previous_day: vec![(0.0, 0.0); scenario.resources.len()],
+            by_hour: ByHour::new(scenario.resources.len(), 0.0),
         }
     }
 
@@ -337,6 +352,8 @@ impl<'s> Simulation<'s> {
         if scenario.warm_up.hours() > 0.0 {
             self.events
                 .schedule(SimTime::ZERO + scenario.warm_up, Event::WarmUpEnd);
+        } else {
+            self.schedule_hour_end();
         }
         for (index, _) in scenario.sources.iter().enumerate() {
             self.schedule_arrival(index);
@@ -426,6 +443,7 @@ impl<'s> Simulation<'s> {
                 Event::Capacity(resource) => self.on_capacity_change(resource as usize)?,
                 Event::WarmUpEnd => self.on_warm_up_end(),
                 Event::DayEnd => self.on_day_end(),
+                Event::HourEnd => self.on_hour_end(),
             }
         }
         self.now = end;
@@ -501,6 +519,29 @@ impl<'s> Simulation<'s> {
         for resource in &mut self.resources {
             resource.restart_integrals(now);
         }
+        self.by_hour.restart(now);
+        self.schedule_hour_end();
+    }
+
+    /// Schedules the next hourly tick: at the next whole hour, or at the end of the run.
+    fn schedule_hour_end(&mut self) {
+        let end = self.scenario.end_time().hours();
+        let next = (self.now.floor() + 1.0).min(end);
+        if next > self.now {
+            self.events
+                .schedule(SimTime::from_hours(next), Event::HourEnd);
+        }
+    }
+
+    fn on_hour_end(&mut self) {
+        let now = self.now;
+        for resource in &mut self.resources {
+            resource.accrue(now);
+        }
+        let middle = 0.5 * (self.by_hour.last_tick() + now);
+        let hour = self.hour_of_week(middle) as usize;
+        self.by_hour.tick(now, hour, &self.resources);
+        self.schedule_hour_end();
     }
 
     fn on_arrival(&mut self, source: usize) -> Result<(), SimError> {

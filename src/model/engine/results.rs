@@ -225,6 +225,24 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
     out
 }
 
+/// Each waiting point's waits [hours] at percentiles 0, 1, ..., 100 (empty if nobody waited).
+pub(super) fn wait_percentiles(simulation: &Simulation<'_>) -> Vec<Vec<f64>> {
+    simulation
+        .recorder
+        .waits
+        .iter()
+        .map(|sample| {
+            if sample.count() == 0 {
+                Vec::new()
+            } else {
+                (0..=100)
+                    .map(|p| sample.quantile(f64::from(p) / 100.0))
+                    .collect()
+            }
+        })
+        .collect()
+}
+
 /// Appends each key figure as metric `key.<name>`: the sum of its terms, in their unit.
 pub(super) fn add_key_figures(
     scenario: &crate::model::scenario::Scenario,
