@@ -8,4 +8,5 @@
 pub mod experiment;
 pub mod kernel;
 pub mod model;
+pub mod report;
 pub mod scenario;

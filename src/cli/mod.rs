@@ -102,6 +102,9 @@ pub struct Common {
     /// Print nothing but errors (no progress bar, no table).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Write no charts and no report.html, only the tables.
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 impl Common {

@@ -9,6 +9,8 @@ use clap::Args;
 use carepath::experiment::output::{Manifest, RunFiles, sha256_hex, write_run};
 use carepath::experiment::precision::run_to_precision;
 use carepath::experiment::{run_scenario, summarise};
+use carepath::report::charts::{Design, design_charts};
+use carepath::report::pack::{footnote, render_all, write_charts};
 use carepath::scenario::{LoadedScenario, load_with};
 
 use super::table;
@@ -131,6 +133,19 @@ pub fn run(args: &RunArgs) -> Result<()> {
         resolved_scenario: &resolved,
     };
     write_run(&folder, &files)?;
+    let pack = if args.common.no_report || args.shard.is_some() {
+        None
+    } else {
+        let design = Design {
+            scenario,
+            results: &outcome.results,
+            summary: &summary,
+        };
+        let footnote = footnote(&[&scenario.name], scenario.replications, scenario.seed);
+        let charts = render_all(&design_charts(&[design]), &footnote)?;
+        write_charts(&folder, &charts)?;
+        Some(charts.len())
+    };
 
     if !args.common.quiet {
         println!("{}", table::key_figures(scenario, &summary));
@@ -157,8 +172,12 @@ pub fn run(args: &RunArgs) -> Result<()> {
             wall_time,
             outcome.events as f64 / wall_time.max(1e-9) / 1e6,
         );
+        let extras = match pack {
+            Some(charts) => format!(", {charts} charts in charts/ as PNG and SVG"),
+            None => String::new(),
+        };
         println!(
-            "Outputs in {}/ (summary.csv, replications.csv, manifest.json, scenario.toml).",
+            "Outputs in {}/ (summary.csv, replications.csv, manifest.json, scenario.toml{extras}).",
             folder.display()
         );
     }

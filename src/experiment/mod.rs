@@ -1,6 +1,7 @@
 //! Experiments: replications run in parallel, summarised across replications, and written
 //! to disk. Knows nothing of the command line.
 
+pub mod bands;
 pub mod compare;
 pub mod output;
 pub mod precision;

@@ -370,6 +370,14 @@ impl Scenario {
         })
     }
 
+    /// The wait of `step`, if it is a `seize` or an `activity` (the steps that queue).
+    pub fn wait_at(&self, step: StepId) -> Option<&Wait> {
+        match &self.steps[step.0 as usize].kind {
+            StepKind::Seize { wait, .. } | StepKind::Activity { wait, .. } => Some(wait),
+            _ => None,
+        }
+    }
+
     /// The pathway and step names of `step`, as `pathway.step`.
     pub fn step_label(&self, step: StepId) -> String {
         let step = &self.steps[step.0 as usize];

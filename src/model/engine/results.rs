@@ -74,10 +74,9 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
         for (suffix, value) in sample.summary() {
             push(format!("{prefix}.{suffix}"), Unit::Hours, value);
         }
-        let has_deadline = matches!(
-            &scenario.steps[step.0 as usize].kind,
-            crate::model::scenario::StepKind::Seize { wait, .. } | crate::model::scenario::StepKind::Activity { wait, .. } if wait.deadline.is_some()
-        );
+        let has_deadline = scenario
+            .wait_at(*step)
+            .is_some_and(|wait| wait.deadline.is_some());
         if has_deadline {
             let within = if sample.count() == 0 {
                 0.0

@@ -1,0 +1,183 @@
+//! Bar charts with 95% whiskers: key figures across designs, delayed-discharge bed-days by
+//! pathway, and costs by item.
+
+use super::{Design, design_legend, display_unit, measured_weeks, words};
+use crate::report::spec::{BarGroup, BarPanel, ChartSpec, Panel, Swatch};
+use crate::report::theme::design_colour;
+
+/// Bars for `metrics` (with their category names) in every design, scaled by `scale`.
+fn groups(designs: &[Design<'_>], metrics: &[String], scale: f64) -> Vec<BarGroup> {
+    designs
+        .iter()
+        .enumerate()
+        .map(|(d, design)| BarGroup {
+            colour: design_colour(d),
+            values: metrics.iter().map(|m| design.estimate(m, scale)).collect(),
+        })
+        .collect()
+}
+
+fn legend_if_several(designs: &[Design<'_>]) -> Vec<crate::report::spec::LegendEntry> {
+    if designs.len() > 1 {
+        design_legend(designs, Swatch::Bar, "")
+    } else {
+        Vec::new()
+    }
+}
+
+/// One panel per key figure of the base, a bar per design (comparisons only).
+pub(super) fn key_figures(designs: &[Design<'_>]) -> Option<ChartSpec> {
+    let base = designs[0].scenario;
+    let panels: Vec<Panel> = base
+        .key_figures
+        .iter()
+        .filter_map(|figure| {
+            let metric = format!("key.{}", figure.name);
+            let summary = designs[0].metric(&metric)?;
+            let largest = designs
+                .iter()
+                .filter_map(|d| d.metric(&metric))
+                .map(|m| m.mean.abs())
+                .fold(0.0, f64::max);
+            let (scale, unit) = display_unit(summary.unit, largest);
+            Some(Panel::Bars(BarPanel {
+                caption: figure.label.clone(),
+                categories: vec![String::new()],
+                x_label: unit,
+                groups: designs
+                    .iter()
+                    .enumerate()
+                    .map(|(d, design)| BarGroup {
+                        colour: design_colour(d),
+                        values: vec![design.estimate(&metric, scale)],
+                    })
+                    .collect(),
+            }))
+        })
+        .collect();
+    if panels.is_empty() {
+        return None;
+    }
+    Some(ChartSpec {
+        stem: "key_figures".to_string(),
+        title: "Key figures by design".to_string(),
+        legend: design_legend(designs, Swatch::Bar, ""),
+        columns: 2,
+        panel_height: 110 + 56 * designs.len() as u32,
+        panels,
+        note: Some(
+            "Bars: mean over replications; whiskers: 95% confidence interval. Every design ran on the same seeds (common random numbers)."
+                .to_string(),
+        ),
+    })
+}
+
+/// Bed-days spent ready for discharge, by pathway (resources that patients can block).
+pub(super) fn delayed_bed_days(designs: &[Design<'_>]) -> Option<ChartSpec> {
+    let base = designs[0];
+    let metrics: Vec<String> = base
+        .summary
+        .iter()
+        .map(|m| m.metric.as_str())
+        .filter(|m| m.contains(".blocked_stay.") && m.ends_with(".total"))
+        .map(str::to_string)
+        .collect();
+    if metrics.is_empty() {
+        return None;
+    }
+    let resources: Vec<&str> = metrics
+        .iter()
+        .filter_map(|m| m.split(".blocked_stay.").next())
+        .collect();
+    let one_resource = resources.windows(2).all(|w| w[0] == w[1]);
+    let categories = metrics
+        .iter()
+        .map(|m| {
+            let (resource, rest) = m.split_once(".blocked_stay.").unwrap_or((m, m));
+            let pathway = words(rest.trim_end_matches(".total"));
+            if one_resource {
+                pathway
+            } else {
+                format!("{pathway} ({})", words(resource))
+            }
+        })
+        .collect();
+    let item = if one_resource {
+        format!("{} days", words(resources[0]))
+    } else {
+        "unit-days".to_string()
+    };
+    Some(ChartSpec {
+        stem: "delayed_bed_days".to_string(),
+        title: "Delayed discharges: days spent ready to leave, by pathway".to_string(),
+        legend: legend_if_several(designs),
+        columns: 1,
+        panel_height: (160 + 70 * metrics.len() * designs.len()).clamp(420, 1200) as u32,
+        panels: vec![Panel::Bars(BarPanel {
+            caption: String::new(),
+            categories,
+            x_label: format!(
+                "{item} ready for discharge, over {} weeks measured",
+                measured_weeks(base.scenario)
+            ),
+            groups: groups(designs, &metrics, 1.0),
+        })],
+        note: Some(
+            "Bars: mean over replications; whiskers: 95% confidence interval. Counted from the day a patient is ready to leave until the place is freed."
+                .to_string(),
+        ),
+    })
+}
+
+/// Cost by item (staff, places, outcomes), in pounds over the measured period.
+pub(super) fn costs(designs: &[Design<'_>]) -> Option<ChartSpec> {
+    let base = designs[0];
+    let metrics: Vec<String> = base
+        .summary
+        .iter()
+        .map(|m| m.metric.as_str())
+        .filter(|m| m.starts_with("cost.") && *m != "cost.total" && !m.ends_with(".blocked"))
+        .map(str::to_string)
+        .collect();
+    if metrics.is_empty() {
+        return None;
+    }
+    let largest = designs
+        .iter()
+        .flat_map(|d| metrics.iter().filter_map(|m| d.metric(m)))
+        .map(|m| m.mean.abs())
+        .fold(0.0, f64::max);
+    let (scale, unit) = display_unit("GBP", largest);
+    let categories = metrics
+        .iter()
+        .map(|m| words(m.trim_start_matches("cost.")))
+        .collect();
+    let total = base.metric("cost.total").map_or(String::new(), |m| {
+        format!(
+            " Total for {}: {} (95% CI {} to {}).",
+            base.name(),
+            crate::report::format::pounds(m.mean),
+            crate::report::format::pounds(m.ci95_low),
+            crate::report::format::pounds(m.ci95_high)
+        )
+    });
+    Some(ChartSpec {
+        stem: "costs".to_string(),
+        title: format!(
+            "Cost by item over {} weeks measured",
+            measured_weeks(base.scenario)
+        ),
+        legend: legend_if_several(designs),
+        columns: 1,
+        panel_height: (160 + 56 * metrics.len() * designs.len()).clamp(420, 1400) as u32,
+        panels: vec![Panel::Bars(BarPanel {
+            caption: String::new(),
+            categories,
+            x_label: unit,
+            groups: groups(designs, &metrics, scale),
+        })],
+        note: Some(format!(
+            "Bars: mean over replications; whiskers: 95% confidence interval.{total}"
+        )),
+    })
+}

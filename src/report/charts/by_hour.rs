@@ -1,0 +1,219 @@
+//! Resources by hour of the week, averaged over the weeks measured: staff busy against
+//! rostered, places occupied against capacity, and patients waiting, each with a 95% band.
+
+use super::{Design, words};
+use crate::experiment::bands::{Band, band};
+use crate::model::metrics::ResourceWeek;
+use crate::report::spec::{ChartSpec, LegendEntry, Line, LinePanel, Panel, Swatch, XAxis};
+use crate::report::theme::design_colour;
+
+/// Which level of a resource a chart shows.
+#[derive(Clone, Copy)]
+enum Level {
+    Available,
+    Busy,
+    Waiting,
+}
+
+/// The hour-of-week band of `level` for resource `name` in `design`, if it has the resource.
+fn level_band(design: &Design<'_>, name: &str, level: Level) -> Option<Band> {
+    let index = design
+        .scenario
+        .resources
+        .iter()
+        .position(|r| r.name == name)?;
+    fn pick(week: &ResourceWeek, level: Level) -> &[f64] {
+        match level {
+            Level::Available => &week.available,
+            Level::Busy => &week.busy,
+            Level::Waiting => &week.waiting,
+        }
+    }
+    band(
+        design
+            .results
+            .iter()
+            .map(|r| r.by_hour.get(index).map_or(&[][..], |w| pick(w, level))),
+    )
+}
+
+/// An hourly series as steps: each hour's value held from its start to its end.
+fn steps(values: &[f64]) -> Vec<(f64, f64)> {
+    values
+        .iter()
+        .enumerate()
+        .flat_map(|(h, v)| [(h as f64, *v), (h as f64 + 1.0, *v)])
+        .collect()
+}
+
+/// A solid line with its band, for one design.
+fn banded(band: &Band, design: usize) -> Line {
+    Line {
+        points: steps(&band.mean),
+        band: Some((steps(&band.low), steps(&band.high))),
+        colour: design_colour(design),
+        dashed: false,
+    }
+}
+
+/// A dashed reference line (roster or capacity) for one design.
+fn reference(band: &Band, design: usize) -> Line {
+    Line {
+        points: steps(&band.mean),
+        band: None,
+        colour: design_colour(design),
+        dashed: true,
+    }
+}
+
+/// A panel per resource named in `resources`, each drawing `lines(design, resource)`.
+fn panels(
+    designs: &[Design<'_>],
+    resources: &[&str],
+    y_label: &str,
+    lines: impl Fn(usize, &Design<'_>, &str) -> Vec<Line>,
+) -> Vec<Panel> {
+    resources
+        .iter()
+        .map(|name| {
+            let lines: Vec<Line> = designs
+                .iter()
+                .enumerate()
+                .flat_map(|(d, design)| lines(d, design, name))
+                .collect();
+            let top = lines
+                .iter()
+                .flat_map(|l| {
+                    l.points
+                        .iter()
+                        .chain(l.band.iter().flat_map(|(a, b)| a.iter().chain(b)))
+                })
+                .map(|p| p.1)
+                .fold(0.0, f64::max);
+            Panel::Lines(LinePanel {
+                caption: words(name),
+                x: 0.0..168.0,
+                y: 0.0..if top > 0.0 { top * 1.12 } else { 1.0 },
+                x_label: "Hour of the week (days start at the labels)".to_string(),
+                y_label: y_label.to_string(),
+                x_axis: XAxis::WeekDays,
+                lines,
+                marks: Vec::new(),
+            })
+        })
+        .collect()
+}
+
+/// Legend: per design, the banded level and, if drawn, its dashed reference.
+fn legend(designs: &[Design<'_>], level: &str, reference: Option<&str>) -> Vec<LegendEntry> {
+    let mut entries = Vec::new();
+    for (d, design) in designs.iter().enumerate() {
+        let prefix = if designs.len() > 1 {
+            format!("{}: ", design.name())
+        } else {
+            String::new()
+        };
+        entries.push(LegendEntry {
+            label: format!("{prefix}{level} (mean, 95% band)"),
+            colour: design_colour(d),
+            swatch: Swatch::Line,
+        });
+        if let Some(reference) = reference {
+            entries.push(LegendEntry {
+                label: format!("{prefix}{reference}"),
+                colour: design_colour(d),
+                swatch: Swatch::Dashed,
+            });
+        }
+    }
+    entries
+}
+
+fn grid(panels: &[Panel]) -> (usize, u32) {
+    if panels.len() > 1 { (2, 460) } else { (1, 700) }
+}
+
+const NOTE: &str = "Each hour of the week averaged over every week measured, then over replications (line); shading: 95% confidence band across replications.";
+
+/// Staff busy against rostered (resources with a roster), places occupied against capacity
+/// (fixed capacity), and patients waiting (resources where anyone waits).
+pub(super) fn by_hour_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
+    let base = designs[0].scenario;
+    if designs[0].results.iter().all(|r| r.by_hour.is_empty()) {
+        return Vec::new();
+    }
+    let rostered: Vec<&str> = base
+        .resources
+        .iter()
+        .filter(|r| !r.schedule.is_constant())
+        .map(|r| r.name.as_str())
+        .collect();
+    let fixed: Vec<&str> = base
+        .resources
+        .iter()
+        .filter(|r| r.schedule.is_constant())
+        .map(|r| r.name.as_str())
+        .collect();
+    let queued: Vec<&str> = base
+        .resources
+        .iter()
+        .map(|r| r.name.as_str())
+        .filter(|name| {
+            designs.iter().any(|d| {
+                level_band(d, name, Level::Waiting)
+                    .is_some_and(|b| b.mean.iter().any(|v| *v > 0.01))
+            })
+        })
+        .collect();
+    let busy_against = |d: usize, design: &Design<'_>, name: &str| -> Vec<Line> {
+        let mut lines = Vec::new();
+        if let Some(b) = level_band(design, name, Level::Busy) {
+            lines.push(banded(&b, d));
+        }
+        if let Some(b) = level_band(design, name, Level::Available) {
+            lines.push(reference(&b, d));
+        }
+        lines
+    };
+    let waiting = |d: usize, design: &Design<'_>, name: &str| -> Vec<Line> {
+        level_band(design, name, Level::Waiting)
+            .map(|b| banded(&b, d))
+            .into_iter()
+            .collect()
+    };
+    let mut charts = Vec::new();
+    let mut push = |stem: &str, title: &str, legend: Vec<LegendEntry>, panels: Vec<Panel>| {
+        if panels.is_empty() {
+            return;
+        }
+        let (columns, panel_height) = grid(&panels);
+        charts.push(ChartSpec {
+            stem: stem.to_string(),
+            title: title.to_string(),
+            legend,
+            columns,
+            panel_height,
+            panels,
+            note: Some(NOTE.to_string()),
+        });
+    };
+    push(
+        "staff_by_hour",
+        "Staff busy against rostered, by hour of the week",
+        legend(designs, "busy", Some("rostered")),
+        panels(designs, &rostered, "Staff [people]", &busy_against),
+    );
+    push(
+        "occupancy_by_hour",
+        "Places occupied against capacity, by hour of the week",
+        legend(designs, "occupied", Some("capacity")),
+        panels(designs, &fixed, "Places [units]", &busy_against),
+    );
+    push(
+        "queue_by_hour",
+        "Patients waiting, by hour of the week",
+        legend(designs, "waiting", None),
+        panels(designs, &queued, "Patients waiting", waiting),
+    );
+    charts
+}

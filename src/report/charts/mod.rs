@@ -1,0 +1,104 @@
+//! The charts of a run or a comparison, built as [`ChartSpec`]s from finished designs, and
+//! the charts of the studies (sweep, warm-up).
+//!
+//! A design keeps its palette colour in every chart: the base is the first colour, each
+//! variant the next, in the order given on the command line.
+
+mod bars;
+mod by_hour;
+mod studies;
+mod waits;
+
+pub use studies::{SweepCurve, sweep_chart, warm_up_chart};
+
+use crate::experiment::MetricSummary;
+use crate::model::ReplicationResult;
+use crate::model::scenario::Scenario;
+
+use super::spec::{ChartSpec, Estimate, LegendEntry, Swatch};
+use super::theme::design_colour;
+
+/// One design's finished run, as the charts see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Design<'a> {
+    /// The compiled scenario.
+    pub scenario: &'a Scenario,
+    /// Every replication, in replication order.
+    pub results: &'a [ReplicationResult],
+    /// The summary across replications (as in `summary.csv`).
+    pub summary: &'a [MetricSummary],
+}
+
+impl Design<'_> {
+    /// The design's name (`[run] name`).
+    pub fn name(&self) -> &str {
+        &self.scenario.name
+    }
+
+    /// The summary of `metric`, if reported.
+    pub fn metric(&self, metric: &str) -> Option<&MetricSummary> {
+        self.summary.iter().find(|m| m.metric == metric)
+    }
+
+    /// `metric`'s mean and interval, each multiplied by `scale`.
+    fn estimate(&self, metric: &str, scale: f64) -> Option<Estimate> {
+        self.metric(metric).map(|m| Estimate {
+            mean: m.mean * scale,
+            low: m.ci95_low * scale,
+            high: m.ci95_high * scale,
+        })
+    }
+}
+
+/// Every chart for `designs` (the first is the base): key figures across designs when there
+/// is more than one, then waits, resources by hour of the week, delayed discharges and costs.
+pub fn design_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
+    let mut charts = Vec::new();
+    if designs.len() > 1 {
+        charts.extend(bars::key_figures(designs));
+    }
+    charts.extend(waits::wait_charts(designs));
+    charts.extend(by_hour::by_hour_charts(designs));
+    charts.extend(bars::delayed_bed_days(designs));
+    charts.extend(bars::costs(designs));
+    charts
+}
+
+/// A name from a scenario in plain words: `rapid_response.urgent_visit` becomes
+/// `rapid response: urgent visit`.
+pub fn words(name: &str) -> String {
+    name.replace('.', ": ").replace('_', " ")
+}
+
+/// One legend entry per design, as a solid line or a bar, labelled with `suffix`.
+fn design_legend(designs: &[Design<'_>], swatch: Swatch, suffix: &str) -> Vec<LegendEntry> {
+    designs
+        .iter()
+        .enumerate()
+        .map(|(d, design)| LegendEntry {
+            label: format!("{}{suffix}", design.name()),
+            colour: design_colour(d),
+            swatch,
+        })
+        .collect()
+}
+
+/// How many weeks the measured period covers, for axis labels.
+fn measured_weeks(scenario: &Scenario) -> String {
+    super::format::plain(scenario.horizon.hours() / 168.0)
+}
+
+/// Multiplier and axis label for showing values of a metric `unit`, given the largest value.
+fn display_unit(unit: &str, largest: f64) -> (f64, String) {
+    match unit {
+        "fraction" => (100.0, "per cent [%]".to_string()),
+        "GBP" if largest >= 1e6 => (1e-6, "pounds [£ million]".to_string()),
+        "GBP" => (1e-3, "pounds [£ thousand]".to_string()),
+        "h" => (1.0, "hours [h]".to_string()),
+        "d" => (1.0, "days [d]".to_string()),
+        "unit-days" => (1.0, "bed-days or place-days".to_string()),
+        "unit-hours" => (1.0, "unit-hours".to_string()),
+        "units" => (1.0, "units (staff or places)".to_string()),
+        other => (1.0, other.to_string()),
+    }
+}

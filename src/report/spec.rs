@@ -1,0 +1,153 @@
+//! What a chart shows, as plain data: the chart builders fill these in, the renderer draws
+//! them. Keeping the two apart lets every chart share one look and one drawing routine.
+
+use std::ops::Range;
+
+use plotters::style::RGBColor;
+
+/// One chart: a title, a legend, and one or more panels laid out in a grid.
+#[derive(Debug, Clone)]
+pub struct ChartSpec {
+    /// File name without extension, e.g. `staff_by_hour`.
+    pub stem: String,
+    /// Title printed at the top, in plain words.
+    pub title: String,
+    /// Legend entries, shown in a row under the title (none for a single series).
+    pub legend: Vec<LegendEntry>,
+    /// Panels per row.
+    pub columns: usize,
+    /// Height of each panel [px].
+    pub panel_height: u32,
+    /// The panels, left to right then top to bottom.
+    pub panels: Vec<Panel>,
+    /// An extra note printed above the standard footnote (e.g. what the band means).
+    pub note: Option<String>,
+}
+
+/// A legend entry: a coloured swatch and its label.
+#[derive(Debug, Clone)]
+pub struct LegendEntry {
+    /// What the swatch stands for.
+    pub label: String,
+    /// Its colour.
+    pub colour: RGBColor,
+    /// How it is drawn.
+    pub swatch: Swatch,
+}
+
+/// How a legend swatch is drawn, matching the series it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Swatch {
+    /// A solid line.
+    Line,
+    /// A dashed line.
+    Dashed,
+    /// A filled box.
+    Bar,
+}
+
+/// One panel of a chart.
+#[derive(Debug, Clone)]
+pub enum Panel {
+    /// Lines, optionally with bands, against numeric axes.
+    Lines(LinePanel),
+    /// Horizontal bars with 95% whiskers, one row of bars per category.
+    Bars(BarPanel),
+}
+
+/// How the horizontal axis of a line panel is labelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum XAxis {
+    /// Round numbers.
+    Numbers,
+    /// Hours of the week 0-168, labelled with day names at midnight.
+    WeekDays,
+}
+
+/// A panel of lines.
+#[derive(Debug, Clone)]
+pub struct LinePanel {
+    /// Caption above the panel (empty for a single-panel chart).
+    pub caption: String,
+    /// Horizontal range.
+    pub x: Range<f64>,
+    /// Vertical range.
+    pub y: Range<f64>,
+    /// Horizontal axis label, with its unit.
+    pub x_label: String,
+    /// Vertical axis label, with its unit.
+    pub y_label: String,
+    /// How the horizontal axis is labelled.
+    pub x_axis: XAxis,
+    /// The lines, drawn in order.
+    pub lines: Vec<Line>,
+    /// Reference marks drawn over the lines.
+    pub marks: Vec<Mark>,
+}
+
+/// One line, optionally with a shaded band.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Its points, in drawing order.
+    pub points: Vec<(f64, f64)>,
+    /// Two edges of a shaded band, each in drawing order (e.g. low and high).
+    pub band: Option<(Vec<(f64, f64)>, Vec<(f64, f64)>)>,
+    /// Its colour.
+    pub colour: RGBColor,
+    /// Dashed rather than solid.
+    pub dashed: bool,
+}
+
+/// A reference mark on a line panel.
+#[derive(Debug, Clone)]
+pub enum Mark {
+    /// A dashed vertical line across the panel with a label at its top.
+    Vertical {
+        /// Where [x units].
+        x: f64,
+        /// Label printed beside it.
+        label: String,
+    },
+    /// A highlighted point with a label.
+    Point {
+        /// Where.
+        at: (f64, f64),
+        /// Its colour.
+        colour: RGBColor,
+        /// Label printed beside it.
+        label: String,
+    },
+}
+
+/// A panel of horizontal bars: for each category, one bar per group.
+#[derive(Debug, Clone)]
+pub struct BarPanel {
+    /// Caption above the panel.
+    pub caption: String,
+    /// Category names, top to bottom.
+    pub categories: Vec<String>,
+    /// Horizontal axis label, with its unit.
+    pub x_label: String,
+    /// Groups (e.g. scenarios), each with a value per category.
+    pub groups: Vec<BarGroup>,
+}
+
+/// One group of bars (e.g. one scenario) across the categories of a bar panel.
+#[derive(Debug, Clone)]
+pub struct BarGroup {
+    /// Its colour.
+    pub colour: RGBColor,
+    /// One estimate per category; `None` where the group has no value.
+    pub values: Vec<Option<Estimate>>,
+}
+
+/// A mean with its 95% confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// Mean.
+    pub mean: f64,
+    /// Lower end of the 95% interval.
+    pub low: f64,
+    /// Upper end of the 95% interval.
+    pub high: f64,
+}
