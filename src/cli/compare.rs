@@ -7,13 +7,19 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 use clap::Args;
 
-use carepath::experiment::compare::{Arm, ComparisonRow, compare as compare_arms, comparison_csv};
+use carepath::experiment::compare::{
+    Arm, ComparisonRow, Verdict, compare as compare_arms, comparison_csv,
+};
 use carepath::experiment::output::{sha256_hex, write_atomic};
-use carepath::experiment::run_scenario;
-use carepath::scenario::load_with;
+use carepath::experiment::{RunOutcome, run_scenario, summarise};
+use carepath::report::charts::{Design, design_charts};
+use carepath::report::html::{Report, ReportedDesign, report_html};
+use carepath::report::pack::{footnote, render_all, write_charts};
+use carepath::scenario::{LoadedScenario, load_with};
 
 use super::progress_bar;
-use super::table::{is_key, number};
+use super::table::number;
+use carepath::report::headline::headlines;
 
 /// Options of `carepath compare`.
 #[derive(Debug, Args)]
@@ -106,31 +112,97 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         &folder.join("manifest.json"),
         &serde_json::to_vec_pretty(&manifest)?,
     )?;
+    let charts = if args.common.no_report {
+        None
+    } else {
+        Some(write_pack(
+            &folder,
+            &loaded,
+            &runs,
+            &rows,
+            seed,
+            replications,
+        )?)
+    };
 
     if !args.common.quiet {
-        let labels: Vec<(String, String)> = if loaded[0].scenario.key_figures.is_empty() {
+        let base = &loaded[0].scenario;
+        let labels: Vec<(String, String)> = headlines(
+            base,
             rows.iter()
-                .filter(|r| r.scenario == loaded[0].scenario.name && is_key(&r.metric))
-                .map(|r| (r.metric.clone(), r.metric.clone()))
-                .collect()
-        } else {
-            loaded[0]
-                .scenario
-                .key_figures
-                .iter()
-                .map(|f| (format!("key.{}", f.name), f.label.clone()))
-                .collect()
-        };
+                .filter(|r| r.scenario == base.name)
+                .map(|r| (r.metric.as_str(), r.mean)),
+        )
+        .into_iter()
+        .map(|h| (h.metric, h.label))
+        .collect();
         println!(
             "{}",
             plain_words(&rows, &labels, &loaded[0].scenario.name, replications, seed)
         );
+        let extras = match charts {
+            Some(count) => format!(", report.html, {count} charts in charts/ as PNG and SVG"),
+            None => String::new(),
+        };
         println!(
-            "Outputs in {}/ (comparison.csv, manifest.json).",
+            "Outputs in {}/ (comparison.csv, manifest.json{extras}).",
             folder.display()
         );
     }
     Ok(())
+}
+
+/// Writes the charts and `report.html` of a comparison; returns the number of charts.
+fn write_pack(
+    folder: &Path,
+    loaded: &[LoadedScenario],
+    runs: &[RunOutcome],
+    rows: &[ComparisonRow],
+    seed: u64,
+    replications: u32,
+) -> Result<usize> {
+    let summaries: Vec<_> = runs.iter().map(|run| summarise(&run.results)).collect();
+    let hashes: Vec<String> = loaded
+        .iter()
+        .map(|l| sha256_hex(l.layers[0].text.as_bytes()))
+        .collect();
+    let designs: Vec<Design<'_>> = loaded
+        .iter()
+        .zip(runs)
+        .zip(&summaries)
+        .map(|((l, run), summary)| Design {
+            scenario: &l.scenario,
+            results: &run.results,
+            summary,
+        })
+        .collect();
+    let names: Vec<&str> = designs.iter().map(Design::name).collect();
+    let charts = render_all(
+        &design_charts(&designs),
+        &footnote(&names, replications, seed),
+    )?;
+    write_charts(folder, &charts)?;
+    let reported: Vec<ReportedDesign<'_>> = designs
+        .iter()
+        .zip(loaded)
+        .zip(&hashes)
+        .map(|((design, l), hash)| ReportedDesign {
+            design: *design,
+            file: &l.file,
+            path: &l.path,
+            sha256: hash,
+        })
+        .collect();
+    let page = report_html(&Report {
+        designs: &reported,
+        comparison: Some(rows),
+        charts: &charts,
+        replications,
+        seed,
+        command: &super::command_line(),
+    });
+    write_atomic(&folder.join("report.html"), page.as_bytes())?;
+    Ok(charts.len())
 }
 
 /// Each variant's key figures against the base, saying which differences are clear.
@@ -164,19 +236,13 @@ fn plain_words(
             ) else {
                 continue;
             };
-            let verdict = if v.diff_vs_base.is_nan() {
-                "not comparable".to_string()
-            } else if v.diff_ci95_low == 0.0 && v.diff_ci95_high == 0.0 {
-                "identical in every replication".to_string()
-            } else if v.significant {
-                let direction = if v.diff_vs_base > 0.0 {
-                    "higher"
-                } else {
-                    "lower"
-                };
-                format!("clearly {direction} by {}", number(v.diff_vs_base.abs()))
-            } else {
-                "no clear difference (within noise)".to_string()
+            let by = number(v.diff_vs_base.abs());
+            let verdict = match v.verdict() {
+                Verdict::NotComparable => "not comparable".to_string(),
+                Verdict::Identical => "identical in every replication".to_string(),
+                Verdict::ClearlyHigher => format!("clearly higher by {by}"),
+                Verdict::ClearlyLower => format!("clearly lower by {by}"),
+                Verdict::WithinNoise => "no clear difference (within noise)".to_string(),
             };
             out.push_str(&format!(
                 "  {label}: {} -> {} {} ({verdict}; difference 95% CI {} to {})\n",

@@ -118,6 +118,21 @@ impl Common {
     }
 }
 
+/// The command line as typed, for reports to say how to reproduce them.
+pub fn command_line() -> String {
+    std::iter::once("carepath".to_string())
+        .chain(std::env::args().skip(1))
+        .map(|arg| {
+            if arg.contains([' ', '\'', '"']) {
+                format!("'{}'", arg.replace('\'', "'\\''"))
+            } else {
+                arg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// `carepath merge`: shard folders into one run's outputs.
 fn merge(folders: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
     let out = match out {

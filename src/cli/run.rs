@@ -6,10 +6,12 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
+use carepath::experiment::output::write_atomic;
 use carepath::experiment::output::{Manifest, RunFiles, sha256_hex, write_run};
 use carepath::experiment::precision::run_to_precision;
 use carepath::experiment::{run_scenario, summarise};
 use carepath::report::charts::{Design, design_charts};
+use carepath::report::html::{Report, ReportedDesign, report_html};
 use carepath::report::pack::{footnote, render_all, write_charts};
 use carepath::scenario::{LoadedScenario, load_with};
 
@@ -144,6 +146,21 @@ pub fn run(args: &RunArgs) -> Result<()> {
         let footnote = footnote(&[&scenario.name], scenario.replications, scenario.seed);
         let charts = render_all(&design_charts(&[design]), &footnote)?;
         write_charts(&folder, &charts)?;
+        let reported = [ReportedDesign {
+            design,
+            file: &loaded.file,
+            path: &loaded.path,
+            sha256: &manifest.scenario_sha256,
+        }];
+        let page = report_html(&Report {
+            designs: &reported,
+            comparison: None,
+            charts: &charts,
+            replications: scenario.replications,
+            seed: scenario.seed,
+            command: &super::command_line(),
+        });
+        write_atomic(&folder.join("report.html"), page.as_bytes())?;
         Some(charts.len())
     };
 
@@ -173,7 +190,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
             outcome.events as f64 / wall_time.max(1e-9) / 1e6,
         );
         let extras = match pack {
-            Some(charts) => format!(", {charts} charts in charts/ as PNG and SVG"),
+            Some(charts) => format!(", report.html, {charts} charts in charts/ as PNG and SVG"),
             None => String::new(),
         };
         println!(

@@ -2,22 +2,7 @@
 
 use carepath::experiment::MetricSummary;
 use carepath::model::scenario::Scenario;
-
-/// Which metrics are key figures: arrivals, time in pathway and outcome shares per pathway;
-/// mean wait and share within deadline per waiting point; delay per handoff; utilisation,
-/// overtime and blocked days per resource; total cost.
-pub fn is_key(metric: &str) -> bool {
-    metric.ends_with(".arrivals")
-        || metric.ends_with(".time_in_pathway.mean")
-        || (metric.contains(".outcome.") && metric.ends_with(".share"))
-        || (metric.starts_with("wait.")
-            && (metric.ends_with(".mean") || metric.ends_with(".within_deadline")))
-        || (metric.starts_with("handoff.") && metric.ends_with(".delay.mean"))
-        || metric.ends_with(".utilisation")
-        || (metric.ends_with(".overtime") && !metric.starts_with("cost."))
-        || (metric.ends_with(".blocked") && !metric.starts_with("cost."))
-        || metric == "cost.total"
-}
+use carepath::report::headline::headlines;
 
 /// Formats a number with sensible precision for a table.
 pub fn number(value: f64) -> String {
@@ -46,28 +31,18 @@ fn row(label: String, m: &MetricSummary) -> [String; 4] {
 
 /// The key figures as an aligned text table, with 95% confidence intervals.
 pub fn key_figures(scenario: &Scenario, summary: &[MetricSummary]) -> String {
-    let rows: Vec<[String; 4]> = if scenario.key_figures.is_empty() {
+    let rows: Vec<[String; 4]> = headlines(
+        scenario,
+        summary.iter().map(|m| (m.metric.as_str(), m.mean)),
+    )
+    .into_iter()
+    .filter_map(|h| {
         summary
             .iter()
-            .filter(|m| is_key(&m.metric))
-            .filter(|m| !(m.metric.ends_with(".blocked") && m.mean == 0.0))
-            .filter(|m| !(m.metric.ends_with(".overtime") && m.mean == 0.0))
-            .filter(|m| !(m.metric == "cost.total" && m.mean == 0.0))
-            .map(|m| row(m.metric.clone(), m))
-            .collect()
-    } else {
-        scenario
-            .key_figures
-            .iter()
-            .filter_map(|figure| {
-                let name = format!("key.{}", figure.name);
-                summary
-                    .iter()
-                    .find(|m| m.metric == name)
-                    .map(|m| row(figure.label.clone(), m))
-            })
-            .collect()
-    };
+            .find(|m| m.metric == h.metric)
+            .map(|m| row(h.label, m))
+    })
+    .collect();
     let header = [
         "figure".to_string(),
         "mean".to_string(),

@@ -33,6 +33,38 @@ pub struct ComparisonRow {
     pub significant: bool,
 }
 
+/// What a comparison row says about its difference from the base, in words a board reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The metric is missing from the base or the variant.
+    NotComparable,
+    /// The same value in every replication (e.g. a figure the change cannot touch).
+    Identical,
+    /// Higher than the base, and the paired 95% interval excludes zero.
+    ClearlyHigher,
+    /// Lower than the base, and the paired 95% interval excludes zero.
+    ClearlyLower,
+    /// The paired 95% interval includes zero.
+    WithinNoise,
+}
+
+impl ComparisonRow {
+    /// What the row says about the difference from the base.
+    pub fn verdict(&self) -> Verdict {
+        if self.diff_vs_base.is_nan() {
+            Verdict::NotComparable
+        } else if self.diff_ci95_low == 0.0 && self.diff_ci95_high == 0.0 {
+            Verdict::Identical
+        } else if self.significant && self.diff_vs_base > 0.0 {
+            Verdict::ClearlyHigher
+        } else if self.significant {
+            Verdict::ClearlyLower
+        } else {
+            Verdict::WithinNoise
+        }
+    }
+}
+
 /// The results of one scenario in a comparison.
 #[derive(Debug, Clone)]
 pub struct Arm<'a> {

@@ -12,6 +12,8 @@ pub fn value_with_unit(value: f64, unit: &str) -> String {
         "h" => format!("{} h", significant(value)),
         "d" => format!("{} days", significant(value)),
         "unit-days" => format!("{} bed-days", grouped(value.round())),
+        "unit-hours" => format!("{} staff-hours", grouped(value.round())),
+        "units" => format!("{} units", significant(value)),
         "patients" => grouped(value.round()),
         _ => significant(value),
     }
@@ -105,7 +107,11 @@ pub fn tick_label(value: f64, step: f64) -> String {
         grouped(value)
     } else {
         let text = format!("{value:.decimals$}");
-        if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+        if text
+            .trim_start_matches('-')
+            .chars()
+            .all(|c| c == '0' || c == '.')
+        {
             text.trim_start_matches('-').to_string()
         } else {
             text

@@ -1,9 +1,11 @@
 //! The board pack: charts as PNG and SVG, and a self-contained HTML report, built from
 //! finished runs. Knows how to present results; knows nothing of how they were simulated.
 
+pub mod charts;
 pub mod format;
+pub mod headline;
+pub mod html;
+pub mod pack;
 pub mod render;
 pub mod spec;
 pub mod theme;
-pub mod charts;
-pub mod pack;

@@ -96,7 +96,9 @@ fn rows(spec: &ChartSpec) -> u32 {
 }
 
 fn legend_rows(spec: &ChartSpec) -> u32 {
-    legend_layout(&spec.legend).last().map_or(0, |(row, _)| row + 1)
+    legend_layout(&spec.legend)
+        .last()
+        .map_or(0, |(row, _)| row + 1)
 }
 
 /// The note, wrapped to the chart's width.
@@ -143,7 +145,11 @@ fn legend_layout(entries: &[LegendEntry]) -> Vec<(u32, u32)> {
     placed
 }
 
-fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec, footnote: &str) -> Drawn {
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    spec: &ChartSpec,
+    footnote: &str,
+) -> Drawn {
     root.fill(&WHITE).map_err(text)?;
     let title_font = (FONT, TITLE_SIZE, FontStyle::Bold).into_font().color(&INK);
     root.draw(&Text::new(spec.title.as_str(), (40, 28), title_font))
@@ -171,7 +177,10 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec, foo
                 }
             }
             Swatch::Bar => root
-                .draw(&Rectangle::new([(x, y - 12), (x + 44, y + 12)], colour.filled()))
+                .draw(&Rectangle::new(
+                    [(x, y - 12), (x + 44, y + 12)],
+                    colour.filled(),
+                ))
                 .map_err(text)?,
         }
         let style = label_font.clone().pos(Pos::new(HPos::Left, VPos::Center));
@@ -204,8 +213,34 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &ChartSpec, foo
     Ok(())
 }
 
-fn caption_font() -> TextStyle<'static> {
-    (FONT, CAPTION_SIZE, FontStyle::Bold).into_font().color(&INK)
+/// Draws `caption` centred at the top of `area`, wrapped to its width, and returns the area
+/// below it.
+fn with_caption<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    caption: &str,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    if caption.is_empty() {
+        return Ok(area.clone());
+    }
+    let width = area.dim_in_pixel().0;
+    let characters = (f64::from(width.saturating_sub(40)) / (CAPTION_SIZE * 0.62)) as usize;
+    let lines = textwrap::wrap(caption, characters.max(10));
+    let line_height = (CAPTION_SIZE * 1.25) as u32;
+    let font = (FONT, CAPTION_SIZE, FontStyle::Bold)
+        .into_font()
+        .color(&INK)
+        .pos(Pos::new(HPos::Center, VPos::Top));
+    for (i, line) in lines.iter().enumerate() {
+        let y = 12 + i as i32 * line_height as i32;
+        area.draw(&Text::new(
+            line.as_ref(),
+            ((width / 2) as i32, y),
+            font.clone(),
+        ))
+        .map_err(text)?;
+    }
+    let (_, below) = area.split_vertically(16 + lines.len() as u32 * line_height);
+    Ok(below)
 }
 
 /// A linear axis whose labels and grid lines sit exactly at the given ticks.
@@ -249,6 +284,7 @@ const GRID: RGBColor = RGBColor(222, 222, 222);
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePanel) -> Drawn {
+    let area = &with_caption(area, &panel.caption)?;
     let (x_ticks, x_step) = match panel.x_axis {
         XAxis::Numbers => ticks(panel.x.start, panel.x.end),
         XAxis::WeekDays => ((0..7).map(|d| f64::from(d) * 24.0).collect(), 24.0),
@@ -260,9 +296,6 @@ fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePan
         .margin_right(44)
         .x_label_area_size(84)
         .y_label_area_size(120);
-    if !panel.caption.is_empty() {
-        builder.caption(panel.caption.as_str(), caption_font());
-    }
     let x = TickedAxis::new(panel.x.clone(), x_ticks);
     let y = TickedAxis::new(panel.y.clone(), y_ticks);
     let mut chart = builder.build_cartesian_2d(x, y).map_err(text)?;
@@ -270,7 +303,9 @@ fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePan
     let x_format = move |v: &f64| {
         if week {
             let day = (*v / 24.0).round() as usize;
-            WEEKDAYS.get(day).map_or(String::new(), |d| (*d).to_string())
+            WEEKDAYS
+                .get(day)
+                .map_or(String::new(), |d| (*d).to_string())
         } else {
             tick_label(*v, x_step)
         }
@@ -364,6 +399,7 @@ fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePan
 }
 
 fn bar_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BarPanel) -> Drawn {
+    let area = &with_caption(area, &panel.caption)?;
     let categories = panel.categories.len().max(1);
     let groups = panel.groups.len().max(1);
     let estimates = panel.groups.iter().flat_map(|g| g.values.iter().flatten());
@@ -394,9 +430,6 @@ fn bar_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BarPanel
         .margin_right(44)
         .x_label_area_size(84)
         .y_label_area_size(widest + 30);
-    if !panel.caption.is_empty() {
-        builder.caption(panel.caption.as_str(), caption_font());
-    }
     let x = TickedAxis::new(x_range.clone(), x_ticks);
     let centres: Vec<f64> = (0..categories).map(|row| row as f64 + 0.5).collect();
     let y = TickedAxis::new(0.0..categories as f64, centres);

@@ -85,13 +85,16 @@ pub struct LinePanel {
     pub marks: Vec<Mark>,
 }
 
+/// Points joined in order, in data coordinates.
+pub type Polyline = Vec<(f64, f64)>;
+
 /// One line, optionally with a shaded band.
 #[derive(Debug, Clone)]
 pub struct Line {
     /// Its points, in drawing order.
-    pub points: Vec<(f64, f64)>,
+    pub points: Polyline,
     /// Two edges of a shaded band, each in drawing order (e.g. low and high).
-    pub band: Option<(Vec<(f64, f64)>, Vec<(f64, f64)>)>,
+    pub band: Option<(Polyline, Polyline)>,
     /// Its colour.
     pub colour: RGBColor,
     /// Dashed rather than solid.

@@ -438,3 +438,48 @@ pub enum DistributionFile {
         weights: Option<Vec<f64>>,
     },
 }
+
+impl std::fmt::Display for DistributionFile {
+    /// In plain words, for the assumption tables of the report: `log-normal, mean 4 d, sd 2.5 d`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DistributionFile::Fixed(value) => write!(f, "always {value}"),
+            DistributionFile::Exponential { mean } => write!(f, "exponential, mean {mean}"),
+            DistributionFile::Uniform { min, max } => write!(f, "uniform, {min} to {max}"),
+            DistributionFile::Triangular { min, mode, max } => {
+                write!(f, "triangular, {min} to {max}, most often {mode}")
+            }
+            DistributionFile::LogNormal { mean, sd } => {
+                write!(f, "log-normal, mean {mean}, sd {sd}")
+            }
+            DistributionFile::Gamma { mean, sd } => write!(f, "gamma, mean {mean}, sd {sd}"),
+            DistributionFile::Empirical { values, .. } => {
+                let values: Vec<String> = values.iter().map(ToString::to_string).collect();
+                write!(f, "observed values {}", values.join(", "))
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for ShiftFile {
+    /// In plain words: `weekdays 08:00-20:00 x 2`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let days: Vec<&str> = self
+            .days
+            .get_ref()
+            .iter()
+            .map(|d| d.get_ref().as_str())
+            .collect();
+        write!(
+            f,
+            "{} {}-{}",
+            days.join(", ").replace('_', " "),
+            self.start.get_ref(),
+            self.end.get_ref()
+        )?;
+        if let Some(count) = &self.count {
+            write!(f, " × {}", count.get_ref())?;
+        }
+        Ok(())
+    }
+}

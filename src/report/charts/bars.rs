@@ -63,7 +63,7 @@ pub(super) fn key_figures(designs: &[Design<'_>]) -> Option<ChartSpec> {
         title: "Key figures by design".to_string(),
         legend: design_legend(designs, Swatch::Bar, ""),
         columns: 2,
-        panel_height: 110 + 56 * designs.len() as u32,
+        panel_height: 150 + 56 * designs.len() as u32,
         panels,
         note: Some(
             "Bars: mean over replications; whiskers: 95% confidence interval. Every design ran on the same seeds (common random numbers)."

@@ -201,13 +201,13 @@ pub(super) fn by_hour_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
         "staff_by_hour",
         "Staff busy against rostered, by hour of the week",
         legend(designs, "busy", Some("rostered")),
-        panels(designs, &rostered, "Staff [people]", &busy_against),
+        panels(designs, &rostered, "Staff [people]", busy_against),
     );
     push(
         "occupancy_by_hour",
         "Places occupied against capacity, by hour of the week",
         legend(designs, "occupied", Some("capacity")),
-        panels(designs, &fixed, "Places [units]", &busy_against),
+        panels(designs, &fixed, "Places [units]", busy_against),
     );
     push(
         "queue_by_hour",

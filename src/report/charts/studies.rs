@@ -97,9 +97,11 @@ pub fn sweep_chart(sweep: &SweepCurve<'_>) -> Option<ChartSpec> {
                 })
                 .map(|p| p.1)
                 .collect();
-            let (low, high) = all.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-                (a.min(*v), b.max(*v))
-            });
+            let (low, high) = all
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                    (a.min(*v), b.max(*v))
+                });
             let margin = ((high - low) * 0.15).max(high.abs() * 0.01).max(1e-9);
             let mut marks = Vec::new();
             if metric == "cost.total"
