@@ -10,6 +10,8 @@ use carepath::experiment::output::write_atomic;
 use carepath::experiment::statistics::mean_sd_ci;
 use carepath::experiment::sweep::{SweepValue, Vary, grid, sweep_csv};
 use carepath::experiment::{RunOutcome, run_scenario, summarise};
+use carepath::report::charts::{SweepCurve, sweep_chart};
+use carepath::report::pack::{footnote, render_all, write_charts};
 use carepath::scenario::load_with;
 use carepath::scenario::settings::Setting;
 
@@ -99,9 +101,7 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         .unwrap_or_else(|| Path::new("output").join(format!("sweep_{}", base.scenario.name)));
     std::fs::create_dir_all(&folder)?;
     write_atomic(&folder.join("sweep.csv"), &sweep_csv(&keys, &summaries)?)?;
-    if args.common.quiet {
-        return Ok(());
-    }
+    let optimum = args.minimise_cost.then(|| cost_optimum(&keys[0], &runs));
     let shown: Vec<String> = if base.scenario.key_figures.is_empty() {
         vec!["cost.total".to_string()]
     } else {
@@ -113,6 +113,38 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
             .chain(["cost.total".to_string()])
             .collect()
     };
+    let chart = if args.common.no_report {
+        None
+    } else {
+        let mut metrics = vec![("cost.total".to_string(), "Total cost".to_string())];
+        metrics.extend(
+            base.scenario
+                .key_figures
+                .iter()
+                .map(|f| (format!("key.{}", f.name), f.label.clone()))
+                .filter(|(name, _)| shown.contains(name)),
+        );
+        let curve = SweepCurve {
+            keys: &keys,
+            points: &summaries,
+            metrics: &metrics,
+            cheapest: optimum.as_ref().and_then(|(_, best)| *best),
+        };
+        match sweep_chart(&curve) {
+            Some(spec) => {
+                let charts = render_all(
+                    &[spec],
+                    &footnote(&[&base.scenario.name], replications, seed),
+                )?;
+                write_charts(&folder, &charts)?;
+                Some(charts.len())
+            }
+            None => None,
+        }
+    };
+    if args.common.quiet {
+        return Ok(());
+    }
     println!(
         "Sweep of `{}` over {} on {replications} replications (seed {seed}):",
         base.scenario.name,
@@ -139,16 +171,21 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
             .collect();
         println!("  {}: {}", point.join(", "), figures.join("; "));
     }
-    if args.minimise_cost {
-        println!("{}", cost_optimum(&keys[0], &runs));
+    if let Some((text, _)) = &optimum {
+        println!("{text}");
     }
-    println!("Outputs in {}/ (sweep.csv).", folder.display());
+    let extras = if chart.is_some() {
+        ", charts/sweep.png and .svg"
+    } else {
+        ""
+    };
+    println!("Outputs in {}/ (sweep.csv{extras}).", folder.display());
     Ok(())
 }
 
 /// The cheapest point, its interval, and the points whose paired difference from it is not
-/// clearly positive (as good, within noise).
-fn cost_optimum(key: &str, runs: &[(Vec<SweepValue>, RunOutcome)]) -> String {
+/// clearly positive (as good, within noise), in words; and the cheapest point's index.
+fn cost_optimum(key: &str, runs: &[(Vec<SweepValue>, RunOutcome)]) -> (String, Option<usize>) {
     let costs: Vec<Vec<f64>> = runs
         .iter()
         .map(|(_, run)| {
@@ -165,7 +202,7 @@ fn cost_optimum(key: &str, runs: &[(Vec<SweepValue>, RunOutcome)]) -> String {
         .collect();
     let means: Vec<f64> = costs.iter().map(|c| mean_sd_ci(c).0).collect();
     let Some(best) = (0..means.len()).min_by(|&a, &b| means[a].total_cmp(&means[b])) else {
-        return "no points to compare".to_string();
+        return ("no points to compare".to_string(), None);
     };
     let (mean, _, low, high) = mean_sd_ci(&costs[best]);
     let tied: Vec<String> = (0..runs.len())
@@ -195,5 +232,5 @@ fn cost_optimum(key: &str, runs: &[(Vec<SweepValue>, RunOutcome)]) -> String {
             tied.join(", ")
         ));
     }
-    text
+    (text, Some(best))
 }

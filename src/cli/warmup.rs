@@ -7,6 +7,8 @@ use clap::Args;
 
 use carepath::experiment::output::write_atomic;
 use carepath::experiment::warmup::advise;
+use carepath::report::charts::warm_up_chart;
+use carepath::report::pack::{footnote, render_all, write_charts};
 use carepath::scenario::load_with;
 
 use super::progress_bar;
@@ -59,6 +61,19 @@ pub fn warmup(args: &WarmupArgs) -> Result<()> {
         &writer.into_inner().map_err(|e| e.into_error())?,
     )?;
 
+    let chart = if args.common.no_report {
+        None
+    } else {
+        match warm_up_chart(&study) {
+            Some(spec) => {
+                let footnote = footnote(&[&scenario.name], replications, scenario.seed);
+                let charts = render_all(&[spec], &footnote)?;
+                write_charts(&folder, &charts)?;
+                Some(charts.len())
+            }
+            None => None,
+        }
+    };
     if !args.common.quiet {
         println!(
             "Daily means over {replications} replications of `{}` from time zero ({days} days); MSER-5 cut per series:",
@@ -83,8 +98,13 @@ pub fn warmup(args: &WarmupArgs) -> Result<()> {
             scenario.warm_up.days()
         );
         println!(
-            "Series in {}/warmup.csv (day, then one column per series; units busy, patients waiting, patients in system).",
-            folder.display()
+            "Series in {}/warmup.csv (day, then one column per series; units busy, patients waiting, patients in system){}.",
+            folder.display(),
+            if chart.is_some() {
+                "; chart in charts/warmup.png and .svg"
+            } else {
+                ""
+            }
         );
     }
     Ok(())

@@ -340,7 +340,12 @@ fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePan
         }
     }
     for line in &panel.lines {
-        let style = line.colour.stroke_width(if line.dashed { 3 } else { 4 });
+        let width = match (line.thin, line.dashed) {
+            (true, _) => 1,
+            (false, true) => 3,
+            (false, false) => 4,
+        };
+        let style = line.colour.stroke_width(width);
         if line.dashed {
             chart
                 .draw_series(DashedLineSeries::new(line.points.clone(), 14, 9, style))

@@ -99,6 +99,9 @@ pub struct Line {
     pub colour: RGBColor,
     /// Dashed rather than solid.
     pub dashed: bool,
+    /// Drawn one pixel wide: for dense, jagged series (daily values), whose sharp turns a
+    /// thick line would draw with spikes.
+    pub thin: bool,
 }
 
 /// A reference mark on a line panel.

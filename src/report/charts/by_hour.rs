@@ -53,6 +53,7 @@ fn banded(band: &Band, design: usize) -> Line {
         band: Some((steps(&band.low), steps(&band.high))),
         colour: design_colour(design),
         dashed: false,
+        thin: false,
     }
 }
 
@@ -63,6 +64,7 @@ fn reference(band: &Band, design: usize) -> Line {
         band: None,
         colour: design_colour(design),
         dashed: true,
+        thin: false,
     }
 }
 

@@ -2,6 +2,7 @@
 //! cost-optimal point, and the warm-up series with the recommended cut.
 
 use super::{display_unit, words};
+
 use crate::experiment::MetricSummary;
 use crate::experiment::sweep::SweepValue;
 use crate::experiment::warmup::WarmUpStudy;
@@ -16,8 +17,9 @@ pub struct SweepCurve<'a> {
     pub keys: &'a [String],
     /// Each point's key values and summary, first key slowest.
     pub points: &'a [(Vec<SweepValue>, Vec<MetricSummary>)],
-    /// The figures to draw, one panel each (e.g. `cost.total` and key figures).
-    pub metrics: &'a [String],
+    /// The figures to draw, one panel each, as (metric, caption): e.g. `cost.total` and key
+    /// figures.
+    pub metrics: &'a [(String, String)],
     /// The point with the lowest mean total cost, if asked for.
     pub cheapest: Option<usize>,
 }
@@ -60,6 +62,7 @@ pub fn sweep_chart(sweep: &SweepCurve<'_>) -> Option<ChartSpec> {
                     band,
                     colour: design_colour(s),
                     dashed: false,
+                    thin: false,
                 }
             })
             .collect()
@@ -74,7 +77,7 @@ pub fn sweep_chart(sweep: &SweepCurve<'_>) -> Option<ChartSpec> {
     let panels: Vec<Panel> = sweep
         .metrics
         .iter()
-        .filter_map(|metric| {
+        .filter_map(|(metric, caption)| {
             let unit = sweep
                 .points
                 .iter()
@@ -115,7 +118,7 @@ pub fn sweep_chart(sweep: &SweepCurve<'_>) -> Option<ChartSpec> {
                 });
             }
             Some(Panel::Lines(LinePanel {
-                caption: words(metric),
+                caption: caption.clone(),
                 x: x_low - pad..x_high + pad,
                 y: low - margin..high + margin,
                 x_label: first_key.clone(),
@@ -188,6 +191,7 @@ pub fn warm_up_chart(study: &WarmUpStudy) -> Option<ChartSpec> {
                     band: None,
                     colour: design_colour(0),
                     dashed: false,
+                    thin: true,
                 }],
                 marks: vec![Mark::Vertical {
                     x: recommended as f64,

@@ -63,6 +63,7 @@ pub(super) fn wait_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
                 band: Some((curve(&b.low), curve(&b.high))),
                 colour: design_colour(*d),
                 dashed: false,
+                thin: false,
             })
             .collect();
         let mut note = "Line: mean over replications of each percentile of the wait; shading: its 95% confidence band. The axis stops at the 99th percentile.".to_string();
