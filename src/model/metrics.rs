@@ -117,6 +117,18 @@ impl DurationSample {
         }
     }
 
+    /// The durations at percentiles 0, 1, ..., 100 [hours], in one pass over the histogram;
+    /// empty if nothing was recorded.
+    pub fn percentiles(&self) -> Vec<f64> {
+        if self.count == 0 {
+            return Vec::new();
+        }
+        self.histogram
+            .value_at_quantiles((0..=100).map(|p| f64::from(p) / 100.0))
+            .map(|seconds| seconds as f64 / SECONDS_PER_HOUR)
+            .collect()
+    }
+
     /// The summary figures as (suffix, value [hours]): `mean`, `p50`, `p90`, `p95`.
     pub fn summary(&self) -> [(&'static str, f64); 4] {
         [
@@ -177,8 +189,14 @@ mod tests {
         assert!((sample.mean() - 50.5 / 60.0).abs() < 1e-12);
         let p90_minutes = sample.quantile(0.9) * 60.0;
         assert!((p90_minutes - 90.0).abs() < 0.1, "{p90_minutes}");
+        let percentiles = sample.percentiles();
+        assert_eq!(percentiles.len(), 101);
+        assert_eq!(percentiles[90], sample.quantile(0.9));
+        assert_eq!(percentiles[0], sample.quantile(0.0));
+        assert_eq!(percentiles[100], sample.quantile(1.0));
         sample.reset();
         assert_eq!(sample.count(), 0);
+        assert!(sample.percentiles().is_empty());
         assert_eq!(sample.quantile(0.5), 0.0);
     }
 }

@@ -103,7 +103,7 @@ pub fn tick_label(value: f64, step: f64) -> String {
         }
         decimals += 1;
     }
-    if decimals == 0 && value.abs() >= 10_000.0 {
+    if decimals == 0 && value.abs() >= 1000.0 {
         grouped(value)
     } else {
         let text = format!("{value:.decimals$}");
@@ -149,5 +149,6 @@ mod tests {
         assert_eq!(ticks.len(), 5);
         assert_eq!(tick_label(0.4, step), "0.4");
         assert_eq!(tick_label(25_000.0, 5000.0), "25,000");
+        assert_eq!(tick_label(2000.0, 500.0), "2,000");
     }
 }

@@ -107,8 +107,6 @@ enum Event {
     WarmUpEnd,
     /// The end of a simulated day, when a daily series is being recorded.
     DayEnd,
-    /// The end of an hour after the warm-up: resource levels go into the hour-of-week tables.
-    HourEnd,
 }
 
 /// Per-pathway, per-wait and per-handoff accumulators.
@@ -212,6 +210,10 @@ struct Simulation<'s> {
     previous_day: Vec<(f64, f64)>,
     /// Resource levels by hour of the week.
     by_hour: ByHour,
+    /// When the next hourly tick of `by_hour` is due (infinite during the warm-up). Ticks
+    /// are taken in the loop, not as events: they change nothing, so need no place in the
+    /// event list.
+    next_tick: f64,
 }
 
 /// Day-by-day values of one replication, for choosing a warm-up: per resource the mean
@@ -337,6 +339,7 @@ impl<'s> Simulation<'s> {
             series: None,
             previous_day: vec![(0.0, 0.0); scenario.resources.len()],
             by_hour: ByHour::new(scenario.resources.len(), 0.0),
+            next_tick: f64::INFINITY,
         }
     }
 
@@ -353,7 +356,7 @@ impl<'s> Simulation<'s> {
             self.events
                 .schedule(SimTime::ZERO + scenario.warm_up, Event::WarmUpEnd);
         } else {
-            self.schedule_hour_end();
+            self.next_tick = self.next_whole_hour(0.0);
         }
         for (index, _) in scenario.sources.iter().enumerate() {
             self.schedule_arrival(index);
@@ -424,6 +427,7 @@ impl<'s> Simulation<'s> {
                 if time > end {
                     break;
                 }
+                self.ticks_until(time);
                 self.now = time;
                 self.events_processed += 1;
                 self.on_arrival(source)?;
@@ -435,6 +439,7 @@ impl<'s> Simulation<'s> {
             if time.hours() > end {
                 break;
             }
+            self.ticks_until(time.hours());
             self.now = time.hours();
             self.events_processed += 1;
             match event {
@@ -443,9 +448,9 @@ impl<'s> Simulation<'s> {
                 Event::Capacity(resource) => self.on_capacity_change(resource as usize)?,
                 Event::WarmUpEnd => self.on_warm_up_end(),
                 Event::DayEnd => self.on_day_end(),
-                Event::HourEnd => self.on_hour_end(),
             }
         }
+        self.ticks_until(end);
         self.now = end;
         for resource in &mut self.resources {
             resource.accrue(end);
@@ -520,28 +525,35 @@ impl<'s> Simulation<'s> {
             resource.restart_integrals(now);
         }
         self.by_hour.restart(now);
-        self.schedule_hour_end();
+        self.next_tick = self.next_whole_hour(now);
     }
 
-    /// Schedules the next hourly tick: at the next whole hour, or at the end of the run.
-    fn schedule_hour_end(&mut self) {
+    /// The first whole hour after `time`, or the end of the run if that comes first;
+    /// infinite once the end has passed.
+    fn next_whole_hour(&self, time: f64) -> f64 {
         let end = self.scenario.end_time().hours();
-        let next = (self.now.floor() + 1.0).min(end);
-        if next > self.now {
-            self.events
-                .schedule(SimTime::from_hours(next), Event::HourEnd);
+        if time >= end {
+            f64::INFINITY
+        } else {
+            (time.floor() + 1.0).min(end)
         }
     }
 
-    fn on_hour_end(&mut self) {
-        let now = self.now;
-        for resource in &mut self.resources {
-            resource.accrue(now);
+    /// Takes every hourly tick due by `time`: the levels held since the previous tick go
+    /// into the hour-of-week tables. Nothing changes between events, so a tick needs only
+    /// the integrals at its instant.
+    #[inline]
+    fn ticks_until(&mut self, time: f64) {
+        while self.next_tick <= time {
+            let at = self.next_tick;
+            for resource in &mut self.resources {
+                resource.accrue(at);
+            }
+            let middle = 0.5 * (self.by_hour.last_tick() + at);
+            let hour = self.hour_of_week(middle) as usize;
+            self.by_hour.tick(at, hour, &self.resources);
+            self.next_tick = self.next_whole_hour(at);
         }
-        let middle = 0.5 * (self.by_hour.last_tick() + now);
-        let hour = self.hour_of_week(middle) as usize;
-        self.by_hour.tick(now, hour, &self.resources);
-        self.schedule_hour_end();
     }
 
     fn on_arrival(&mut self, source: usize) -> Result<(), SimError> {

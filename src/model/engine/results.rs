@@ -2,7 +2,7 @@
 //! scenario alone (so every replication lists the same metrics in the same order).
 
 use super::Simulation;
-use crate::model::metrics::{MetricValue, Unit};
+use crate::model::metrics::{DurationSample, MetricValue, Unit};
 use crate::model::scenario::{PathwayId, ResourceId};
 
 /// Every metric of a finished replication. Allocates the names: once per replication.
@@ -230,15 +230,7 @@ pub(super) fn wait_percentiles(simulation: &Simulation<'_>) -> Vec<Vec<f64>> {
         .recorder
         .waits
         .iter()
-        .map(|sample| {
-            if sample.count() == 0 {
-                Vec::new()
-            } else {
-                (0..=100)
-                    .map(|p| sample.quantile(f64::from(p) / 100.0))
-                    .collect()
-            }
-        })
+        .map(DurationSample::percentiles)
         .collect()
 }
 
