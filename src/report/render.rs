@@ -103,7 +103,7 @@ fn legend_rows(spec: &ChartSpec) -> u32 {
 
 /// The note, wrapped to the chart's width.
 fn note_lines(spec: &ChartSpec) -> Vec<String> {
-    let characters = ((WIDTH - 80) as f64 / (FOOTNOTE_SIZE * 0.56)) as usize;
+    let characters = ((WIDTH - 80) as f64 / (FOOTNOTE_SIZE * 0.5)) as usize;
     spec.note.as_deref().map_or(Vec::new(), |note| {
         textwrap::wrap(note, characters)
             .into_iter()

@@ -79,8 +79,8 @@ fn expected_labels(stem: &str) -> (&'static str, &'static [&'static str]) {
             &["Hour of the week", "Staff [people]"],
         ),
         "occupancy_by_hour" => (
-            "Places occupied against capacity",
-            &["Hour of the week", "Places [units]"],
+            "Beds, places and fixed teams in use against capacity",
+            &["Hour of the week", "Units in use"],
         ),
         "queue_by_hour" => (
             "Patients waiting, by hour of the week",

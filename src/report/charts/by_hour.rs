@@ -207,9 +207,9 @@ pub(super) fn by_hour_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
     );
     push(
         "occupancy_by_hour",
-        "Places occupied against capacity, by hour of the week",
-        legend(designs, "occupied", Some("capacity")),
-        panels(designs, &fixed, "Places [units]", busy_against),
+        "Beds, places and fixed teams in use against capacity, by hour of the week",
+        legend(designs, "in use", Some("capacity")),
+        panels(designs, &fixed, "Units in use", busy_against),
     );
     push(
         "queue_by_hour",
