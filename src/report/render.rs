@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::prelude::*;
@@ -278,6 +279,22 @@ impl Ranged for TickedAxis {
     }
 }
 
+/// The look every panel's axes share: fonts, light grid, grey axis lines.
+fn house_style<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+    DB: DrawingBackend,
+{
+    mesh.axis_desc_style((FONT, LABEL_SIZE).into_font().color(&INK))
+        .label_style((FONT, TICK_SIZE).into_font().color(&INK))
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(MUTED)
+}
+
 /// Light grey for grid lines.
 const GRID: RGBColor = RGBColor(222, 222, 222);
 
@@ -311,17 +328,12 @@ fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePan
         }
     };
     let y_format = move |v: &f64| tick_label(*v, y_step);
-    chart
-        .configure_mesh()
+    let mut mesh = chart.configure_mesh();
+    house_style(&mut mesh)
         .x_desc(panel.x_label.as_str())
         .y_desc(panel.y_label.as_str())
-        .axis_desc_style((FONT, LABEL_SIZE).into_font().color(&INK))
-        .label_style((FONT, TICK_SIZE).into_font().color(&INK))
         .x_label_formatter(&x_format)
         .y_label_formatter(&y_format)
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(MUTED)
         .draw()
         .map_err(text)?;
     for line in &panel.lines {
@@ -449,17 +461,12 @@ fn bar_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BarPanel
             .unwrap_or_default()
     };
     let x_format = move |v: &f64| tick_label(*v, x_step);
-    chart
-        .configure_mesh()
+    let mut mesh = chart.configure_mesh();
+    house_style(&mut mesh)
         .x_desc(panel.x_label.as_str())
-        .axis_desc_style((FONT, LABEL_SIZE).into_font().color(&INK))
-        .label_style((FONT, TICK_SIZE).into_font().color(&INK))
         .x_label_formatter(&x_format)
         .y_label_formatter(&y_format)
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
         .disable_y_mesh()
-        .axis_style(MUTED)
         .draw()
         .map_err(text)?;
     let slot = 0.8 / groups as f64;

@@ -104,6 +104,14 @@ pub struct Line {
     pub thin: bool,
 }
 
+impl Line {
+    /// Every vertical value the line and its band reach, for choosing the axis range.
+    pub fn y_values(&self) -> impl Iterator<Item = f64> + '_ {
+        let band = self.band.iter().flat_map(|(a, b)| a.iter().chain(b));
+        self.points.iter().chain(band).map(|p| p.1)
+    }
+}
+
 /// A reference mark on a line panel.
 #[derive(Debug, Clone)]
 pub enum Mark {

@@ -83,15 +83,7 @@ fn panels(
                 .enumerate()
                 .flat_map(|(d, design)| lines(d, design, name))
                 .collect();
-            let top = lines
-                .iter()
-                .flat_map(|l| {
-                    l.points
-                        .iter()
-                        .chain(l.band.iter().flat_map(|(a, b)| a.iter().chain(b)))
-                })
-                .map(|p| p.1)
-                .fold(0.0, f64::max);
+            let top = lines.iter().flat_map(Line::y_values).fold(0.0, f64::max);
             Panel::Lines(LinePanel {
                 caption: words(name),
                 x: 0.0..168.0,

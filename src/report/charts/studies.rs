@@ -91,15 +91,7 @@ pub fn sweep_chart(sweep: &SweepCurve<'_>) -> Option<ChartSpec> {
                 .fold(0.0, f64::max);
             let (scale, unit_label) = display_unit(unit, largest);
             let lines = lines_of(metric, scale);
-            let all: Vec<f64> = lines
-                .iter()
-                .flat_map(|l| {
-                    l.points
-                        .iter()
-                        .chain(l.band.iter().flat_map(|(a, b)| a.iter().chain(b)))
-                })
-                .map(|p| p.1)
-                .collect();
+            let all: Vec<f64> = lines.iter().flat_map(Line::y_values).collect();
             let (low, high) = all
                 .iter()
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
