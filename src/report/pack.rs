@@ -30,8 +30,9 @@ pub fn render_all(specs: &[ChartSpec], footnote: &str) -> Result<Vec<Rendered>, 
         .collect()
 }
 
-/// Writes `<stem>.png` and `<stem>.svg` for every chart under `folder/charts/`; returns the
-/// files written.
+/// Writes `<stem>.png` and `<stem>.svg` for every chart under `folder/charts/`, then removes
+/// charts an earlier run left there that this one did not draw (so the folder never mixes
+/// runs); returns the files written.
 pub fn write_charts(folder: &Path, charts: &[Rendered]) -> Result<Vec<PathBuf>, OutputError> {
     let dir = folder.join("charts");
     std::fs::create_dir_all(&dir).map_err(|source| OutputError::Io {
@@ -44,6 +45,23 @@ pub fn write_charts(folder: &Path, charts: &[Rendered]) -> Result<Vec<PathBuf>, 
             let path = dir.join(format!("{}.{extension}", chart.stem));
             write_atomic(&path, bytes)?;
             written.push(path);
+        }
+    }
+    let listing = std::fs::read_dir(&dir).map_err(|source| OutputError::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    for entry in listing.flatten() {
+        let path = entry.path();
+        let is_chart = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("png" | "svg")
+        );
+        if is_chart && !written.contains(&path) {
+            std::fs::remove_file(&path).map_err(|source| OutputError::Io {
+                path: path.clone(),
+                source,
+            })?;
         }
     }
     Ok(written)

@@ -2,6 +2,7 @@
 //! pathway, and costs by item.
 
 use super::{Design, design_legend, display_unit, measured_weeks, words};
+use crate::report::headline::headlines;
 use crate::report::spec::{BarGroup, BarPanel, ChartSpec, Panel, Swatch};
 use crate::report::theme::design_colour;
 
@@ -25,14 +26,21 @@ fn legend_if_several(designs: &[Design<'_>]) -> Vec<crate::report::spec::LegendE
     }
 }
 
-/// One panel per key figure of the base, a bar per design (comparisons only).
-pub(super) fn key_figures(designs: &[Design<'_>]) -> Option<ChartSpec> {
-    let base = designs[0].scenario;
-    let panels: Vec<Panel> = base
-        .key_figures
-        .iter()
+/// Most key-figure panels on one chart: four rows of two, so that a chart fits an A4 page.
+const KEY_FIGURES_PER_CHART: usize = 8;
+
+/// One panel per headline figure of the base, a bar per design (comparisons only); as many
+/// charts as it takes to keep each to a printed page.
+pub(super) fn key_figures(designs: &[Design<'_>]) -> Vec<ChartSpec> {
+    let base = designs[0];
+    let figures = headlines(
+        base.scenario,
+        base.summary.iter().map(|m| (m.metric.as_str(), m.mean)),
+    );
+    let panels: Vec<Panel> = figures
+        .into_iter()
         .filter_map(|figure| {
-            let metric = format!("key.{}", figure.name);
+            let metric = figure.metric;
             let summary = designs[0].metric(&metric)?;
             let largest = designs
                 .iter()
@@ -41,7 +49,7 @@ pub(super) fn key_figures(designs: &[Design<'_>]) -> Option<ChartSpec> {
                 .fold(0.0, f64::max);
             let (scale, unit) = display_unit(summary.unit, largest);
             Some(Panel::Bars(BarPanel {
-                caption: figure.label.clone(),
+                caption: figure.label,
                 categories: vec![String::new()],
                 x_label: unit,
                 groups: designs
@@ -55,21 +63,33 @@ pub(super) fn key_figures(designs: &[Design<'_>]) -> Option<ChartSpec> {
             }))
         })
         .collect();
-    if panels.is_empty() {
-        return None;
-    }
-    Some(ChartSpec {
-        stem: "key_figures".to_string(),
-        title: "Key figures by design".to_string(),
-        legend: design_legend(designs, Swatch::Bar, ""),
-        columns: 2,
-        panel_height: 150 + 56 * designs.len() as u32,
-        panels,
-        note: Some(
-            "Bars: mean over replications; whiskers: 95% confidence interval. Every design ran on the same seeds (common random numbers)."
-                .to_string(),
-        ),
-    })
+    let pages = panels.len().div_ceil(KEY_FIGURES_PER_CHART);
+    panels
+        .chunks(KEY_FIGURES_PER_CHART)
+        .enumerate()
+        .map(|(page, panels)| {
+            let (stem, title) = if pages == 1 {
+                ("key_figures".to_string(), "Key figures by design".to_string())
+            } else {
+                (
+                    format!("key_figures_{}", page + 1),
+                    format!("Key figures by design ({} of {pages})", page + 1),
+                )
+            };
+            ChartSpec {
+                stem,
+                title,
+                legend: design_legend(designs, Swatch::Bar, ""),
+                columns: 2,
+                panel_height: 150 + 56 * designs.len() as u32,
+                panels: panels.to_vec(),
+                note: Some(
+                    "Bars: mean over replications; whiskers: 95% confidence interval. Every design ran on the same seeds (common random numbers)."
+                        .to_string(),
+                ),
+            }
+        })
+        .collect()
 }
 
 /// Bed-days spent ready for discharge, by pathway (resources that patients can block).
