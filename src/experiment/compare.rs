@@ -156,7 +156,7 @@ mod tests {
                     value: *v,
                 }],
                 by_hour: Vec::new(),
-                wait_percentiles: Vec::new(),
+                waits: Vec::new(),
                 events: 0,
             })
             .collect()

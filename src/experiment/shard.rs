@@ -173,7 +173,7 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
                     replication,
                     metrics: Vec::new(),
                     by_hour: Vec::new(),
-                    wait_percentiles: Vec::new(),
+                    waits: Vec::new(),
                     events: 0,
                 });
             }

@@ -158,6 +158,17 @@ pub struct ResourceWeek {
     pub waiting: Vec<f64>,
 }
 
+/// The waits at one waiting point in one replication, as its chart needs them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WaitCurve {
+    /// Waits of the patients who were served [hours], at percentiles 0, 1, ..., 100; empty
+    /// if nobody was served.
+    pub served_percentiles: Vec<f64>,
+    /// Share of the patients who reached the waiting point that were served there; the rest
+    /// met the deadline unserved and took its fallback.
+    pub served_share: f64,
+}
+
 /// Time integral of a piecewise-constant level, e.g. units busy or patients queueing.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LevelIntegral {

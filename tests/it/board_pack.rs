@@ -69,10 +69,7 @@ fn expected_labels(stem: &str) -> (&'static str, &'static [&'static str]) {
     match stem {
         s if s.starts_with("wait_") => (
             "Waits for ",
-            &[
-                "Time waited [",
-                "Patients whose wait was this long or less [%]",
-            ],
+            &["Time waited [", "Patients served within this time [%]"],
         ),
         "staff_by_hour" => (
             "Staff busy against rostered, by hour of the week",

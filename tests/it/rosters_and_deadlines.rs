@@ -153,3 +153,34 @@ fn a_stretched_team_conveys_some_and_the_counts_add_up() {
         "within {within}, conveyed {share_conveyed}"
     );
 }
+
+/// The wait curve charts draw counts only the patients served: its share served is what the
+/// fallbacks leave, and nobody served waited past the deadline.
+#[test]
+fn the_wait_curve_counts_only_patients_served_before_the_deadline() {
+    let run = run_text(&deadline(1));
+    let waits = run.values("wait.urgent.respond.waits");
+    let fallbacks = run.values("wait.urgent.respond.fallbacks");
+    for (r, result) in run.results.iter().enumerate() {
+        let curve = &result.waits[0];
+        let expected = 1.0 - fallbacks[r] / waits[r];
+        assert!(
+            (curve.served_share - expected).abs() < 1e-12,
+            "served share {} against {expected}",
+            curve.served_share
+        );
+        assert!(expected < 0.99, "the team is stretched: some are conveyed");
+        assert_eq!(curve.served_percentiles.len(), 101);
+        assert!(
+            curve.served_percentiles[100] <= 2.0 + 1e-6,
+            "served after the deadline"
+        );
+    }
+    let nobody = run_text(&deadline(0));
+    assert!(
+        nobody
+            .results
+            .iter()
+            .all(|r| r.waits[0].served_share == 0.0 && r.waits[0].served_percentiles.is_empty())
+    );
+}

@@ -18,7 +18,7 @@ use crate::kernel::{
     DrawStream, EventQueue, ReplicationKey, SimTime, Stream, StreamKey, entity_key,
 };
 use crate::model::arrivals::ArrivalPattern;
-use crate::model::metrics::{DurationSample, MetricValue, ResourceWeek};
+use crate::model::metrics::{DurationSample, MetricValue, ResourceWeek, WaitCurve};
 use crate::model::scenario::{
     DeadlineFrom, MAX_ATTRIBUTES, OpenWhen, OutcomeId, PathwayId, ResourceId, Scenario, StepId,
     StepKind, Wait,
@@ -85,9 +85,9 @@ pub struct ReplicationResult {
     /// Per resource, in scenario order: its levels by hour of the week after the warm-up.
     /// Empty when read back from a file (`merge`).
     pub by_hour: Vec<ResourceWeek>,
-    /// Per waiting point, in scenario order: the wait [hours] at percentiles 0, 1, ..., 100;
-    /// empty if nobody waited there (or when read back from a file).
-    pub wait_percentiles: Vec<Vec<f64>>,
+    /// Per waiting point, in scenario order: the waits of those served, and the share
+    /// served. Empty when read back from a file (`merge`).
+    pub waits: Vec<WaitCurve>,
     /// Events processed (for speed measurements).
     pub events: u64,
 }
@@ -116,6 +116,9 @@ struct Recorder {
     outcome_counts: Vec<Vec<u64>>,
     time_in_pathway: Vec<DurationSample>,
     waits: Vec<DurationSample>,
+    /// Waits of the patients served, for waiting points with a deadline (where some leave
+    /// unserved); `None` where everyone who waits is served.
+    served_waits: Vec<Option<DurationSample>>,
     within_deadline: Vec<u64>,
     served_at_once: Vec<u64>,
     fallbacks: Vec<u64>,
@@ -135,6 +138,16 @@ impl Recorder {
             time_in_pathway: (0..pathways).map(|_| DurationSample::new()).collect(),
             waits: (0..scenario.waits.len())
                 .map(|_| DurationSample::new())
+                .collect(),
+            served_waits: scenario
+                .waits
+                .iter()
+                .map(|step| {
+                    scenario
+                        .wait_at(*step)
+                        .and_then(|w| w.deadline)
+                        .map(|_| DurationSample::new())
+                })
                 .collect(),
             within_deadline: vec![0; scenario.waits.len()],
             served_at_once: vec![0; scenario.waits.len()],
@@ -161,6 +174,10 @@ impl Recorder {
             .iter_mut()
             .for_each(DurationSample::reset);
         self.waits.iter_mut().for_each(DurationSample::reset);
+        self.served_waits
+            .iter_mut()
+            .flatten()
+            .for_each(DurationSample::reset);
         self.within_deadline.fill(0);
         self.served_at_once.fill(0);
         self.fallbacks.fill(0);
@@ -241,7 +258,7 @@ pub fn run_replication(
         replication,
         metrics,
         by_hour: simulation.by_hour.averages(),
-        wait_percentiles: results::wait_percentiles(&simulation),
+        waits: results::wait_curves(&simulation),
         events: simulation.events_processed,
     })
 }
@@ -1044,6 +1061,9 @@ impl<'s> Simulation<'s> {
     fn record_served(&mut self, wait: &Wait, waited: f64, id: PatientId) {
         let index = wait.index.0 as usize;
         self.recorder.waits[index].record(waited);
+        if let Some(served) = &mut self.recorder.served_waits[index] {
+            served.record(waited);
+        }
         if waited <= 0.0 {
             self.recorder.served_at_once[index] += 1;
         }

@@ -2,7 +2,7 @@
 //! scenario alone (so every replication lists the same metrics in the same order).
 
 use super::Simulation;
-use crate::model::metrics::{DurationSample, MetricValue, Unit};
+use crate::model::metrics::{MetricValue, Unit, WaitCurve};
 use crate::model::scenario::{PathwayId, ResourceId};
 
 /// Every metric of a finished replication. Allocates the names: once per replication.
@@ -224,13 +224,24 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
     out
 }
 
-/// Each waiting point's waits [hours] at percentiles 0, 1, ..., 100 (empty if nobody waited).
-pub(super) fn wait_percentiles(simulation: &Simulation<'_>) -> Vec<Vec<f64>> {
-    simulation
-        .recorder
+/// Each waiting point's waits of those served, and the share served.
+pub(super) fn wait_curves(simulation: &Simulation<'_>) -> Vec<WaitCurve> {
+    let recorder = &simulation.recorder;
+    recorder
         .waits
         .iter()
-        .map(DurationSample::percentiles)
+        .zip(&recorder.served_waits)
+        .map(|(all, served)| {
+            let served = served.as_ref().unwrap_or(all);
+            WaitCurve {
+                served_percentiles: served.percentiles(),
+                served_share: if all.count() == 0 {
+                    0.0
+                } else {
+                    served.count() as f64 / all.count() as f64
+                },
+            }
+        })
         .collect()
 }
 

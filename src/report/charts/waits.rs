@@ -1,8 +1,10 @@
-//! How long patients waited at each waiting point: the share of patients who had waited no
-//! longer than each time, with the deadline marked where there is one.
+//! How long patients waited at each waiting point: the share of patients served within each
+//! time, with the deadline marked where there is one. Patients who meet a deadline unserved
+//! never count as served, so the curve tops out at the share served.
 
 use super::{Design, design_legend, words};
 use crate::experiment::bands::{Band, band};
+use crate::model::metrics::WaitCurve;
 use crate::model::scenario::DeadlineFrom;
 use crate::report::spec::{ChartSpec, Line, LinePanel, Mark, Panel, Swatch, XAxis};
 use crate::report::theme::design_colour;
@@ -18,7 +20,7 @@ pub(super) fn wait_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
     let mut charts = Vec::new();
     for step in &base.waits {
         let label = base.step_label(*step);
-        let curves: Vec<(usize, Band)> = designs
+        let curves: Vec<(usize, Band, f64)> = designs
             .iter()
             .enumerate()
             .filter_map(|(d, design)| {
@@ -27,11 +29,15 @@ pub(super) fn wait_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
                     .waits
                     .iter()
                     .position(|s| scenario.step_label(*s) == label)?;
-                let curves = design
+                let served: Vec<&WaitCurve> = design
                     .results
                     .iter()
-                    .map(|r| r.wait_percentiles.get(index).map_or(&[][..], Vec::as_slice));
-                band(curves).map(|b| (d, b))
+                    .filter_map(|r| r.waits.get(index))
+                    .filter(|w| w.served_percentiles.len() > TOP_PERCENTILE)
+                    .collect();
+                let share =
+                    served.iter().map(|w| w.served_share).sum::<f64>() / served.len().max(1) as f64;
+                band(served.iter().map(|w| w.served_percentiles.as_slice())).map(|b| (d, b, share))
             })
             .collect();
         if curves.is_empty() {
@@ -40,7 +46,7 @@ pub(super) fn wait_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
         let deadline = base.wait_at(*step).and_then(|w| w.deadline);
         let longest = curves
             .iter()
-            .map(|(_, b)| b.mean[TOP_PERCENTILE])
+            .map(|(_, b, _)| b.high[TOP_PERCENTILE])
             .fold(0.0, f64::max)
             .max(deadline.map_or(0.0, |d| d.limit.hours() * 1.25));
         let longest = if longest > 0.0 { longest } else { 1.0 };
@@ -49,30 +55,37 @@ pub(super) fn wait_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
         } else {
             (1.0, "hours")
         };
-        let curve = |values: &[f64]| -> Vec<(f64, f64)> {
-            values[..=TOP_PERCENTILE]
+        // Percentile p of those served is reached by p x (share served) of all patients.
+        let curve = |values: &[f64], share: f64| -> Vec<(f64, f64)> {
+            values
                 .iter()
+                .take(TOP_PERCENTILE + 1)
                 .enumerate()
-                .map(|(p, v)| (v * scale, p as f64))
+                .map(|(p, v)| (v.max(0.0) * scale, p as f64 * share))
                 .collect()
         };
         let lines = curves
             .iter()
-            .map(|(d, b)| Line {
-                points: curve(&b.mean),
-                band: Some((curve(&b.low), curve(&b.high))),
+            .map(|(d, b, share)| Line {
+                points: curve(&b.mean, *share),
+                band: Some((curve(&b.low, *share), curve(&b.high, *share))),
                 colour: design_colour(*d),
                 dashed: false,
                 thin: false,
             })
             .collect();
-        let mut note = "Line: mean over replications of each percentile of the wait; shading: its 95% confidence band. The axis stops at the 99th percentile.".to_string();
+        let mut note = "Line: mean over replications of each percentile of the waits of those served; shading: its 95% confidence band. The axis stops at the 99th percentile.".to_string();
         let mut marks = Vec::new();
         if let Some(deadline) = deadline {
+            note.push_str(
+                " Patients still waiting at the deadline took its fallback: the curve ends at the share served.",
+            );
             let from = match deadline.from {
                 DeadlineFrom::Step => "from joining the queue",
                 DeadlineFrom::Pathway => {
-                    note.push_str(" The limit counts from referral, so earlier steps use part of it: fewer meet it than the curve shows at the line.");
+                    note.push_str(
+                        " The limit counts from referral, so time at earlier steps uses part of it.",
+                    );
                     "from referral"
                 }
             };
@@ -105,7 +118,7 @@ pub(super) fn wait_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
                 x: 0.0..longest * scale * 1.02,
                 y: 0.0..100.0,
                 x_label: format!("Time waited [{unit}]"),
-                y_label: "Patients whose wait was this long or less [%]".to_string(),
+                y_label: "Patients served within this time [%]".to_string(),
                 x_axis: XAxis::Numbers,
                 lines,
                 marks,
