@@ -12,9 +12,9 @@ use carepath::experiment::compare::{
 };
 use carepath::experiment::output::{sha256_hex, write_atomic};
 use carepath::experiment::{RunOutcome, run_scenario, summarise};
-use carepath::report::charts::{Design, design_charts};
-use carepath::report::html::{Report, ReportedDesign, report_html};
-use carepath::report::pack::{footnote, render_all, write_charts};
+use carepath::report::charts::Design;
+use carepath::report::html::{Report, ReportedDesign};
+use carepath::report::pack::write_pack;
 use carepath::scenario::{LoadedScenario, load_with};
 
 use super::progress_bar;
@@ -115,7 +115,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
     let charts = if args.common.no_report {
         None
     } else {
-        Some(write_pack(
+        Some(write_comparison_pack(
             &folder,
             &loaded,
             &runs,
@@ -153,7 +153,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
 }
 
 /// Writes the charts and `report.html` of a comparison; returns the number of charts.
-fn write_pack(
+fn write_comparison_pack(
     folder: &Path,
     loaded: &[LoadedScenario],
     runs: &[RunOutcome],
@@ -162,47 +162,27 @@ fn write_pack(
     replications: u32,
 ) -> Result<usize> {
     let summaries: Vec<_> = runs.iter().map(|run| summarise(&run.results)).collect();
-    let hashes: Vec<String> = loaded
-        .iter()
-        .map(|l| sha256_hex(l.layers[0].text.as_bytes()))
-        .collect();
-    let designs: Vec<Design<'_>> = loaded
+    let reported: Vec<ReportedDesign<'_>> = loaded
         .iter()
         .zip(runs)
         .zip(&summaries)
-        .map(|((l, run), summary)| Design {
-            scenario: &l.scenario,
-            results: &run.results,
-            summary,
+        .map(|((l, run), summary)| ReportedDesign {
+            design: Design {
+                scenario: &l.scenario,
+                results: &run.results,
+                summary,
+            },
+            loaded: l,
         })
         .collect();
-    let names: Vec<&str> = designs.iter().map(Design::name).collect();
-    let charts = render_all(
-        &design_charts(&designs),
-        &footnote(&names, replications, seed),
-    )?;
-    write_charts(folder, &charts)?;
-    let reported: Vec<ReportedDesign<'_>> = designs
-        .iter()
-        .zip(loaded)
-        .zip(&hashes)
-        .map(|((design, l), hash)| ReportedDesign {
-            design: *design,
-            file: &l.file,
-            path: &l.path,
-            sha256: hash,
-        })
-        .collect();
-    let page = report_html(&Report {
+    let report = Report {
         designs: &reported,
         comparison: Some(rows),
-        charts: &charts,
         replications,
         seed,
         command: &super::command_line(),
-    });
-    write_atomic(&folder.join("report.html"), page.as_bytes())?;
-    Ok(charts.len())
+    };
+    Ok(write_pack(folder, &report)?)
 }
 
 /// Each variant's key figures against the base, saying which differences are clear.

@@ -118,19 +118,13 @@ impl Common {
     }
 }
 
-/// The command line as typed, for reports to say how to reproduce them.
+/// The command line as typed, quoted for a POSIX shell, for reports to say how to
+/// reproduce them.
 pub fn command_line() -> String {
-    std::iter::once("carepath".to_string())
+    let words: Vec<String> = std::iter::once("carepath".to_string())
         .chain(std::env::args().skip(1))
-        .map(|arg| {
-            if arg.contains([' ', '\'', '"']) {
-                format!("'{}'", arg.replace('\'', "'\\''"))
-            } else {
-                arg
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect();
+    shell_words::join(words)
 }
 
 /// `carepath merge`: shard folders into one run's outputs.

@@ -6,13 +6,12 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
-use carepath::experiment::output::write_atomic;
 use carepath::experiment::output::{Manifest, RunFiles, sha256_hex, write_run};
 use carepath::experiment::precision::run_to_precision;
 use carepath::experiment::{run_scenario, summarise};
-use carepath::report::charts::{Design, design_charts};
-use carepath::report::html::{Report, ReportedDesign, report_html};
-use carepath::report::pack::{footnote, render_all, write_charts};
+use carepath::report::charts::Design;
+use carepath::report::html::{Report, ReportedDesign};
+use carepath::report::pack::write_pack;
 use carepath::scenario::{LoadedScenario, load_with};
 
 use super::table;
@@ -143,25 +142,18 @@ pub fn run(args: &RunArgs) -> Result<()> {
             results: &outcome.results,
             summary: &summary,
         };
-        let footnote = footnote(&[&scenario.name], scenario.replications, scenario.seed);
-        let charts = render_all(&design_charts(&[design]), &footnote)?;
-        write_charts(&folder, &charts)?;
         let reported = [ReportedDesign {
             design,
-            file: &loaded.file,
-            path: &loaded.path,
-            sha256: &manifest.scenario_sha256,
+            loaded: &loaded,
         }];
-        let page = report_html(&Report {
+        let report = Report {
             designs: &reported,
             comparison: None,
-            charts: &charts,
             replications: scenario.replications,
             seed: scenario.seed,
             command: &super::command_line(),
-        });
-        write_atomic(&folder.join("report.html"), page.as_bytes())?;
-        Some(charts.len())
+        };
+        Some(write_pack(&folder, &report)?)
     };
 
     if !args.common.quiet {

@@ -38,7 +38,7 @@ pub struct ComparisonRow {
 pub enum Verdict {
     /// The metric is missing from the base or the variant.
     NotComparable,
-    /// The same value in every replication (e.g. a figure the change cannot touch).
+    /// No difference in any replication (e.g. a figure the change cannot touch).
     Identical,
     /// Higher than the base, and the paired 95% interval excludes zero.
     ClearlyHigher,

@@ -147,7 +147,8 @@ impl Default for DurationSample {
 }
 
 /// One resource's levels by hour of the week (168 values each, Monday 00:00-01:00 first),
-/// averaged over the weeks observed after the warm-up.
+/// averaged over the weeks observed after the warm-up; NaN for an hour the run never
+/// reached (a measured period shorter than a week).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceWeek {
     /// Mean units on duty or available [units].

@@ -19,8 +19,11 @@ pub fn value_with_unit(value: f64, unit: &str) -> String {
     }
 }
 
-/// Pounds: `£27.67m`, `£512k` or `£850`.
+/// Pounds: `£27.67m`, `£512k` or `£850`; `n/a` if not finite (one replication's interval).
 pub fn pounds(value: f64) -> String {
+    if !value.is_finite() {
+        return "n/a".to_string();
+    }
     let magnitude = value.abs();
     if magnitude >= 1e6 {
         format!("£{:.2}m", value / 1e6)
@@ -132,6 +135,7 @@ mod tests {
         assert_eq!(value_with_unit(f64::NAN, "h"), "n/a");
         assert_eq!(grouped(-1_234_567.0), "-1,234,567");
         assert_eq!(pounds(512_300.0), "£512k");
+        assert_eq!(pounds(f64::INFINITY), "n/a");
         assert_eq!(plain(2.0), "2");
         assert_eq!(plain(0.50), "0.5");
         assert_eq!(plain(52.0), "52");

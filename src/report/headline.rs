@@ -12,6 +12,18 @@ pub struct Headline {
     pub label: String,
 }
 
+impl Headline {
+    /// The label in plain words, for reports and charts: a scenario's own label as written,
+    /// a bare metric name (the standard selection) with its dots and underscores spelt out.
+    pub fn plain_label(&self) -> String {
+        if self.label == self.metric {
+            super::charts::words(&self.metric)
+        } else {
+            self.label.clone()
+        }
+    }
+}
+
 /// Whether a metric belongs to the standard selection: arrivals, time in pathway and outcome
 /// shares per pathway; mean wait and share within deadline per waiting point; delay per
 /// handoff; utilisation, overtime and blocked days per resource; total cost.

@@ -9,30 +9,27 @@ use super::format::{grouped, plain, value_with_unit};
 use super::headline::headlines;
 use super::render::Rendered;
 use crate::experiment::compare::{ComparisonRow, Verdict};
+use crate::experiment::output::sha256_hex;
+use crate::scenario::LoadedScenario;
 use crate::scenario::file::{DistributionFile, ScenarioFile};
 
-/// One design as the report sees it: its results and the resolved scenario file.
+/// One design as the report sees it: its results and the scenario as loaded.
 #[derive(Debug, Clone, Copy)]
 pub struct ReportedDesign<'a> {
     /// Results and compiled scenario.
     pub design: Design<'a>,
-    /// The resolved scenario (variants merged, `--set` applied), for the assumption tables.
-    pub file: &'a ScenarioFile,
-    /// The scenario file as given on the command line.
-    pub path: &'a str,
-    /// SHA-256 of the scenario file's bytes.
-    pub sha256: &'a str,
+    /// The scenario as loaded: the resolved file (variants merged, `--set` applied) for the
+    /// assumption tables, and every file it was read from for the methods.
+    pub loaded: &'a LoadedScenario,
 }
 
-/// Everything the report shows.
+/// Everything the report shows but the charts.
 #[derive(Debug, Clone, Copy)]
 pub struct Report<'a> {
-    /// The designs, base first (one for `run`).
+    /// The designs, base first (one for `run`); never empty.
     pub designs: &'a [ReportedDesign<'a>],
     /// Every design against the base (comparisons only).
     pub comparison: Option<&'a [ComparisonRow]>,
-    /// The charts, drawn.
-    pub charts: &'a [Rendered],
     /// Replications per design.
     pub replications: u32,
     /// Seed of every random stream.
@@ -61,12 +58,15 @@ figure svg { width: 100%; height: auto; display: block; }
 figcaption { font-size: 9pt; color: #555; margin-top: 2pt; }
 .small { font-size: 9pt; color: #555; }
 code { font-family: 'DejaVu Sans Mono', Consolas, monospace; font-size: 9pt; }
+code.hash { font-size: 7pt; word-break: break-all; }
 @media print { h2 { break-after: avoid; } tr { break-inside: avoid; } }
 ";
 
-/// The report as one HTML document.
-pub fn report_html(report: &Report<'_>) -> String {
-    let base = &report.designs[0];
+/// The report, with `charts`, as one HTML document (empty if there is no design).
+pub fn report_html(report: &Report<'_>, charts: &[Rendered]) -> String {
+    let Some(base) = report.designs.first() else {
+        return String::new();
+    };
     let scenario = base.design.scenario;
     let title = if report.designs.len() > 1 {
         format!("{}: comparison of designs", scenario.name)
@@ -100,7 +100,7 @@ pub fn report_html(report: &Report<'_>) -> String {
                     (differences(report, rows))
                 }
                 h2 { "Charts" }
-                @for chart in report.charts {
+                @for chart in charts {
                     figure {
                         (PreEscaped(inline_svg(&chart.svg)))
                         figcaption { (chart.title) " (charts/" (chart.stem) ".png, .svg)" }
@@ -111,7 +111,7 @@ pub fn report_html(report: &Report<'_>) -> String {
                     @if report.designs.len() > 1 {
                         h3 { "Design " (design.design.name()) }
                     }
-                    (assumptions(design.file))
+                    (assumptions(&design.loaded.file))
                 }
                 (methods(report))
             }
@@ -149,7 +149,7 @@ fn key_figures(report: &Report<'_>) -> Markup {
             tbody {
                 @for figure in &figures {
                     tr {
-                        td { (figure.label) }
+                        td { (figure.plain_label()) }
                         @for design in report.designs {
                             @match design.design.metric(&figure.metric) {
                                 Some(m) => td.number data-metric=(m.metric) data-mean=(m.mean.to_string()) {
@@ -189,7 +189,7 @@ fn differences(report: &Report<'_>, rows: &[ComparisonRow]) -> Markup {
                     @for figure in &figures {
                         @if let Some(row) = rows.iter().find(|r| r.scenario == design.design.name() && r.metric == figure.metric) {
                             tr {
-                                td { (figure.label) }
+                                td { (figure.plain_label()) }
                                 td.number { (signed(row.diff_vs_base, row.unit)) }
                                 td.number { (signed(row.diff_ci95_low, row.unit)) " to " (signed(row.diff_ci95_high, row.unit)) }
                                 @match row.verdict() {
@@ -210,6 +210,9 @@ fn differences(report: &Report<'_>, rows: &[ComparisonRow]) -> Markup {
 
 /// A difference with its sign; fractions as percentage points.
 fn signed(value: f64, unit: &str) -> String {
+    if !value.is_finite() {
+        return "n/a".to_string();
+    }
     let sign = if value > 0.0 { "+" } else { "" };
     if unit == "fraction" {
         format!("{sign}{:.1} points", value * 100.0)
@@ -389,7 +392,12 @@ fn methods(report: &Report<'_>) -> Markup {
                 tr { th { "Statistics" } td { "Mean over replications with a Student-t 95% confidence interval; differences between designs with a paired Student-t 95% interval; charts by hour of the week and of waits show pointwise 95% bands" } }
                 tr { th { "Scenario files" } td {
                     @for design in report.designs {
-                        code { (design.path) } " (" (design.design.name()) ", SHA-256 " code { (&design.sha256[..design.sha256.len().min(16)]) "…" } ")" br;
+                        (design.design.name()) ": "
+                        @for (i, layer) in design.loaded.layers.iter().enumerate() {
+                            @if i > 0 { ", which extends " }
+                            code { (layer.path) } " (SHA-256 " code.hash { (sha256_hex(layer.text.as_bytes())) } ")"
+                        }
+                        br;
                     }
                 } }
                 tr { th { "Software" } td { "carepath " (env!("CARGO_PKG_VERSION")) "; verified against Erlang C, Pollaczek-Khinchine and Little's law in its test suite" } }

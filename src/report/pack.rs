@@ -1,12 +1,40 @@
-//! Renders a set of charts and writes them, each file atomically, under `<folder>/charts/`.
+//! Writes the board pack of a run or comparison: the charts, each file atomically, under
+//! `<folder>/charts/`, and `report.html`.
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use thiserror::Error;
 
+use super::charts::{Design, design_charts};
+use super::html::{Report, report_html};
 use super::render::{ChartError, Rendered, render};
 use super::spec::ChartSpec;
 use crate::experiment::output::{OutputError, write_atomic};
+
+/// Why the board pack could not be written.
+#[derive(Debug, Error)]
+pub enum PackError {
+    /// A chart could not be drawn.
+    #[error(transparent)]
+    Chart(#[from] ChartError),
+    /// A file could not be written.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// Draws every chart of the report's designs and writes them and `report.html` into
+/// `folder`; returns how many charts there are.
+pub fn write_pack(folder: &Path, report: &Report<'_>) -> Result<usize, PackError> {
+    let designs: Vec<Design<'_>> = report.designs.iter().map(|d| d.design).collect();
+    let names: Vec<&str> = designs.iter().map(Design::name).collect();
+    let footnote = footnote(&names, report.replications, report.seed);
+    let charts = render_all(&design_charts(&designs), &footnote)?;
+    write_charts(folder, &charts)?;
+    let page = report_html(report, &charts);
+    write_atomic(&folder.join("report.html"), page.as_bytes())?;
+    Ok(charts.len())
+}
 
 /// The footnote every chart of a run carries: what produced it, so a chart pasted into a
 /// paper can be traced back.
@@ -16,8 +44,9 @@ pub fn footnote(designs: &[&str], replications: u32, seed: u64) -> String {
     } else {
         format!("Scenarios {} (base first)", designs.join(", "))
     };
+    let plural = if replications == 1 { "" } else { "s" };
     format!(
-        "{scenarios} · {replications} replications · seed {seed} · carepath {}",
+        "{scenarios} · {replications} replication{plural} · seed {seed} · carepath {}",
         env!("CARGO_PKG_VERSION")
     )
 }

@@ -40,14 +40,17 @@ pub struct ChartError {
     pub message: String,
 }
 
+/// The result of a drawing step: plotters' errors differ by backend, so they become text.
 type Drawn = Result<(), String>;
 
-fn text<E: ToString>(error: E) -> String {
+/// A drawing error as text.
+fn to_message<E: ToString>(error: E) -> String {
     error.to_string()
 }
 
-/// Space above the panels for the title, and per legend row [px].
+/// Space above the panels for the title [px].
 const TITLE_HEIGHT: u32 = 90;
+/// Height of one row of legend entries [px].
 const LEGEND_ROW: u32 = 44;
 /// Space below the panels per footnote line [px].
 const FOOT_LINE: u32 = 30;
@@ -81,6 +84,7 @@ pub fn render(spec: &ChartSpec, footnote: &str) -> Result<Rendered, ChartError> 
     })
 }
 
+/// RGB pixels as PNG file bytes.
 fn encode_png(pixels: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, png::EncodingError> {
     let mut bytes = Vec::new();
     let mut encoder = png::Encoder::new(&mut bytes, width, height);
@@ -92,10 +96,12 @@ fn encode_png(pixels: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, png
     Ok(bytes)
 }
 
+/// Rows of panels.
 fn rows(spec: &ChartSpec) -> u32 {
     spec.panels.len().div_ceil(spec.columns.max(1)) as u32
 }
 
+/// Rows the legend wraps onto.
 fn legend_rows(spec: &ChartSpec) -> u32 {
     legend_layout(&spec.legend)
         .last()
@@ -113,10 +119,12 @@ fn note_lines(spec: &ChartSpec) -> Vec<String> {
     })
 }
 
+/// Lines below the panels: the wrapped note and the footnote.
 fn foot_lines(spec: &ChartSpec) -> u32 {
     1 + note_lines(spec).len() as u32
 }
 
+/// The chart's height [px]: title, legend, panels and footnote.
 fn height(spec: &ChartSpec) -> u32 {
     TITLE_HEIGHT
         + legend_rows(spec) * LEGEND_ROW
@@ -146,15 +154,16 @@ fn legend_layout(entries: &[LegendEntry]) -> Vec<(u32, u32)> {
     placed
 }
 
+/// Draws the whole chart on `root`: title, legend, panels, note and footnote.
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     spec: &ChartSpec,
     footnote: &str,
 ) -> Drawn {
-    root.fill(&WHITE).map_err(text)?;
+    root.fill(&WHITE).map_err(to_message)?;
     let title_font = (FONT, TITLE_SIZE, FontStyle::Bold).into_font().color(&INK);
     root.draw(&Text::new(spec.title.as_str(), (40, 28), title_font))
-        .map_err(text)?;
+        .map_err(to_message)?;
     let label_font = (FONT, LABEL_SIZE).into_font().color(&INK);
     for (entry, (row, x)) in spec.legend.iter().zip(legend_layout(&spec.legend)) {
         let y = (TITLE_HEIGHT + row * LEGEND_ROW + LEGEND_ROW / 2) as i32;
@@ -166,7 +175,7 @@ fn draw<DB: DrawingBackend>(
                     [(x, y), (x + 44, y)],
                     colour.stroke_width(5),
                 ))
-                .map_err(text)?,
+                .map_err(to_message)?,
             Swatch::Dashed => {
                 for k in 0..3 {
                     let start = x + k * 17;
@@ -174,7 +183,7 @@ fn draw<DB: DrawingBackend>(
                         [(start, y), (start + 10, y)],
                         colour.stroke_width(4),
                     ))
-                    .map_err(text)?;
+                    .map_err(to_message)?;
                 }
             }
             Swatch::Bar => root
@@ -182,11 +191,11 @@ fn draw<DB: DrawingBackend>(
                     [(x, y - 12), (x + 44, y + 12)],
                     colour.filled(),
                 ))
-                .map_err(text)?,
+                .map_err(to_message)?,
         }
         let style = label_font.clone().pos(Pos::new(HPos::Left, VPos::Center));
         root.draw(&Text::new(entry.label.as_str(), (x + 56, y), style))
-            .map_err(text)?;
+            .map_err(to_message)?;
     }
 
     let header = TITLE_HEIGHT + legend_rows(spec) * LEGEND_ROW;
@@ -206,11 +215,11 @@ fn draw<DB: DrawingBackend>(
     let mut y = 10;
     for line in note_lines(spec) {
         foot.draw(&Text::new(line, (40, y), foot_font.clone()))
-            .map_err(text)?;
+            .map_err(to_message)?;
         y += FOOT_LINE as i32;
     }
     foot.draw(&Text::new(footnote, (40, y), foot_font))
-        .map_err(text)?;
+        .map_err(to_message)?;
     Ok(())
 }
 
@@ -238,7 +247,7 @@ fn with_caption<DB: DrawingBackend>(
             ((width / 2) as i32, y),
             font.clone(),
         ))
-        .map_err(text)?;
+        .map_err(to_message)?;
     }
     let (_, below) = area.split_vertically(16 + lines.len() as u32 * line_height);
     Ok(below)
@@ -298,8 +307,10 @@ where
 /// Light grey for grid lines.
 const GRID: RGBColor = RGBColor(222, 222, 222);
 
+/// Day labels of an hour-of-week axis, Monday first.
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
+/// Draws a panel of lines, bands and marks.
 fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePanel) -> Drawn {
     let area = &with_caption(area, &panel.caption)?;
     let (x_ticks, x_step) = match panel.x_axis {
@@ -315,7 +326,7 @@ fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePan
         .y_label_area_size(120);
     let x = TickedAxis::new(panel.x.clone(), x_ticks);
     let y = TickedAxis::new(panel.y.clone(), y_ticks);
-    let mut chart = builder.build_cartesian_2d(x, y).map_err(text)?;
+    let mut chart = builder.build_cartesian_2d(x, y).map_err(to_message)?;
     let week = panel.x_axis == XAxis::WeekDays;
     let x_format = move |v: &f64| {
         if week {
@@ -335,7 +346,7 @@ fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePan
         .x_label_formatter(&x_format)
         .y_label_formatter(&y_format)
         .draw()
-        .map_err(text)?;
+        .map_err(to_message)?;
     for line in &panel.lines {
         if let Some((one_edge, other_edge)) = &line.band {
             let outline: Vec<(f64, f64)> = one_edge
@@ -348,7 +359,7 @@ fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePan
                     outline,
                     line.colour.mix(0.2).filled(),
                 )))
-                .map_err(text)?;
+                .map_err(to_message)?;
         }
     }
     for line in &panel.lines {
@@ -361,11 +372,11 @@ fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePan
         if line.dashed {
             chart
                 .draw_series(DashedLineSeries::new(line.points.clone(), 14, 9, style))
-                .map_err(text)?;
+                .map_err(to_message)?;
         } else {
             chart
                 .draw_series(LineSeries::new(line.points.clone(), style))
-                .map_err(text)?;
+                .map_err(to_message)?;
         }
     }
     let right_half = |x: f64| x > panel.x.start + 0.6 * (panel.x.end - panel.x.start);
@@ -380,7 +391,7 @@ fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePan
                         7,
                         INK.stroke_width(2),
                     ))
-                    .map_err(text)?;
+                    .map_err(to_message)?;
                 let (anchor, dx) = if right_half(*x) {
                     (HPos::Right, -10)
                 } else {
@@ -392,7 +403,7 @@ fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePan
                         EmptyElement::at((*x, panel.y.end))
                             + Text::new(label.clone(), (dx, 8), style),
                     ))
-                    .map_err(text)?;
+                    .map_err(to_message)?;
             }
             Mark::Point { at, colour, label } => {
                 let (anchor, dx) = if right_half(at.0) {
@@ -408,13 +419,14 @@ fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePan
                             + Circle::new((0, 0), 11, INK.stroke_width(2))
                             + Text::new(label.clone(), (dx, -14), style),
                     ))
-                    .map_err(text)?;
+                    .map_err(to_message)?;
             }
         }
     }
     Ok(())
 }
 
+/// Draws a panel of horizontal bars with whiskers and value labels.
 fn bar_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BarPanel) -> Drawn {
     let area = &with_caption(area, &panel.caption)?;
     let categories = panel.categories.len().max(1);
@@ -450,7 +462,7 @@ fn bar_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BarPanel
     let x = TickedAxis::new(x_range.clone(), x_ticks);
     let centres: Vec<f64> = (0..categories).map(|row| row as f64 + 0.5).collect();
     let y = TickedAxis::new(0.0..categories as f64, centres);
-    let mut chart = builder.build_cartesian_2d(x, y).map_err(text)?;
+    let mut chart = builder.build_cartesian_2d(x, y).map_err(to_message)?;
     let names = panel.categories.clone();
     // Category 0 is drawn at the top: row `categories - 1`.
     let y_format = move |v: &f64| {
@@ -468,7 +480,7 @@ fn bar_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BarPanel
         .y_label_formatter(&y_format)
         .disable_y_mesh()
         .draw()
-        .map_err(text)?;
+        .map_err(to_message)?;
     let slot = 0.8 / groups as f64;
     let value_font = (FONT, TICK_SIZE).into_font().color(&INK);
     let label_room = area.dim_in_pixel().1 as f64 / (categories * groups) as f64;
@@ -486,7 +498,7 @@ fn bar_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BarPanel
                     [(0.0, bar_top), (estimate.mean, bar_bottom)],
                     group.colour.filled(),
                 )))
-                .map_err(text)?;
+                .map_err(to_message)?;
             let mut label_at = estimate.mean;
             if estimate.low.is_finite() && estimate.high.is_finite() {
                 let cap = slot * 0.22;
@@ -498,7 +510,7 @@ fn bar_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BarPanel
                 ] {
                     chart
                         .draw_series(std::iter::once(PathElement::new(path, INK.stroke_width(2))))
-                        .map_err(text)?;
+                        .map_err(to_message)?;
                 }
                 label_at = label_at.max(right);
             }
@@ -509,7 +521,7 @@ fn bar_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BarPanel
                         EmptyElement::at((label_at, middle))
                             + Text::new(super::format::significant(estimate.mean), (10, 0), style),
                     ))
-                    .map_err(text)?;
+                    .map_err(to_message)?;
             }
         }
     }

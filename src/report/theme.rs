@@ -27,7 +27,8 @@ pub const INK: RGBColor = RGBColor(34, 34, 34);
 /// Grey for footnotes and grid lines.
 pub const MUTED: RGBColor = RGBColor(110, 110, 110);
 
-/// Chart width [px]: wide enough to print sharp across an A4 page.
+/// Chart width [px]: wide enough to print sharp across an A4 page. The text sizes below are
+/// plotters' nominal sizes; it draws glyphs about 1/1.24 of that tall.
 pub const WIDTH: u32 = 1600;
 /// Title size [px].
 pub const TITLE_SIZE: f64 = 44.0;

@@ -3,7 +3,7 @@
 //! report valid, self-contained HTML holding every key figure with the value in the CSV.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -23,11 +23,17 @@ fn run_into(args: &[&str]) -> tempfile::TempDir {
     folder
 }
 
-/// The baseline run with 3 replications, shared by the tests that only read it.
+/// The baseline run with 3 replications, shared by the tests that only read it; in cargo's
+/// temporary folder for tests (a `static` is never dropped, so a temporary folder would stay).
 fn baseline() -> &'static Path {
-    static RUN: OnceLock<tempfile::TempDir> = OnceLock::new();
-    RUN.get_or_init(|| run_into(&["run", BASELINE, "-r", "3"]))
-        .path()
+    static RUN: OnceLock<PathBuf> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join("board_pack_baseline");
+        let out = folder.to_str().expect("a UTF-8 path");
+        let output = carepath(&["run", BASELINE, "-r", "3", "--quiet", "--out", out]);
+        assert!(output.status.success(), "{}", text(&output).1);
+        folder
+    })
 }
 
 /// Every file under `folder/charts`, by name.
@@ -90,7 +96,7 @@ fn expected_labels(stem: &str) -> (&'static str, &'static [&'static str]) {
         "costs" => ("Cost by item over 52 weeks", &["pounds [£ million]"]),
         s if s.starts_with("key_figures") => (
             "Key figures by design",
-            &["per cent [%]|patients|days [d]|hours [h]|pounds [£|bed-days|unit-hours"],
+            &["per cent [%]|patients|days [d]|hours [h]|pounds [£|bed-days|staff-hours"],
         ),
         "sweep" => ("Sweep of ", &["pounds [£ million]"]),
         "warmup" => ("Daily series from time zero", &["Day of the run"]),
@@ -127,9 +133,9 @@ fn check_charts(folder: &Path) -> Vec<String> {
             );
         }
         assert!(
-            texts
-                .iter()
-                .any(|t| t.contains("replications · seed") && t.contains("carepath ")),
+            texts.iter().any(|t| t.contains(" replication")
+                && t.contains(" · seed ")
+                && t.contains("carepath ")),
             "{stem}: no footnote"
         );
     }
@@ -412,6 +418,24 @@ fn a_new_run_removes_the_charts_an_earlier_run_left() {
     assert!(output.status.success(), "{}", text(&output).1);
     assert!(!folder.path().join("charts/key_figures.png").exists());
     check_charts(folder.path());
+}
+
+#[test]
+fn a_single_replication_draws_everything_and_prints_no_infinite_interval() {
+    let folder = run_into(&["run", BASELINE, "-r", "1"]);
+    check_charts(folder.path());
+    let html = std::fs::read_to_string(folder.path().join("report.html")).expect("report.html");
+    check_self_contained_html(&html);
+    let words: Vec<&str> = html.split(|c: char| !c.is_alphanumeric()).collect();
+    for bad in ["inf", "NaN"] {
+        assert!(!words.contains(&bad), "the report prints {bad}");
+    }
+    let costs = String::from_utf8(charts(folder.path())["costs.svg"].clone()).unwrap();
+    assert!(
+        svg_texts(&costs)
+            .iter()
+            .any(|t| t.contains("1 replication ·"))
+    );
 }
 
 #[test]

@@ -56,6 +56,29 @@ fn available_follows_the_roster_and_nobody_is_seen_off_shift() {
     }
 }
 
+/// A weekday roster in a run that starts on a Wednesday: the tables are indexed by the
+/// calendar's hour of the week (Monday 00:00 first), not by hours since the start.
+#[test]
+fn hours_of_the_week_follow_the_calendar_whatever_the_start_day() {
+    let text = NIGHT_REFERRALS
+        .replace("seed = 11", "seed = 11\nstart_day = \"wednesday\"")
+        .replace("days = [\"every_day\"]", "days = [\"weekdays\"]");
+    let run = run_text(&text);
+    for result in &run.results {
+        let team = &result.by_hour[0];
+        for hour in 0..168 {
+            let weekday = hour < 5 * 24;
+            let on_duty = weekday && (8..20).contains(&(hour % 24));
+            let expected = if on_duty { 3.0 } else { 0.0 };
+            assert!(
+                (team.available[hour] - expected).abs() < 1e-9,
+                "hour {hour} of the week: {} on duty, roster says {expected}",
+                team.available[hour]
+            );
+        }
+    }
+}
+
 /// Averaged over the 168 hours of a run of whole weeks, the hourly tables give back the
 /// run's own time averages; and each hour of an M/M/c queue is busy lambda/mu on average.
 #[test]

@@ -65,7 +65,8 @@ impl ByHour {
         self.last_tick
     }
 
-    /// The averages per resource; an hour never observed gets zero.
+    /// The averages per resource; an hour of the week never observed (a run shorter than a
+    /// week) is NaN.
     pub(super) fn averages(&self) -> Vec<ResourceWeek> {
         self.sums
             .iter()
@@ -76,7 +77,7 @@ impl ByHour {
                             if self.exposure[h] > 0.0 {
                                 sums[h][k] / self.exposure[h]
                             } else {
-                                0.0
+                                f64::NAN
                             }
                         })
                         .collect()

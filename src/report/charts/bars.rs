@@ -1,7 +1,7 @@
 //! Bar charts with 95% whiskers: key figures across designs, delayed-discharge bed-days by
 //! pathway, and costs by item.
 
-use super::{Design, design_legend, display_unit, measured_weeks, words};
+use super::{Design, design_legend, display_unit, legend_if_several, measured_weeks, words};
 use crate::report::headline::headlines;
 use crate::report::spec::{BarGroup, BarPanel, ChartSpec, Panel, Swatch};
 use crate::report::theme::design_colour;
@@ -18,14 +18,6 @@ fn groups(designs: &[Design<'_>], metrics: &[String], scale: f64) -> Vec<BarGrou
         .collect()
 }
 
-fn legend_if_several(designs: &[Design<'_>]) -> Vec<crate::report::spec::LegendEntry> {
-    if designs.len() > 1 {
-        design_legend(designs, Swatch::Bar, "")
-    } else {
-        Vec::new()
-    }
-}
-
 /// Most key-figure panels on one chart: four rows of two, so that a chart fits an A4 page.
 const KEY_FIGURES_PER_CHART: usize = 8;
 
@@ -40,7 +32,7 @@ pub(super) fn key_figures(designs: &[Design<'_>]) -> Vec<ChartSpec> {
     let panels: Vec<Panel> = figures
         .into_iter()
         .filter_map(|figure| {
-            let metric = figure.metric;
+            let metric = figure.metric.clone();
             let summary = designs[0].metric(&metric)?;
             let largest = designs
                 .iter()
@@ -49,17 +41,10 @@ pub(super) fn key_figures(designs: &[Design<'_>]) -> Vec<ChartSpec> {
                 .fold(0.0, f64::max);
             let (scale, unit) = display_unit(summary.unit, largest);
             Some(Panel::Bars(BarPanel {
-                caption: figure.label,
+                caption: figure.plain_label(),
                 categories: vec![String::new()],
                 x_label: unit,
-                groups: designs
-                    .iter()
-                    .enumerate()
-                    .map(|(d, design)| BarGroup {
-                        colour: design_colour(d),
-                        values: vec![design.estimate(&metric, scale)],
-                    })
-                    .collect(),
+                groups: groups(designs, std::slice::from_ref(&metric), scale),
             }))
         })
         .collect();
@@ -130,7 +115,7 @@ pub(super) fn delayed_bed_days(designs: &[Design<'_>]) -> Option<ChartSpec> {
     Some(ChartSpec {
         stem: "delayed_bed_days".to_string(),
         title: "Delayed discharges: days spent ready to leave, by pathway".to_string(),
-        legend: legend_if_several(designs),
+        legend: legend_if_several(designs, Swatch::Bar),
         columns: 1,
         panel_height: (160 + 70 * metrics.len() * designs.len()).clamp(420, 1200) as u32,
         panels: vec![Panel::Bars(BarPanel {
@@ -187,7 +172,7 @@ pub(super) fn costs(designs: &[Design<'_>]) -> Option<ChartSpec> {
             "Cost by item over {} weeks measured",
             measured_weeks(base.scenario)
         ),
-        legend: legend_if_several(designs),
+        legend: legend_if_several(designs, Swatch::Bar),
         columns: 1,
         panel_height: (160 + 56 * metrics.len() * designs.len()).clamp(420, 1400) as u32,
         panels: vec![Panel::Bars(BarPanel {

@@ -38,7 +38,7 @@ fn level_band(design: &Design<'_>, name: &str, level: Level) -> Option<Band> {
 }
 
 /// An hourly series as steps: each hour's value held from its start to its end.
-fn steps(values: &[f64]) -> Vec<(f64, f64)> {
+fn staircase(values: &[f64]) -> Vec<(f64, f64)> {
     values
         .iter()
         .enumerate()
@@ -46,11 +46,16 @@ fn steps(values: &[f64]) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// Levels cannot be negative: a confidence band's lower edge is cut at zero.
+fn at_least_zero(values: &[f64]) -> Vec<f64> {
+    values.iter().map(|v| v.max(0.0)).collect()
+}
+
 /// A solid line with its band, for one design.
 fn banded(band: &Band, design: usize) -> Line {
     Line {
-        points: steps(&band.mean),
-        band: Some((steps(&band.low), steps(&band.high))),
+        points: staircase(&band.mean),
+        band: Some((staircase(&at_least_zero(&band.low)), staircase(&band.high))),
         colour: design_colour(design),
         dashed: false,
         thin: false,
@@ -60,7 +65,7 @@ fn banded(band: &Band, design: usize) -> Line {
 /// A dashed reference line (roster or capacity) for one design.
 fn reference(band: &Band, design: usize) -> Line {
     Line {
-        points: steps(&band.mean),
+        points: staircase(&band.mean),
         band: None,
         colour: design_colour(design),
         dashed: true,
@@ -123,17 +128,31 @@ fn legend(designs: &[Design<'_>], level: &str, reference: Option<&str>) -> Vec<L
     entries
 }
 
-fn grid(panels: &[Panel]) -> (usize, u32) {
+fn layout(panels: &[Panel]) -> (usize, u32) {
     if panels.len() > 1 { (2, 460) } else { (1, 700) }
 }
 
+/// Mean patients waiting below which a resource's queue is not worth a panel.
+const NOBODY_WAITS: f64 = 0.01;
+
+/// The note under every hour-of-week chart.
 const NOTE: &str = "Each hour of the week averaged over every week measured, then over replications (line); shading: 95% confidence band across replications.";
 
 /// Staff busy against rostered (resources with a roster), places occupied against capacity
 /// (fixed capacity), and patients waiting (resources where anyone waits).
 pub(super) fn by_hour_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
     let base = designs[0].scenario;
-    if designs[0].results.iter().all(|r| r.by_hour.is_empty()) {
+    // A week not fully measured (or results read back from files) has no hour-of-week shape.
+    let whole_week = |design: &Design<'_>| {
+        !design.results.is_empty()
+            && design.results.iter().all(|r| {
+                !r.by_hour.is_empty()
+                    && r.by_hour
+                        .iter()
+                        .all(|w| w.available.iter().all(|v| v.is_finite()))
+            })
+    };
+    if !designs.iter().all(whole_week) {
         return Vec::new();
     }
     let rostered: Vec<&str> = base
@@ -155,7 +174,7 @@ pub(super) fn by_hour_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
         .filter(|name| {
             designs.iter().any(|d| {
                 level_band(d, name, Level::Waiting)
-                    .is_some_and(|b| b.mean.iter().any(|v| *v > 0.01))
+                    .is_some_and(|b| b.mean.iter().any(|v| *v > NOBODY_WAITS))
             })
         })
         .collect();
@@ -180,7 +199,7 @@ pub(super) fn by_hour_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
         if panels.is_empty() {
             return;
         }
-        let (columns, panel_height) = grid(&panels);
+        let (columns, panel_height) = layout(&panels);
         charts.push(ChartSpec {
             stem: stem.to_string(),
             title: title.to_string(),

@@ -54,6 +54,9 @@ impl Design<'_> {
 /// is more than one, then waits, resources by hour of the week, delayed discharges and costs.
 pub fn design_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
     let mut charts = Vec::new();
+    if designs.is_empty() {
+        return charts;
+    }
     if designs.len() > 1 {
         charts.extend(bars::key_figures(designs));
     }
@@ -83,6 +86,15 @@ fn design_legend(designs: &[Design<'_>], swatch: Swatch, suffix: &str) -> Vec<Le
         .collect()
 }
 
+/// The designs' legend when there is more than one design (one needs no legend).
+fn legend_if_several(designs: &[Design<'_>], swatch: Swatch) -> Vec<LegendEntry> {
+    if designs.len() > 1 {
+        design_legend(designs, swatch, "")
+    } else {
+        Vec::new()
+    }
+}
+
 /// How many weeks the measured period covers, for axis labels.
 fn measured_weeks(scenario: &Scenario) -> String {
     super::format::plain(scenario.horizon.hours() / 168.0)
@@ -96,8 +108,8 @@ fn display_unit(unit: &str, largest: f64) -> (f64, String) {
         "GBP" => (1e-3, "pounds [£ thousand]".to_string()),
         "h" => (1.0, "hours [h]".to_string()),
         "d" => (1.0, "days [d]".to_string()),
-        "unit-days" => (1.0, "bed-days or place-days".to_string()),
-        "unit-hours" => (1.0, "unit-hours".to_string()),
+        "unit-days" => (1.0, "bed-days".to_string()),
+        "unit-hours" => (1.0, "staff-hours".to_string()),
         "units" => (1.0, "units (staff or places)".to_string()),
         other => (1.0, other.to_string()),
     }

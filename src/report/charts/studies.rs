@@ -103,10 +103,16 @@ pub fn sweep_chart(sweep: &SweepCurve<'_>) -> Option<ChartSpec> {
                 && let Some(best) = sweep.cheapest.and_then(|i| sweep.points.get(i))
                 && let Some(m) = best.1.iter().find(|m| m.metric == "cost.total")
             {
+                // The line the point sits on: its value of the second key, if any.
+                let line = best
+                    .0
+                    .get(1)
+                    .map_or(0, |v| series.iter().position(|s| *s == v.0).unwrap_or(0));
+                let at: Vec<String> = best.0.iter().map(ToString::to_string).collect();
                 marks.push(Mark::Point {
                     at: (best.0[0].0, m.mean * scale),
-                    colour: design_colour(0),
-                    label: format!("lowest cost: {} at {}", pounds(m.mean), best.0[0]),
+                    colour: design_colour(line),
+                    label: format!("lowest cost: {} at {}", pounds(m.mean), at.join(", ")),
                 });
             }
             Some(Panel::Lines(LinePanel {

@@ -2,7 +2,7 @@
 //! time, with the deadline marked where there is one. Patients who meet a deadline unserved
 //! never count as served, so the curve tops out at the share served.
 
-use super::{Design, design_legend, words};
+use super::{Design, legend_if_several, words};
 use crate::experiment::bands::{Band, band};
 use crate::model::metrics::WaitCurve;
 use crate::model::scenario::DeadlineFrom;
@@ -102,11 +102,7 @@ pub(super) fn wait_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
                 ),
             });
         }
-        let legend = if designs.len() > 1 {
-            design_legend(designs, Swatch::Line, "")
-        } else {
-            Vec::new()
-        };
+        let legend = legend_if_several(designs, Swatch::Line);
         charts.push(ChartSpec {
             stem: format!("wait_{}", label.replace('.', "_")),
             title: format!("Waits for {}", words(&label)),
