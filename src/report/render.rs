@@ -133,9 +133,13 @@ fn height(spec: &ChartSpec) -> u32 {
         + 24
 }
 
-/// Roughly how wide a label is [px]: DejaVu Sans averages about 0.6 em per character.
+/// How wide a label is drawn [px], measured with the bundled font (fonts are registered
+/// before any chart is laid out); about 0.6 em per character if it cannot be measured.
 fn label_width(label: &str, size: f64) -> u32 {
-    (label.chars().count() as f64 * size * 0.6).ceil() as u32
+    (FONT, size).into_font().box_size(label).map_or(
+        (label.chars().count() as f64 * size * 0.6).ceil() as u32,
+        |(w, _)| w,
+    )
 }
 
 /// (row, x) of each legend entry: entries flow left to right and wrap.

@@ -83,9 +83,11 @@ fn panels(
     resources
         .iter()
         .map(|name| {
+            // The base is drawn last, on top, where designs coincide.
             let lines: Vec<Line> = designs
                 .iter()
                 .enumerate()
+                .rev()
                 .flat_map(|(d, design)| lines(d, design, name))
                 .collect();
             let top = lines.iter().flat_map(Line::y_values).fold(0.0, f64::max);
@@ -136,7 +138,7 @@ fn layout(panels: &[Panel]) -> (usize, u32) {
 const NOBODY_WAITS: f64 = 0.01;
 
 /// The note under every hour-of-week chart.
-const NOTE: &str = "Each hour of the week averaged over every week measured, then over replications (line); shading: 95% confidence band across replications.";
+const NOTE: &str = "Each hour of the week averaged over every week measured, then over replications (line); shading: 95% confidence band across replications. Where designs coincide, the base is on top.";
 
 /// Staff busy against rostered (resources with a roster), places occupied against capacity
 /// (fixed capacity), and patients waiting (resources where anyone waits).

@@ -64,8 +64,10 @@ pub(super) fn wait_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
                 .map(|(p, v)| (v.max(0.0) * scale, p as f64 * share))
                 .collect()
         };
+        // The base is drawn last, on top, where designs coincide.
         let lines = curves
             .iter()
+            .rev()
             .map(|(d, b, share)| Line {
                 points: curve(&b.mean, *share),
                 band: Some((curve(&b.low, *share), curve(&b.high, *share))),
