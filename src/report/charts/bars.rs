@@ -157,15 +157,25 @@ pub(super) fn costs(designs: &[Design<'_>]) -> Option<ChartSpec> {
         .iter()
         .map(|m| words(m.trim_start_matches("cost.")))
         .collect();
-    let total = base.metric("cost.total").map_or(String::new(), |m| {
-        format!(
-            " Total for {}: {} (95% CI {} to {}).",
-            base.name(),
-            crate::report::format::pounds(m.mean),
-            crate::report::format::pounds(m.ci95_low),
-            crate::report::format::pounds(m.ci95_high)
-        )
-    });
+    let totals: Vec<String> = designs
+        .iter()
+        .filter_map(|d| {
+            d.metric("cost.total").map(|m| {
+                format!(
+                    "{} {} (95% CI {} to {})",
+                    d.name(),
+                    crate::report::format::pounds(m.mean),
+                    crate::report::format::pounds(m.ci95_low),
+                    crate::report::format::pounds(m.ci95_high)
+                )
+            })
+        })
+        .collect();
+    let total = if totals.is_empty() {
+        String::new()
+    } else {
+        format!(" Total: {}.", totals.join("; "))
+    };
     Some(ChartSpec {
         stem: "costs".to_string(),
         title: format!(
