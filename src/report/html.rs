@@ -95,6 +95,7 @@ pub fn report_html(report: &Report<'_>, charts: &[Rendered]) -> String {
                     "with 95% confidence. Narrow intervals mean the figure is pinned down; they say nothing about whether the "
                     "assumptions are right, which the tables below set out."
                 }
+                (in_brief(report))
                 (key_figures(report))
                 @if let Some(rows) = report.comparison {
                     (differences(report, rows))
@@ -125,6 +126,77 @@ fn inline_svg(svg: &str) -> &str {
     match svg.find("<svg") {
         Some(start) => &svg[start..],
         None => svg,
+    }
+}
+
+/// Most points in the summary at the top.
+const BRIEF_POINTS: usize = 6;
+
+/// The first headline figures of the base in sentences, and for a comparison each variant's
+/// clear differences from the base.
+fn in_brief(report: &Report<'_>) -> Markup {
+    let base = report.designs[0].design;
+    let figures = headlines(
+        base.scenario,
+        base.summary.iter().map(|m| (m.metric.as_str(), m.mean)),
+    );
+    let sentence = |label: String, m: &crate::experiment::MetricSummary| {
+        format!(
+            "{label}: {} (95% confidence interval {} to {}).",
+            value_with_unit(m.mean, m.unit),
+            value_with_unit(m.ci95_low, m.unit),
+            value_with_unit(m.ci95_high, m.unit)
+        )
+    };
+    let base_points: Vec<String> = figures
+        .iter()
+        .filter_map(|f| base.metric(&f.metric).map(|m| sentence(f.plain_label(), m)))
+        .take(BRIEF_POINTS)
+        .collect();
+    let variant_points = |variant: &str| -> Vec<String> {
+        let Some(rows) = report.comparison else {
+            return Vec::new();
+        };
+        figures
+            .iter()
+            .filter_map(|f| {
+                let row = rows
+                    .iter()
+                    .find(|r| r.scenario == variant && r.metric == f.metric)?;
+                let base_row = rows
+                    .iter()
+                    .find(|r| r.scenario == base.name() && r.metric == f.metric)?;
+                let direction = match row.verdict() {
+                    Verdict::ClearlyHigher => "up",
+                    Verdict::ClearlyLower => "down",
+                    _ => return None,
+                };
+                Some(format!(
+                    "{}: {direction} from {} to {} (difference {}, 95% CI {} to {}).",
+                    f.plain_label(),
+                    value_with_unit(base_row.mean, row.unit),
+                    value_with_unit(row.mean, row.unit),
+                    signed(row.diff_vs_base, row.unit),
+                    signed(row.diff_ci95_low, row.unit),
+                    signed(row.diff_ci95_high, row.unit)
+                ))
+            })
+            .take(BRIEF_POINTS)
+            .collect()
+    };
+    html! {
+        h2 { "In brief" }
+        p { "In " (base.name()) ":" }
+        ul { @for point in &base_points { li { (point) } } }
+        @for design in &report.designs[1..] {
+            @let points = variant_points(design.design.name());
+            p { "In " (design.design.name()) ", against " (base.name()) ":" }
+            @if points.is_empty() {
+                ul { li { "no clear difference in the key figures." } }
+            } @else {
+                ul { @for point in &points { li { (point) } } }
+            }
+        }
     }
 }
 
@@ -380,6 +452,9 @@ fn methods(report: &Report<'_>) -> Markup {
         h2 { "Methods" }
         table {
             tbody {
+                @if !scenario.description.is_empty() {
+                    tr { th { "Purpose" } td { (scenario.description) } }
+                }
                 tr { th { "Model" } td {
                     "Discrete-event simulation of patient pathways: patients arrive by a non-homogeneous Poisson process "
                     "(rates by hour of the week), queue for staff and places in priority then arrival order, pass handoffs that "
@@ -400,6 +475,7 @@ fn methods(report: &Report<'_>) -> Markup {
                         br;
                     }
                 } }
+                tr { th { "Outputs" } td { "Every figure for every replication is in replications.csv, the summaries in summary.csv (comparison.csv when comparing); each metric is defined in the carepath README" } }
                 tr { th { "Software" } td { "carepath " (env!("CARGO_PKG_VERSION")) "; verified against Erlang C, Pollaczek-Khinchine and Little's law in its test suite" } }
                 tr { th { "Reproduce" } td { code { (report.command) } } }
             }
