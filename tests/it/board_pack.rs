@@ -312,6 +312,7 @@ fn the_report_is_self_contained_html_with_every_key_figure_as_in_the_summary() {
     let svgs = tags.iter().filter(|(name, _)| name == "svg").count();
     assert_eq!(svgs, charts(folder).len() / 2, "every chart inline, once");
     for heading in [
+        "In brief",
         "Key figures",
         "Charts",
         "Assumptions",
