@@ -364,6 +364,10 @@ fn a_comparison_draws_key_figures_by_design_and_reports_the_differences() {
         html.contains("clearly lower"),
         "no clear difference reported"
     );
+    assert!(
+        html.contains("Delayed-discharge bed-days, all pathways: down from"),
+        "the summary does not say that a single point of access cuts delayed bed-days"
+    );
     let reported = reported_means(&tags);
     let mut rows = csv::Reader::from_path(folder.path().join("comparison.csv")).unwrap();
     let headers = rows.headers().unwrap().clone();
