@@ -14,7 +14,7 @@ use carepath::experiment::output::{sha256_hex, write_atomic};
 use carepath::experiment::{RunOutcome, run_scenario, summarise};
 use carepath::report::charts::Design;
 use carepath::report::html::{Report, ReportedDesign};
-use carepath::report::pack::write_pack;
+use carepath::report::pack::{remove_pack, write_pack};
 use carepath::scenario::{LoadedScenario, load_with};
 
 use super::progress_bar;
@@ -113,6 +113,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         &serde_json::to_vec_pretty(&manifest)?,
     )?;
     let charts = if args.common.no_report {
+        remove_pack(&folder)?;
         None
     } else {
         Some(write_comparison_pack(

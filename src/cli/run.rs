@@ -11,7 +11,7 @@ use carepath::experiment::precision::run_to_precision;
 use carepath::experiment::{run_scenario, summarise};
 use carepath::report::charts::Design;
 use carepath::report::html::{Report, ReportedDesign};
-use carepath::report::pack::write_pack;
+use carepath::report::pack::{remove_pack, write_pack};
 use carepath::scenario::{LoadedScenario, load_with};
 
 use super::table;
@@ -135,6 +135,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     };
     write_run(&folder, &files)?;
     let pack = if args.common.no_report || args.shard.is_some() {
+        remove_pack(&folder)?;
         None
     } else {
         let design = Design {

@@ -166,7 +166,7 @@ pub struct WaitCurve {
     /// if nobody was served.
     pub served_percentiles: Vec<f64>,
     /// Share of the patients who reached the waiting point that were served there; the rest
-    /// met the deadline unserved and took its fallback.
+    /// met the deadline unserved and took its fallback. NaN if nobody reached it.
     pub served_share: f64,
 }
 

@@ -141,12 +141,16 @@ fn in_brief(report: &Report<'_>) -> Markup {
         base.summary.iter().map(|m| (m.metric.as_str(), m.mean)),
     );
     let sentence = |label: String, m: &crate::experiment::MetricSummary| {
-        format!(
-            "{label}: {} (95% confidence interval {} to {}).",
-            value_with_unit(m.mean, m.unit),
-            value_with_unit(m.ci95_low, m.unit),
-            value_with_unit(m.ci95_high, m.unit)
-        )
+        let value = value_with_unit(m.mean, m.unit);
+        if m.ci95_low.is_finite() && m.ci95_high.is_finite() {
+            format!(
+                "{label}: {value} (95% confidence interval {} to {}).",
+                value_with_unit(m.ci95_low, m.unit),
+                value_with_unit(m.ci95_high, m.unit)
+            )
+        } else {
+            format!("{label}: {value} (one replication: no interval).")
+        }
     };
     let base_points: Vec<String> = figures
         .iter()
@@ -293,6 +297,7 @@ fn signed(value: f64, unit: &str) -> String {
     }
 }
 
+/// A distribution in plain words, or `none`.
 fn distribution(d: Option<&DistributionFile>) -> String {
     d.map_or_else(|| "none".to_string(), ToString::to_string)
 }
@@ -475,7 +480,14 @@ fn methods(report: &Report<'_>) -> Markup {
                         br;
                     }
                 } }
-                tr { th { "Outputs" } td { "Every figure for every replication is in replications.csv, the summaries in summary.csv (comparison.csv when comparing); each metric is defined in the carepath README" } }
+                tr { th { "Outputs" } td {
+                    @if report.comparison.is_some() {
+                        "comparison.csv holds every metric of every design: mean, 95% interval and the paired difference from the base"
+                    } @else {
+                        "summary.csv holds every metric's mean and 95% interval, replications.csv every metric of every replication"
+                    }
+                    "; each metric is defined in the carepath README"
+                } }
                 tr { th { "Software" } td { "carepath " (env!("CARGO_PKG_VERSION")) "; verified against Erlang C, Pollaczek-Khinchine and Little's law in its test suite" } }
                 tr { th { "Reproduce" } td { code { (report.command) } } }
             }

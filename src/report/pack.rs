@@ -30,7 +30,8 @@ pub fn write_pack(folder: &Path, report: &Report<'_>) -> Result<usize, PackError
     let names: Vec<&str> = designs.iter().map(Design::name).collect();
     let footnote = footnote(&names, report.replications, report.seed);
     let charts = render_all(&design_charts(&designs), &footnote)?;
-    write_charts(folder, &charts)?;
+    let written = write_charts(folder, &charts)?;
+    remove_stale_charts(folder, &written)?;
     let page = report_html(report, &charts);
     write_atomic(&folder.join("report.html"), page.as_bytes())?;
     Ok(charts.len())
@@ -59,9 +60,8 @@ pub fn render_all(specs: &[ChartSpec], footnote: &str) -> Result<Vec<Rendered>, 
         .collect()
 }
 
-/// Writes `<stem>.png` and `<stem>.svg` for every chart under `folder/charts/`, then removes
-/// charts an earlier run left there that this one did not draw (so the folder never mixes
-/// runs); returns the files written.
+/// Writes `<stem>.png` and `<stem>.svg` for every chart under `folder/charts/`; returns the
+/// files written.
 pub fn write_charts(folder: &Path, charts: &[Rendered]) -> Result<Vec<PathBuf>, OutputError> {
     let dir = folder.join("charts");
     std::fs::create_dir_all(&dir).map_err(|source| OutputError::Io {
@@ -76,22 +76,41 @@ pub fn write_charts(folder: &Path, charts: &[Rendered]) -> Result<Vec<PathBuf>, 
             written.push(path);
         }
     }
-    let listing = std::fs::read_dir(&dir).map_err(|source| OutputError::Io {
-        path: dir.clone(),
-        source,
-    })?;
+    Ok(written)
+}
+
+/// Removes the charts under `folder/charts/` that are not in `keep`: those an earlier run
+/// left, so that a run's folder never mixes its charts with another's.
+fn remove_stale_charts(folder: &Path, keep: &[PathBuf]) -> Result<(), OutputError> {
+    let dir = folder.join("charts");
+    let Ok(listing) = std::fs::read_dir(&dir) else {
+        return Ok(()); // no charts folder: nothing stale
+    };
     for entry in listing.flatten() {
         let path = entry.path();
         let is_chart = matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("png" | "svg")
         );
-        if is_chart && !written.contains(&path) {
+        if is_chart && !keep.contains(&path) {
             std::fs::remove_file(&path).map_err(|source| OutputError::Io {
                 path: path.clone(),
                 source,
             })?;
         }
     }
-    Ok(written)
+    Ok(())
+}
+
+/// Removes the board pack (report and charts) an earlier run left in `folder`, for a run
+/// that writes only tables: a report must never sit beside tables it does not describe.
+pub fn remove_pack(folder: &Path) -> Result<(), OutputError> {
+    let report = folder.join("report.html");
+    if report.exists() {
+        std::fs::remove_file(&report).map_err(|source| OutputError::Io {
+            path: report.clone(),
+            source,
+        })?;
+    }
+    remove_stale_charts(folder, &[])
 }

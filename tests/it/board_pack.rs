@@ -444,9 +444,20 @@ fn a_single_replication_draws_everything_and_prints_no_infinite_interval() {
 }
 
 #[test]
-fn no_report_writes_only_the_tables() {
+fn no_report_writes_only_the_tables_and_removes_an_earlier_pack() {
     let folder = run_into(&["run", BASELINE, "-r", "2", "--no-report"]);
     assert!(!folder.path().join("charts").exists());
     assert!(!folder.path().join("report.html").exists());
     assert!(folder.path().join("summary.csv").exists());
+    let out = folder.path().to_str().unwrap();
+    let with_pack = carepath(&["run", BASELINE, "-r", "2", "-q", "-o", out]);
+    assert!(with_pack.status.success(), "{}", text(&with_pack).1);
+    assert!(folder.path().join("report.html").exists());
+    let tables_only = carepath(&["run", BASELINE, "-r", "3", "-q", "--no-report", "-o", out]);
+    assert!(tables_only.status.success(), "{}", text(&tables_only).1);
+    assert!(
+        !folder.path().join("report.html").exists(),
+        "a stale report stayed"
+    );
+    assert!(charts(folder.path()).is_empty(), "stale charts stayed");
 }

@@ -236,7 +236,7 @@ pub(super) fn wait_curves(simulation: &Simulation<'_>) -> Vec<WaitCurve> {
             WaitCurve {
                 served_percentiles: served.percentiles(),
                 served_share: if all.count() == 0 {
-                    0.0
+                    f64::NAN
                 } else {
                     served.count() as f64 / all.count() as f64
                 },

@@ -130,6 +130,7 @@ fn legend(designs: &[Design<'_>], level: &str, reference: Option<&str>) -> Vec<L
     entries
 }
 
+/// Columns and panel height: two columns when there is more than one panel.
 fn layout(panels: &[Panel]) -> (usize, u32) {
     if panels.len() > 1 { (2, 460) } else { (1, 700) }
 }

@@ -11,7 +11,11 @@ use crate::report::theme::design_colour;
 
 /// Longest axis in hours before waits are shown in days.
 const HOURS_AXIS_LIMIT: f64 = 72.0;
-/// The highest percentile drawn: the last one is a single extreme replication's maximum.
+/// Percentiles recorded per replication: 0, 1, ..., 100.
+const PERCENTILES: usize = 101;
+/// The highest percentile drawn without a deadline: the last one is a single extreme
+/// replication's maximum. With a deadline the curve runs to 100, bounded by the limit, so
+/// that its end is the share served.
 const TOP_PERCENTILE: usize = 99;
 
 /// One chart per waiting point of the base where anyone waited in any design.
@@ -29,24 +33,34 @@ pub(super) fn wait_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
                     .waits
                     .iter()
                     .position(|s| scenario.step_label(*s) == label)?;
-                let served: Vec<&WaitCurve> = design
+                let reached: Vec<&WaitCurve> = design
                     .results
                     .iter()
                     .filter_map(|r| r.waits.get(index))
-                    .filter(|w| w.served_percentiles.len() > TOP_PERCENTILE)
+                    .filter(|w| w.served_share.is_finite())
                     .collect();
-                let share =
-                    served.iter().map(|w| w.served_share).sum::<f64>() / served.len().max(1) as f64;
-                band(served.iter().map(|w| w.served_percentiles.as_slice())).map(|b| (d, b, share))
+                // The share over every replication anyone reached; the curve's shape from
+                // those where anyone was served.
+                let share = reached.iter().map(|w| w.served_share).sum::<f64>()
+                    / reached.len().max(1) as f64;
+                let served = reached
+                    .iter()
+                    .filter(|w| w.served_percentiles.len() == PERCENTILES);
+                band(served.map(|w| w.served_percentiles.as_slice())).map(|b| (d, b, share))
             })
             .collect();
         if curves.is_empty() {
             continue;
         }
         let deadline = base.wait_at(*step).and_then(|w| w.deadline);
+        let top = if deadline.is_some() {
+            PERCENTILES - 1
+        } else {
+            TOP_PERCENTILE
+        };
         let longest = curves
             .iter()
-            .map(|(_, b, _)| b.high[TOP_PERCENTILE])
+            .map(|(_, b, _)| b.high[top])
             .fold(0.0, f64::max)
             .max(deadline.map_or(0.0, |d| d.limit.hours() * 1.25));
         let longest = if longest > 0.0 { longest } else { 1.0 };
@@ -59,7 +73,7 @@ pub(super) fn wait_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
         let curve = |values: &[f64], share: f64| -> Vec<(f64, f64)> {
             values
                 .iter()
-                .take(TOP_PERCENTILE + 1)
+                .take(top + 1)
                 .enumerate()
                 .map(|(p, v)| (v.max(0.0) * scale, p as f64 * share))
                 .collect()
@@ -76,17 +90,20 @@ pub(super) fn wait_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
                 thin: false,
             })
             .collect();
-        let mut note = "Line: mean over replications of each percentile of the waits of those served; shading: its 95% confidence band. The axis stops at the 99th percentile.".to_string();
+        let mut note = "Line: mean over replications of each percentile of the waits of those served; shading: its 95% confidence band.".to_string();
         let mut marks = Vec::new();
+        if deadline.is_none() {
+            note.push_str(" The line stops at the 99th percentile.");
+        }
         if let Some(deadline) = deadline {
             note.push_str(
-                " Patients still waiting at the deadline took its fallback: the curve ends at the share served.",
+                " Patients still waiting at the deadline took its fallback: the line ends at the share served.",
             );
             let from = match deadline.from {
                 DeadlineFrom::Step => "from joining the queue",
                 DeadlineFrom::Pathway => {
                     note.push_str(
-                        " The limit counts from referral, so time at earlier steps uses part of it.",
+                        " The limit counts from referral, so time at earlier steps uses part of it, and a patient reaching this step after the limit is still seen if someone is free: fewer meet it than are served.",
                     );
                     "from referral"
                 }
