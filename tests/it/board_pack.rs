@@ -7,21 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use crate::support::{binary, carepath, repository_root, text};
+use crate::support::{binary, carepath, repository_root, run_into, text};
 
 const BASELINE: &str = "scenarios/east_london/baseline.toml";
 const VARIANT: &str = "scenarios/east_london/single_point_of_access.toml";
-
-/// Runs `carepath` with `args`, output in a new temporary folder; panics if it fails.
-fn run_into(args: &[&str]) -> tempfile::TempDir {
-    let folder = tempfile::tempdir().expect("a temporary folder");
-    let out = folder.path().to_str().expect("a UTF-8 path");
-    let mut all: Vec<&str> = args.to_vec();
-    all.extend(["--out", out, "--quiet"]);
-    let output = carepath(&all);
-    assert!(output.status.success(), "{:?}: {}", args, text(&output).1);
-    folder
-}
 
 /// The baseline run with 3 replications, shared by the tests that only read it; in cargo's
 /// temporary folder for tests (a `static` is never dropped, so a temporary folder would stay).

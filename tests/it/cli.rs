@@ -1,6 +1,6 @@
 //! The command line as a user meets it: run, check, help, outputs and their columns.
 
-use crate::support::{carepath, erlang_c, text};
+use crate::support::{carepath, erlang_c, run_into, text};
 
 /// `carepath run scenarios/mmc.toml` reports a mean wait whose CI contains Erlang C, and
 /// writes every output file with the documented columns.
@@ -185,18 +185,8 @@ fn set_changes_a_value_and_misspellings_are_caught() {
 /// `carepath warmup` writes the daily series and recommends a cut no longer than half the run.
 #[test]
 fn warmup_recommends_a_cut_and_writes_the_series() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("w");
-    let output = carepath(&[
-        "warmup",
-        "scenarios/small_rich.toml",
-        "-r",
-        "4",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    let (stdout, stderr) = text(&output);
-    assert!(output.status.success(), "{stderr}");
+    let finished = run_into(&["warmup", "scenarios/small_rich.toml", "-r", "4"]);
+    let (stdout, out) = (&finished.stdout, finished.path());
     assert!(stdout.contains("Recommended warm-up:"), "{stdout}");
     let csv = std::fs::read_to_string(out.join("warmup.csv")).unwrap();
     let header = csv.lines().next().unwrap();

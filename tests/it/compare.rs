@@ -5,7 +5,7 @@ use carepath::experiment::run_scenario;
 use carepath::scenario::parse;
 use indicatif::ProgressBar;
 
-use crate::support::{Mmc, carepath, text};
+use crate::support::{Mmc, carepath, run_into, text};
 
 /// 44 arrivals an hour on `servers` servers (load 0.88 on 50), 30 replications of 60 days.
 fn mmc(servers: u32, seed: u64) -> String {
@@ -68,19 +68,14 @@ fn common_random_numbers_narrow_the_difference_at_least_threefold() {
 /// `carepath compare` writes the documented columns and says which differences are clear.
 #[test]
 fn compare_writes_the_table_and_says_what_is_clear() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("cmp");
-    let output = carepath(&[
+    let finished = run_into(&[
         "compare",
         "scenarios/east_london/baseline.toml",
         "scenarios/east_london/more_reablement.toml",
         "-r",
         "10",
-        "-o",
-        out.to_str().unwrap(),
     ]);
-    let (stdout, stderr) = text(&output);
-    assert!(output.status.success(), "{stderr}");
+    let (stdout, out) = (&finished.stdout, finished.path());
     assert!(stdout.contains("east_london_more_reablement:"), "{stdout}");
     assert!(
         stdout.contains("Wait for a reablement start (mean, hours)")

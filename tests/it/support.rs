@@ -190,6 +190,34 @@ pub fn carepath(args: &[&str]) -> Output {
         .expect("the carepath binary runs")
 }
 
+/// A finished `carepath` command whose outputs went to a temporary folder.
+pub struct Finished {
+    /// The output folder; removed when this is dropped.
+    pub folder: tempfile::TempDir,
+    /// What the command printed.
+    pub stdout: String,
+}
+
+impl Finished {
+    /// The output folder's path.
+    pub fn path(&self) -> &Path {
+        self.folder.path()
+    }
+}
+
+/// Runs `carepath` with `args` and `--out` a new temporary folder; panics with its error
+/// output if it fails.
+pub fn run_into(args: &[&str]) -> Finished {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let out = folder.path().to_str().expect("a UTF-8 path");
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--out", out]);
+    let output = carepath(&all);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{args:?}: {stderr}");
+    Finished { folder, stdout }
+}
+
 /// The repository root (where `scenarios/` lives).
 pub fn repository_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,14 +1,12 @@
 //! Sweeps over a capacity key, on common random numbers.
 
-use crate::support::{carepath, text};
+use crate::support::{carepath, run_into, text};
 
 /// More reablement places never lengthen the reablement queue, point by point on the same
 /// seeds; the sweep table has one row per metric per point; the cheapest point is reported.
 #[test]
 fn more_capacity_never_lengthens_its_queue_and_the_cheapest_point_is_found() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("sweep");
-    let output = carepath(&[
+    let finished = run_into(&[
         "sweep",
         "scenarios/east_london/baseline.toml",
         "--vary",
@@ -16,11 +14,8 @@ fn more_capacity_never_lengthens_its_queue_and_the_cheapest_point_is_found() {
         "--minimise-cost",
         "-r",
         "4",
-        "-o",
-        out.to_str().unwrap(),
     ]);
-    let (stdout, stderr) = text(&output);
-    assert!(output.status.success(), "{stderr}");
+    let (stdout, out) = (&finished.stdout, finished.path());
     assert!(
         stdout.contains("Lowest total cost at resources.reablement_slot.count="),
         "{stdout}"
