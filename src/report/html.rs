@@ -6,7 +6,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::charts::{Design, words};
 use super::format::{grouped, plain, value_with_unit};
-use super::headline::headlines;
+use super::headline::Headline;
 use super::render::Rendered;
 use crate::experiment::compare::{ComparisonRow, Verdict};
 use crate::experiment::output::sha256_hex;
@@ -68,6 +68,7 @@ pub fn report_html(report: &Report<'_>, charts: &[Rendered]) -> String {
         return String::new();
     };
     let scenario = base.design.scenario;
+    let figures = base.design.headlines();
     let title = if report.designs.len() > 1 {
         format!("{}: comparison of designs", scenario.name)
     } else {
@@ -95,10 +96,10 @@ pub fn report_html(report: &Report<'_>, charts: &[Rendered]) -> String {
                     "with 95% confidence. Narrow intervals mean the figure is pinned down; they say nothing about whether the "
                     "assumptions are right, which the tables below set out."
                 }
-                (in_brief(report))
-                (key_figures(report))
+                (in_brief(report, &figures))
+                (key_figures(report, &figures))
                 @if let Some(rows) = report.comparison {
-                    (differences(report, rows))
+                    (differences(report, rows, &figures))
                 }
                 h2 { "Charts" }
                 @for chart in charts {
@@ -134,12 +135,8 @@ const BRIEF_POINTS: usize = 6;
 
 /// The first headline figures of the base in sentences, and for a comparison each variant's
 /// clear differences from the base.
-fn in_brief(report: &Report<'_>) -> Markup {
+fn in_brief(report: &Report<'_>, figures: &[Headline]) -> Markup {
     let base = report.designs[0].design;
-    let figures = headlines(
-        base.scenario,
-        base.summary.iter().map(|m| (m.metric.as_str(), m.mean)),
-    );
     let sentence = |label: String, m: &crate::experiment::MetricSummary| {
         let value = value_with_unit(m.mean, m.unit);
         if m.ci95_low.is_finite() && m.ci95_high.is_finite() {
@@ -205,12 +202,7 @@ fn in_brief(report: &Report<'_>) -> Markup {
 }
 
 /// The headline figures of every design: mean and interval, in plain units.
-fn key_figures(report: &Report<'_>) -> Markup {
-    let base = report.designs[0].design;
-    let figures = headlines(
-        base.scenario,
-        base.summary.iter().map(|m| (m.metric.as_str(), m.mean)),
-    );
+fn key_figures(report: &Report<'_>, figures: &[Headline]) -> Markup {
     html! {
         h2 { "Key figures" }
         table {
@@ -223,7 +215,7 @@ fn key_figures(report: &Report<'_>) -> Markup {
                 }
             }
             tbody {
-                @for figure in &figures {
+                @for figure in figures {
                     tr {
                         td { (figure.plain_label()) }
                         @for design in report.designs {
@@ -244,12 +236,8 @@ fn key_figures(report: &Report<'_>) -> Markup {
 }
 
 /// Each variant's headline figures against the base, with the paired interval and a verdict.
-fn differences(report: &Report<'_>, rows: &[ComparisonRow]) -> Markup {
+fn differences(report: &Report<'_>, rows: &[ComparisonRow], figures: &[Headline]) -> Markup {
     let base = report.designs[0].design;
-    let figures = headlines(
-        base.scenario,
-        base.summary.iter().map(|m| (m.metric.as_str(), m.mean)),
-    );
     html! {
         h2 { "Differences from " (base.name()) }
         p {
@@ -262,7 +250,7 @@ fn differences(report: &Report<'_>, rows: &[ComparisonRow]) -> Markup {
             table {
                 thead { tr { th { "Figure" } th { "Difference" } th { "95% CI of the difference" } th { "Verdict" } } }
                 tbody {
-                    @for figure in &figures {
+                    @for figure in figures {
                         @if let Some(row) = rows.iter().find(|r| r.scenario == design.design.name() && r.metric == figure.metric) {
                             tr {
                                 td { (figure.plain_label()) }

@@ -2,7 +2,6 @@
 //! pathway, and costs by item.
 
 use super::{Design, design_legend, display_unit, legend_if_several, measured_weeks, words};
-use crate::report::headline::headlines;
 use crate::report::spec::{BarGroup, BarPanel, ChartSpec, Panel, Swatch};
 use crate::report::theme::design_colour;
 
@@ -25,11 +24,8 @@ const KEY_FIGURES_PER_CHART: usize = 8;
 /// charts as it takes to keep each to a printed page.
 pub(super) fn key_figures(designs: &[Design<'_>]) -> Vec<ChartSpec> {
     let base = designs[0];
-    let figures = headlines(
-        base.scenario,
-        base.summary.iter().map(|m| (m.metric.as_str(), m.mean)),
-    );
-    let panels: Vec<Panel> = figures
+    let panels: Vec<Panel> = base
+        .headlines()
         .into_iter()
         .filter_map(|figure| {
             let metric = figure.metric.clone();

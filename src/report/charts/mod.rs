@@ -15,6 +15,7 @@ use crate::experiment::MetricSummary;
 use crate::model::ReplicationResult;
 use crate::model::scenario::Scenario;
 
+use super::headline::{Headline, headlines};
 use super::spec::{ChartSpec, Estimate, LegendEntry, Swatch};
 use super::theme::design_colour;
 
@@ -38,6 +39,14 @@ impl Design<'_> {
     /// The summary of `metric`, if reported.
     pub fn metric(&self, metric: &str) -> Option<&MetricSummary> {
         self.summary.iter().find(|m| m.metric == metric)
+    }
+
+    /// The figures to show first for this design (see [`headlines`]).
+    pub fn headlines(&self) -> Vec<Headline> {
+        headlines(
+            self.scenario,
+            self.summary.iter().map(|m| (m.metric.as_str(), m.mean)),
+        )
     }
 
     /// `metric`'s mean and interval, each multiplied by `scale`.
