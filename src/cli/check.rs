@@ -24,19 +24,17 @@ pub fn describe(scenario: &Scenario) -> String {
             items.join(", ")
         }
     };
+    // Counted in one pass over the steps: a pass per pathway was quadratic (issue 9 item 12).
+    let mut step_counts = vec![0_usize; scenario.pathways.len()];
+    for step in &scenario.steps {
+        step_counts[step.pathway.0 as usize] += 1;
+    }
     let pathways = list(
         scenario
             .pathways
             .iter()
-            .enumerate()
-            .map(|(p, pathway)| {
-                let steps = scenario
-                    .steps
-                    .iter()
-                    .filter(|s| s.pathway.0 as usize == p)
-                    .count();
-                format!("{} ({steps} steps)", pathway.name)
-            })
+            .zip(&step_counts)
+            .map(|(pathway, steps)| format!("{} ({steps} steps)", pathway.name))
             .collect(),
     );
     let daily: f64 = scenario
@@ -72,7 +70,7 @@ pub fn describe(scenario: &Scenario) -> String {
         .iter()
         .filter(|s| matches!(&s.kind, StepKind::Seize { wait, .. } | StepKind::Activity { wait, .. } if wait.deadline.is_some()))
         .count();
-    let census: u32 = scenario.initial.iter().map(|g| g.count).sum();
+    let census: u64 = scenario.initial.iter().map(|g| u64::from(g.count)).sum();
     format!(
         "Scenario `{}`{}: {} pathway(s): {pathways}. {} referral source(s), about {daily:.1} referrals a day in all. \
          Resources: {resources}. {handoffs} handoff(s), {deadlines} wait(s) with a deadline, {census} patient(s) present at the start. \

@@ -225,9 +225,13 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
     let mut sources = file
         .arrivals
         .iter()
-        .filter_map(|(name, arrival)| compile_source(problems, &names, &attributes, name, arrival))
+        .enumerate()
+        .filter_map(|(index, (name, arrival))| {
+            compile_source(problems, &names, &attributes, name, arrival).map(|s| (index, s))
+        })
         .collect::<Vec<_>>();
     attach_demand_changes(problems, file, &mut sources);
+    let sources: Vec<Source> = sources.into_iter().map(|(_, source)| source).collect();
     if sources.is_empty() && file.initial.is_empty() {
         problems.add(run.name.span(), "the scenario has no `[arrivals]` and no `[[initial]]` patients, so nothing would happen", "add a referral source, e.g. [arrivals.gp] with pathway = \"...\" and per_day = 5");
     }
@@ -268,7 +272,9 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         initial,
         key_figures: Vec::new(),
     };
-    if problems.0.is_empty() {
+    // The metric catalogue costs a replication's accumulators (tens of kilobytes per waiting
+    // point), so it is built only when key figures need it.
+    if problems.0.is_empty() && !file.key_figures.is_empty() {
         scenario.key_figures = compile_key_figures(problems, file, &scenario);
     }
     scenario
@@ -339,6 +345,8 @@ pub struct Names {
     pub calendars: Vec<String>,
     /// Attribute names and category names, in id order.
     pub attributes: Vec<(String, Vec<String>)>,
+    /// Pathway ids by name, so that thousands of pathways are looked up without a scan.
+    pathway_ids: BTreeMap<String, usize>,
 }
 
 impl Names {
@@ -346,6 +354,12 @@ impl Names {
         Names {
             resources: file.resources.keys().cloned().collect(),
             pathways: file.pathways.keys().cloned().collect(),
+            pathway_ids: file
+                .pathways
+                .keys()
+                .enumerate()
+                .map(|(i, name)| (name.clone(), i))
+                .collect(),
             calendars: file.calendars.keys().cloned().collect(),
             attributes: attributes
                 .iter()
@@ -400,7 +414,17 @@ impl Names {
 
     /// Resolves a pathway name.
     pub fn pathway(&self, problems: &mut Problems, wanted: &Spanned<String>) -> Option<PathwayId> {
-        Self::resolve(problems, &self.pathways, wanted, "pathway").map(|i| PathwayId(i as u16))
+        let index = match self.pathway_index(wanted.get_ref()) {
+            Some(index) => index,
+            None => Self::resolve(problems, &self.pathways, wanted, "pathway")?,
+        };
+        // More pathways than an id can number is reported once, by `compile_all`.
+        u16::try_from(index).ok().map(PathwayId)
+    }
+
+    /// The index of pathway `name`, if there is one. O(log n).
+    pub fn pathway_index(&self, name: &str) -> Option<usize> {
+        self.pathway_ids.get(name).copied()
     }
 }
 
@@ -769,7 +793,12 @@ fn compile_source(
 }
 
 /// Checks `[[demand_changes]]` and gives each source the changes that apply to it.
-fn attach_demand_changes(problems: &mut Problems, file: &ScenarioFile, sources: &mut [Source]) {
+/// `sources` are paired with their position among `[arrivals]`.
+fn attach_demand_changes(
+    problems: &mut Problems,
+    file: &ScenarioFile,
+    sources: &mut [(usize, Source)],
+) {
     let source_names: Vec<String> = file.arrivals.keys().cloned().collect();
     for change in &file.demand_changes {
         let c = change.get_ref();
@@ -804,9 +833,8 @@ fn attach_demand_changes(problems: &mut Problems, file: &ScenarioFile, sources: 
                 affected[index] = true;
             }
         }
-        for source in sources.iter_mut() {
-            let index = source_names.iter().position(|n| *n == source.name);
-            if index.is_some_and(|i| affected[i]) {
+        for (index, source) in sources.iter_mut() {
+            if affected[*index] {
                 source.demand_changes.push(DemandChange {
                     start,
                     end: start + length,
@@ -815,7 +843,7 @@ fn attach_demand_changes(problems: &mut Problems, file: &ScenarioFile, sources: 
             }
         }
     }
-    for source in sources {
+    for (_, source) in sources {
         source
             .demand_changes
             .sort_by(|a, b| a.start.total_cmp(&b.start));

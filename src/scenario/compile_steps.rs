@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use toml::Spanned;
 
-use super::compile::{Names, Problems, compile_distribution, outcome_id};
+use super::compile::{Names, Problems, compile_distribution};
 use super::file::{ScenarioFile, StepFile, WaitFile};
 use crate::kernel::StreamKey;
 use crate::model::distribution::Distribution;
@@ -37,6 +37,10 @@ pub struct StepCompiler<'a> {
     problems: &'a mut Problems,
     outcomes: &'a mut Vec<Outcome>,
     step_index: BTreeMap<(usize, String), u32>,
+    /// Id of each pathway's first step (the next pathway's first if it has none).
+    first_steps: Vec<u32>,
+    /// Outcome ids by name, so each `end` finds its outcome without a scan.
+    outcome_index: BTreeMap<String, OutcomeId>,
     priorities: Vec<(usize, usize, i64)>,
     waits: Vec<StepId>,
     handoffs: Vec<StepId>,
@@ -71,6 +75,8 @@ impl<'a> StepCompiler<'a> {
             problems,
             outcomes,
             step_index: BTreeMap::new(),
+            first_steps: Vec::new(),
+            outcome_index: BTreeMap::new(),
             priorities: Vec::new(),
             waits: Vec::new(),
             handoffs: Vec::new(),
@@ -81,6 +87,10 @@ impl<'a> StepCompiler<'a> {
     pub fn compile(&mut self) -> CompiledSteps {
         let file = self.file;
         let mut first_steps = Vec::new();
+        for outcome in self.outcomes.iter().enumerate() {
+            let id = OutcomeId(u16::try_from(outcome.0).unwrap_or(u16::MAX));
+            self.outcome_index.insert(outcome.1.name.clone(), id);
+        }
         for (pathway_index, (pathway_name, pathway)) in file.pathways.iter().enumerate() {
             let steps = pathway.get_ref().steps.get_ref();
             if steps.is_empty() {
@@ -107,6 +117,7 @@ impl<'a> StepCompiler<'a> {
                 }
             }
         }
+        self.first_steps.clone_from(&first_steps);
         let mut steps = Vec::new();
         let mut pathways = Vec::new();
         for (pathway_index, (pathway_name, pathway)) in file.pathways.iter().enumerate() {
@@ -485,7 +496,7 @@ impl<'a> StepCompiler<'a> {
             });
         }
         if let Some(end) = &s.end {
-            let outcome = outcome_id(self.outcomes, end.get_ref().outcome.get_ref());
+            let outcome = self.outcome(end.get_ref().outcome.get_ref(), end.span())?;
             return Some(StepKind::End { outcome });
         }
         if let Some(transfer) = &s.transfer {
@@ -495,18 +506,47 @@ impl<'a> StepCompiler<'a> {
                 Some(step) => self.step_named(pathway.0 as usize, t.pathway.get_ref(), step)?,
                 None => StepId(self.first_step_of(pathway.0 as usize)?),
             };
-            let outcome = outcome_id(self.outcomes, &format!("to_{}", t.pathway.get_ref()));
+            let outcome = self.outcome(&format!("to_{}", t.pathway.get_ref()), transfer.span())?;
             return Some(StepKind::Transfer { outcome, to });
         }
         None
     }
 
+    /// The id of outcome `name`, adding it on first use; `None` (with a problem at `span`)
+    /// once there are more outcomes than an [`OutcomeId`] can number.
+    fn outcome(&mut self, name: &str, span: std::ops::Range<usize>) -> Option<OutcomeId> {
+        if let Some(id) = self.outcome_index.get(name) {
+            return Some(*id);
+        }
+        let Some(index) = u16::try_from(self.outcomes.len())
+            .ok()
+            .filter(|i| *i < u16::MAX)
+        else {
+            self.problems.add(
+                span,
+                format!("more than {} different outcomes", u16::MAX),
+                "use fewer outcome names; outcomes are counted per pathway, so \"discharged\" can be shared",
+            );
+            return None;
+        };
+        let id = OutcomeId(index);
+        self.outcomes.push(Outcome {
+            name: name.to_string(),
+            cost: 0.0,
+        });
+        self.outcome_index.insert(name.to_string(), id);
+        Some(id)
+    }
+
     fn first_step_of(&self, pathway_index: usize) -> Option<u32> {
-        self.step_index
-            .iter()
-            .filter(|((p, _), _)| *p == pathway_index)
-            .map(|(_, id)| *id)
-            .min()
+        // The pathway's steps have the ids from its first step's up to the next pathway's.
+        let first = *self.first_steps.get(pathway_index)?;
+        let end = self
+            .first_steps
+            .get(pathway_index + 1)
+            .copied()
+            .unwrap_or(u32::MAX);
+        (first < end && self.step_index.len() as u64 > u64::from(first)).then_some(first)
     }
 
     fn compile_wait(
@@ -618,11 +658,7 @@ impl<'a> StepCompiler<'a> {
         let mut stack: Vec<usize> = pathways.iter().map(|p| p.entry.0 as usize).collect();
         for group in &self.file.initial {
             let g = group.get_ref();
-            if let Some(p) = self
-                .names
-                .pathways
-                .iter()
-                .position(|n| n == g.pathway.get_ref())
+            if let Some(p) = self.names.pathway_index(g.pathway.get_ref())
                 && let Some(id) = self.step_index.get(&(p, g.step.get_ref().clone()))
             {
                 stack.push(*id as usize);
@@ -633,20 +669,25 @@ impl<'a> StepCompiler<'a> {
                 stack.extend(&successors[step]);
             }
         }
+        // Backwards from every `end` over the reversed edges: each edge is followed once,
+        // so this is linear in the number of steps and edges (a sweep to a fixed point was
+        // quadratic on a long chain; issue 9 item 12).
+        let mut predecessors: Vec<Vec<usize>> = vec![Vec::new(); steps.len()];
+        for (step, next) in successors.iter().enumerate() {
+            for &n in next {
+                predecessors[n].push(step);
+            }
+        }
         let mut can_exit: Vec<bool> = steps
             .iter()
             .map(|s| matches!(s.kind, StepKind::End { .. }))
             .collect();
-        loop {
-            let mut changed = false;
-            for step in 0..steps.len() {
-                if !can_exit[step] && successors[step].iter().any(|&n| can_exit[n]) {
-                    can_exit[step] = true;
-                    changed = true;
+        let mut stack: Vec<usize> = (0..steps.len()).filter(|&s| can_exit[s]).collect();
+        while let Some(step) = stack.pop() {
+            for &before in &predecessors[step] {
+                if !std::mem::replace(&mut can_exit[before], true) {
+                    stack.push(before);
                 }
-            }
-            if !changed {
-                break;
             }
         }
         let spans = self.step_spans();

@@ -6,6 +6,7 @@ pub mod compile;
 mod compile_steps;
 pub mod diagnostics;
 pub mod file;
+pub mod input;
 pub mod overlay;
 pub mod settings;
 pub mod units;
@@ -29,6 +30,10 @@ pub enum ScenarioError {
         /// The operating system's reason.
         reason: std::io::Error,
     },
+    /// The file is not a regular file within the size limit, or could not be read; the
+    /// message says which and what to do.
+    #[error(transparent)]
+    Input(#[from] input::InputError),
     /// The file was read but has problems; `report` lists them all with their places.
     #[error("{report}")]
     Invalid {

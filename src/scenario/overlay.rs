@@ -48,10 +48,7 @@ pub fn read_layers(path: &Path) -> Result<(Vec<Layer>, Option<Table>), ScenarioE
 
 fn read(path: &Path, layers: &mut Vec<Layer>) -> Result<Option<Table>, ScenarioError> {
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|reason| ScenarioError::Read {
-        path: label.clone(),
-        reason,
-    })?;
+    let text = super::input::read_text(path)?;
     layers.push(Layer {
         path: label.clone(),
         text: text.clone(),
@@ -98,7 +95,23 @@ fn read(path: &Path, layers: &mut Vec<Layer>) -> Result<Option<Table>, ScenarioE
     }
     let base_path: PathBuf = path.parent().unwrap_or(Path::new(".")).join(&base_name);
     let base_text_index = layers.len();
-    let mut base = match read(&base_path, layers)? {
+    let base = match read(&base_path, layers) {
+        Err(ScenarioError::Input(error)) => {
+            return Err(invalid(vec![
+                Problem::new(
+                    span,
+                    format!(
+                        "`extends` names {}, which cannot be read: {}",
+                        base_path.display(),
+                        error.problem
+                    ),
+                )
+                .help(error.help),
+            ]));
+        }
+        other => other?,
+    };
+    let mut base = match base {
         Some(merged) => merged,
         None => {
             let base_text = &layers[base_text_index].text;
@@ -144,6 +157,14 @@ pub(crate) fn merge(
             (Some(Value::Array(base_list)), Value::Array(overlay_list))
                 if all_named(base_list) && all_named(&overlay_list) =>
             {
+                // Entries by name, built once: a scan per entry was quadratic (issue 9 item 12).
+                let mut by_name: std::collections::BTreeMap<String, usize> =
+                    std::collections::BTreeMap::new();
+                for (position, b) in base_list.iter().enumerate() {
+                    if let Some(name) = b.get("name").and_then(Value::as_str) {
+                        by_name.entry(name.to_string()).or_insert(position);
+                    }
+                }
                 for entry in overlay_list {
                     let Value::Table(entry) = entry else { continue };
                     let name = entry
@@ -151,14 +172,9 @@ pub(crate) fn merge(
                         .and_then(Value::as_str)
                         .unwrap_or_default()
                         .to_string();
-                    let target = base_list.iter_mut().find_map(|b| match b {
-                        Value::Table(t)
-                            if t.get("name").and_then(Value::as_str) == Some(name.as_str()) =>
-                        {
-                            Some(t)
-                        }
-                        _ => None,
-                    });
+                    let target = by_name
+                        .get(&name)
+                        .and_then(|&position| base_list[position].as_table_mut());
                     match target {
                         Some(target) => merge(target, entry, &here, source, problems),
                         None => {
@@ -311,10 +327,17 @@ fn all_named(list: &[Value]) -> bool {
 }
 
 /// The first place `key` stands in `source` as a whole word (for pointing at it).
+///
+/// An empty key stands in the file as `""`, which is what is pointed at. Every pass of the
+/// search moves forward by at least one character, so it ends on any input (issue 9 item 9:
+/// an empty name used to make it spin for ever).
 fn find_key(source: &str, key: &str) -> std::ops::Range<usize> {
+    if key.is_empty() {
+        return source.find("\"\"").map_or(0..0, |start| start..start + 2);
+    }
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
     let mut from = 0;
-    while let Some(offset) = source[from..].find(key) {
+    while let Some(offset) = source.get(from..).and_then(|rest| rest.find(key)) {
         let start = from + offset;
         let end = start + key.len();
         let before = source[..start].chars().next_back();
@@ -322,6 +345,7 @@ fn find_key(source: &str, key: &str) -> std::ops::Range<usize> {
         if !before.is_some_and(is_word) && !after.is_some_and(is_word) {
             return start..end;
         }
+        // `end > from` because the key is not empty.
         from = end;
     }
     0..0

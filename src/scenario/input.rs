@@ -1,0 +1,174 @@
+//! Reading the files carepath takes as input (scenario files, the files they `extends`, the
+//! shard folders' tables and manifests), safely: only regular files, only up to
+//! [`MAX_INPUT_BYTES`], and never by blocking on something that is not a file.
+//!
+//! A path is checked with its metadata before it is opened, so a FIFO (which would block
+//! the open until a writer appears), a device such as `/dev/zero` (which never ends) or a
+//! folder is refused with a message instead. The read itself is bounded as well, so a file
+//! that grows between the check and the read still cannot exhaust memory.
+
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Largest input file accepted [bytes]: 16 MiB. The largest shipped scenario is a few
+/// kilobytes, and a generated one with 100,000 steps about 10 MB.
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Why an input file could not be read.
+#[derive(Debug)]
+pub struct InputError {
+    /// The path as given.
+    pub path: PathBuf,
+    /// What is wrong, in plain words.
+    pub problem: String,
+    /// What to do about it.
+    pub help: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot read {}: {}\nhelp: {}",
+            self.path.display(),
+            self.problem,
+            self.help
+        )
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Reads the whole of `path` as UTF-8 text, refusing anything that is not a regular file of
+/// at most [`MAX_INPUT_BYTES`] bytes.
+///
+/// # Errors
+/// The file is missing or unreadable, is not a regular file (a folder, FIFO, socket or
+/// device), is larger than the limit (checked before reading and again while reading), or
+/// is not UTF-8 text.
+pub fn read_text(path: &Path) -> Result<String, InputError> {
+    let error = |problem: String, help: &str| InputError {
+        path: path.to_path_buf(),
+        problem,
+        help: help.to_string(),
+    };
+    // Follows symbolic links: a link to a regular file is fine, a link to /dev/zero is not.
+    let metadata = std::fs::metadata(path).map_err(|e| {
+        error(
+            e.to_string(),
+            "check the path; it is relative to the folder you run carepath from",
+        )
+    })?;
+    check_kind(&metadata).map_err(|kind| {
+        error(
+            format!("it is {kind}, not a regular file"),
+            "give the path of a scenario file (a .toml text file)",
+        )
+    })?;
+    if metadata.len() > MAX_INPUT_BYTES {
+        return Err(too_large(path, metadata.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| {
+        error(
+            e.to_string(),
+            "check that the file exists and that you may read it",
+        )
+    })?;
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| error(e.to_string(), "check that the file is readable"))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_large(path, bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        error(
+            format!(
+                "it is not UTF-8 text (byte {} is not valid UTF-8)",
+                e.utf8_error().valid_up_to()
+            ),
+            "save the file as UTF-8 text; scenario files are plain TOML",
+        )
+    })
+}
+
+fn too_large(path: &Path, bytes: u64) -> InputError {
+    InputError {
+        path: path.to_path_buf(),
+        problem: format!(
+            "it holds {bytes} bytes or more, above the limit of {MAX_INPUT_BYTES} bytes (16 MiB)"
+        ),
+        help: "check that this is the file you meant; a scenario file is a few kilobytes"
+            .to_string(),
+    }
+}
+
+/// `Ok` for a regular file, or the kind of thing it is instead.
+fn check_kind(metadata: &std::fs::Metadata) -> Result<(), &'static str> {
+    let kind = metadata.file_type();
+    if kind.is_file() {
+        return Ok(());
+    }
+    if kind.is_dir() {
+        return Err("a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Err("a named pipe (FIFO)");
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return Err("a device");
+        }
+        if kind.is_socket() {
+            return Err("a socket");
+        }
+    }
+    Err("not a regular file")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_regular_file_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, "a = 1\n").unwrap();
+        assert_eq!(read_text(&path).unwrap(), "a = 1\n");
+    }
+
+    #[test]
+    fn a_folder_is_refused_with_help() {
+        let dir = tempfile::tempdir().unwrap();
+        let message = read_text(dir.path()).unwrap_err().to_string();
+        assert!(
+            message.contains("a folder, not a regular file"),
+            "{message}"
+        );
+        assert!(message.contains("help: "), "{message}");
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.toml");
+        let file = std::fs::File::create(&path).unwrap();
+        // Sparse: takes no disk space, but its length is over the limit.
+        file.set_len(MAX_INPUT_BYTES + 1).unwrap();
+        let message = read_text(&path).unwrap_err().to_string();
+        assert!(message.contains("above the limit"), "{message}");
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, b"a = \"\xff\"\n").unwrap();
+        let message = read_text(&path).unwrap_err().to_string();
+        assert!(message.contains("not UTF-8"), "{message}");
+    }
+}
