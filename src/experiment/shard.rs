@@ -80,9 +80,10 @@ pub enum MergeError {
 }
 
 fn read(path: &Path) -> Result<String, MergeError> {
-    std::fs::read_to_string(path).map_err(|e| MergeError::Read {
+    // Regular files of bounded size only, like scenario files.
+    crate::scenario::input::read_text(path).map_err(|e| MergeError::Read {
         path: path.to_path_buf(),
-        reason: e.to_string(),
+        reason: format!("{}; {}", e.problem, e.help),
     })
 }
 
@@ -152,6 +153,10 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
     let mut results: Vec<ReplicationResult> = Vec::new();
     for (folder, _) in &shards {
         let path = folder.join("replications.csv");
+        crate::scenario::input::regular_file(&path).map_err(|e| MergeError::Read {
+            path: path.clone(),
+            reason: format!("{}; {}", e.problem, e.help),
+        })?;
         let mut reader = csv::Reader::from_path(&path).map_err(|e| MergeError::Read {
             path: path.clone(),
             reason: e.to_string(),

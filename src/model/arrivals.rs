@@ -103,7 +103,10 @@ impl ArrivalPattern<'_> {
                 return SimTime::from_hours(t + budget / rate);
             }
             budget -= rate * hour_end;
-            t += hour_end;
+            // Always forward, even where a step below the clock's resolution would round
+            // back to `t`: the loop must end (issue 9 item 9).
+            let next = t + hour_end;
+            t = if next > t { next } else { t.next_up() };
         }
     }
 }

@@ -37,6 +37,18 @@ pub struct CalendarId(pub u16);
 pub const MAX_ATTRIBUTES: usize = 8;
 /// Most resources a scenario can have (a patient's holdings are a 64-bit set).
 pub const MAX_RESOURCES: usize = 64;
+/// Most units of one resource at any time of the week, all roster lines added up [units].
+/// Far above any real team or bed base, and far below where a count could wrap.
+pub const MAX_UNITS: u32 = 1_000_000;
+/// Most patients present at time zero, all census groups added up [patients].
+pub const MAX_CENSUS_PATIENTS: u32 = 1_000_000;
+/// Largest cost accepted per unit-hour, unit-day or patient [GBP]: with at most
+/// [`MAX_UNITS`] units over at most a century, every cost total stays a finite number.
+pub const MAX_COST: f64 = 1e9;
+/// Most pathways a scenario can have (pathway ids are 16-bit).
+pub const MAX_PATHWAYS: usize = u16::MAX as usize;
+/// Most calendars a scenario can have (calendar ids are 16-bit).
+pub const MAX_CALENDARS: usize = u16::MAX as usize;
 
 /// A compiled scenario: what one replication needs, and the names for its outputs.
 #[derive(Debug, Clone)]

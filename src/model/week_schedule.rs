@@ -21,6 +21,17 @@ pub struct WeekSchedule {
     segments: Vec<Segment>,
 }
 
+/// Shift lines that add up to more units than allowed at some time of the week.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LevelTooHigh {
+    /// When [hours after Monday 00:00].
+    pub hour_of_week: f64,
+    /// The sum of the lines on duty then.
+    pub level: i64,
+    /// The most allowed.
+    pub max: u32,
+}
+
 /// One line of a roster, already checked: on `day` (Monday = 0) from `start` to `end` hours
 /// after that day's midnight (`end` may exceed 24 for shifts past midnight).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,37 +55,55 @@ impl WeekSchedule {
     }
 
     /// The sum of all shift lines, each wrapped around the end of the week.
-    pub fn from_shifts(lines: &[ShiftLine]) -> Self {
-        let intervals: Vec<(f64, f64, u32)> = lines
-            .iter()
-            .flat_map(|line| {
-                // Whole minutes, so that "08:20 next day" and the next day's "08:20" meet
-                // exactly instead of leaving a sliver of a segment between them.
-                let start = to_minute(line.day as f64 * 24.0 + line.start);
-                let end = to_minute(line.day as f64 * 24.0 + line.end);
-                wrap_into_week(start, end).map(move |(s, e)| (s, e, line.count))
-            })
-            .collect();
-        let mut breaks: Vec<f64> = vec![0.0];
-        for &(start, end, _) in &intervals {
-            breaks.push(start);
-            breaks.push(end);
-        }
-        breaks.retain(|b| *b < HOURS_PER_WEEK);
-        breaks.sort_by(f64::total_cmp);
-        breaks.dedup();
-        let mut segments: Vec<Segment> = Vec::with_capacity(breaks.len());
-        for &start in &breaks {
-            let level = intervals
-                .iter()
-                .filter(|(s, e, _)| *s <= start && start < *e)
-                .map(|(_, _, count)| count)
-                .sum();
-            if segments.last().is_none_or(|last| last.level != level) {
-                segments.push(Segment { start, level });
+    ///
+    /// A sweep over the lines' starts and ends in time order: O(n log n) in the number of
+    /// lines. Levels are summed in 64 bits, so no sum of `u32` counts can wrap.
+    ///
+    /// # Errors
+    /// [`LevelTooHigh`] if at some time of the week the lines add up to more than `max`.
+    pub fn from_shifts(lines: &[ShiftLine], max: u32) -> Result<Self, LevelTooHigh> {
+        // (hour of week, change in level): +count at a start, -count at an end.
+        let mut changes: Vec<(f64, i64)> = Vec::with_capacity(lines.len() * 4);
+        for line in lines {
+            // Whole minutes, so that "08:20 next day" and the next day's "08:20" meet
+            // exactly instead of leaving a sliver of a segment between them.
+            let start = to_minute(line.day as f64 * 24.0 + line.start);
+            let end = to_minute(line.day as f64 * 24.0 + line.end);
+            for (s, e) in wrap_into_week(start, end) {
+                changes.push((s, i64::from(line.count)));
+                changes.push((e, -i64::from(line.count)));
             }
         }
-        WeekSchedule { segments }
+        changes.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut segments: Vec<Segment> = Vec::new();
+        let mut level: i64 = 0;
+        let mut index = 0;
+        let mut start = 0.0;
+        loop {
+            while index < changes.len() && changes[index].0 <= start {
+                level += changes[index].1;
+                index += 1;
+            }
+            if start >= HOURS_PER_WEEK {
+                break;
+            }
+            let checked = u32::try_from(level)
+                .ok()
+                .filter(|l| *l <= max)
+                .ok_or(LevelTooHigh {
+                    hour_of_week: start,
+                    level,
+                    max,
+                })?;
+            if segments.last().is_none_or(|last| last.level != checked) {
+                segments.push(Segment {
+                    start,
+                    level: checked,
+                });
+            }
+            start = changes.get(index).map_or(HOURS_PER_WEEK, |c| c.0);
+        }
+        Ok(WeekSchedule { segments })
     }
 
     /// The segments, in order through the week.
@@ -195,25 +224,29 @@ mod tests {
                 count: 1,
             })
             .collect();
-        WeekSchedule::from_shifts(&lines)
+        WeekSchedule::from_shifts(&lines, u32::MAX).unwrap()
     }
 
     #[test]
     fn overlapping_shifts_add_up() {
-        let schedule = WeekSchedule::from_shifts(&[
-            ShiftLine {
-                day: 0,
-                start: 8.0,
-                end: 20.0,
-                count: 3,
-            },
-            ShiftLine {
-                day: 0,
-                start: 14.0,
-                end: 22.0,
-                count: 2,
-            },
-        ]);
+        let schedule = WeekSchedule::from_shifts(
+            &[
+                ShiftLine {
+                    day: 0,
+                    start: 8.0,
+                    end: 20.0,
+                    count: 3,
+                },
+                ShiftLine {
+                    day: 0,
+                    start: 14.0,
+                    end: 22.0,
+                    count: 2,
+                },
+            ],
+            u32::MAX,
+        )
+        .unwrap();
         assert_eq!(schedule.level_at(7.99), 0);
         assert_eq!(schedule.level_at(8.0), 3);
         assert_eq!(schedule.level_at(15.0), 5);
@@ -225,42 +258,101 @@ mod tests {
 
     #[test]
     fn shifts_meeting_at_odd_minutes_leave_no_gap() {
-        let schedule = WeekSchedule::from_shifts(&[
-            ShiftLine {
-                day: 0,
-                start: 8.0 + 20.0 / 60.0,
-                end: 20.0 + 20.0 / 60.0,
-                count: 2,
-            },
-            ShiftLine {
-                day: 0,
-                start: 20.0 + 20.0 / 60.0,
-                end: 24.0 + 8.0 + 20.0 / 60.0,
-                count: 1,
-            },
-            ShiftLine {
-                day: 1,
-                start: 8.0 + 20.0 / 60.0,
-                end: 20.0 + 20.0 / 60.0,
-                count: 2,
-            },
-        ]);
+        let schedule = WeekSchedule::from_shifts(
+            &[
+                ShiftLine {
+                    day: 0,
+                    start: 8.0 + 20.0 / 60.0,
+                    end: 20.0 + 20.0 / 60.0,
+                    count: 2,
+                },
+                ShiftLine {
+                    day: 0,
+                    start: 20.0 + 20.0 / 60.0,
+                    end: 24.0 + 8.0 + 20.0 / 60.0,
+                    count: 1,
+                },
+                ShiftLine {
+                    day: 1,
+                    start: 8.0 + 20.0 / 60.0,
+                    end: 20.0 + 20.0 / 60.0,
+                    count: 2,
+                },
+            ],
+            u32::MAX,
+        )
+        .unwrap();
         let levels: Vec<u32> = schedule.segments().iter().map(|s| s.level).collect();
         assert_eq!(levels, vec![0, 2, 1, 2, 0]);
     }
 
     #[test]
     fn a_night_shift_on_sunday_wraps_into_monday() {
-        let schedule = WeekSchedule::from_shifts(&[ShiftLine {
-            day: 6,
-            start: 20.0,
-            end: 32.0,
-            count: 1,
-        }]);
+        let schedule = WeekSchedule::from_shifts(
+            &[ShiftLine {
+                day: 6,
+                start: 20.0,
+                end: 32.0,
+                count: 1,
+            }],
+            u32::MAX,
+        )
+        .unwrap();
         assert_eq!(schedule.level_at(2.0), 1);
         assert_eq!(schedule.level_at(8.5), 0);
         assert_eq!(schedule.level_at(6.0 * 24.0 + 21.0), 1);
         assert_eq!(schedule.weekly_total(), 12.0);
+    }
+
+    /// Issue 9 item 7: 2147483648 + 2147483649 units used to wrap to 1.
+    #[test]
+    fn overlapping_counts_are_summed_without_wrapping() {
+        let line = |count| ShiftLine {
+            day: 0,
+            start: 8.0,
+            end: 20.0,
+            count,
+        };
+        let lines = [line(2_147_483_648), line(2_147_483_649)];
+        let error = WeekSchedule::from_shifts(&lines, u32::MAX).unwrap_err();
+        assert_eq!(error.level, 4_294_967_297);
+        assert_eq!(error.hour_of_week, 8.0);
+        let error = WeekSchedule::from_shifts(&[line(3), line(4)], 6).unwrap_err();
+        assert_eq!(error.level, 7);
+        let fine = WeekSchedule::from_shifts(&[line(3), line(4)], 7).unwrap();
+        assert_eq!(fine.peak(), 7);
+    }
+
+    #[test]
+    fn many_lines_give_the_same_levels_as_a_direct_sum() {
+        // Lines starting every 7 minutes over the week, 3 hours each: the level at any time
+        // is the number of lines covering it.
+        let lines: Vec<ShiftLine> = (0..1440)
+            .map(|i| {
+                let start = f64::from(i) * 7.0 / 60.0;
+                ShiftLine {
+                    day: (start / 24.0) as usize,
+                    start: start % 24.0,
+                    end: start % 24.0 + 3.0,
+                    count: 1 + i % 3,
+                }
+            })
+            .collect();
+        let schedule = WeekSchedule::from_shifts(&lines, u32::MAX).unwrap();
+        for probe in 0..(168 * 4) {
+            let t = f64::from(probe) * 0.25 + 0.01;
+            let direct: u32 = lines
+                .iter()
+                .flat_map(|l| {
+                    let s = to_minute(l.day as f64 * 24.0 + l.start);
+                    let e = to_minute(l.day as f64 * 24.0 + l.end);
+                    wrap_into_week(s, e).map(move |(s, e)| (s, e, l.count))
+                })
+                .filter(|(s, e, _)| *s <= t && t < *e)
+                .map(|(_, _, c)| c)
+                .sum();
+            assert_eq!(schedule.level_at(t), direct, "at {t}");
+        }
     }
 
     #[test]

@@ -22,8 +22,9 @@ use super::units::{DurationText, WEEKDAY_NAMES, day_set, weekday_index};
 use crate::kernel::SimDuration;
 use crate::model::distribution::Distribution;
 use crate::model::scenario::{
-    Attribute, Calendar, DemandChange, InitialGroup, KeyFigure, MAX_ATTRIBUTES, MAX_RESOURCES,
-    Outcome, OutcomeId, PathwayId, Resource, ResourceId, Scenario, Source, Step, StepKind,
+    Attribute, Calendar, DemandChange, InitialGroup, KeyFigure, MAX_ATTRIBUTES, MAX_CALENDARS,
+    MAX_CENSUS_PATIENTS, MAX_COST, MAX_PATHWAYS, MAX_RESOURCES, MAX_UNITS, Outcome, OutcomeId,
+    PathwayId, Resource, ResourceId, Scenario, Source, Step, StepKind,
 };
 use crate::model::week_schedule::{ShiftLine, WeekSchedule};
 
@@ -66,6 +67,7 @@ pub fn compile(file: &ScenarioFile) -> Result<Scenario, Vec<Problem>> {
 
 fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
     let run = &file.run;
+    super::names::check_all(problems, file);
     let name = run.name.get_ref().clone();
     if name.is_empty()
         || !name
@@ -135,8 +137,9 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         .map(|(name, calendar)| {
             let schedule = compile_shifts(
                 problems,
-                calendar.get_ref().hours.get_ref(),
+                &calendar.get_ref().hours,
                 ShiftUse::OpeningHours,
+                name,
             );
             if schedule.weekly_open_hours() <= 0.0 {
                 problems.add(
@@ -186,6 +189,28 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         .map(|(name, resource)| compile_resource(problems, name, resource))
         .collect::<Vec<_>>();
 
+    for (count, max, what, first) in [
+        (
+            file.pathways.len(),
+            MAX_PATHWAYS,
+            "pathways",
+            file.pathways.values().next().map(|p| p.span()),
+        ),
+        (
+            file.calendars.len(),
+            MAX_CALENDARS,
+            "calendars",
+            file.calendars.values().next().map(|c| c.span()),
+        ),
+    ] {
+        if count > max {
+            problems.add(
+                first.unwrap_or(0..0),
+                format!("at most {max} {what} are supported, found {count}"),
+                "split the scenario into several files",
+            );
+        }
+    }
     let names = Names::new(file, &attributes);
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut steps = StepCompiler::new(file, &names, problems, &mut outcomes);
@@ -198,10 +223,10 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
 
     for (outcome_name, outcome) in &file.outcomes {
         let cost = *outcome.get_ref().cost.get_ref();
-        if !(cost.is_finite() && cost >= 0.0) {
+        if !(cost.is_finite() && (0.0..=MAX_COST).contains(&cost)) {
             problems.add(
                 outcome.get_ref().cost.span(),
-                format!("`cost` of outcome `{outcome_name}` must be zero or more, found {cost}"),
+                format!("`cost` of outcome `{outcome_name}` must be from 0 to {MAX_COST:e} GBP, found {cost}"),
                 "a cost in GBP per patient, e.g. cost = 5419",
             );
         }
@@ -231,11 +256,25 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         })
         .collect::<Vec<_>>();
     attach_demand_changes(problems, file, &mut sources);
+    check_peak_volumes(problems, file, &sources, (warm_up + horizon).hours());
     let sources: Vec<Source> = sources.into_iter().map(|(_, source)| source).collect();
     if sources.is_empty() && file.initial.is_empty() {
         problems.add(run.name.span(), "the scenario has no `[arrivals]` and no `[[initial]]` patients, so nothing would happen", "add a referral source, e.g. [arrivals.gp] with pathway = \"...\" and per_day = 5");
     }
 
+    let mut census_total: u64 = 0;
+    for group in &file.initial {
+        let count = group.get_ref().count.get_ref();
+        census_total = census_total.saturating_add(u64::try_from(*count).unwrap_or(0));
+        if census_total > u64::from(MAX_CENSUS_PATIENTS) {
+            problems.add(
+                group.get_ref().count.span(),
+                format!("the census groups add up to more than {MAX_CENSUS_PATIENTS} patients by this one"),
+                "check the counts; the patients present at the start are at most 1,000,000 in all",
+            );
+            break;
+        }
+    }
     let initial = file
         .initial
         .iter()
@@ -288,6 +327,7 @@ fn compile_key_figures(
 ) -> Vec<KeyFigure> {
     let catalogue = crate::model::metric_catalogue(scenario);
     let names: Vec<String> = catalogue.iter().map(|(name, _)| name.clone()).collect();
+    super::names::check_catalogue(problems, &names, file.run.name.span());
     let mut ordered: Vec<(i64, &String, &Spanned<KeyFigureFile>)> = file
         .key_figures
         .iter()
@@ -448,29 +488,41 @@ fn positive_count(problems: &mut Problems, value: &Spanned<i64>, key: &str, help
     }
 }
 
-fn non_negative_count(problems: &mut Problems, value: &Spanned<i64>, key: &str, help: &str) -> u32 {
-    u32::try_from(*value.get_ref()).unwrap_or_else(|_| {
-        problems.add(
-            value.span(),
-            format!(
-                "`{key}` must be a whole number, zero or more, found {}",
-                value.get_ref()
-            ),
-            help,
-        );
-        0
-    })
+/// A whole number from 0 to `max`, or a problem saying so (issue 9 item 7: no count may
+/// wrap).
+fn bounded_count(
+    problems: &mut Problems,
+    value: &Spanned<i64>,
+    key: &str,
+    max: u32,
+    help: &str,
+) -> u32 {
+    match u32::try_from(*value.get_ref()) {
+        Ok(n) if n <= max => n,
+        _ => {
+            problems.add(
+                value.span(),
+                format!(
+                    "`{key}` must be a whole number from 0 to {max}, found {}",
+                    value.get_ref()
+                ),
+                help,
+            );
+            0
+        }
+    }
 }
 
 fn non_negative_cost(problems: &mut Problems, value: Option<&Spanned<f64>>, key: &str) -> f64 {
     value.map_or(0.0, |cost| {
         let v = *cost.get_ref();
-        if !(v.is_finite() && v >= 0.0) {
+        if !(v.is_finite() && (0.0..=MAX_COST).contains(&v)) {
             problems.add(
                 cost.span(),
-                format!("`{key}` must be zero or more, found {v}"),
+                format!("`{key}` must be from 0 to {MAX_COST:e} GBP, found {v}"),
                 "a cost in GBP, e.g. 58.0",
             );
+            return 0.0;
         }
         v
     })
@@ -483,7 +535,14 @@ enum ShiftUse {
     OpeningHours,
 }
 
-fn compile_shifts(problems: &mut Problems, lines: &[ShiftFile], use_: ShiftUse) -> WeekSchedule {
+fn compile_shifts(
+    problems: &mut Problems,
+    lines: &Spanned<Vec<ShiftFile>>,
+    use_: ShiftUse,
+    owner: &str,
+) -> WeekSchedule {
+    let span = lines.span();
+    let lines = lines.get_ref();
     let mut shift_lines = Vec::new();
     for line in lines {
         let start = line.start.get_ref().hours;
@@ -507,10 +566,11 @@ fn compile_shifts(problems: &mut Problems, lines: &[ShiftFile], use_: ShiftUse) 
             );
         }
         let count = match (use_, &line.count) {
-            (ShiftUse::Roster, Some(count)) => non_negative_count(
+            (ShiftUse::Roster, Some(count)) => bounded_count(
                 problems,
                 count,
                 "count",
+                MAX_UNITS,
                 "the number of staff or places during this shift, e.g. count = 3",
             ),
             (ShiftUse::Roster, None) => {
@@ -558,7 +618,27 @@ fn compile_shifts(problems: &mut Problems, lines: &[ShiftFile], use_: ShiftUse) 
         .into_iter()
         .filter(|l| l.end > l.start && l.start < 24.0)
         .collect();
-    WeekSchedule::from_shifts(&valid)
+    let max = match use_ {
+        ShiftUse::Roster => MAX_UNITS,
+        ShiftUse::OpeningHours => u32::MAX,
+    };
+    WeekSchedule::from_shifts(&valid, max).unwrap_or_else(|too_high| {
+        let hour = too_high.hour_of_week;
+        let day = WEEKDAY_NAMES[((hour / 24.0) as usize).min(6)];
+        let minutes = (hour % 24.0 * 60.0).round() as u32;
+        problems.add(
+            span,
+            format!(
+                "the roster lines of `{owner}` add up to {} units on {day} at {:02}:{:02}, above the limit of {}",
+                too_high.level,
+                minutes / 60,
+                minutes % 60,
+                too_high.max
+            ),
+            "lines on the same hours add up; check the counts (at most 1,000,000 units of a resource at any time)",
+        );
+        WeekSchedule::constant(0)
+    })
 }
 
 fn check_probabilities(
@@ -651,13 +731,14 @@ fn compile_resource(
 ) -> Resource {
     let file = resource.get_ref();
     let schedule = match (&file.count, &file.roster) {
-        (Some(count), None) => WeekSchedule::constant(non_negative_count(
+        (Some(count), None) => WeekSchedule::constant(bounded_count(
             problems,
             count,
             "count",
+            MAX_UNITS,
             "the number of staff or places, e.g. count = 10",
         )),
-        (None, Some(roster)) => compile_shifts(problems, roster.get_ref(), ShiftUse::Roster),
+        (None, Some(roster)) => compile_shifts(problems, roster, ShiftUse::Roster, name),
         (Some(count), Some(_)) => {
             problems.add(count.span(), format!("resource `{name}` has both `count` and `roster`"), "keep `count` for a fixed number, or `roster` for numbers that change through the week");
             WeekSchedule::constant(0)
@@ -709,7 +790,8 @@ fn compile_profile(
         return vec![1.0 / len as f64; len];
     }
     let total: f64 = weights.iter().sum();
-    if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) || total <= 0.0 {
+    if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) || !(total.is_finite() && total > 0.0)
+    {
         problems.add(
             profile.span(),
             format!("`{key}` weights must be zero or more with at least one above zero"),
@@ -802,6 +884,8 @@ fn attach_demand_changes(
     let source_names: Vec<String> = file.arrivals.keys().cloned().collect();
     for change in &file.demand_changes {
         let c = change.get_ref();
+        within_a_century(problems, &c.start, "start");
+        within_a_century(problems, &c.length, "length");
         let start = c.start.get_ref().to_sim().hours();
         let length = c.length.get_ref().to_sim().hours();
         let factor = *c.factor.get_ref();
@@ -850,6 +934,66 @@ fn attach_demand_changes(
     }
 }
 
+/// Each source's referral volume at its highest over the run, after growth and with every
+/// demand change that can be in force together, must stay within [`MAX_PER_DAY`] (issue 9
+/// item 7: `per_day` within its limit could otherwise grow without bound). Worked in
+/// logarithms, so no product overflows while it is being checked. Linear after sorting.
+fn check_peak_volumes(
+    problems: &mut Problems,
+    file: &ScenarioFile,
+    sources: &[(usize, Source)],
+    run_hours: f64,
+) {
+    if !run_hours.is_finite() {
+        return; // reported with the horizon
+    }
+    let arrivals: Vec<&Spanned<super::file::ArrivalFile>> = file.arrivals.values().collect();
+    for (index, source) in sources {
+        let per_day = source.hourly_rate.iter().sum::<f64>() / 7.0;
+        if !(per_day.is_finite() && per_day > 0.0) {
+            continue; // reported with `per_day`
+        }
+        let growth = if source.growth_per_year > 0.0 {
+            (run_hours / (365.0 * 24.0)) * source.growth_per_year.ln_1p()
+        } else {
+            0.0
+        };
+        // Sweep over the changes' starts and ends: the largest sum of log factors in force.
+        let mut events: Vec<(f64, bool, f64)> = Vec::new();
+        for change in &source.demand_changes {
+            if change.factor > 0.0 && change.start < run_hours {
+                let log = change.factor.ln();
+                events.push((change.start, true, log));
+                events.push((change.end, false, -log));
+            }
+        }
+        // Ends before starts at the same instant: a change is in force on [start, end).
+        events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let (mut now, mut most) = (0.0_f64, 0.0_f64);
+        for (_, _, log) in events {
+            now += log;
+            most = most.max(now);
+        }
+        let log_peak = per_day.ln() + growth + most;
+        if log_peak > MAX_PER_DAY.ln() + 1e-9 {
+            let span = arrivals
+                .get(*index)
+                .map_or(0..0, |a| a.get_ref().per_day.span());
+            problems.add(
+                span,
+                format!(
+                    "referrals from `{}` would reach {:.3e} a day ({per_day} a day, x{:.3e} from `growth_per_year` over the run, x{:.3e} from demand changes in force together), above the limit of {MAX_PER_DAY} a day",
+                    source.name,
+                    log_peak.exp(),
+                    growth.exp(),
+                    most.exp()
+                ),
+                "check `per_day`, `growth_per_year` and the `factor` of overlapping [[demand_changes]]",
+            );
+        }
+    }
+}
+
 fn compile_initial(
     problems: &mut Problems,
     names: &Names,
@@ -872,10 +1016,11 @@ fn compile_initial(
         let what = format!("step in pathway `{}`", file.pathway.get_ref());
         Names::resolve(problems, &names, &file.step, &what);
     }
-    let count = non_negative_count(
+    let count = bounded_count(
         problems,
         &file.count,
         "count",
+        MAX_CENSUS_PATIENTS,
         "how many patients are at this step now",
     );
     let elapsed = file.elapsed.as_ref().map_or(SimDuration::ZERO, |e| {
@@ -886,6 +1031,7 @@ fn compile_initial(
                 "the time these patients have already spent in the pathway, e.g. \"2 d\"",
             );
         }
+        within_a_century(problems, e, "elapsed");
         e.get_ref().to_sim()
     });
     let remaining = file
@@ -995,6 +1141,22 @@ fn check_initial_step(
                 "name the step after they got it (e.g. the one after the `seize`), or drop it from `holding`",
             );
         }
+    }
+}
+
+/// Records a problem if `value` is longer than [`MAX_RUN_DAYS`] (issue 9 item 7: every
+/// duration converted to hours is finite and in range).
+pub fn within_a_century(problems: &mut Problems, value: &Spanned<DurationText>, key: &str) {
+    let days = value.get_ref().to_sim().days().abs();
+    if !(days.is_finite() && days <= MAX_RUN_DAYS) {
+        problems.add(
+            value.span(),
+            format!(
+                "`{key}` must be at most {MAX_RUN_DAYS} days, found \"{}\"",
+                value.get_ref()
+            ),
+            "check the number and its unit",
+        );
     }
 }
 
@@ -1122,6 +1284,17 @@ pub fn compile_distribution(
                         weights.len()
                     ),
                     "one weight per value, or leave `weights` out for equal weights",
+                );
+            }
+            let total: f64 = weights.iter().sum();
+            if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0))
+                || !(total.is_finite() && total > 0.0)
+            {
+                return bad(
+                    format!(
+                        "`empirical` weights must be finite, zero or more, with a positive, finite sum; found a sum of {total}"
+                    ),
+                    "e.g. weights = [3, 1]; only their ratios matter",
                 );
             }
             match WeightedIndex::new(&weights) {

@@ -580,6 +580,7 @@ impl<'a> StepCompiler<'a> {
                         "e.g. deadline = \"2 h\"",
                     );
                 }
+                super::compile::within_a_century(self.problems, limit, "deadline");
                 let fallback = self.step_named(pathway_index, pathway_name, fallback);
                 fallback.map(|fallback| Deadline {
                     limit: limit.get_ref().to_sim(),

@@ -53,19 +53,7 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
         problem,
         help: help.to_string(),
     };
-    // Follows symbolic links: a link to a regular file is fine, a link to /dev/zero is not.
-    let metadata = std::fs::metadata(path).map_err(|e| {
-        error(
-            e.to_string(),
-            "check the path; it is relative to the folder you run carepath from",
-        )
-    })?;
-    check_kind(&metadata).map_err(|kind| {
-        error(
-            format!("it is {kind}, not a regular file"),
-            "give the path of a scenario file (a .toml text file)",
-        )
-    })?;
+    let metadata = regular_file(path)?;
     if metadata.len() > MAX_INPUT_BYTES {
         return Err(too_large(path, metadata.len()));
     }
@@ -91,6 +79,34 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
             "save the file as UTF-8 text; scenario files are plain TOML",
         )
     })
+}
+
+/// The metadata of `path` if it is a regular file (following symbolic links), checked
+/// without opening it, so that a FIFO cannot block. For inputs read as a stream (a shard's
+/// `replications.csv`), whose size is not limited.
+///
+/// # Errors
+/// The path does not exist or is a folder, FIFO, socket or device.
+pub fn regular_file(path: &Path) -> Result<std::fs::Metadata, InputError> {
+    let error = |problem: String, help: &str| InputError {
+        path: path.to_path_buf(),
+        problem,
+        help: help.to_string(),
+    };
+    // Follows symbolic links: a link to a regular file is fine, a link to /dev/zero is not.
+    let metadata = std::fs::metadata(path).map_err(|e| {
+        error(
+            e.to_string(),
+            "check the path; it is relative to the folder you run carepath from",
+        )
+    })?;
+    check_kind(&metadata).map_err(|kind| {
+        error(
+            format!("it is {kind}, not a regular file"),
+            "give the path of a file carepath wrote or a scenario file (.toml text)",
+        )
+    })?;
+    Ok(metadata)
 }
 
 fn too_large(path: &Path, bytes: u64) -> InputError {

@@ -140,7 +140,7 @@ fn a_run_draws_every_chart_as_png_and_svg_with_title_axis_labels_and_footnote() 
     let mut expected: Vec<String> = scenario
         .waits
         .iter()
-        .map(|step| format!("wait_{}", scenario.step_label(*step).replace('.', "_")))
+        .map(|step| format!("wait_{}", scenario.step_label(*step).replace('.', "-")))
         .collect();
     expected.extend(
         [

@@ -123,7 +123,9 @@ pub(super) fn wait_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
         }
         let legend = legend_if_several(designs, Swatch::Line);
         charts.push(ChartSpec {
-            stem: format!("wait_{}", label.replace('.', "_")),
+            // `-` is in no name (scenario::names), so pathway `a_b` step `c` and pathway `a`
+            // step `b_c` get different files.
+            stem: format!("wait_{}", label.replace('.', "-")),
             title: format!("Waits for {}", words(&label)),
             legend,
             columns: 1,
