@@ -132,7 +132,10 @@ fn merge(folders: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
     let out = match out {
         Some(out) => out,
         None => {
-            let text = carepath::scenario::input::read_text(&folders[0].join("manifest.json"))?;
+            let text = carepath::scenario::input::read_text(
+                &folders[0].join("manifest.json"),
+                "manifest",
+            )?;
             let manifest: carepath::experiment::output::Manifest = serde_json::from_str(&text)?;
             std::path::Path::new("output").join(manifest.scenario_name)
         }

@@ -81,7 +81,7 @@ pub enum MergeError {
 
 fn read(path: &Path) -> Result<String, MergeError> {
     // Regular files of bounded size only, like scenario files.
-    crate::scenario::input::read_text(path).map_err(|e| MergeError::Read {
+    crate::scenario::input::read_text(path, "file").map_err(|e| MergeError::Read {
         path: path.to_path_buf(),
         reason: format!("{}; {}", e.problem, e.help),
     })
@@ -153,7 +153,7 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
     let mut results: Vec<ReplicationResult> = Vec::new();
     for (folder, _) in &shards {
         let path = folder.join("replications.csv");
-        crate::scenario::input::regular_file(&path).map_err(|e| MergeError::Read {
+        crate::scenario::input::regular_file(&path, "table").map_err(|e| MergeError::Read {
             path: path.clone(),
             reason: format!("{}; {}", e.problem, e.help),
         })?;

@@ -18,6 +18,8 @@ pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 /// Why an input file could not be read.
 #[derive(Debug)]
 pub struct InputError {
+    /// What the file is to carepath, e.g. "scenario file".
+    pub what: &'static str,
     /// The path as given.
     pub path: PathBuf,
     /// What is wrong, in plain words.
@@ -30,7 +32,8 @@ impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "cannot read {}: {}\nhelp: {}",
+            "cannot read {} {}: {}\nhelp: {}",
+            self.what,
             self.path.display(),
             self.problem,
             self.help
@@ -47,15 +50,16 @@ impl std::error::Error for InputError {}
 /// The file is missing or unreadable, is not a regular file (a folder, FIFO, socket or
 /// device), is larger than the limit (checked before reading and again while reading), or
 /// is not UTF-8 text.
-pub fn read_text(path: &Path) -> Result<String, InputError> {
+pub fn read_text(path: &Path, what: &'static str) -> Result<String, InputError> {
     let error = |problem: String, help: &str| InputError {
+        what,
         path: path.to_path_buf(),
         problem,
         help: help.to_string(),
     };
-    let metadata = regular_file(path)?;
+    let metadata = regular_file(path, what)?;
     if metadata.len() > MAX_INPUT_BYTES {
-        return Err(too_large(path, metadata.len()));
+        return Err(too_large(path, what, metadata.len()));
     }
     let file = std::fs::File::open(path).map_err(|e| {
         error(
@@ -68,7 +72,7 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
         .read_to_end(&mut bytes)
         .map_err(|e| error(e.to_string(), "check that the file is readable"))?;
     if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(too_large(path, bytes.len() as u64));
+        return Err(too_large(path, what, bytes.len() as u64));
     }
     String::from_utf8(bytes).map_err(|e| {
         error(
@@ -87,8 +91,9 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
 ///
 /// # Errors
 /// The path does not exist or is a folder, FIFO, socket or device.
-pub fn regular_file(path: &Path) -> Result<std::fs::Metadata, InputError> {
+pub fn regular_file(path: &Path, what: &'static str) -> Result<std::fs::Metadata, InputError> {
     let error = |problem: String, help: &str| InputError {
+        what,
         path: path.to_path_buf(),
         problem,
         help: help.to_string(),
@@ -109,8 +114,9 @@ pub fn regular_file(path: &Path) -> Result<std::fs::Metadata, InputError> {
     Ok(metadata)
 }
 
-fn too_large(path: &Path, bytes: u64) -> InputError {
+fn too_large(path: &Path, what: &'static str, bytes: u64) -> InputError {
     InputError {
+        what,
         path: path.to_path_buf(),
         problem: format!(
             "it holds {bytes} bytes or more, above the limit of {MAX_INPUT_BYTES} bytes (16 MiB)"
@@ -154,13 +160,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.toml");
         std::fs::write(&path, "a = 1\n").unwrap();
-        assert_eq!(read_text(&path).unwrap(), "a = 1\n");
+        assert_eq!(read_text(&path, "scenario file").unwrap(), "a = 1\n");
     }
 
     #[test]
     fn a_folder_is_refused_with_help() {
         let dir = tempfile::tempdir().unwrap();
-        let message = read_text(dir.path()).unwrap_err().to_string();
+        let message = read_text(dir.path(), "scenario file")
+            .unwrap_err()
+            .to_string();
         assert!(
             message.contains("a folder, not a regular file"),
             "{message}"
@@ -175,7 +183,7 @@ mod tests {
         let file = std::fs::File::create(&path).unwrap();
         // Sparse: takes no disk space, but its length is over the limit.
         file.set_len(MAX_INPUT_BYTES + 1).unwrap();
-        let message = read_text(&path).unwrap_err().to_string();
+        let message = read_text(&path, "scenario file").unwrap_err().to_string();
         assert!(message.contains("above the limit"), "{message}");
     }
 
@@ -184,7 +192,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.toml");
         std::fs::write(&path, b"a = \"\xff\"\n").unwrap();
-        let message = read_text(&path).unwrap_err().to_string();
+        let message = read_text(&path, "scenario file").unwrap_err().to_string();
         assert!(message.contains("not UTF-8"), "{message}");
     }
 }

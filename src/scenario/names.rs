@@ -255,11 +255,15 @@ impl CaseFolded {
                         "{what} `{name}` and {earlier_what} `{earlier}` differ only in capital letters; their metrics and chart files could not be told apart on every computer"
                     )
                 };
-                problems.add(
-                    span,
-                    message,
-                    &format!("rename one of them, e.g. `{name}_2`"),
-                );
+                let help = if earlier_what.starts_with("a fixed") {
+                    format!(
+                        "rename the {what}, e.g. `{name}_team`; not allowed as pathway or resource names: {}",
+                        RESERVED.join(", ")
+                    )
+                } else {
+                    format!("rename one of them, e.g. `{name}_2`")
+                };
+                problems.add(span, message, &help);
             }
         }
     }

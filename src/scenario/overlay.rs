@@ -48,7 +48,7 @@ pub fn read_layers(path: &Path) -> Result<(Vec<Layer>, Option<Table>), ScenarioE
 
 fn read(path: &Path, layers: &mut Vec<Layer>) -> Result<Option<Table>, ScenarioError> {
     let label = path.display().to_string();
-    let text = super::input::read_text(path)?;
+    let text = super::input::read_text(path, "scenario file")?;
     layers.push(Layer {
         path: label.clone(),
         text: text.clone(),

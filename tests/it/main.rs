@@ -17,3 +17,4 @@ mod shards;
 mod support;
 mod sweep;
 mod theory;
+mod validation;
