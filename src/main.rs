@@ -8,7 +8,9 @@ fn main() -> ExitCode {
     match cli::main() {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("{}", cli::describe(&error));
+            if !error.is::<cli::console::PipeClosed>() {
+                cli::console::error_line(&cli::describe(&error));
+            }
             ExitCode::from(cli::exit_code(&error))
         }
     }

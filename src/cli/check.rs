@@ -10,8 +10,8 @@ use carepath::scenario::load;
 /// Loads and checks `path`, printing what it contains.
 pub fn check(path: &Path) -> Result<()> {
     let loaded = load(path)?;
-    println!("{} is valid.\n", loaded.path);
-    println!("{}", describe(&loaded.scenario));
+    outln!("{} is valid.\n", loaded.path);
+    outln!("{}", describe(&loaded.scenario));
     Ok(())
 }
 

@@ -11,12 +11,14 @@ use carepath::experiment::compare::{
     Arm, ComparisonRow, Verdict, compare as compare_arms, comparison_csv,
 };
 use carepath::experiment::output::{sha256_hex, write_atomic};
+use carepath::experiment::output_set::OutputSet;
 use carepath::experiment::{RunOutcome, run_scenario, summarise};
 use carepath::report::charts::Design;
 use carepath::report::html::{Report, ReportedDesign};
-use carepath::report::pack::{remove_pack, write_pack};
+use carepath::report::pack::write_pack;
 use carepath::scenario::{LoadedScenario, load_with};
 
+use super::budget::{check_replications, check_time, pilot};
 use super::progress_bar;
 use super::table::number;
 use carepath::report::headline::headlines;
@@ -62,7 +64,23 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         scenario.scenario.seed = seed;
         scenario.scenario.replications = replications;
     }
+    check_replications(replications)?;
+    let folder = args.common.out.clone().unwrap_or_else(|| {
+        Path::new("output").join(format!("compare_{}", loaded[0].scenario.name))
+    });
+    let inputs: Vec<PathBuf> = loaded
+        .iter()
+        .flat_map(|l| l.layers.iter().map(|layer| PathBuf::from(&layer.path)))
+        .collect();
+    let set = OutputSet::prepare(&folder, &inputs)?;
     let threads = args.common.threads();
+    check_time(
+        pilot(&loaded[0].scenario)?,
+        u64::from(replications) * loaded.len() as u64,
+        threads,
+        args.common.yes,
+        args.common.quiet,
+    )?;
     let progress = progress_bar(
         args.common.quiet,
         u64::from(replications) * loaded.len() as u64,
@@ -90,11 +108,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         .collect();
     let rows = compare_arms(&arms);
 
-    let folder = args.common.out.clone().unwrap_or_else(|| {
-        Path::new("output").join(format!("compare_{}", loaded[0].scenario.name))
-    });
-    std::fs::create_dir_all(&folder)?;
-    write_atomic(&folder.join("comparison.csv"), &comparison_csv(&rows)?)?;
+    write_atomic(&set.dir().join("comparison.csv"), &comparison_csv(&rows)?)?;
     let manifest = serde_json::json!({
         "carepath_version": env!("CARGO_PKG_VERSION"),
         "seed": seed,
@@ -109,15 +123,14 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         })).collect::<Vec<_>>(),
     });
     write_atomic(
-        &folder.join("manifest.json"),
+        &set.dir().join("manifest.json"),
         &serde_json::to_vec_pretty(&manifest)?,
     )?;
     let charts = if args.common.no_report {
-        remove_pack(&folder)?;
         None
     } else {
         Some(write_comparison_pack(
-            &folder,
+            set.dir(),
             &loaded,
             &runs,
             &rows,
@@ -125,6 +138,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
             replications,
         )?)
     };
+    set.commit()?;
 
     if !args.common.quiet {
         let base = &loaded[0].scenario;
@@ -137,7 +151,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         .into_iter()
         .map(|h| (h.metric, h.label))
         .collect();
-        println!(
+        outln!(
             "{}",
             plain_words(&rows, &labels, &loaded[0].scenario.name, replications, seed)
         );
@@ -145,7 +159,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
             Some(count) => format!(", report.html, {count} charts in charts/ as PNG and SVG"),
             None => String::new(),
         };
-        println!(
+        outln!(
             "Outputs in {}/ (comparison.csv, manifest.json{extras}).",
             folder.display()
         );

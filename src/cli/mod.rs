@@ -1,8 +1,18 @@
 //! Command-line interface: argument parsing, the `run` and `check` commands, and how errors
 //! are shown to the person at the keyboard.
 
+/// Prints a formatted line to standard output through [`console::line`], returning early
+/// with its error (a closed pipe or a full device) instead of panicking as `println!` does.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::console::line(&format!($($arg)*))?
+    };
+}
+
+mod budget;
 mod check;
 mod compare;
+pub mod console;
 mod run;
 mod sweep;
 mod table;
@@ -10,7 +20,8 @@ mod warmup;
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
+use carepath::experiment::output_set::OutputSet;
 use carepath::scenario::settings::Setting;
 use clap::{Parser, Subcommand};
 
@@ -105,6 +116,9 @@ pub struct Common {
     /// Write no charts and no report.html, only the tables.
     #[arg(long)]
     pub no_report: bool,
+    /// Start even when the estimated running time is over an hour.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 impl Common {
@@ -127,21 +141,26 @@ pub fn command_line() -> String {
     shell_words::join(words)
 }
 
-/// `carepath merge`: shard folders into one run's outputs.
+/// `carepath merge`: shard folders into one run's outputs, written as one output set.
 fn merge(folders: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
     let out = match out {
         Some(out) => out,
         None => {
-            let text = carepath::scenario::input::read_text(
-                &folders[0].join("manifest.json"),
-                "manifest",
-            )?;
-            let manifest: carepath::experiment::output::Manifest = serde_json::from_str(&text)?;
+            let path = folders[0].join("manifest.json");
+            let text = carepath::scenario::input::read_text(&path, "manifest")?;
+            let manifest: carepath::experiment::output::Manifest = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not a carepath manifest", path.display()))?;
             std::path::Path::new("output").join(manifest.scenario_name)
         }
     };
-    let manifest = carepath::experiment::shard::merge(folders, &out)?;
-    println!(
+    let inputs: Vec<PathBuf> = folders
+        .iter()
+        .flat_map(|f| carepath::experiment::shard::SHARD_FILES.map(|name| f.join(name)))
+        .collect();
+    let set = OutputSet::prepare(&out, &inputs)?;
+    let manifest = carepath::experiment::shard::merge(folders, set.dir())?;
+    set.commit()?;
+    outln!(
         "Merged {} shard folders: {} replications of `{}` into {}/.",
         folders.len(),
         manifest.replications,
@@ -177,9 +196,13 @@ pub fn describe(error: &anyhow::Error) -> String {
     }
 }
 
-/// Exit status: 2 for a scenario with problems, 1 for anything else (including a scenario
-/// file that cannot be read).
+/// Exit status: 2 for a scenario with problems, 141 when standard output's reader went
+/// away (see [`console`]), 1 for anything else (including a scenario file that cannot be
+/// read).
 pub fn exit_code(error: &anyhow::Error) -> u8 {
+    if error.is::<console::PipeClosed>() {
+        return console::CLOSED_PIPE_STATUS;
+    }
     match error.downcast_ref::<ScenarioError>() {
         Some(ScenarioError::Invalid { .. }) => 2,
         _ => 1,

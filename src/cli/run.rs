@@ -7,13 +7,15 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use carepath::experiment::output::{Manifest, RunFiles, sha256_hex, write_run};
+use carepath::experiment::output_set::OutputSet;
 use carepath::experiment::precision::run_to_precision;
-use carepath::experiment::{run_scenario, summarise};
+use carepath::experiment::{MetricSummary, RunOutcome, run_scenario, summarise};
 use carepath::report::charts::Design;
 use carepath::report::html::{Report, ReportedDesign};
-use carepath::report::pack::{remove_pack, write_pack};
+use carepath::report::pack::write_pack;
 use carepath::scenario::{LoadedScenario, load_with};
 
+use super::budget::{check_replications, check_time};
 use super::table;
 
 /// Options of `carepath run`.
@@ -40,61 +42,129 @@ pub struct RunArgs {
     pub common: super::Common,
 }
 
-/// Runs the scenario named in `args`.
+/// Runs the scenario named in `args`: load it, check the output folder, simulate, write the
+/// output set, print the key figures.
 pub fn run(args: &RunArgs) -> Result<()> {
     let mut loaded = load_with(&args.scenario, &args.common.set)?;
     apply_overrides(&mut loaded, args);
-    let scenario = &loaded.scenario;
-    let threads = args.common.threads();
-    let progress = super::progress_bar(
-        args.common.quiet,
-        u64::from(scenario.replications),
-        &format!("running {}", scenario.name),
-    );
-    let started = Instant::now();
-    let mut precision_report = None;
     let (first, count) = match args.shard {
-        Some(shard) => shard.replications(scenario.replications),
-        None => (0, scenario.replications),
+        Some(shard) => shard.replications(loaded.scenario.replications),
+        None => (0, loaded.scenario.replications),
     };
-    progress.set_length(u64::from(count));
-    let outcome = match args.precision {
-        Some(precision) => {
-            if args.shard.is_some() {
-                bail!(
-                    "--precision decides the number of replications as it goes, so it cannot be split into --shard blocks; find the number first, then shard with --replications"
-                );
-            }
-            let metrics = precision_metrics(&args.metrics, scenario)?;
-            progress.set_length(u64::from(args.max_replications));
-            let run = run_to_precision(
-                scenario,
-                &metrics,
-                precision,
-                count,
-                args.max_replications,
-                threads,
-                &progress,
-            )?;
-            let needed = run.outcome.results.len() as u32;
-            loaded.scenario.replications = needed;
-            loaded.file.run.replications = Some(toml::Spanned::new(0..0, i64::from(needed)));
-            precision_report = Some((run.reached, needed, run.relative_half_widths));
-            run.outcome
-        }
-        None => run_scenario(scenario, first, count, threads, &progress)?,
-    };
-    let scenario = &loaded.scenario;
-    let wall_time = started.elapsed().as_secs_f64();
-    progress.finish_and_clear();
-    let summary = summarise(&outcome.results);
-    // A shard's summary covers only its own replications; `merge` recomputes the whole.
-
+    check_replications(if args.precision.is_some() {
+        args.max_replications
+    } else {
+        count
+    })?;
     let folder = args
         .common
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("output").join(&scenario.name));
+        .unwrap_or_else(|| Path::new("output").join(&loaded.scenario.name));
+    let inputs: Vec<PathBuf> = loaded
+        .layers
+        .iter()
+        .map(|l| PathBuf::from(&l.path))
+        .collect();
+    let set = OutputSet::prepare(&folder, &inputs)?;
+    let started = Instant::now();
+    let (outcome, precision) = simulate(&mut loaded, args, first, count)?;
+    let wall_time = started.elapsed().as_secs_f64();
+    let summary = summarise(&outcome.results);
+    // A shard's summary covers only its own replications; `merge` recomputes the whole.
+    let charts = write_outputs(&set, &loaded, args, &outcome, &summary, wall_time)?;
+    set.commit()?;
+    if !args.common.quiet {
+        print_run(
+            &loaded, &outcome, &summary, precision, charts, wall_time, args, &folder,
+        )?;
+    }
+    Ok(())
+}
+
+/// How a run to precision ended: reached or not, replications needed, and the relative
+/// half-width of each watched figure.
+type PrecisionReport = (bool, u32, Vec<(String, f64)>);
+
+/// Runs the replications: to precision, or `first..first + count` with the time estimated
+/// from the first batch before the rest start.
+fn simulate(
+    loaded: &mut LoadedScenario,
+    args: &RunArgs,
+    first: u32,
+    count: u32,
+) -> Result<(RunOutcome, Option<PrecisionReport>)> {
+    let threads = args.common.threads();
+    let scenario = &loaded.scenario;
+    let progress = super::progress_bar(
+        args.common.quiet,
+        u64::from(count),
+        &format!("running {}", scenario.name),
+    );
+    let Some(precision) = args.precision else {
+        // The first batch (one replication per thread) is the pilot: its results are kept.
+        let batch = count
+            .min(u32::try_from(threads).unwrap_or(u32::MAX))
+            .max(1)
+            .min(count);
+        let started = Instant::now();
+        let mut outcome = run_scenario(scenario, first, batch, threads, &progress)?;
+        let per_round = started.elapsed().as_secs_f64();
+        let remaining = count - batch;
+        if remaining > 0 {
+            progress.suspend(|| {
+                check_time(
+                    per_round,
+                    u64::from(remaining),
+                    threads,
+                    args.common.yes,
+                    args.common.quiet,
+                )
+            })?;
+            let rest = run_scenario(scenario, first + batch, remaining, threads, &progress)?;
+            outcome.results.extend(rest.results);
+            outcome.events += rest.events;
+        }
+        progress.finish_and_clear();
+        return Ok((outcome, None));
+    };
+    if args.shard.is_some() {
+        bail!(
+            "--precision decides the number of replications as it goes, so it cannot be split into --shard blocks; find the number first, then shard with --replications"
+        );
+    }
+    let metrics = precision_metrics(&args.metrics, scenario)?;
+    progress.set_length(u64::from(args.max_replications));
+    let run = run_to_precision(
+        scenario,
+        &metrics,
+        precision,
+        count,
+        args.max_replications,
+        threads,
+        &progress,
+    )?;
+    progress.finish_and_clear();
+    let needed = run.outcome.results.len() as u32;
+    loaded.scenario.replications = needed;
+    loaded.file.run.replications = Some(toml::Spanned::new(0..0, i64::from(needed)));
+    Ok((
+        run.outcome,
+        Some((run.reached, needed, run.relative_half_widths)),
+    ))
+}
+
+/// Writes the tables, manifest, resolved scenario and (unless `--no-report` or a shard) the
+/// board pack into the output set's staging folder; returns how many charts it drew.
+fn write_outputs(
+    set: &OutputSet,
+    loaded: &LoadedScenario,
+    args: &RunArgs,
+    outcome: &RunOutcome,
+    summary: &[MetricSummary],
+    wall_time: f64,
+) -> Result<Option<usize>> {
+    let scenario = &loaded.scenario;
     let manifest = Manifest {
         carepath_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario_name: scenario.name.clone(),
@@ -119,7 +189,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
             .collect(),
         seed: scenario.seed,
         replications: scenario.replications,
-        threads,
+        threads: args.common.threads(),
         warm_up_hours: scenario.warm_up.hours(),
         horizon_hours: scenario.horizon.hours(),
         events: outcome.events,
@@ -128,69 +198,79 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let resolved =
         toml::to_string(&loaded.file).context("cannot write the resolved scenario as TOML")?;
     let files = RunFiles {
-        summary: &summary,
+        summary,
         results: &outcome.results,
         manifest: &manifest,
         resolved_scenario: &resolved,
     };
-    write_run(&folder, &files)?;
-    let pack = if args.common.no_report || args.shard.is_some() {
-        remove_pack(&folder)?;
-        None
-    } else {
-        let design = Design {
+    write_run(set.dir(), &files)?;
+    if args.common.no_report || args.shard.is_some() {
+        return Ok(None);
+    }
+    let reported = [ReportedDesign {
+        design: Design {
             scenario,
             results: &outcome.results,
-            summary: &summary,
-        };
-        let reported = [ReportedDesign {
-            design,
-            loaded: &loaded,
-        }];
-        let report = Report {
-            designs: &reported,
-            comparison: None,
-            replications: scenario.replications,
-            seed: scenario.seed,
-            command: &super::command_line(),
-        };
-        Some(write_pack(&folder, &report)?)
+            summary,
+        },
+        loaded,
+    }];
+    let report = Report {
+        designs: &reported,
+        comparison: None,
+        replications: scenario.replications,
+        seed: scenario.seed,
+        command: &super::command_line(),
     };
+    Ok(Some(write_pack(set.dir(), &report)?))
+}
 
-    if !args.common.quiet {
-        println!("{}", table::key_figures(scenario, &summary));
-        if let Some((reached, needed, widths)) = &precision_report {
-            let worst = widths
-                .iter()
-                .map(|(m, w)| format!("{m} {:.1}%", w * 100.0))
-                .collect::<Vec<_>>()
-                .join(", ");
-            if *reached {
-                println!(
-                    "Precision reached after {needed} replications (95% half-width as a share of the mean: {worst})."
-                );
-            } else {
-                println!(
-                    "Precision NOT reached: stopped at the cap of {needed} replications ({worst}); raise --max-replications or relax --precision."
-                );
-            }
+/// Prints the key figures, the precision reached, the speed and where the outputs are.
+#[allow(clippy::too_many_arguments)]
+fn print_run(
+    loaded: &LoadedScenario,
+    outcome: &RunOutcome,
+    summary: &[MetricSummary],
+    precision: Option<PrecisionReport>,
+    charts: Option<usize>,
+    wall_time: f64,
+    args: &RunArgs,
+    folder: &Path,
+) -> Result<()> {
+    let scenario = &loaded.scenario;
+    outln!("{}", table::key_figures(scenario, summary));
+    if let Some((reached, needed, widths)) = &precision {
+        let worst = widths
+            .iter()
+            .map(|(m, w)| format!("{m} {:.1}%", w * 100.0))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if *reached {
+            outln!(
+                "Precision reached after {needed} replications (95% half-width as a share of the mean: {worst})."
+            );
+        } else {
+            outln!(
+                "Precision NOT reached: stopped at the cap of {needed} replications ({worst}); raise --max-replications or relax --precision."
+            );
         }
-        println!(
-            "{} replications, {} events in {:.2} s ({:.1} million events/s on {threads} thread(s)).",
-            scenario.replications,
-            outcome.events,
-            wall_time,
-            outcome.events as f64 / wall_time.max(1e-9) / 1e6,
-        );
-        let extras = match pack {
-            Some(charts) => format!(", report.html, {charts} charts in charts/ as PNG and SVG"),
-            None => String::new(),
-        };
-        println!(
-            "Outputs in {}/ (summary.csv, replications.csv, manifest.json, scenario.toml{extras}).",
-            folder.display()
-        );
     }
+    outln!(
+        "{} replications, {} events in {:.2} s ({:.1} million events/s on {} thread(s)).",
+        scenario.replications,
+        outcome.events,
+        wall_time,
+        outcome.events as f64 / wall_time.max(1e-9) / 1e6,
+        args.common.threads(),
+    );
+    let extras = match charts {
+        Some(charts) => format!(", report.html, {charts} charts in charts/ as PNG and SVG"),
+        None => String::new(),
+    };
+    outln!(
+        "Outputs in {}/ (summary.csv, replications.csv, manifest.json, scenario.toml{extras}).",
+        folder.display()
+    );
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 
 use carepath::experiment::output::write_atomic;
+use carepath::experiment::output_set::OutputSet;
 use carepath::experiment::statistics::mean_sd_ci;
 use carepath::experiment::sweep::{SweepValue, Vary, grid, sweep_csv};
 use carepath::experiment::{RunOutcome, run_scenario, summarise};
@@ -15,8 +16,12 @@ use carepath::report::pack::{footnote, render_all, write_charts};
 use carepath::scenario::load_with;
 use carepath::scenario::settings::Setting;
 
+use super::budget::{check_replications, check_time, pilot};
 use super::progress_bar;
 use super::table::number;
+
+/// Most points in a grid (a hundred by a hundred).
+const MAX_POINTS: usize = 10_000;
 
 /// Options of `carepath sweep`.
 #[derive(Debug, Args)]
@@ -58,13 +63,35 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         );
     }
     let points = grid(&args.vary);
-    let base = load_with(&args.scenario, &args.common.set)?;
+    if points.len() > MAX_POINTS {
+        bail!(
+            "the grid has {} points, more than {MAX_POINTS}\nhelp: use a larger STEP in --vary KEY=FROM..TO:STEP",
+            points.len()
+        );
+    }
+    let mut base = load_with(&args.scenario, &args.common.set)?;
     let seed = args.common.seed.unwrap_or(base.scenario.seed);
     let replications = args
         .common
         .replications
         .unwrap_or(base.scenario.replications);
+    check_replications(replications)?;
+    let folder = args
+        .common
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("sweep_{}", base.scenario.name)));
+    let inputs: Vec<PathBuf> = base.layers.iter().map(|l| PathBuf::from(&l.path)).collect();
+    let set = OutputSet::prepare(&folder, &inputs)?;
     let threads = args.common.threads();
+    base.scenario.seed = seed;
+    check_time(
+        pilot(&base.scenario)?,
+        u64::from(replications) * points.len() as u64,
+        threads,
+        args.common.yes,
+        args.common.quiet,
+    )?;
     let progress = progress_bar(
         args.common.quiet,
         u64::from(replications) * points.len() as u64,
@@ -94,13 +121,7 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         .map(|(values, run)| (values.clone(), summarise(&run.results)))
         .collect();
     let keys: Vec<String> = args.vary.iter().map(|v| v.key.clone()).collect();
-    let folder = args
-        .common
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("sweep_{}", base.scenario.name)));
-    std::fs::create_dir_all(&folder)?;
-    write_atomic(&folder.join("sweep.csv"), &sweep_csv(&keys, &summaries)?)?;
+    write_atomic(&set.dir().join("sweep.csv"), &sweep_csv(&keys, &summaries)?)?;
     let optimum = args.minimise_cost.then(|| cost_optimum(&keys[0], &runs));
     let shown: Vec<String> = if base.scenario.key_figures.is_empty() {
         vec!["cost.total".to_string()]
@@ -136,16 +157,17 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
                     &[spec],
                     &footnote(&[&base.scenario.name], replications, seed),
                 )?;
-                write_charts(&folder, &charts)?;
+                write_charts(set.dir(), &charts)?;
                 Some(charts.len())
             }
             None => None,
         }
     };
+    set.commit()?;
     if args.common.quiet {
         return Ok(());
     }
-    println!(
+    outln!(
         "Sweep of `{}` over {} on {replications} replications (seed {seed}):",
         base.scenario.name,
         keys.join(" x ")
@@ -169,17 +191,17 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
                 )
             })
             .collect();
-        println!("  {}: {}", point.join(", "), figures.join("; "));
+        outln!("  {}: {}", point.join(", "), figures.join("; "));
     }
     if let Some((text, _)) = &optimum {
-        println!("{text}");
+        outln!("{text}");
     }
     let extras = if chart.is_some() {
         ", charts/sweep.png and .svg"
     } else {
         ""
     };
-    println!("Outputs in {}/ (sweep.csv{extras}).", folder.display());
+    outln!("Outputs in {}/ (sweep.csv{extras}).", folder.display());
     Ok(())
 }
 

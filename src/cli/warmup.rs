@@ -6,11 +6,13 @@ use anyhow::Result;
 use clap::Args;
 
 use carepath::experiment::output::write_atomic;
+use carepath::experiment::output_set::OutputSet;
 use carepath::experiment::warmup::advise;
 use carepath::report::charts::warm_up_chart;
 use carepath::report::pack::{footnote, render_all, write_charts};
 use carepath::scenario::load_with;
 
+use super::budget::{check_replications, check_time, pilot};
 use super::progress_bar;
 use super::table::number;
 
@@ -32,6 +34,25 @@ pub fn warmup(args: &WarmupArgs) -> Result<()> {
     }
     let scenario = &loaded.scenario;
     let replications = args.common.replications.unwrap_or(scenario.replications);
+    check_replications(replications)?;
+    let folder = args
+        .common
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("warmup_{}", scenario.name)));
+    let inputs: Vec<PathBuf> = loaded
+        .layers
+        .iter()
+        .map(|l| PathBuf::from(&l.path))
+        .collect();
+    let set = OutputSet::prepare(&folder, &inputs)?;
+    check_time(
+        pilot(scenario)?,
+        u64::from(replications),
+        args.common.threads(),
+        args.common.yes,
+        args.common.quiet,
+    )?;
     let progress = progress_bar(args.common.quiet, u64::from(replications), "daily series");
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.common.threads())
@@ -50,14 +71,8 @@ pub fn warmup(args: &WarmupArgs) -> Result<()> {
         row.extend(means.iter().map(|series| series[day].to_string()));
         writer.write_record(&row)?;
     }
-    let folder = args
-        .common
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("warmup_{}", scenario.name)));
-    std::fs::create_dir_all(&folder)?;
     write_atomic(
-        &folder.join("warmup.csv"),
+        &set.dir().join("warmup.csv"),
         &writer.into_inner().map_err(|e| e.into_error())?,
     )?;
 
@@ -68,14 +83,15 @@ pub fn warmup(args: &WarmupArgs) -> Result<()> {
             Some(spec) => {
                 let footnote = footnote(&[&scenario.name], replications, scenario.seed);
                 let charts = render_all(&[spec], &footnote)?;
-                write_charts(&folder, &charts)?;
+                write_charts(set.dir(), &charts)?;
                 Some(charts.len())
             }
             None => None,
         }
     };
+    set.commit()?;
     if !args.common.quiet {
-        println!(
+        outln!(
             "Daily means over {replications} replications of `{}` from time zero ({days} days); MSER-5 cut per series:",
             scenario.name
         );
@@ -85,7 +101,7 @@ pub fn warmup(args: &WarmupArgs) -> Result<()> {
             } else {
                 ""
             };
-            println!(
+            outln!(
                 "  {:<36} discard {:>4} days (mean afterwards {}){limit}",
                 a.series,
                 a.days,
@@ -93,11 +109,11 @@ pub fn warmup(args: &WarmupArgs) -> Result<()> {
             );
         }
         let longest = advice.iter().map(|a| a.days).max().unwrap_or(0);
-        println!(
+        outln!(
             "Recommended warm-up: {longest} days (the longest cut; the scenario now uses {:.0} days).",
             scenario.warm_up.days()
         );
-        println!(
+        outln!(
             "Series in {}/warmup.csv (day, then one column per series; units busy, patients waiting, patients in system){}.",
             folder.display(),
             if chart.is_some() {

@@ -4,6 +4,7 @@
 pub mod bands;
 pub mod compare;
 pub mod output;
+pub mod output_set;
 pub mod precision;
 pub mod runner;
 pub mod shard;

@@ -1,6 +1,6 @@
-//! Writes a run's results to its output folder, each file atomically: written in full to a
-//! temporary file in the same folder, then renamed over the old one, so an interrupted or
-//! failed run never leaves a half-written file behind.
+//! Writes a run's results into a folder, each file whole: written in full to a temporary
+//! file in the same folder, synced, then renamed into place. Commands write into the staging
+//! folder of an [`OutputSet`](super::output_set::OutputSet), which swaps the whole set in.
 //!
 //! Files: `summary.csv`, `replications.csv`, `manifest.json`, `scenario.toml`.
 
@@ -25,6 +25,46 @@ pub enum OutputError {
         path: PathBuf,
         /// The operating system's reason.
         source: std::io::Error,
+    },
+    /// The output folder's parent cannot be created or written (found before simulating).
+    #[error(
+        "cannot write in {folder}: {source}\nhelp: choose an output folder where you can write, with -o"
+    )]
+    Unwritable {
+        /// The parent folder.
+        folder: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// The output path exists and is not a folder.
+    #[error(
+        "{path} is a file, not a folder; a run writes a folder of outputs\nhelp: choose a folder with -o, e.g. -o output/my_run"
+    )]
+    NotAFolder {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// The output folder holds files carepath does not write; replacing it as a whole would
+    /// delete them.
+    #[error(
+        "{folder} holds files carepath did not write ({}); a run replaces its output folder as a whole, so it will not write there\nhelp: choose a new or empty folder with -o, e.g. -o output/my_run",
+        entries.join(", ")
+    )]
+    NotOurs {
+        /// The folder.
+        folder: PathBuf,
+        /// Some of the entries that are not carepath's.
+        entries: Vec<String>,
+    },
+    /// The output folder contains a file the command reads.
+    #[error(
+        "the output folder {folder} contains {input} (or the same file under another name), which this command reads; writing there would replace it\nhelp: choose another output folder with -o, outside the folder of your inputs"
+    )]
+    OverInput {
+        /// The output folder.
+        folder: PathBuf,
+        /// The input it contains.
+        input: PathBuf,
     },
     /// A table could not be formatted (an internal fault).
     #[error("cannot format {what}: {message}")]
@@ -91,6 +131,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     // Outputs are for sharing: readable by all, like any file the user would create.
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    super::output_set::before_file_write(path)?;
     let mut temporary = builder.tempfile_in(folder).map_err(io)?;
     temporary.write_all(bytes).map_err(io)?;
     temporary.as_file().sync_all().map_err(io)?;

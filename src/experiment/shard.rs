@@ -87,8 +87,13 @@ fn read(path: &Path) -> Result<String, MergeError> {
     })
 }
 
+/// The files `merge` reads from each shard folder.
+pub const SHARD_FILES: [&str; 3] = ["manifest.json", "scenario.toml", "replications.csv"];
+
 /// Merges shard folders into `out`, writing the files a single run of all replications would
 /// have written (the manifest records the shards instead of one thread count and wall time).
+/// Rows are matched by metric name: every replication of every shard must report the same
+/// metrics.
 pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
     let mut shards: Vec<(PathBuf, Manifest)> = Vec::new();
     for folder in folders {
@@ -151,45 +156,14 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
     let resolved = read(&first_folder.join("scenario.toml"))?;
     let units = units_of(&first_folder.join("scenario.toml"))?;
     let mut results: Vec<ReplicationResult> = Vec::new();
+    let mut names: Option<(PathBuf, Vec<String>)> = None;
     for (folder, _) in &shards {
-        let path = folder.join("replications.csv");
-        crate::scenario::input::regular_file(&path, "table").map_err(|e| MergeError::Read {
-            path: path.clone(),
-            reason: format!("{}; {}", e.problem, e.help),
-        })?;
-        let mut reader = csv::Reader::from_path(&path).map_err(|e| MergeError::Read {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
-        for record in reader.records() {
-            let record = record.map_err(|e| MergeError::Read {
-                path: path.clone(),
-                reason: e.to_string(),
-            })?;
-            let bad = || MergeError::Read {
-                path: path.clone(),
-                reason: format!("bad row {record:?}"),
-            };
-            let replication: u32 = record.get(0).and_then(|v| v.parse().ok()).ok_or_else(bad)?;
-            let name = record.get(1).ok_or_else(bad)?.to_string();
-            let value: f64 = record.get(2).and_then(|v| v.parse().ok()).ok_or_else(bad)?;
-            if results.last().is_none_or(|r| r.replication != replication) {
-                results.push(ReplicationResult {
-                    replication,
-                    metrics: Vec::new(),
-                    by_hour: Vec::new(),
-                    waits: Vec::new(),
-                    events: 0,
-                });
-            }
-            let unit = units
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map_or(Unit::Patients, |(_, u)| *u);
-            if let Some(last) = results.last_mut() {
-                last.metrics.push(MetricValue { name, unit, value });
-            }
-        }
+        read_replications(
+            &folder.join("replications.csv"),
+            &units,
+            &mut names,
+            &mut results,
+        )?;
     }
     results.sort_by_key(|r| r.replication);
     if results
@@ -219,6 +193,121 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
         },
     )?;
     Ok(manifest)
+}
+
+/// Reads one shard's `replications.csv` into `results`, matching every row by metric name:
+/// each replication must report exactly the metrics of the first replication read (whose
+/// file and names `names` holds once set), in any order; they are stored in that order.
+fn read_replications(
+    path: &Path,
+    units: &[(String, Unit)],
+    names: &mut Option<(PathBuf, Vec<String>)>,
+    results: &mut Vec<ReplicationResult>,
+) -> Result<(), MergeError> {
+    crate::scenario::input::regular_file(path, "table").map_err(|e| MergeError::Read {
+        path: path.to_path_buf(),
+        reason: format!("{}; {}", e.problem, e.help),
+    })?;
+    let mut reader = csv::Reader::from_path(path).map_err(|e| MergeError::Read {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    // One replication's rows: its number, and each (name, value, line).
+    let mut block: Option<(u32, Vec<(String, f64, u64)>)> = None;
+    for record in reader.records() {
+        let record = record.map_err(|e| MergeError::Read {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let bad = || MergeError::Read {
+            path: path.to_path_buf(),
+            reason: format!("line {line}: bad row {record:?}"),
+        };
+        let replication: u32 = record.get(0).and_then(|v| v.parse().ok()).ok_or_else(bad)?;
+        let name = record.get(1).ok_or_else(bad)?.to_string();
+        let value: f64 = record.get(2).and_then(|v| v.parse().ok()).ok_or_else(bad)?;
+        if block.as_ref().is_some_and(|(r, _)| *r != replication) {
+            if let Some((r, rows)) = block.take() {
+                results.push(match_by_name(path, r, rows, units, names)?);
+            }
+        }
+        block
+            .get_or_insert_with(|| (replication, Vec::new()))
+            .1
+            .push((name, value, line));
+    }
+    if let Some((r, rows)) = block {
+        results.push(match_by_name(path, r, rows, units, names)?);
+    }
+    Ok(())
+}
+
+/// One replication's rows as a result, in the order of `names` (set from these rows if
+/// unset); refuses a metric reported twice, one not reported elsewhere, or one missing.
+fn match_by_name(
+    path: &Path,
+    replication: u32,
+    rows: Vec<(String, f64, u64)>,
+    units: &[(String, Unit)],
+    names: &mut Option<(PathBuf, Vec<String>)>,
+) -> Result<ReplicationResult, MergeError> {
+    let (first_file, expected) = names.get_or_insert_with(|| {
+        (
+            path.to_path_buf(),
+            rows.iter().map(|(n, _, _)| n.clone()).collect(),
+        )
+    });
+    let mismatch = |message: String| {
+        MergeError::Mismatch(format!(
+            "{}: {message}; the shards come from different runs or versions of carepath, or a file was edited\nhelp: run the shards again with one carepath and one scenario, then merge",
+            path.display()
+        ))
+    };
+    let lines = match (rows.first(), rows.last()) {
+        (Some(first), Some(last)) => format!("lines {} to {}", first.2, last.2),
+        _ => "no lines".to_string(),
+    };
+    let mut values: Vec<Option<f64>> = vec![None; expected.len()];
+    for (name, value, line) in rows {
+        let Some(index) = expected.iter().position(|n| *n == name) else {
+            return Err(mismatch(format!(
+                "line {line}: replication {replication} reports metric `{name}`, which {} does not report",
+                first_file.display()
+            )));
+        };
+        if values[index].replace(value).is_some() {
+            return Err(mismatch(format!(
+                "line {line}: replication {replication} reports metric `{name}` twice"
+            )));
+        }
+    }
+    if let Some(missing) = values.iter().position(Option::is_none) {
+        return Err(mismatch(format!(
+            "{lines}: replication {replication} lacks metric `{}`, which {} reports",
+            expected[missing],
+            first_file.display()
+        )));
+    }
+    let metrics = expected
+        .iter()
+        .zip(values)
+        .map(|(name, value)| MetricValue {
+            name: name.clone(),
+            unit: units
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or(Unit::Patients, |(_, u)| *u),
+            value: value.unwrap_or(f64::NAN),
+        })
+        .collect();
+    Ok(ReplicationResult {
+        replication,
+        metrics,
+        by_hour: Vec::new(),
+        waits: Vec::new(),
+        events: 0,
+    })
 }
 
 /// The unit of every metric the resolved scenario reports, key figures included.

@@ -1,5 +1,6 @@
 //! Writes the board pack of a run or comparison: the charts, each file atomically, under
-//! `<folder>/charts/`, and `report.html`.
+//! `<folder>/charts/`, and `report.html`. The folder is a fresh output set's staging folder
+//! (see [`crate::experiment::output_set`]), so no chart of an earlier run can remain.
 
 use std::path::{Path, PathBuf};
 
@@ -30,8 +31,7 @@ pub fn write_pack(folder: &Path, report: &Report<'_>) -> Result<usize, PackError
     let names: Vec<&str> = designs.iter().map(Design::name).collect();
     let footnote = footnote(&names, report.replications, report.seed);
     let charts = render_all(&design_charts(&designs), &footnote)?;
-    let written = write_charts(folder, &charts)?;
-    remove_stale_charts(folder, &written)?;
+    write_charts(folder, &charts)?;
     let page = report_html(report, &charts);
     write_atomic(&folder.join("report.html"), page.as_bytes())?;
     Ok(charts.len())
@@ -77,40 +77,4 @@ pub fn write_charts(folder: &Path, charts: &[Rendered]) -> Result<Vec<PathBuf>, 
         }
     }
     Ok(written)
-}
-
-/// Removes the charts under `folder/charts/` that are not in `keep`: those an earlier run
-/// left, so that a run's folder never mixes its charts with another's.
-fn remove_stale_charts(folder: &Path, keep: &[PathBuf]) -> Result<(), OutputError> {
-    let dir = folder.join("charts");
-    let Ok(listing) = std::fs::read_dir(&dir) else {
-        return Ok(()); // no charts folder: nothing stale
-    };
-    for entry in listing.flatten() {
-        let path = entry.path();
-        let is_chart = matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("png" | "svg")
-        );
-        if is_chart && !keep.contains(&path) {
-            std::fs::remove_file(&path).map_err(|source| OutputError::Io {
-                path: path.clone(),
-                source,
-            })?;
-        }
-    }
-    Ok(())
-}
-
-/// Removes the board pack (report and charts) an earlier run left in `folder`, for a run
-/// that writes only tables: a report must never sit beside tables it does not describe.
-pub fn remove_pack(folder: &Path) -> Result<(), OutputError> {
-    let report = folder.join("report.html");
-    if report.exists() {
-        std::fs::remove_file(&report).map_err(|source| OutputError::Io {
-            path: report.clone(),
-            source,
-        })?;
-    }
-    remove_stale_charts(folder, &[])
 }

@@ -1,0 +1,42 @@
+//! Console output: every line a command prints to standard output goes through [`line`],
+//! so that a closed pipe (`carepath check FILE | head -1`) or a full device
+//! (`carepath check FILE > /dev/full`) never panics.
+//!
+//! A reader that has gone away ends the command quietly with status 141 (128 + SIGPIPE, what
+//! the shell reports for any program stopped by a closed pipe); any other write error is an
+//! error with a message, status 1. Output files are complete before anything is printed, so
+//! a closed pipe loses only console text.
+
+use std::io::{ErrorKind, Write};
+
+use thiserror::Error;
+
+/// Exit status when standard output's reader has closed the pipe.
+pub const CLOSED_PIPE_STATUS: u8 = 141;
+
+/// The reader of standard output closed it; the command stops quietly.
+#[derive(Debug, Error)]
+#[error("standard output was closed")]
+pub struct PipeClosed;
+
+/// Prints `text` and a newline to standard output, flushed.
+///
+/// # Errors
+/// [`PipeClosed`] when the reader has gone; otherwise the write error, described.
+pub fn line(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => Err(PipeClosed.into()),
+        Err(e) => Err(anyhow::anyhow!(
+            "cannot write to standard output: {e}\nhelp: send the output to a file or device with room (files in an output folder are complete before anything is printed)"
+        )),
+    }
+}
+
+/// Prints `text` and a newline to standard error, ignoring failure (there is nowhere left to
+/// report it).
+pub fn error_line(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{text}").and_then(|()| err.flush());
+}
