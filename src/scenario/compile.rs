@@ -34,6 +34,10 @@ const MAX_RUN_DAYS: f64 = 36_500.0;
 /// Largest referral volume accepted from one source [patients/day].
 const MAX_PER_DAY: f64 = 1_000_000.0;
 
+/// Largest number of waiting points, handoffs and pathways (together) for which every
+/// compile builds the metric catalogue to check that no two metrics share a name.
+const CATALOGUE_CHECK_LIMIT: usize = 1000;
+
 /// Tolerance when checking that probabilities sum to 1.
 const PROBABILITY_TOLERANCE: f64 = 1e-6;
 
@@ -70,13 +74,14 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
     super::names::check_all(problems, file);
     let name = run.name.get_ref().clone();
     if name.is_empty()
+        || name.len() > super::names::MAX_NAME_LEN
         || !name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     {
         problems.add(
             run.name.span(),
-            format!("`name` must be letters, digits, `_` or `-` (it names the output folder), found \"{name}\""),
+            format!("`name` must be letters, digits, `_` or `-`, at most {} characters (it names the output folder), found \"{name}\"", super::names::MAX_NAME_LEN),
             "use a short name such as \"baseline\" or \"seven_day_social_care\"",
         );
     }
@@ -312,9 +317,17 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         key_figures: Vec::new(),
     };
     // The metric catalogue costs a replication's accumulators (tens of kilobytes per waiting
-    // point), so it is built only when key figures need it.
-    if problems.0.is_empty() && !file.key_figures.is_empty() {
-        scenario.key_figures = compile_key_figures(problems, file, &scenario);
+    // point), so for a very large scenario it is built only when key figures need it; there,
+    // the name rules alone keep metric names apart (scenario::names).
+    let small = scenario.waits.len() + scenario.handoffs.len() + scenario.pathways.len()
+        <= CATALOGUE_CHECK_LIMIT;
+    if problems.0.is_empty() && (small || !file.key_figures.is_empty()) {
+        let catalogue = crate::model::metric_catalogue(&scenario);
+        let names: Vec<String> = catalogue.iter().map(|(name, _)| name.clone()).collect();
+        super::names::check_catalogue(problems, &names, file);
+        if problems.0.is_empty() {
+            scenario.key_figures = compile_key_figures(problems, file, &catalogue);
+        }
     }
     scenario
 }
@@ -323,11 +336,9 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
 fn compile_key_figures(
     problems: &mut Problems,
     file: &ScenarioFile,
-    scenario: &Scenario,
+    catalogue: &[(String, crate::model::Unit)],
 ) -> Vec<KeyFigure> {
-    let catalogue = crate::model::metric_catalogue(scenario);
     let names: Vec<String> = catalogue.iter().map(|(name, _)| name.clone()).collect();
-    super::names::check_catalogue(problems, &names, file.run.name.span());
     let mut ordered: Vec<(i64, &String, &Spanned<KeyFigureFile>)> = file
         .key_figures
         .iter()

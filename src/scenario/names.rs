@@ -294,17 +294,25 @@ impl CaseFolded {
 }
 
 /// Reports metric names that two things share (ignoring case), from the catalogue of a
-/// compiled scenario. With [`check_all`] passed this finds nothing; it guards against
-/// a metric added later that breaks the scheme. Problems point at `fallback_span`.
-pub fn check_catalogue(problems: &mut Problems, names: &[String], fallback_span: Range<usize>) {
+/// compiled scenario. With [`check_all`] passed this finds nothing; it guards against a
+/// metric added later that breaks the scheme. The problem points at the pathway or resource
+/// named in the metric, else at the run's `name`.
+pub fn check_catalogue(problems: &mut Problems, names: &[String], file: &ScenarioFile) {
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for name in names {
         if let Some(earlier) = seen.insert(name.to_ascii_lowercase(), name) {
+            let span = name
+                .split('.')
+                .find_map(|part| {
+                    file.pathways
+                        .get(part)
+                        .map(Spanned::span)
+                        .or_else(|| file.resources.get(part).map(Spanned::span))
+                })
+                .unwrap_or_else(|| file.run.name.span());
             problems.add(
-                fallback_span.clone(),
-                format!(
-                    "two figures of this scenario would be reported as `{name}` (and `{earlier}`)"
-                ),
+                span,
+                format!("two figures of this scenario would both be reported as `{name}` (and `{earlier}`)"),
                 "rename the pathway, resource, step or outcome named in it",
             );
             return;
@@ -340,6 +348,26 @@ mod tests {
         ] {
             assert!(!is_valid(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_metric_name_listed_twice_is_reported_at_its_pathway() {
+        let text = "[run]\nname = \"x\"\nhorizon = \"1 d\"\n[[pathways.p.steps]]\nname = \"done\"\nend = { outcome = \"ok\" }\n";
+        let file: ScenarioFile = toml::from_str(text).unwrap();
+        let mut problems = Problems::default();
+        let names = ["p.arrivals".to_string(), "p.completed".to_string()];
+        check_catalogue(&mut problems, &names, &file);
+        assert!(problems.0.is_empty());
+        let names = ["p.arrivals".to_string(), "p.Arrivals".to_string()];
+        check_catalogue(&mut problems, &names, &file);
+        assert_eq!(problems.0.len(), 1);
+        assert!(
+            problems.0[0].message.contains("`p.Arrivals`"),
+            "{:?}",
+            problems.0
+        );
+        // At the pathway the metric names.
+        assert_eq!(problems.0[0].line_column(text).0, 4, "{:?}", problems.0);
     }
 
     #[test]
