@@ -6,6 +6,7 @@ pub mod arrivals;
 pub mod distribution;
 pub mod engine;
 pub mod metrics;
+pub mod residual_life;
 pub mod scenario;
 pub mod week_schedule;
 

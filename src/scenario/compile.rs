@@ -7,9 +7,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use rand::distr::Uniform;
 use rand::distr::weighted::WeightedIndex;
-use rand_distr::{Exp, Triangular};
 use toml::Spanned;
 
 use super::compile_steps::StepCompiler;
@@ -1012,10 +1010,7 @@ pub fn compile_distribution(
                     "e.g. { exponential = { mean = \"1 h\" } }",
                 );
             }
-            Exp::new(1.0 / m).map_or_else(
-                |e| bad(rejected(e.to_string()), ""),
-                |d| Some(Distribution::Exponential(d)),
-            )
+            Distribution::exponential(m).map_or_else(|e| bad(rejected(e), ""), Some)
         }
         DistributionFile::Uniform { min, max } => {
             let (lo, hi) = (min.to_sim().hours(), max.to_sim().hours());
@@ -1028,10 +1023,7 @@ pub fn compile_distribution(
             if lo == hi {
                 return Some(Distribution::Fixed(lo));
             }
-            Uniform::new(lo, hi).map_or_else(
-                |e| bad(rejected(e.to_string()), ""),
-                |d| Some(Distribution::Uniform(d)),
-            )
+            Distribution::uniform(lo, hi).map_or_else(|e| bad(rejected(e), ""), Some)
         }
         DistributionFile::Triangular { min, mode, max } => {
             let (lo, mo, hi) = (
@@ -1047,10 +1039,7 @@ pub fn compile_distribution(
                     "e.g. { triangular = { min = \"45 min\", mode = \"75 min\", max = \"120 min\" } }",
                 );
             }
-            Triangular::new(lo, hi, mo).map_or_else(
-                |e| bad(rejected(e.to_string()), ""),
-                |d| Some(Distribution::Triangular(d)),
-            )
+            Distribution::triangular(lo, mo, hi).map_or_else(|e| bad(rejected(e), ""), Some)
         }
         DistributionFile::LogNormal { mean, sd } | DistributionFile::Gamma { mean, sd } => {
             let (m, s) = (mean.to_sim().hours(), sd.to_sim().hours());
