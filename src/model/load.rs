@@ -234,3 +234,66 @@ pub fn offered_loads(scenario: &Scenario) -> Vec<ResourceLoad> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A ward by hand: 1 patient an hour seizes a bed, stays 10 h, goes round the stay again
+    /// with probability 1/4, releases the bed and then sees a therapist for 30 min. Visits to
+    /// the stay: 1 / (1 - 1/4) = 4/3 an hour, so beds are offered 4/3 x 10 = 13.3 units
+    /// against 12 (overloaded, no deadline); the therapist 1 x 0.5 = 0.5 units against 1.
+    #[test]
+    fn offered_load_follows_loops_and_holding() {
+        let text = r#"
+[run]
+name = "ward"
+horizon = "10 d"
+
+[resources.bed]
+count = 12
+
+[resources.therapist]
+count = 1
+
+[arrivals.ae]
+pathway = "ward"
+per_day = 24
+
+[[pathways.ward.steps]]
+name = "admit"
+seize = { resource = "bed" }
+
+[[pathways.ward.steps]]
+name = "stay"
+delay = { duration = { exponential = { mean = "10 h" } } }
+
+[[pathways.ward.steps]]
+name = "again"
+branch = [{ to = "stay", probability = 0.25 }, { to = "leave", probability = 0.75 }]
+
+[[pathways.ward.steps]]
+name = "leave"
+release = { resource = "bed" }
+
+[[pathways.ward.steps]]
+name = "therapy"
+activity = { resource = "therapist", duration = { uniform = { min = "20 min", max = "40 min" } } }
+
+[[pathways.ward.steps]]
+name = "home"
+end = { outcome = "home" }
+"#;
+        let scenario = crate::scenario::parse("ward.toml", text).unwrap().scenario;
+        let loads = offered_loads(&scenario);
+        let bed = &loads[0];
+        assert!((bed.starts_per_hour - 1.0).abs() < 1e-9, "{bed:?}");
+        assert!((bed.offered - 40.0 / 3.0).abs() < 1e-6, "{bed:?}");
+        assert!((bed.mean_hold_hours - 40.0 / 3.0).abs() < 1e-6, "{bed:?}");
+        assert_eq!(bed.capacity, 12.0);
+        assert!(bed.queue_grows_without_bound());
+        let therapist = &loads[1];
+        assert!((therapist.offered - 0.5).abs() < 1e-9, "{therapist:?}");
+        assert!(!therapist.is_overloaded());
+    }
+}

@@ -153,7 +153,7 @@ mod tests {
     /// keep their file order.
     #[test]
     fn census_moves_on_by_priority_then_time_waited() {
-        let mut list = vec![
+        let mut list = [
             placed(0, -1.0, Some(0)),
             placed(1, 0.0, None),
             placed(2, -17.5, Some(0)),
