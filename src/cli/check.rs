@@ -4,15 +4,40 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use carepath::model::load::offered_loads;
 use carepath::model::scenario::{Scenario, StepKind};
 use carepath::scenario::load;
 
 /// Loads and checks `path`, printing what it contains.
 pub fn check(path: &Path) -> Result<()> {
     let loaded = load(path)?;
-    outln!("{} is valid.\n", loaded.path);
+    outln!("{} is valid.
+", loaded.path);
     outln!("{}", describe(&loaded.scenario));
+    for warning in load_warnings(&loaded.scenario) {
+        outln!("
+{warning}");
+    }
     Ok(())
+}
+
+/// A warning for each resource offered more work than it has units, on the long-run
+/// estimate of `model::load` (see there for the method and what it cannot tell); not for
+/// a resource whose every wait has a deadline, whose queue the deadline bounds.
+pub fn load_warnings(scenario: &Scenario) -> Vec<String> {
+    offered_loads(scenario)
+        .iter()
+        .filter(|load| load.queue_grows_without_bound())
+        .map(|load| {
+            let name = &scenario.resources[load.resource.0 as usize].name;
+            format!(
+                "warning: `{name}` is offered more work than it has units: about {:.1} patients an hour x {:.2} h each = {:.1} units busy on average, against {:.1} units on average over the week. \
+                 Its queue will grow for as long as the run lasts.\n\
+                 help: add units of `{name}`, shorten the work, or lower the referrals (the estimate assumes every wait is served, counts no waiting while a unit is held, and leaves out growth and demand changes)",
+                load.starts_per_hour, load.mean_hold_hours, load.offered, load.capacity
+            )
+        })
+        .collect()
 }
 
 /// A one-paragraph description of a scenario for people.

@@ -1,4 +1,7 @@
 //! Durations drawn from the distributions an analyst can state, already converted to hours.
+//!
+//! Each variant keeps its parameters beside its sampler, so that its mean (for load
+//! estimates) and its residual life (see `residual_life`) can be computed.
 
 use rand::distr::Distribution as _;
 use rand::distr::Uniform;
@@ -12,16 +15,51 @@ use crate::kernel::SimDuration;
 pub enum Distribution {
     /// Always the same value.
     Fixed(f64),
-    /// Exponential with the given rate.
-    Exponential(Exp<f64>),
+    /// Exponential.
+    Exponential {
+        /// Mean [hours].
+        mean: f64,
+        /// Sampler (rate 1 / mean).
+        sampler: Exp<f64>,
+    },
     /// Uniform between two values.
-    Uniform(Uniform<f64>),
+    Uniform {
+        /// Lower bound [hours].
+        min: f64,
+        /// Upper bound [hours].
+        max: f64,
+        /// Sampler.
+        sampler: Uniform<f64>,
+    },
     /// Triangular.
-    Triangular(Triangular<f64>),
-    /// Log-normal.
-    LogNormal(LogNormal<f64>),
+    Triangular {
+        /// Lower bound [hours].
+        min: f64,
+        /// Most likely value [hours].
+        mode: f64,
+        /// Upper bound [hours].
+        max: f64,
+        /// Sampler.
+        sampler: Triangular<f64>,
+    },
+    /// Log-normal: the logarithm of the duration in hours is normal.
+    LogNormal {
+        /// Mean of the logarithm.
+        mu: f64,
+        /// Standard deviation of the logarithm.
+        sigma: f64,
+        /// Sampler.
+        sampler: LogNormal<f64>,
+    },
     /// Gamma.
-    Gamma(Gamma<f64>),
+    Gamma {
+        /// Shape.
+        shape: f64,
+        /// Scale [hours].
+        scale: f64,
+        /// Sampler.
+        sampler: Gamma<f64>,
+    },
     /// One of the observed values, chosen with the given weights.
     Empirical {
         /// Observed values [hours].
@@ -32,31 +70,101 @@ pub enum Distribution {
 }
 
 impl Distribution {
-    /// Log-normal with the given mean and standard deviation of the duration itself [hours].
-    pub fn log_normal(mean: f64, sd: f64) -> Result<Self, String> {
-        LogNormal::from_mean_cv(mean, sd / mean)
-            .map(Distribution::LogNormal)
+    /// Exponential with the given mean [hours].
+    ///
+    /// # Errors
+    /// The sampler's message if the mean is not positive and finite.
+    pub fn exponential(mean: f64) -> Result<Self, String> {
+        Exp::new(1.0 / mean)
+            .map(|sampler| Distribution::Exponential { mean, sampler })
             .map_err(|e| e.to_string())
     }
 
-    /// Gamma with the given mean and standard deviation [hours].
+    /// Uniform between `min` and `max` [hours].
+    ///
+    /// # Errors
+    /// The sampler's message if `min` is not below `max` or either is not finite.
+    pub fn uniform(min: f64, max: f64) -> Result<Self, String> {
+        Uniform::new(min, max)
+            .map(|sampler| Distribution::Uniform { min, max, sampler })
+            .map_err(|e| e.to_string())
+    }
+
+    /// Triangular from `min` to `max` with its peak at `mode` [hours].
+    ///
+    /// # Errors
+    /// The sampler's message if the three are not in order.
+    pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Self, String> {
+        Triangular::new(min, max, mode)
+            .map(|sampler| Distribution::Triangular {
+                min,
+                mode,
+                max,
+                sampler,
+            })
+            .map_err(|e| e.to_string())
+    }
+
+    /// Log-normal with the given mean and standard deviation of the duration itself [hours]:
+    /// sigma^2 = ln(1 + (sd/mean)^2), mu = ln(mean) - sigma^2 / 2.
+    ///
+    /// # Errors
+    /// The sampler's message if the parameters are not positive and finite.
+    pub fn log_normal(mean: f64, sd: f64) -> Result<Self, String> {
+        let cv = sd / mean;
+        let sigma = (1.0 + cv * cv).ln().sqrt();
+        let mu = mean.ln() - 0.5 * sigma * sigma;
+        LogNormal::from_mean_cv(mean, cv)
+            .map(|sampler| Distribution::LogNormal { mu, sigma, sampler })
+            .map_err(|e| e.to_string())
+    }
+
+    /// Gamma with the given mean and standard deviation [hours]: shape (mean/sd)^2,
+    /// scale sd^2/mean.
+    ///
+    /// # Errors
+    /// The sampler's message if the parameters are not positive and finite.
     pub fn gamma(mean: f64, sd: f64) -> Result<Self, String> {
         let shape = (mean / sd).powi(2);
         let scale = sd * sd / mean;
         Gamma::new(shape, scale)
-            .map(Distribution::Gamma)
+            .map(|sampler| Distribution::Gamma {
+                shape,
+                scale,
+                sampler,
+            })
             .map_err(|e| e.to_string())
+    }
+
+    /// The mean duration [hours].
+    pub fn mean(&self) -> f64 {
+        match self {
+            Distribution::Fixed(value) => *value,
+            Distribution::Exponential { mean, .. } => *mean,
+            Distribution::Uniform { min, max, .. } => 0.5 * (min + max),
+            Distribution::Triangular { min, mode, max, .. } => (min + mode + max) / 3.0,
+            Distribution::LogNormal { mu, sigma, .. } => (mu + 0.5 * sigma * sigma).exp(),
+            Distribution::Gamma { shape, scale, .. } => shape * scale,
+            Distribution::Empirical { values, index } => {
+                let total = index.total_weight();
+                values
+                    .iter()
+                    .zip(index.weights())
+                    .map(|(v, w)| v * w / total)
+                    .sum()
+            }
+        }
     }
 
     /// Draws one duration. Allocates nothing.
     pub fn sample<R: rand::Rng + ?Sized>(&self, stream: &mut R) -> SimDuration {
         let hours = match self {
             Distribution::Fixed(value) => *value,
-            Distribution::Exponential(d) => d.sample(stream),
-            Distribution::Uniform(d) => d.sample(stream),
-            Distribution::Triangular(d) => d.sample(stream),
-            Distribution::LogNormal(d) => d.sample(stream),
-            Distribution::Gamma(d) => d.sample(stream),
+            Distribution::Exponential { sampler, .. } => sampler.sample(stream),
+            Distribution::Uniform { sampler, .. } => sampler.sample(stream),
+            Distribution::Triangular { sampler, .. } => sampler.sample(stream),
+            Distribution::LogNormal { sampler, .. } => sampler.sample(stream),
+            Distribution::Gamma { sampler, .. } => sampler.sample(stream),
             Distribution::Empirical { values, index } => values[index.sample(stream)],
         };
         SimDuration::from_hours(hours)

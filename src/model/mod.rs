@@ -5,7 +5,9 @@
 pub mod arrivals;
 pub mod distribution;
 pub mod engine;
+pub mod load;
 pub mod metrics;
+pub mod residual_life;
 pub mod scenario;
 pub mod week_schedule;
 

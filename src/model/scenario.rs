@@ -89,7 +89,15 @@ pub struct Scenario {
     pub initial: Vec<InitialGroup>,
     /// Plainly named figures, computed from the metrics of each replication.
     pub key_figures: Vec<KeyFigure>,
+    /// Most patients inside at once before a replication stops with
+    /// `SimError::TooManyInside` [patients] (`[run] max_patients_inside`).
+    pub max_inside: u64,
 }
+
+/// Default bound on the patients inside at once [patients]: far above any real census or
+/// queue, low enough that a run whose queue grows without bound stops within a few hundred
+/// megabytes (about 150 bytes per patient, with its queue and event entries).
+pub const DEFAULT_MAX_INSIDE: u64 = 1_000_000;
 
 /// A plainly named figure: the sum of one or more metrics of a replication.
 #[derive(Debug, Clone, PartialEq)]
@@ -350,6 +358,9 @@ pub struct InitialGroup {
     pub count: u32,
     /// Time already spent in the pathway.
     pub elapsed: SimDuration,
+    /// Time already spent at the current step, waiting or in the delay under way
+    /// (at most `elapsed`).
+    pub at_step: SimDuration,
     /// Time left at a timed step, if stated.
     pub remaining: Option<Distribution>,
     /// Resources they hold.

@@ -7,9 +7,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use rand::distr::Uniform;
 use rand::distr::weighted::WeightedIndex;
-use rand_distr::{Exp, Triangular};
 use toml::Spanned;
 
 use super::compile_steps::StepCompiler;
@@ -22,9 +20,10 @@ use super::units::{DurationText, WEEKDAY_NAMES, day_set, weekday_index};
 use crate::kernel::SimDuration;
 use crate::model::distribution::Distribution;
 use crate::model::scenario::{
-    Attribute, Calendar, DemandChange, InitialGroup, KeyFigure, MAX_ATTRIBUTES, MAX_CALENDARS,
-    MAX_CENSUS_PATIENTS, MAX_COST, MAX_PATHWAYS, MAX_RESOURCES, MAX_UNITS, Outcome, OutcomeId,
-    PathwayId, Resource, ResourceId, Scenario, Source, Step, StepKind,
+    Attribute, Calendar, DEFAULT_MAX_INSIDE, DemandChange, InitialGroup, KeyFigure,
+    MAX_ATTRIBUTES, MAX_CALENDARS, MAX_CENSUS_PATIENTS, MAX_COST, MAX_PATHWAYS, MAX_RESOURCES,
+    MAX_UNITS, Outcome, OutcomeId, PathwayId, Resource, ResourceId, Scenario, Source, Step,
+    StepKind,
 };
 use crate::model::week_schedule::{ShiftLine, WeekSchedule};
 
@@ -134,6 +133,23 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
             );
             0
         })
+    });
+
+    let max_inside = run.max_patients_inside.as_ref().map_or(DEFAULT_MAX_INSIDE, |m| {
+        u64::try_from(*m.get_ref())
+            .ok()
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| {
+                problems.add(
+                    m.span(),
+                    format!(
+                        "`max_patients_inside` must be a whole number above zero, found {}",
+                        m.get_ref()
+                    ),
+                    &format!("the most patients inside at once before a run stops; the default is {DEFAULT_MAX_INSIDE}"),
+                );
+                DEFAULT_MAX_INSIDE
+            })
     });
 
     let calendars = file
@@ -294,6 +310,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
             )
         })
         .collect::<Vec<_>>();
+    check_census_size(problems, file, max_inside);
 
     let (waits, handoffs) = compiled.waits_and_handoffs;
     let mut scenario = Scenario {
@@ -315,6 +332,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         outcomes,
         initial,
         key_figures: Vec::new(),
+        max_inside,
     };
     // The metric catalogue costs a replication's accumulators (tens of kilobytes per waiting
     // point), so for a very large scenario it is built only when key figures need it; there,
@@ -1045,6 +1063,21 @@ fn compile_initial(
         within_a_century(problems, e, "elapsed");
         e.get_ref().to_sim()
     });
+    let at_step = file.at_step.as_ref().map_or(elapsed, |a| {
+        let value = a.get_ref().to_sim();
+        if a.get_ref().amount < 0.0 || value.hours() > elapsed.hours() {
+            problems.add(
+                a.span(),
+                format!(
+                    "`at_step` must be between zero and `elapsed` ({:.1} days), found \"{}\"",
+                    elapsed.days(),
+                    a.get_ref()
+                ),
+                "the time already spent at this step (waiting, or in the delay under way) is part of the time in the pathway; raise `elapsed` or lower `at_step`",
+            );
+        }
+        value
+    });
     let remaining = file
         .remaining
         .as_ref()
@@ -1113,11 +1146,32 @@ fn compile_initial(
         step: crate::model::scenario::StepId(step?),
         count,
         elapsed,
+        at_step,
         remaining,
         holding,
         blocked,
         attributes: fixed,
     })
+}
+
+/// The census must fit under the bound on patients inside (`max_patients_inside`): refused
+/// here, at the count that passes it, rather than allocated at run time.
+fn check_census_size(problems: &mut Problems, file: &ScenarioFile, max_inside: u64) {
+    let mut total: u64 = 0;
+    for group in &file.initial {
+        let count = &group.get_ref().count;
+        total = total.saturating_add(u64::try_from(*count.get_ref()).unwrap_or(0));
+        if total > max_inside {
+            problems.add(
+                count.span(),
+                format!(
+                    "the census comes to {total} patients, more than the {max_inside} a run may hold at once"
+                ),
+                "census counts are patients present now; if the number is right, raise `max_patients_inside` in [run]",
+            );
+            return;
+        }
+    }
 }
 
 /// A census group's step must suit what the group says: `remaining` only at a timed step,
@@ -1213,10 +1267,7 @@ pub fn compile_distribution(
                     "e.g. { exponential = { mean = \"1 h\" } }",
                 );
             }
-            Exp::new(1.0 / m).map_or_else(
-                |e| bad(rejected(e.to_string()), ""),
-                |d| Some(Distribution::Exponential(d)),
-            )
+            Distribution::exponential(m).map_or_else(|e| bad(rejected(e), ""), Some)
         }
         DistributionFile::Uniform { min, max } => {
             let (lo, hi) = (min.to_sim().hours(), max.to_sim().hours());
@@ -1229,10 +1280,7 @@ pub fn compile_distribution(
             if lo == hi {
                 return Some(Distribution::Fixed(lo));
             }
-            Uniform::new(lo, hi).map_or_else(
-                |e| bad(rejected(e.to_string()), ""),
-                |d| Some(Distribution::Uniform(d)),
-            )
+            Distribution::uniform(lo, hi).map_or_else(|e| bad(rejected(e), ""), Some)
         }
         DistributionFile::Triangular { min, mode, max } => {
             let (lo, mo, hi) = (
@@ -1248,10 +1296,7 @@ pub fn compile_distribution(
                     "e.g. { triangular = { min = \"45 min\", mode = \"75 min\", max = \"120 min\" } }",
                 );
             }
-            Triangular::new(lo, hi, mo).map_or_else(
-                |e| bad(rejected(e.to_string()), ""),
-                |d| Some(Distribution::Triangular(d)),
-            )
+            Distribution::triangular(lo, mo, hi).map_or_else(|e| bad(rejected(e), ""), Some)
         }
         DistributionFile::LogNormal { mean, sd } | DistributionFile::Gamma { mean, sd } => {
             let (m, s) = (mean.to_sim().hours(), sd.to_sim().hours());

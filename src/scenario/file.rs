@@ -102,6 +102,9 @@ pub struct RunFile {
     /// Day of the week the run starts on, at 00:00 (default monday).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_day: Option<Spanned<String>>,
+    /// Most patients inside at once before a run stops (default 1,000,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_patients_inside: Option<Spanned<i64>>,
 }
 
 /// One line of a roster or of opening hours.
@@ -372,6 +375,10 @@ pub struct InitialFile {
     /// Time already spent in the pathway (default 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elapsed: Option<Spanned<DurationText>>,
+    /// Time already spent at this step, waiting or in the delay under way (default:
+    /// all of `elapsed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_step: Option<Spanned<DurationText>>,
     /// Time left at a timed step (delay, activity, handoff); default: a fresh draw.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining: Option<Spanned<DistributionFile>>,

@@ -10,6 +10,7 @@ mod determinism;
 mod east_london;
 mod errors;
 mod handoffs;
+mod issue9_census;
 mod output_sets;
 mod precision;
 mod regression;

@@ -6,9 +6,11 @@
 //! and looks nothing up by name.
 
 mod by_hour;
+mod census;
 mod patients;
 mod resources;
 mod results;
+mod runaway;
 
 use rand::RngExt;
 use thiserror::Error;
@@ -62,6 +64,19 @@ pub enum SimError {
     InstantLoop {
         /// `pathway.step` where the loop was detected.
         step: String,
+    },
+    /// More patients were inside at once than the scenario allows (`max_patients_inside`):
+    /// demand outran capacity, and the run stopped before exhausting memory.
+    #[error(
+        "more than {limit} patients were inside at once (on day {day:.1}), so the run stopped: {culprit}"
+    )]
+    TooManyInside {
+        /// The bound [patients].
+        limit: u64,
+        /// When it was passed [days since time zero].
+        day: f64,
+        /// The resource whose queue grew, with its demand against its capacity.
+        culprit: String,
     },
     /// Patients were lost or double counted: an engine bug, never a scenario fault.
     #[error("patient accounting broke: {arrived} arrived, {left} left, {inside} still inside")]
@@ -381,50 +396,7 @@ impl<'s> Simulation<'s> {
         for index in 0..scenario.resources.len() {
             self.schedule_capacity_change(index);
         }
-        // Every census patient takes the units it holds before any of them moves, so the
-        // order of the [[initial]] groups does not matter.
-        let mut placed: Vec<(PatientId, StepId)> = Vec::new();
-        for (g, group) in scenario.initial.iter().enumerate() {
-            let origin = StreamKey::named(&format!("census:{g}"));
-            for ordinal in 0..group.count {
-                let patient_key = entity_key(origin, u64::from(ordinal));
-                let mut attributes = [0u8; MAX_ATTRIBUTES];
-                for (a, attribute) in scenario.attributes.iter().enumerate() {
-                    attributes[a] = match group.attributes[a] {
-                        Some(category) => category,
-                        None => {
-                            let mut stream =
-                                self.key
-                                    .draw_stream(patient_key, self.attribute_purposes[a], 0);
-                            draw_category(&attribute.probabilities, &mut stream)
-                        }
-                    };
-                }
-                let mut patient =
-                    Patient::new(patient_key, group.step, -group.elapsed.hours(), attributes);
-                patient.remaining_override = group.remaining.as_ref().map(|d| {
-                    let purpose = StreamKey::named("census:remaining");
-                    d.sample(&mut self.key.draw_stream(patient_key, purpose, 0))
-                        .hours()
-                });
-                let id = self.patients.insert(patient);
-                self.created += 1;
-                for resource in &group.holding {
-                    self.take_unit(*resource);
-                    self.patients.get_mut(id).held |= 1 << resource.0;
-                }
-                for resource in &group.blocked {
-                    self.set_blocked(id, *resource, group.step)?;
-                }
-                let pathway = scenario.steps[group.step.0 as usize].pathway;
-                self.recorder.entries[pathway.0 as usize] += 1;
-                placed.push((id, group.step));
-            }
-        }
-        for (id, step) in placed {
-            self.advance(id, step)?;
-        }
-        Ok(())
+        self.place_census()
     }
 
     /// Processes events until the end of the run.
@@ -591,6 +563,9 @@ impl<'s> Simulation<'s> {
             .patients
             .insert(Patient::new(patient_key, entry, self.now, attributes));
         self.created += 1;
+        if self.patients.live() as u64 > self.scenario.max_inside {
+            return Err(self.too_many_inside());
+        }
         self.recorder.entries[pathway.0 as usize] += 1;
         self.advance(id, entry)
     }
@@ -732,30 +707,50 @@ impl<'s> Simulation<'s> {
     }
 
     /// Moves a patient through steps from `step` until it has to wait for time to pass.
-    fn advance(&mut self, id: PatientId, mut step: StepId) -> Result<(), SimError> {
+    fn advance(&mut self, id: PatientId, step: StepId) -> Result<(), SimError> {
+        self.advance_since(id, step, self.now)
+    }
+
+    /// As [`Self::advance`], for a patient that has been waiting at `step` since `since`
+    /// (before time zero for a census patient): its first wait counts from then.
+    fn advance_since(
+        &mut self,
+        id: PatientId,
+        mut step: StepId,
+        mut since: f64,
+    ) -> Result<(), SimError> {
         let scenario = self.scenario;
         loop {
             self.count_instant_step(id, step)?;
             let patient = self.patients.get_mut(id);
             patient.step = step;
             match &scenario.steps[step.0 as usize].kind {
-                StepKind::Seize { wait, next } => match self.request(id, step, wait)? {
+                StepKind::Seize { wait, next } => match self.request(id, step, wait, since)? {
                     Request::Granted => {
                         self.patients.get_mut(id).held |= 1 << wait.resource.0;
+                        since = self.now;
                         step = *next;
                     }
                     Request::Queued => return Ok(()),
-                    Request::Fallback(fallback) => step = fallback,
-                },
-                StepKind::Activity { wait, duration, .. } => match self.request(id, step, wait)? {
-                    Request::Granted => {
-                        let hours = self.timed(id, step, duration);
-                        self.schedule_done(id, hours);
-                        return Ok(());
+                    Request::Fallback(fallback) => {
+                        since = self.now;
+                        step = fallback;
                     }
-                    Request::Queued => return Ok(()),
-                    Request::Fallback(fallback) => step = fallback,
                 },
+                StepKind::Activity { wait, duration, .. } => {
+                    match self.request(id, step, wait, since)? {
+                        Request::Granted => {
+                            let hours = self.timed(id, step, duration);
+                            self.schedule_done(id, hours);
+                            return Ok(());
+                        }
+                        Request::Queued => return Ok(()),
+                        Request::Fallback(fallback) => {
+                            since = self.now;
+                            step = fallback;
+                        }
+                    }
+                }
                 StepKind::Release { resource, next } => {
                     let bit = 1u64 << resource.0;
                     let patient = self.patients.get_mut(id);
@@ -899,9 +894,17 @@ impl<'s> Simulation<'s> {
         Ok(())
     }
 
-    /// Asks for a unit at a waiting step: granted now, queued, or sent to the fallback because
-    /// the deadline has already passed.
-    fn request(&mut self, id: PatientId, step: StepId, wait: &Wait) -> Result<Request, SimError> {
+    /// Asks for a unit at a waiting step for a patient waiting there since `since` (now,
+    /// except for a census patient): sent to the fallback at once if its deadline has
+    /// already passed (whatever the staffing, see `README.md`), else granted if a unit is
+    /// free, else queued.
+    fn request(
+        &mut self,
+        id: PatientId,
+        step: StepId,
+        wait: &Wait,
+        since: f64,
+    ) -> Result<Request, SimError> {
         let resource = wait.resource;
         if self.patients.get(id).held & (1 << resource.0) != 0 {
             return Err(SimError::AlreadyHolding {
@@ -910,31 +913,34 @@ impl<'s> Simulation<'s> {
             });
         }
         let index = wait.index.0 as usize;
-        if self.resources[resource.0 as usize].has_free_unit() {
-            self.take_unit(resource);
-            self.record_served(wait, 0.0, id);
-            return Ok(Request::Granted);
-        }
         let now = self.now;
         let deadline_at = wait.deadline.map(|d| {
             let clock_start = match d.from {
-                DeadlineFrom::Step => now,
+                DeadlineFrom::Step => since,
                 DeadlineFrom::Pathway => self.patients.get(id).entered_pathway,
             };
             (clock_start + d.limit.hours(), d.fallback)
         });
+        let free = self.resources[resource.0 as usize].has_free_unit();
+        // Passed before the patient got here: the fallback, staffed or not. A deadline
+        // falling exactly now still lets a free unit serve it (within the deadline).
         if let Some((at, fallback)) = deadline_at
-            && at <= now
+            && (at < now || (at == now && !free))
         {
-            self.recorder.waits[index].record(0.0);
+            self.recorder.waits[index].record(now - since);
             self.recorder.fallbacks[index] += 1;
             return Ok(Request::Fallback(fallback));
+        }
+        if free {
+            self.take_unit(resource);
+            self.record_served(wait, now - since, id);
+            return Ok(Request::Granted);
         }
         let token = self.next_token;
         self.next_token += 1;
         let patient = self.patients.get_mut(id);
         patient.wait_token = token;
-        patient.wait_started = now;
+        patient.wait_started = since;
         self.resources[resource.0 as usize].enqueue(now, wait.priority_rank, id, token);
         if let Some((at, _)) = deadline_at {
             self.patients.get_mut(id).deadline_at = at;
