@@ -141,6 +141,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
         let design = Design {
             scenario,
             results: &outcome.results,
+            curves: &outcome.curves,
             summary: &summary,
         };
         let reported = [ReportedDesign {

@@ -115,7 +115,8 @@ pub fn summary_csv(summary: &[MetricSummary]) -> Result<Vec<u8>, OutputError> {
     })
 }
 
-/// `replications.csv`: `replication,metric,value`, one row per metric per replication.
+/// `replications.csv`: `replication,metric,value`, one row per metric per replication; a
+/// figure with no value in a replication (nothing observed) has an empty `value`.
 pub fn replications_csv(results: &[ReplicationResult]) -> Result<Vec<u8>, OutputError> {
     let format_error = |e: csv::Error| OutputError::Format {
         what: "replications.csv",
@@ -131,8 +132,8 @@ pub fn replications_csv(results: &[ReplicationResult]) -> Result<Vec<u8>, Output
             writer
                 .write_record([
                     replication.as_str(),
-                    metric.name.as_str(),
-                    &metric.value.to_string(),
+                    &metric.name,
+                    &crate::experiment::statistics::csv_number(metric.value),
                 ])
                 .map_err(format_error)?;
         }

@@ -167,7 +167,17 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
             };
             let replication: u32 = record.get(0).and_then(|v| v.parse().ok()).ok_or_else(bad)?;
             let name = record.get(1).ok_or_else(bad)?.to_string();
-            let value: f64 = record.get(2).and_then(|v| v.parse().ok()).ok_or_else(bad)?;
+            // An empty value is a figure with no value in that replication.
+            let value: f64 = record
+                .get(2)
+                .and_then(|v| {
+                    if v.is_empty() {
+                        Some(f64::NAN)
+                    } else {
+                        v.parse().ok()
+                    }
+                })
+                .ok_or_else(bad)?;
             if results.last().is_none_or(|r| r.replication != replication) {
                 results.push(ReplicationResult {
                     replication,
@@ -182,7 +192,11 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
                 .find(|(n, _)| *n == name)
                 .map_or(Unit::Patients, |(_, u)| *u);
             if let Some(last) = results.last_mut() {
-                last.metrics.push(MetricValue { name, unit, value });
+                last.metrics.push(MetricValue {
+                    name: name.into(),
+                    unit,
+                    value,
+                });
             }
         }
     }

@@ -248,6 +248,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         .collect::<Vec<_>>();
 
     let (waits, handoffs) = compiled.waits_and_handoffs;
+    let wait_targets = compiled.wait_targets;
     let mut scenario = Scenario {
         name,
         description: run.description.clone().unwrap_or_default(),
@@ -263,6 +264,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         pathways,
         steps: steps_table,
         waits,
+        wait_targets,
         handoffs,
         outcomes,
         initial,

@@ -38,7 +38,7 @@ impl Run {
             .map(|r| {
                 r.metrics
                     .iter()
-                    .find(|m| m.name == name)
+                    .find(|m| &*m.name == name)
                     .map_or(f64::NAN, |m| m.value)
             })
             .collect()
