@@ -10,6 +10,7 @@ mod determinism;
 mod east_london;
 mod errors;
 mod handoffs;
+mod issue9_metrics;
 mod precision;
 mod regression;
 mod rosters_and_deadlines;

@@ -64,6 +64,19 @@ pub fn run_text(text: &str) -> Run {
     }
 }
 
+/// Every replication of scenario text, run one by one and kept whole, curves included (a
+/// run reduces the curves of its replications into running sums and keeps none).
+pub fn each_replication(text: &str) -> Vec<ReplicationResult> {
+    let loaded =
+        parse("test.toml", text).unwrap_or_else(|e| panic!("scenario does not load:\n{e}"));
+    (0..loaded.scenario.replications)
+        .map(|r| {
+            carepath::model::run_replication(&loaded.scenario, r)
+                .unwrap_or_else(|e| panic!("run failed: {e}"))
+        })
+        .collect()
+}
+
 /// Loads and runs a scenario file (following any `extends`) with all its replications.
 pub fn run_file(path: &Path) -> Run {
     let loaded =
