@@ -185,6 +185,7 @@ fn write_comparison_pack(
             design: Design {
                 scenario: &l.scenario,
                 results: &run.results,
+                curves: &run.curves,
                 summary,
             },
             loaded: l,

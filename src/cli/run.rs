@@ -211,6 +211,7 @@ fn write_outputs(
         design: Design {
             scenario,
             results: &outcome.results,
+            curves: &outcome.curves,
             summary,
         },
         loaded,

@@ -8,7 +8,7 @@ use clap::Args;
 
 use carepath::experiment::output::write_atomic;
 use carepath::experiment::output_set::OutputSet;
-use carepath::experiment::statistics::mean_sd_ci;
+use carepath::experiment::statistics::{mean_sd_ci, observed};
 use carepath::experiment::sweep::{SweepValue, Vary, grid, sweep_csv};
 use carepath::experiment::{RunOutcome, run_scenario, summarise};
 use carepath::report::charts::{SweepCurve, sweep_chart};
@@ -216,25 +216,25 @@ fn cost_optimum(key: &str, runs: &[(Vec<SweepValue>, RunOutcome)]) -> (String, O
                 .map(|r| {
                     r.metrics
                         .iter()
-                        .find(|m| m.name == "cost.total")
+                        .find(|m| &*m.name == "cost.total")
                         .map_or(f64::NAN, |m| m.value)
                 })
                 .collect()
         })
         .collect();
-    let means: Vec<f64> = costs.iter().map(|c| mean_sd_ci(c).0).collect();
+    let means: Vec<f64> = costs
+        .iter()
+        .map(|c| mean_sd_ci(&observed(c.iter().copied())).0)
+        .collect();
     let Some(best) = (0..means.len()).min_by(|&a, &b| means[a].total_cmp(&means[b])) else {
         return ("no points to compare".to_string(), None);
     };
-    let (mean, _, low, high) = mean_sd_ci(&costs[best]);
+    let (mean, _, low, high) = mean_sd_ci(&observed(costs[best].iter().copied()));
     let tied: Vec<String> = (0..runs.len())
         .filter(|&i| i != best)
         .filter(|&i| {
-            let differences: Vec<f64> = costs[i]
-                .iter()
-                .zip(&costs[best])
-                .map(|(a, b)| a - b)
-                .collect();
+            // Pairs only where both points have a value.
+            let differences = observed(costs[i].iter().zip(&costs[best]).map(|(a, b)| a - b));
             mean_sd_ci(&differences).2 <= 0.0
         })
         .map(|i| runs[i].0[0].to_string())

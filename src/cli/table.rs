@@ -4,8 +4,14 @@ use carepath::experiment::MetricSummary;
 use carepath::model::scenario::Scenario;
 use carepath::report::headline::headlines;
 
-/// Formats a number with sensible precision for a table.
+/// What a table shows for a figure no replication had a value for (nothing observed).
+pub const NO_PATIENTS: &str = "no patients";
+
+/// Formats a number with sensible precision for a table; no value (NaN) as "no patients".
 pub fn number(value: f64) -> String {
+    if value.is_nan() {
+        return NO_PATIENTS.to_string();
+    }
     if !value.is_finite() {
         return value.to_string();
     }
@@ -21,6 +27,14 @@ pub fn number(value: f64) -> String {
 }
 
 fn row(label: String, m: &MetricSummary) -> [String; 4] {
+    if m.replications == 0 {
+        return [
+            label,
+            NO_PATIENTS.to_string(),
+            String::new(),
+            m.unit.to_string(),
+        ];
+    }
     [
         label,
         number(m.mean),

@@ -2,10 +2,14 @@
 //! purpose (arrivals of a source, draws of a step) gets the same random numbers in every
 //! design; differences are then judged replication by replication with a paired Student-t
 //! interval, which removes the noise the designs share.
+//!
+//! A figure with no value in a replication (nothing observed there) is left out: the mean is
+//! over the replications that have a value, and the difference pairs only the replications
+//! in which both designs have one (`paired` says how many).
 
 use serde::Serialize;
 
-use super::statistics::mean_sd_ci;
+use super::statistics::{mean_sd_ci, observed};
 use crate::model::ReplicationResult;
 
 /// One metric of one scenario, against the base scenario.
@@ -17,26 +21,47 @@ pub struct ComparisonRow {
     pub unit: &'static str,
     /// Scenario name (`[run] name`).
     pub scenario: String,
-    /// Mean across replications.
+    /// Mean across the replications with a value.
+    #[serde(serialize_with = "empty_if_nan")]
     pub mean: f64,
     /// Lower end of the 95% confidence interval of the mean.
+    #[serde(serialize_with = "empty_if_nan")]
     pub ci95_low: f64,
     /// Upper end of the 95% confidence interval of the mean.
+    #[serde(serialize_with = "empty_if_nan")]
     pub ci95_high: f64,
-    /// Mean of (this scenario - base), replication by replication; 0 for the base itself.
+    /// Mean of (this scenario - base) over the paired replications; 0 for the base itself.
+    #[serde(serialize_with = "empty_if_nan")]
     pub diff_vs_base: f64,
     /// Lower end of the paired 95% confidence interval of the difference.
+    #[serde(serialize_with = "empty_if_nan")]
     pub diff_ci95_low: f64,
     /// Upper end of the paired 95% confidence interval of the difference.
+    #[serde(serialize_with = "empty_if_nan")]
     pub diff_ci95_high: f64,
     /// Whether the difference's interval excludes zero.
     pub significant: bool,
+    /// Replications of this scenario with a value for the metric.
+    pub replications: usize,
+    /// Replications in which both this scenario and the base have a value: the pairs the
+    /// difference is over.
+    pub paired: usize,
+}
+
+/// A number in `comparison.csv`: no value (NaN) as an empty field.
+fn empty_if_nan<S: serde::Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    if value.is_nan() {
+        serializer.serialize_str("")
+    } else {
+        serializer.serialize_f64(*value)
+    }
 }
 
 /// What a comparison row says about its difference from the base, in words a board reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
-    /// The metric is missing from the base or the variant.
+    /// The metric is missing from the base or the variant, or no replication has a value
+    /// in both.
     NotComparable,
     /// No difference in any replication (e.g. a figure the change cannot touch).
     Identical,
@@ -76,7 +101,8 @@ pub struct Arm<'a> {
 
 /// Compares every arm with the first (the base), metric by metric. Metrics are matched by
 /// name; a metric missing from the base (a step only the variant has) is compared with
-/// nothing and gets no difference (NaN).
+/// nothing and gets no difference (NaN). Replications without a value are left out of the
+/// mean, and out of the pairs.
 pub fn compare(arms: &[Arm<'_>]) -> Vec<ComparisonRow> {
     let Some(base) = arms.first() else {
         return Vec::new();
@@ -88,7 +114,8 @@ pub fn compare(arms: &[Arm<'_>]) -> Vec<ComparisonRow> {
         };
         for (index, metric) in first.metrics.iter().enumerate() {
             let values: Vec<f64> = arm.results.iter().map(|r| r.metrics[index].value).collect();
-            let (mean, _, ci95_low, ci95_high) = mean_sd_ci(&values);
+            let with_value = observed(values.iter().copied());
+            let (mean, _, ci95_low, ci95_high) = mean_sd_ci(&with_value);
             let base_values: Option<Vec<f64>> = base
                 .results
                 .iter()
@@ -99,21 +126,18 @@ pub fn compare(arms: &[Arm<'_>]) -> Vec<ComparisonRow> {
                         .map(|m| m.value)
                 })
                 .collect();
-            let (diff_vs_base, diff_ci95_low, diff_ci95_high) = match base_values {
+            let (diff_vs_base, diff_ci95_low, diff_ci95_high, paired) = match base_values {
                 Some(base_values) if base_values.len() == values.len() => {
-                    let differences: Vec<f64> = values
-                        .iter()
-                        .zip(&base_values)
-                        .map(|(v, b)| v - b)
-                        .collect();
+                    // A NaN on either side makes a NaN difference: that pair is left out.
+                    let differences = observed(values.iter().zip(&base_values).map(|(v, b)| v - b));
                     let (d, _, low, high) = mean_sd_ci(&differences);
-                    (d, low, high)
+                    (d, low, high, differences.len())
                 }
-                _ => (f64::NAN, f64::NAN, f64::NAN),
+                _ => (f64::NAN, f64::NAN, f64::NAN, 0),
             };
             let significant = diff_ci95_low > 0.0 || diff_ci95_high < 0.0;
             rows.push(ComparisonRow {
-                metric: metric.name.clone(),
+                metric: metric.name.to_string(),
                 unit: metric.unit.label(),
                 scenario: arm.scenario.to_string(),
                 mean,
@@ -123,6 +147,8 @@ pub fn compare(arms: &[Arm<'_>]) -> Vec<ComparisonRow> {
                 diff_ci95_low,
                 diff_ci95_high,
                 significant,
+                replications: with_value.len(),
+                paired,
             });
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod bands;
 pub mod compare;
+pub mod curves;
 pub mod output;
 pub mod output_set;
 pub mod precision;
@@ -12,5 +13,5 @@ pub mod statistics;
 pub mod sweep;
 pub mod warmup;
 
-pub use runner::{RunError, RunOutcome, run_scenario};
+pub use runner::{RunError, RunOutcome, run_more, run_scenario};
 pub use statistics::{MetricSummary, summarise};

@@ -119,6 +119,20 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    write_atomic_with(path, |file| {
+        file.write_all(bytes).map_err(|source| OutputError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    })
+}
+
+/// Like [`write_atomic`], the contents written by `write` straight to the temporary file, so
+/// that a large file (`replications.csv`) is never held in memory whole.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), OutputError>,
+) -> Result<(), OutputError> {
     let io = |source| OutputError::Io {
         path: path.to_path_buf(),
         source,
@@ -133,7 +147,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
     super::output_set::before_file_write(path)?;
     let mut temporary = builder.tempfile_in(folder).map_err(io)?;
-    temporary.write_all(bytes).map_err(io)?;
+    {
+        let mut buffered = std::io::BufWriter::new(temporary.as_file_mut());
+        write(&mut buffered)?;
+        buffered.flush().map_err(io)?;
+    }
     temporary.as_file().sync_all().map_err(io)?;
     temporary.persist(path).map_err(|e| io(e.error))?;
     Ok(())
@@ -156,13 +174,24 @@ pub fn summary_csv(summary: &[MetricSummary]) -> Result<Vec<u8>, OutputError> {
     })
 }
 
-/// `replications.csv`: `replication,metric,value`, one row per metric per replication.
+/// `replications.csv`: `replication,metric,value`, one row per metric per replication; a
+/// figure with no value in a replication (nothing observed) has an empty `value`.
 pub fn replications_csv(results: &[ReplicationResult]) -> Result<Vec<u8>, OutputError> {
+    let mut bytes = Vec::new();
+    write_replications_csv(results, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// Writes `replications.csv` (see [`replications_csv`]) to `out` as it goes.
+pub fn write_replications_csv(
+    results: &[ReplicationResult],
+    out: &mut dyn Write,
+) -> Result<(), OutputError> {
     let format_error = |e: csv::Error| OutputError::Format {
         what: "replications.csv",
         message: e.to_string(),
     };
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv::Writer::from_writer(out);
     writer
         .write_record(["replication", "metric", "value"])
         .map_err(format_error)?;
@@ -172,13 +201,13 @@ pub fn replications_csv(results: &[ReplicationResult]) -> Result<Vec<u8>, Output
             writer
                 .write_record([
                     replication.as_str(),
-                    metric.name.as_str(),
-                    &metric.value.to_string(),
+                    &metric.name,
+                    &crate::experiment::statistics::csv_number(metric.value),
                 ])
                 .map_err(format_error)?;
         }
     }
-    writer.into_inner().map_err(|e| OutputError::Format {
+    writer.flush().map_err(|e| OutputError::Format {
         what: "replications.csv",
         message: e.to_string(),
     })
@@ -207,13 +236,17 @@ pub fn write_run(folder: &Path, files: &RunFiles<'_>) -> Result<Vec<PathBuf>, Ou
         what: "manifest.json",
         message: e.to_string(),
     })?;
-    let contents: [(&str, Vec<u8>); 4] = [
-        ("summary.csv", summary_csv(files.summary)?),
-        ("replications.csv", replications_csv(files.results)?),
+    let summary = folder.join("summary.csv");
+    write_atomic(&summary, &summary_csv(files.summary)?)?;
+    let replications = folder.join("replications.csv");
+    write_atomic_with(&replications, |out| {
+        write_replications_csv(files.results, out)
+    })?;
+    let mut written = vec![summary, replications];
+    let contents: [(&str, Vec<u8>); 2] = [
         ("scenario.toml", files.resolved_scenario.as_bytes().to_vec()),
         ("manifest.json", manifest),
     ];
-    let mut written = Vec::new();
     for (name, bytes) in contents {
         let path = folder.join(name);
         write_atomic(&path, &bytes)?;

@@ -4,7 +4,7 @@
 
 use indicatif::ProgressBar;
 
-use super::runner::{RunError, RunOutcome, run_scenario};
+use super::runner::{RunError, RunOutcome, run_more};
 use super::statistics::summarise;
 use crate::model::scenario::Scenario;
 
@@ -21,7 +21,8 @@ pub struct PrecisionOutcome {
 
 /// Runs `scenario` in batches of `batch` replications until the 95% CI half-width of every
 /// metric in `metrics` is at most `precision` (a fraction) of its mean, or `cap` replications
-/// have run. A figure whose mean and interval are both zero counts as precise.
+/// have run. A figure whose mean and interval are both zero counts as precise; one with no
+/// value in any replication so far (nothing observed) does not.
 pub fn run_to_precision(
     scenario: &Scenario,
     metrics: &[String],
@@ -32,16 +33,11 @@ pub fn run_to_precision(
     progress: &ProgressBar,
 ) -> Result<PrecisionOutcome, RunError> {
     let batch = batch.max(2);
-    let mut outcome = RunOutcome {
-        results: Vec::new(),
-        events: 0,
-    };
+    let mut outcome = RunOutcome::empty(scenario);
     loop {
         let done = outcome.results.len() as u32;
         let count = batch.min(cap - done);
-        let more = run_scenario(scenario, done, count, threads, progress)?;
-        outcome.events += more.events;
-        outcome.results.extend(more.results);
+        run_more(scenario, done, count, threads, progress, &mut outcome)?;
         let summary = summarise(&outcome.results);
         let relative_half_widths: Vec<(String, f64)> = metrics
             .iter()
@@ -52,7 +48,9 @@ pub fn run_to_precision(
                         .find(|m| &m.metric == name)
                         .map_or(f64::INFINITY, |m| {
                             let half = m.half_width();
-                            if half == 0.0 {
+                            if m.replications == 0 {
+                                f64::INFINITY
+                            } else if half == 0.0 {
                                 0.0
                             } else {
                                 half / m.mean.abs()

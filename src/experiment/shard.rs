@@ -156,7 +156,7 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
     let resolved = read(&first_folder.join("scenario.toml"))?;
     let units = units_of(&first_folder.join("scenario.toml"))?;
     let mut results: Vec<ReplicationResult> = Vec::new();
-    let mut names: Option<(PathBuf, Vec<String>)> = None;
+    let mut names: Option<MetricNames> = None;
     for (folder, _) in &shards {
         read_replications(
             &folder.join("replications.csv"),
@@ -201,7 +201,7 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
 fn read_replications(
     path: &Path,
     units: &[(String, Unit)],
-    names: &mut Option<(PathBuf, Vec<String>)>,
+    names: &mut Option<MetricNames>,
     results: &mut Vec<ReplicationResult>,
 ) -> Result<(), MergeError> {
     crate::scenario::input::regular_file(path, "table").map_err(|e| MergeError::Read {
@@ -226,7 +226,17 @@ fn read_replications(
         };
         let replication: u32 = record.get(0).and_then(|v| v.parse().ok()).ok_or_else(bad)?;
         let name = record.get(1).ok_or_else(bad)?.to_string();
-        let value: f64 = record.get(2).and_then(|v| v.parse().ok()).ok_or_else(bad)?;
+        // An empty cell is a figure with no value in that replication.
+        let value: f64 = record
+            .get(2)
+            .and_then(|v| {
+                if v.is_empty() {
+                    Some(f64::NAN)
+                } else {
+                    v.parse().ok()
+                }
+            })
+            .ok_or_else(bad)?;
         if block.as_ref().is_some_and(|(r, _)| *r != replication) {
             if let Some((r, rows)) = block.take() {
                 results.push(match_by_name(path, r, rows, units, names)?);
@@ -243,21 +253,47 @@ fn read_replications(
     Ok(())
 }
 
+/// The metric names of the first replication merged, which every other must match: the
+/// file they came from, the names in order (shared by every result), their units, and an
+/// index from name to position so that matching a row costs a logarithm, not a scan.
+struct MetricNames {
+    file: PathBuf,
+    names: Vec<std::sync::Arc<str>>,
+    units: Vec<Unit>,
+    index: std::collections::BTreeMap<String, usize>,
+}
+
+impl MetricNames {
+    fn new(file: &Path, rows: &[(String, f64, u64)], units: &[(String, Unit)]) -> Self {
+        let by_name: std::collections::BTreeMap<&str, Unit> =
+            units.iter().map(|(n, u)| (n.as_str(), *u)).collect();
+        MetricNames {
+            file: file.to_path_buf(),
+            names: rows.iter().map(|(n, _, _)| n.as_str().into()).collect(),
+            units: rows
+                .iter()
+                .map(|(n, _, _)| by_name.get(n.as_str()).copied().unwrap_or(Unit::Patients))
+                .collect(),
+            index: rows
+                .iter()
+                .enumerate()
+                .map(|(i, (n, _, _))| (n.clone(), i))
+                .collect(),
+        }
+    }
+}
+
 /// One replication's rows as a result, in the order of `names` (set from these rows if
-/// unset); refuses a metric reported twice, one not reported elsewhere, or one missing.
+/// they are the first read); a metric missing, repeated or unknown is a mismatch naming the
+/// file and line.
 fn match_by_name(
     path: &Path,
     replication: u32,
     rows: Vec<(String, f64, u64)>,
     units: &[(String, Unit)],
-    names: &mut Option<(PathBuf, Vec<String>)>,
+    names: &mut Option<MetricNames>,
 ) -> Result<ReplicationResult, MergeError> {
-    let (first_file, expected) = names.get_or_insert_with(|| {
-        (
-            path.to_path_buf(),
-            rows.iter().map(|(n, _, _)| n.clone()).collect(),
-        )
-    });
+    let expected = names.get_or_insert_with(|| MetricNames::new(path, &rows, units));
     let mismatch = |message: String| {
         MergeError::Mismatch(format!(
             "{}: {message}; the shards come from different runs or versions of carepath, or a file was edited\nhelp: run the shards again with one carepath and one scenario, then merge",
@@ -268,12 +304,12 @@ fn match_by_name(
         (Some(first), Some(last)) => format!("lines {} to {}", first.2, last.2),
         _ => "no lines".to_string(),
     };
-    let mut values: Vec<Option<f64>> = vec![None; expected.len()];
+    let mut values: Vec<Option<f64>> = vec![None; expected.names.len()];
     for (name, value, line) in rows {
-        let Some(index) = expected.iter().position(|n| *n == name) else {
+        let Some(&index) = expected.index.get(&name) else {
             return Err(mismatch(format!(
                 "line {line}: replication {replication} reports metric `{name}`, which {} does not report",
-                first_file.display()
+                expected.file.display()
             )));
         };
         if values[index].replace(value).is_some() {
@@ -285,19 +321,18 @@ fn match_by_name(
     if let Some(missing) = values.iter().position(Option::is_none) {
         return Err(mismatch(format!(
             "{lines}: replication {replication} lacks metric `{}`, which {} reports",
-            expected[missing],
-            first_file.display()
+            expected.names[missing],
+            expected.file.display()
         )));
     }
     let metrics = expected
+        .names
         .iter()
+        .zip(&expected.units)
         .zip(values)
-        .map(|(name, value)| MetricValue {
+        .map(|((name, unit), value)| MetricValue {
             name: name.clone(),
-            unit: units
-                .iter()
-                .find(|(n, _)| n == name)
-                .map_or(Unit::Patients, |(_, u)| *u),
+            unit: *unit,
             value: value.unwrap_or(f64::NAN),
         })
         .collect();

@@ -51,8 +51,9 @@ impl Unit {
 /// One named figure from one replication.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricValue {
-    /// Dotted name, e.g. `wait.rapid_response.visit.p90`.
-    pub name: String,
+    /// Dotted name, e.g. `wait.rapid_response.visit.p90`: shared between the replications
+    /// of a run (see `ReplicationResult::share_names`), so that each keeps only its values.
+    pub name: std::sync::Arc<str>,
     /// Its unit.
     pub unit: Unit,
     /// Its value in this replication.
@@ -99,19 +100,26 @@ impl DurationSample {
         self.count
     }
 
-    /// Mean [hours]; 0 if nothing was recorded.
+    /// Sum of the durations recorded [hours]; 0 if nothing was recorded (a total, not a
+    /// figure that needs an observation).
+    pub fn sum(&self) -> f64 {
+        self.sum_hours
+    }
+
+    /// Mean [hours]; NaN (no value) if nothing was recorded.
     pub fn mean(&self) -> f64 {
         if self.count == 0 {
-            0.0
+            f64::NAN
         } else {
             self.sum_hours / self.count as f64
         }
     }
 
-    /// The `q` quantile [hours], to three significant digits; 0 if nothing was recorded.
+    /// The `q` quantile [hours], to three significant digits; NaN (no value) if nothing
+    /// was recorded.
     pub fn quantile(&self, q: f64) -> f64 {
         if self.count == 0 {
-            0.0
+            f64::NAN
         } else {
             self.histogram.value_at_quantile(q) as f64 / SECONDS_PER_HOUR
         }
@@ -129,7 +137,8 @@ impl DurationSample {
             .collect()
     }
 
-    /// The summary figures as (suffix, value [hours]): `mean`, `p50`, `p90`, `p95`.
+    /// The summary figures as (suffix, value [hours]): `mean`, `p50`, `p90`, `p95`; each NaN
+    /// (no value) if nothing was recorded.
     pub fn summary(&self) -> [(&'static str, f64); 4] {
         [
             ("mean", self.mean()),
@@ -209,6 +218,10 @@ mod tests {
         sample.reset();
         assert_eq!(sample.count(), 0);
         assert!(sample.percentiles().is_empty());
-        assert_eq!(sample.quantile(0.5), 0.0);
+        // Nothing observed: no value, never a zero (issue 9 item 1); the total stays 0.
+        assert!(sample.quantile(0.5).is_nan());
+        assert!(sample.mean().is_nan());
+        assert!(sample.summary().iter().all(|(_, v)| v.is_nan()));
+        assert_eq!(sample.sum(), 0.0);
     }
 }

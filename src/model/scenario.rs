@@ -81,6 +81,9 @@ pub struct Scenario {
     pub steps: Vec<Step>,
     /// Waiting points, in step order.
     pub waits: Vec<StepId>,
+    /// Each waiting point's wait targets (`targets = ["1 h", "4 h"]`), by [`WaitId`]; empty
+    /// where none are set.
+    pub wait_targets: Vec<Vec<WaitTarget>>,
     /// Handoffs, in step order.
     pub handoffs: Vec<StepId>,
     /// Named outcomes (including transfers into other pathways).
@@ -301,6 +304,16 @@ pub struct Wait {
     pub deadline: Option<Deadline>,
     /// This waiting point's index, for its metrics.
     pub index: WaitId,
+}
+
+/// A wait target: the share of the patients reaching a waiting point who are served within
+/// `limit` is reported as metric `wait.<pathway>.<step>.within_<name>`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitTarget {
+    /// The target as a name part, e.g. `1h`, `30min`, `1_5h` (for `"1.5 h"`).
+    pub name: String,
+    /// Longest wait that meets the target [hours], counted from joining the queue.
+    pub limit: SimDuration,
 }
 
 /// A deadline on a wait.

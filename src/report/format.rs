@@ -1,8 +1,15 @@
 //! Numbers as a board paper prints them: percentages for fractions, pounds in thousands or
 //! millions, thousands separators for counts, and round numbers on axes.
 
-/// `value` in `unit` (a unit label of the metrics: `fraction`, `GBP`, `h`, ...) for reading.
+/// What a report shows for a figure no replication had a value for (nothing observed).
+pub const NO_PATIENTS: &str = "no patients";
+
+/// `value` in `unit` (a unit label of the metrics: `fraction`, `GBP`, `h`, ...) for reading;
+/// no value (NaN) reads "no patients", an infinite one (one replication's interval) "n/a".
 pub fn value_with_unit(value: f64, unit: &str) -> String {
+    if value.is_nan() {
+        return NO_PATIENTS.to_string();
+    }
     if !value.is_finite() {
         return "n/a".to_string();
     }
@@ -132,7 +139,8 @@ mod tests {
         assert_eq!(value_with_unit(27_670_000.0, "GBP"), "£27.67m");
         assert_eq!(value_with_unit(11_450.4, "unit-days"), "11,450 bed-days");
         assert_eq!(value_with_unit(0.6671, "h"), "0.667 h");
-        assert_eq!(value_with_unit(f64::NAN, "h"), "n/a");
+        assert_eq!(value_with_unit(f64::NAN, "h"), "no patients");
+        assert_eq!(value_with_unit(f64::INFINITY, "h"), "n/a");
         assert_eq!(grouped(-1_234_567.0), "-1,234,567");
         assert_eq!(pounds(512_300.0), "£512k");
         assert_eq!(pounds(f64::INFINITY), "n/a");

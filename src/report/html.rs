@@ -139,7 +139,9 @@ fn in_brief(report: &Report<'_>, figures: &[Headline]) -> Markup {
     let base = report.designs[0].design;
     let sentence = |label: String, m: &crate::experiment::MetricSummary| {
         let value = value_with_unit(m.mean, m.unit);
-        if m.ci95_low.is_finite() && m.ci95_high.is_finite() {
+        if m.replications == 0 {
+            format!("{label}: no patients in any replication.")
+        } else if m.ci95_low.is_finite() && m.ci95_high.is_finite() {
             format!(
                 "{label}: {value} (95% confidence interval {} to {}).",
                 value_with_unit(m.ci95_low, m.unit),
@@ -220,6 +222,9 @@ fn key_figures(report: &Report<'_>, figures: &[Headline]) -> Markup {
                         td { (figure.plain_label()) }
                         @for design in report.designs {
                             @match design.design.metric(&figure.metric) {
+                                Some(m) if m.replications == 0 => td.number data-metric=(m.metric) data-mean="" {
+                                    strong { (super::format::NO_PATIENTS) }
+                                },
                                 Some(m) => td.number data-metric=(m.metric) data-mean=(m.mean.to_string()) {
                                     strong { (value_with_unit(m.mean, m.unit)) }
                                     br;
@@ -243,7 +248,8 @@ fn differences(report: &Report<'_>, rows: &[ComparisonRow], figures: &[Headline]
         p {
             "Every design ran on the same replications with the same random numbers, so each difference is judged "
             "replication by replication (a paired 95% interval). A difference is called clear when that interval "
-            "excludes zero; otherwise it is within the noise of the simulation."
+            "excludes zero; otherwise it is within the noise of the simulation. A replication in which a figure "
+            "had no patients in either design is left out of that figure's pairs."
         }
         @for design in &report.designs[1..] {
             h3 { (design.design.name()) " against " (base.name()) }

@@ -497,6 +497,17 @@ fn bar_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BarPanel
             let slot_top = row_top - 0.1 - slot * g as f64;
             let (bar_top, bar_bottom) = (slot_top - slot * 0.1, slot_top - slot * 0.9);
             let middle = slot_top - slot * 0.5;
+            if estimate.mean.is_nan() {
+                // No replication had a value: say so where the bar would be, never a zero bar.
+                let style = value_font.clone().pos(Pos::new(HPos::Left, VPos::Center));
+                chart
+                    .draw_series(std::iter::once(
+                        EmptyElement::at((0.0, middle))
+                            + Text::new(super::format::NO_PATIENTS, (10, 0), style),
+                    ))
+                    .map_err(to_message)?;
+                continue;
+            }
             chart
                 .draw_series(std::iter::once(Rectangle::new(
                     [(0.0, bar_top), (estimate.mean, bar_bottom)],

@@ -313,6 +313,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
     check_census_size(problems, file, max_inside);
 
     let (waits, handoffs) = compiled.waits_and_handoffs;
+    let wait_targets = compiled.wait_targets;
     let mut scenario = Scenario {
         name,
         description: run.description.clone().unwrap_or_default(),
@@ -328,6 +329,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         pathways,
         steps: steps_table,
         waits,
+        wait_targets,
         handoffs,
         outcomes,
         initial,

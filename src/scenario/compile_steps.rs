@@ -12,7 +12,7 @@ use crate::kernel::StreamKey;
 use crate::model::distribution::Distribution;
 use crate::model::scenario::{
     AttributeId, CalendarId, Deadline, DeadlineFrom, Handoff, HandoffId, OpenWhen, Outcome,
-    OutcomeId, Pathway, PathwayId, Step, StepId, StepKind, Wait, WaitId,
+    OutcomeId, Pathway, PathwayId, Step, StepId, StepKind, Wait, WaitId, WaitTarget,
 };
 
 /// The compiled steps and what the rest of compilation needs from them.
@@ -28,6 +28,8 @@ pub struct CompiledSteps {
     pub priority_levels: Vec<Vec<i64>>,
     /// Waiting points and handoffs, in step order.
     pub waits_and_handoffs: (Vec<StepId>, Vec<StepId>),
+    /// Each waiting point's targets, by wait index.
+    pub wait_targets: Vec<Vec<WaitTarget>>,
 }
 
 /// Compiles the `[pathways]` of one file.
@@ -43,6 +45,7 @@ pub struct StepCompiler<'a> {
     outcome_index: BTreeMap<String, OutcomeId>,
     priorities: Vec<(usize, usize, i64)>,
     waits: Vec<StepId>,
+    wait_targets: Vec<Vec<WaitTarget>>,
     handoffs: Vec<StepId>,
 }
 
@@ -79,6 +82,7 @@ impl<'a> StepCompiler<'a> {
             outcome_index: BTreeMap::new(),
             priorities: Vec::new(),
             waits: Vec::new(),
+            wait_targets: Vec::new(),
             handoffs: Vec::new(),
         }
     }
@@ -163,6 +167,7 @@ impl<'a> StepCompiler<'a> {
                 std::mem::take(&mut self.waits),
                 std::mem::take(&mut self.handoffs),
             ),
+            wait_targets: std::mem::take(&mut self.wait_targets),
         }
     }
 
@@ -612,17 +617,53 @@ impl<'a> StepCompiler<'a> {
                 "add a deadline or delete `deadline_from`",
             );
         }
+        let targets = self.compile_targets(w);
         let resource = resource?;
         self.priorities
             .push((this.0 as usize, resource.0 as usize, priority));
         let index = WaitId(self.waits.len() as u32);
         self.waits.push(this);
+        self.wait_targets.push(targets);
         Some(Wait {
             resource,
             priority_rank: 0,
             deadline,
             index,
         })
+    }
+
+    /// A wait's `targets`: each a duration of at least zero, no two the same. A target's
+    /// name is its text without spaces, the decimal point as `_` (`"1.5 h"` is `1_5h`).
+    fn compile_targets(&mut self, w: &WaitFile) -> Vec<WaitTarget> {
+        let mut targets: Vec<WaitTarget> = Vec::new();
+        for target in w.targets.iter().flatten() {
+            let text = target.get_ref();
+            if text.amount < 0.0 {
+                self.problems.add(
+                    target.span(),
+                    "a wait target cannot be negative",
+                    "write how long a wait may be, e.g. targets = [\"1 h\", \"4 h\"]",
+                );
+                continue;
+            }
+            let name = text
+                .to_string()
+                .replace(' ', "")
+                .replace(['.', '-', '+'], "_");
+            if targets.iter().any(|t| t.name == name) {
+                self.problems.add(
+                    target.span(),
+                    format!("wait target `{text}` is listed twice"),
+                    "list each target once",
+                );
+                continue;
+            }
+            targets.push(WaitTarget {
+                name,
+                limit: text.to_sim(),
+            });
+        }
+        targets
     }
 
     /// Ranks each resource's priorities (highest first) and stores each wait's rank.

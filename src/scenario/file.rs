@@ -260,6 +260,10 @@ pub struct WaitFile {
     /// Step taken when the deadline passes before a unit is free.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Spanned<String>>,
+    /// Wait targets, e.g. `["1 h", "4 h"]`: the share served within each is reported as
+    /// `wait.<pathway>.<step>.within_<target>` (`within_1h`, `within_4h`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub targets: Option<Vec<Spanned<DurationText>>>,
 }
 
 /// A reference to a resource, used by `release` and `block`.

@@ -1,7 +1,7 @@
 //! Resource levels by hour of the week: the roster exactly, time averages that add up to the
 //! run's own figures, and queueing theory hour by hour.
 
-use crate::support::{Mmc, run_text};
+use crate::support::{Mmc, each_replication, run_text};
 
 /// A team rostered 08:00-20:00 every day, with referrals only between 22:00 and 23:00.
 const NIGHT_REFERRALS: &str = r#"
@@ -31,8 +31,7 @@ end = { outcome = "seen" }
 
 #[test]
 fn available_follows_the_roster_and_nobody_is_seen_off_shift() {
-    let run = run_text(NIGHT_REFERRALS);
-    for result in &run.results {
+    for result in &each_replication(NIGHT_REFERRALS) {
         let team = &result.by_hour[0];
         assert_eq!(team.available.len(), 168);
         for hour in 0..168 {
@@ -63,8 +62,7 @@ fn hours_of_the_week_follow_the_calendar_whatever_the_start_day() {
     let text = NIGHT_REFERRALS
         .replace("seed = 11", "seed = 11\nstart_day = \"wednesday\"")
         .replace("days = [\"every_day\"]", "days = [\"weekdays\"]");
-    let run = run_text(&text);
-    for result in &run.results {
+    for result in &each_replication(&text) {
         let team = &result.by_hour[0];
         for hour in 0..168 {
             let weekday = hour < 5 * 24;
@@ -94,7 +92,8 @@ fn hourly_levels_add_up_to_the_run_and_match_theory() {
     let run = run_text(&mmc.text());
     let busy = run.values("server.busy");
     let queue = run.values("server.queue.mean");
-    for (r, result) in run.results.iter().enumerate() {
+    let results = each_replication(&mmc.text());
+    for (r, result) in results.iter().enumerate() {
         let server = &result.by_hour[0];
         let mean = |values: &[f64]| values.iter().sum::<f64>() / values.len() as f64;
         assert!(
@@ -108,12 +107,8 @@ fn hourly_levels_add_up_to_the_run_and_match_theory() {
     }
     // Every hour of the week: mean busy servers = lambda x mean service = 4.
     for hour in 0..168 {
-        let across: f64 = run
-            .results
-            .iter()
-            .map(|r| r.by_hour[0].busy[hour])
-            .sum::<f64>()
-            / run.results.len() as f64;
+        let across: f64 =
+            results.iter().map(|r| r.by_hour[0].busy[hour]).sum::<f64>() / results.len() as f64;
         assert!(
             (across - 4.0).abs() < 0.4,
             "hour {hour}: {across} busy, theory 4"

@@ -11,6 +11,7 @@ mod east_london;
 mod errors;
 mod handoffs;
 mod issue9_census;
+mod issue9_metrics;
 mod output_sets;
 mod precision;
 mod regression;

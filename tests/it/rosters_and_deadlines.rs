@@ -1,7 +1,7 @@
 //! Rosters (no work starts off shift; work running past shift end counts as overtime) and
 //! deadlines on waits (no staff: everyone takes the fallback; ample staff: nobody does).
 
-use crate::support::run_text;
+use crate::support::{each_replication, run_text};
 
 /// A scenario where every referral arrives in hour `arrival_hour` (e.g. 22 = 22:00-23:00)
 /// and needs one `service` of a team rostered 08:00-20:00 with `staff` people.
@@ -161,7 +161,7 @@ fn the_wait_curve_counts_only_patients_served_before_the_deadline() {
     let run = run_text(&deadline(1));
     let waits = run.values("wait.urgent.respond.waits");
     let fallbacks = run.values("wait.urgent.respond.fallbacks");
-    for (r, result) in run.results.iter().enumerate() {
+    for (r, result) in each_replication(&deadline(1)).iter().enumerate() {
         let curve = &result.waits[0];
         let expected = 1.0 - fallbacks[r] / waits[r];
         assert!(
@@ -176,10 +176,9 @@ fn the_wait_curve_counts_only_patients_served_before_the_deadline() {
             "served after the deadline"
         );
     }
-    let nobody = run_text(&deadline(0));
+    let nobody = each_replication(&deadline(0));
     assert!(
         nobody
-            .results
             .iter()
             .all(|r| r.waits[0].served_share == 0.0 && r.waits[0].served_percentiles.is_empty())
     );

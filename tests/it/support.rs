@@ -38,7 +38,7 @@ impl Run {
             .map(|r| {
                 r.metrics
                     .iter()
-                    .find(|m| m.name == name)
+                    .find(|m| &*m.name == name)
                     .map_or(f64::NAN, |m| m.value)
             })
             .collect()
@@ -62,6 +62,19 @@ pub fn run_text(text: &str) -> Run {
         summary: summarise(&outcome.results),
         results: outcome.results,
     }
+}
+
+/// Every replication of scenario text, run one by one and kept whole, curves included (a
+/// run reduces the curves of its replications into running sums and keeps none).
+pub fn each_replication(text: &str) -> Vec<ReplicationResult> {
+    let loaded =
+        parse("test.toml", text).unwrap_or_else(|e| panic!("scenario does not load:\n{e}"));
+    (0..loaded.scenario.replications)
+        .map(|r| {
+            carepath::model::run_replication(&loaded.scenario, r)
+                .unwrap_or_else(|e| panic!("run failed: {e}"))
+        })
+        .collect()
 }
 
 /// Loads and runs a scenario file (following any `extends`) with all its replications.

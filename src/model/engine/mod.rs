@@ -107,6 +107,18 @@ pub struct ReplicationResult {
     pub events: u64,
 }
 
+impl ReplicationResult {
+    /// Makes this result's metric names the shared copies in `names` where they are equal,
+    /// so that many replications hold one copy of the names between them.
+    pub fn share_names(&mut self, names: &[std::sync::Arc<str>]) {
+        for (metric, shared) in self.metrics.iter_mut().zip(names) {
+            if metric.name == *shared {
+                metric.name = shared.clone();
+            }
+        }
+    }
+}
+
 /// Something that happens at an instant.
 #[derive(Debug, Clone, Copy)]
 enum Event {
@@ -135,6 +147,8 @@ struct Recorder {
     /// unserved); `None` where everyone who waits is served.
     served_waits: Vec<Option<DurationSample>>,
     within_deadline: Vec<u64>,
+    /// Per waiting point, per target: patients served within the target.
+    within_targets: Vec<Vec<u64>>,
     served_at_once: Vec<u64>,
     fallbacks: Vec<u64>,
     handoff_delays: Vec<DurationSample>,
@@ -165,6 +179,9 @@ impl Recorder {
                 })
                 .collect(),
             within_deadline: vec![0; scenario.waits.len()],
+            within_targets: (0..scenario.waits.len())
+                .map(|w| vec![0; scenario.wait_targets.get(w).map_or(0, Vec::len)])
+                .collect(),
             served_at_once: vec![0; scenario.waits.len()],
             fallbacks: vec![0; scenario.waits.len()],
             handoff_delays: (0..scenario.handoffs.len())
@@ -194,6 +211,7 @@ impl Recorder {
             .flatten()
             .for_each(DurationSample::reset);
         self.within_deadline.fill(0);
+        self.within_targets.iter_mut().for_each(|c| c.fill(0));
         self.served_at_once.fill(0);
         self.fallbacks.fill(0);
         self.handoff_delays
@@ -308,7 +326,7 @@ pub fn run_daily_series(scenario: &Scenario, replication: u32) -> Result<DailySe
 pub fn metric_catalogue(scenario: &Scenario) -> Vec<(String, crate::model::Unit)> {
     results::collect(&Simulation::new(scenario, 0))
         .into_iter()
-        .map(|m| (m.name, m.unit))
+        .map(|m| (m.name.to_string(), m.unit))
         .collect()
 }
 
@@ -1072,6 +1090,13 @@ impl<'s> Simulation<'s> {
         }
         if waited <= 0.0 {
             self.recorder.served_at_once[index] += 1;
+        }
+        if let Some(targets) = self.scenario.wait_targets.get(index) {
+            for (target, within) in targets.iter().zip(&mut self.recorder.within_targets[index]) {
+                if waited <= target.limit.hours() {
+                    *within += 1;
+                }
+            }
         }
         if let Some(deadline) = wait.deadline {
             let clock_start = match deadline.from {

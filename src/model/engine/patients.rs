@@ -158,6 +158,20 @@ impl Patients {
         self.slots.len() - self.free.len()
     }
 
+    /// Every patient in the system, in slot order. Allocates a mask of the free slots:
+    /// for the end of a run, not the event loop.
+    pub fn live_patients(&self) -> impl Iterator<Item = &Patient> {
+        let mut free = vec![false; self.slots.len()];
+        for &id in &self.free {
+            free[id as usize] = true;
+        }
+        self.slots
+            .iter()
+            .zip(free)
+            .filter(|(_, is_free)| !is_free)
+            .map(|(patient, _)| patient)
+    }
+
     /// The patient with id `id`.
     #[inline]
     pub fn get(&self, id: PatientId) -> &Patient {

@@ -1,8 +1,13 @@
 //! Turns a finished replication's accumulators into named metrics, in an order fixed by the
 //! scenario alone (so every replication lists the same metrics in the same order).
+//!
+//! No value versus zero: a figure that needs an observation (a mean, percentile or share of
+//! waits, an outcome share, time in pathway, a handoff delay, a blocked stay, utilisation
+//! of a resource never available) is NaN in a replication that observed nothing; counts
+//! and totals are 0 there, as they are.
 
 use super::Simulation;
-use crate::model::metrics::{MetricValue, Unit, WaitCurve};
+use crate::model::metrics::{DurationSample, MetricValue, Unit, WaitCurve};
 use crate::model::scenario::{PathwayId, ResourceId};
 
 /// Every metric of a finished replication. Allocates the names: once per replication.
@@ -11,9 +16,15 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
     let recorder = &simulation.recorder;
     let horizon = scenario.horizon.hours();
     let mut out = Vec::new();
-    let mut push =
-        |name: String, unit: Unit, value: f64| out.push(MetricValue { name, unit, value });
+    let mut push = |name: String, unit: Unit, value: f64| {
+        out.push(MetricValue {
+            name: name.into(),
+            unit,
+            value,
+        })
+    };
     let mut cost_items: Vec<(String, f64)> = Vec::new();
+    let inside_at_end = time_so_far(simulation);
 
     for (p, pathway) in scenario.pathways.iter().enumerate() {
         let name = &pathway.name;
@@ -34,7 +45,7 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
                 count as f64,
             );
             let share = if exits == 0 {
-                0.0
+                f64::NAN
             } else {
                 count as f64 / exits as f64
             };
@@ -51,6 +62,15 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
                 value,
             );
         }
+        let inside = &inside_at_end[p];
+        push(
+            format!("{name}.inside_at_end"),
+            Unit::Patients,
+            inside.count() as f64,
+        );
+        for (suffix, value) in inside.summary() {
+            push(format!("{name}.time_so_far.{suffix}"), Unit::Hours, value);
+        }
     }
 
     for (w, step) in scenario.waits.iter().enumerate() {
@@ -62,7 +82,7 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
             sample.count() as f64,
         );
         let share_waiting = if sample.count() == 0 {
-            0.0
+            f64::NAN
         } else {
             1.0 - recorder.served_at_once[w] as f64 / sample.count() as f64
         };
@@ -77,18 +97,38 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
         let has_deadline = scenario
             .wait_at(*step)
             .is_some_and(|wait| wait.deadline.is_some());
-        if has_deadline {
-            let within = if sample.count() == 0 {
-                0.0
+        let share_of_reached = |count: u64| {
+            if sample.count() == 0 {
+                f64::NAN
             } else {
-                recorder.within_deadline[w] as f64 / sample.count() as f64
-            };
-            push(format!("{prefix}.within_deadline"), Unit::Fraction, within);
+                count as f64 / sample.count() as f64
+            }
+        };
+        if has_deadline {
+            push(
+                format!("{prefix}.within_deadline"),
+                Unit::Fraction,
+                share_of_reached(recorder.within_deadline[w]),
+            );
             push(
                 format!("{prefix}.fallbacks"),
                 Unit::Patients,
                 recorder.fallbacks[w] as f64,
             );
+            // The wait of those served, without those who met the deadline unserved.
+            let served_mean = recorder.served_waits[w]
+                .as_ref()
+                .map_or(f64::NAN, DurationSample::mean);
+            push(format!("{prefix}.served_mean"), Unit::Hours, served_mean);
+        }
+        if let Some(targets) = scenario.wait_targets.get(w) {
+            for (target, &within) in targets.iter().zip(&recorder.within_targets[w]) {
+                push(
+                    format!("{prefix}.within_{}", target.name),
+                    Unit::Fraction,
+                    share_of_reached(within),
+                );
+            }
         }
     }
 
@@ -119,7 +159,7 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
         let utilisation = if available > 0.0 {
             (busy - overtime) / available
         } else {
-            0.0
+            f64::NAN
         };
         push(
             format!("{name}.available"),
@@ -184,7 +224,11 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
             push(
                 format!("{prefix}.total"),
                 Unit::UnitDays,
-                sample.mean() * sample.count() as f64 / 24.0,
+                if sample.count() == 0 {
+                    0.0
+                } else {
+                    sample.mean() * sample.count() as f64 / 24.0
+                },
             );
             for (suffix, hours) in sample.summary() {
                 push(format!("{prefix}.{suffix}"), Unit::Days, hours / 24.0);
@@ -224,6 +268,20 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
     out
 }
 
+/// Per pathway, the time so far in the pathway of each patient still inside at the end
+/// [hours]: from entering the pathway (before time zero for the initial census) to the end.
+fn time_so_far(simulation: &Simulation<'_>) -> Vec<DurationSample> {
+    let scenario = simulation.scenario;
+    let mut samples: Vec<DurationSample> = (0..scenario.pathways.len())
+        .map(|_| DurationSample::new())
+        .collect();
+    for patient in simulation.patients.live_patients() {
+        let pathway = scenario.steps[patient.step.0 as usize].pathway.0 as usize;
+        samples[pathway].record(simulation.now - patient.entered_pathway);
+    }
+    samples
+}
+
 /// Each waiting point's waits of those served, and the share served.
 pub(super) fn wait_curves(simulation: &Simulation<'_>) -> Vec<WaitCurve> {
     let recorder = &simulation.recorder;
@@ -245,7 +303,10 @@ pub(super) fn wait_curves(simulation: &Simulation<'_>) -> Vec<WaitCurve> {
         .collect()
 }
 
-/// Appends each key figure as metric `key.<name>`: the sum of its terms, in their unit.
+/// Appends each key figure as metric `key.<name>`: the sum of its terms, in their unit. A
+/// key figure with a term that has no value (NaN) in the replication has no value there
+/// either: a sum over figures some of which were not observed would be a silent
+/// undercount.
 pub(super) fn add_key_figures(
     scenario: &crate::model::scenario::Scenario,
     metrics: &mut Vec<MetricValue>,
@@ -262,7 +323,7 @@ pub(super) fn add_key_figures(
             .map_or(Unit::Patients, |&t| metrics[t].unit);
         debug_assert!(figure.terms.iter().all(|&t| t < base));
         metrics.push(MetricValue {
-            name: format!("key.{}", figure.name),
+            name: format!("key.{}", figure.name).into(),
             unit,
             value,
         });

@@ -2,8 +2,7 @@
 //! rostered, places occupied against capacity, and patients waiting, each with a 95% band.
 
 use super::{Design, words};
-use crate::experiment::bands::{Band, band};
-use crate::model::metrics::ResourceWeek;
+use crate::experiment::bands::Band;
 use crate::report::spec::{ChartSpec, LegendEntry, Line, LinePanel, Panel, Swatch, XAxis};
 use crate::report::theme::design_colour;
 
@@ -22,19 +21,12 @@ fn level_band(design: &Design<'_>, name: &str, level: Level) -> Option<Band> {
         .resources
         .iter()
         .position(|r| r.name == name)?;
-    fn pick(week: &ResourceWeek, level: Level) -> &[f64] {
-        match level {
-            Level::Available => &week.available,
-            Level::Busy => &week.busy,
-            Level::Waiting => &week.waiting,
-        }
+    let week = design.curves.by_hour.get(index)?;
+    match level {
+        Level::Available => week.available.band(),
+        Level::Busy => week.busy.band(),
+        Level::Waiting => week.waiting.band(),
     }
-    band(
-        design
-            .results
-            .iter()
-            .map(|r| r.by_hour.get(index).map_or(&[][..], |w| pick(w, level))),
-    )
 }
 
 /// An hourly series as steps: each hour's value held from its start to its end.
@@ -146,15 +138,7 @@ const NOTE: &str = "Each hour of the week averaged over every week measured, the
 pub(super) fn by_hour_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
     let base = designs[0].scenario;
     // A week not fully measured (or results read back from files) has no hour-of-week shape.
-    let whole_week = |design: &Design<'_>| {
-        !design.results.is_empty()
-            && design.results.iter().all(|r| {
-                !r.by_hour.is_empty()
-                    && r.by_hour
-                        .iter()
-                        .all(|w| w.available.iter().all(|v| v.is_finite()))
-            })
-    };
+    let whole_week = |design: &Design<'_>| design.curves.whole_week();
     if !designs.iter().all(whole_week) {
         return Vec::new();
     }

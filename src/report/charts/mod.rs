@@ -12,6 +12,7 @@ mod waits;
 pub use studies::{SweepCurve, sweep_chart, warm_up_chart};
 
 use crate::experiment::MetricSummary;
+use crate::experiment::curves::Curves;
 use crate::model::ReplicationResult;
 use crate::model::scenario::Scenario;
 
@@ -26,6 +27,8 @@ pub struct Design<'a> {
     pub scenario: &'a Scenario,
     /// Every replication, in replication order.
     pub results: &'a [ReplicationResult],
+    /// The curves of every replication (hour-of-week levels, waits), as running sums.
+    pub curves: &'a Curves,
     /// The summary across replications (as in `summary.csv`).
     pub summary: &'a [MetricSummary],
 }

@@ -49,6 +49,9 @@ pub fn sweep_chart(sweep: &SweepCurve<'_>) -> Option<ChartSpec> {
                     let Some(m) = summary.iter().find(|m| m.metric == metric) else {
                         continue;
                     };
+                    if m.mean.is_nan() {
+                        continue; // no patients at this point: no value to draw
+                    }
                     let x = values[0].0;
                     points.push((x, m.mean * scale));
                     if m.ci95_low.is_finite() && m.ci95_high.is_finite() {

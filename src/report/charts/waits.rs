@@ -3,8 +3,7 @@
 //! never count as served, so the curve tops out at the share served.
 
 use super::{Design, legend_if_several, words};
-use crate::experiment::bands::{Band, band};
-use crate::model::metrics::WaitCurve;
+use crate::experiment::bands::Band;
 use crate::model::scenario::DeadlineFrom;
 use crate::report::spec::{ChartSpec, Line, LinePanel, Mark, Panel, Swatch, XAxis};
 use crate::report::theme::design_colour;
@@ -33,20 +32,10 @@ pub(super) fn wait_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
                     .waits
                     .iter()
                     .position(|s| scenario.step_label(*s) == label)?;
-                let reached: Vec<&WaitCurve> = design
-                    .results
-                    .iter()
-                    .filter_map(|r| r.waits.get(index))
-                    .filter(|w| w.served_share.is_finite())
-                    .collect();
                 // The share over every replication anyone reached; the curve's shape from
                 // those where anyone was served.
-                let share = reached.iter().map(|w| w.served_share).sum::<f64>()
-                    / reached.len().max(1) as f64;
-                let served = reached
-                    .iter()
-                    .filter(|w| w.served_percentiles.len() == PERCENTILES);
-                band(served.map(|w| w.served_percentiles.as_slice())).map(|b| (d, b, share))
+                let share = design.curves.waits.get(index)?.served_share();
+                design.curves.served_waits(index).map(|b| (d, b, share))
             })
             .collect();
         if curves.is_empty() {
@@ -110,6 +99,7 @@ pub(super) fn wait_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
             };
             let met = designs[0]
                 .metric(&format!("wait.{label}.within_deadline"))
+                .filter(|m| m.replications > 0)
                 .map_or(String::new(), |m| {
                     format!(": {:.1}% met it", m.mean * 100.0)
                 });
