@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use codespan_reporting::diagnostic::{Diagnostic, Label};
-use codespan_reporting::files::SimpleFile;
+use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, Chars, Config};
 
 /// One problem in a scenario file.
@@ -16,6 +16,9 @@ pub struct Problem {
     pub message: String,
     /// How to fix it, if there is something specific to say.
     pub help: Option<String>,
+    /// Which text the span is in: 0 for the file named on the command line, then the files
+    /// it `extends`, then the `--set` arguments (see `layered`).
+    pub file: usize,
 }
 
 impl Problem {
@@ -25,7 +28,14 @@ impl Problem {
             span,
             message: message.into(),
             help: None,
+            file: 0,
         }
+    }
+
+    /// The same problem, in text number `file`.
+    pub fn in_file(mut self, file: usize) -> Self {
+        self.file = file;
+        self
     }
 
     /// The same problem with advice on how to fix it.
@@ -48,33 +58,53 @@ impl Problem {
 /// Each problem reads `error: MESSAGE`, then `--> PATH:LINE:COLUMN`, the annotated line and
 /// any `help:` advice.
 pub fn render(path: &str, source: &str, problems: &[Problem]) -> String {
-    let file = SimpleFile::new(path, source);
+    let problems: Vec<Problem> = problems.iter().map(|p| p.clone().in_file(0)).collect();
+    render_in(&[(path, source)], &problems, |_| None)
+}
+
+/// Renders problems that may lie in several texts: `texts` are (name, text) pairs indexed by
+/// [`Problem::file`]; `note` may add a line about a text (e.g. "this value is in the base
+/// scenario"). The closing line names the first text, the one the user asked for.
+pub fn render_in(
+    texts: &[(&str, &str)],
+    problems: &[Problem],
+    note: impl Fn(usize) -> Option<String>,
+) -> String {
+    let mut files = SimpleFiles::new();
+    for (name, text) in texts {
+        files.add(*name, *text);
+    }
     let config = Config {
         chars: Chars::ascii(),
         ..Config::default()
     };
     let mut out = String::new();
     for problem in problems {
+        let file = problem.file.min(texts.len().saturating_sub(1));
+        let (path, source) = texts.get(file).copied().unwrap_or(("scenario", ""));
         let span = clamp(&problem.span, source.len());
-        let mut diagnostic = Diagnostic::error()
-            .with_message(&problem.message)
-            .with_labels(vec![Label::primary((), span)]);
+        let mut notes = Vec::new();
         if let Some(help) = &problem.help {
-            diagnostic = diagnostic.with_notes(vec![format!("help: {help}")]);
+            notes.push(format!("help: {help}"));
         }
-        match term::emit_into_string(&config, &file, &diagnostic) {
+        if let Some(extra) = note(file) {
+            notes.push(format!("note: {extra}"));
+        }
+        let diagnostic = Diagnostic::error()
+            .with_message(&problem.message)
+            .with_labels(vec![Label::primary(file, span)])
+            .with_notes(notes.clone());
+        match term::emit_into_string(&config, &files, &diagnostic) {
             Ok(text) => out.push_str(&text),
             Err(_) => {
                 // Plain fallback with the same facts, should the renderer ever refuse.
                 let (line, column) = problem.line_column(source);
                 out.push_str(&format!(
-                    "error: {}
-  --> {path}:{line}:{column}
-",
+                    "error: {}\n  --> {path}:{line}:{column}\n",
                     problem.message
                 ));
-                if let Some(help) = &problem.help {
-                    out.push_str(&format!("  = help: {help}\n"));
+                for note in &notes {
+                    out.push_str(&format!("  = {note}\n"));
                 }
             }
         }
@@ -83,6 +113,7 @@ pub fn render(path: &str, source: &str, problems: &[Problem]) -> String {
         }
     }
     let count = problems.len();
+    let path = texts.first().map_or("scenario", |t| t.0);
     out.push_str(&format!(
         "{count} problem{} in {path}; nothing was run.\n",
         if count == 1 { "" } else { "s" }
