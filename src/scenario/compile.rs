@@ -57,6 +57,10 @@ pub fn compile(file: &ScenarioFile) -> Result<Scenario, Vec<Problem>> {
     let mut problems = Problems::default();
     let scenario = compile_all(file, &mut problems);
     if problems.0.is_empty() {
+        // Routes are only worth following through a scenario that is otherwise sound.
+        super::routes::check(file, &scenario, &mut problems);
+    }
+    if problems.0.is_empty() {
         Ok(scenario)
     } else {
         problems.0.sort_by_key(|p| p.span.start);
@@ -177,7 +181,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
                 "at most {MAX_RESOURCES} resources are supported, found {}",
                 file.resources.len()
             ),
-            "",
+            "merge resources that are used the same way, or split the scenario into two",
         );
     }
     let mut resources = file
@@ -1013,7 +1017,7 @@ pub fn compile_distribution(
                 );
             }
             Exp::new(1.0 / m).map_or_else(
-                |e| bad(rejected(e.to_string()), ""),
+                |e| bad(rejected(e.to_string()), "check the numbers and their units, e.g. \"45 min\""),
                 |d| Some(Distribution::Exponential(d)),
             )
         }
@@ -1029,7 +1033,7 @@ pub fn compile_distribution(
                 return Some(Distribution::Fixed(lo));
             }
             Uniform::new(lo, hi).map_or_else(
-                |e| bad(rejected(e.to_string()), ""),
+                |e| bad(rejected(e.to_string()), "check the numbers and their units, e.g. \"45 min\""),
                 |d| Some(Distribution::Uniform(d)),
             )
         }
@@ -1048,7 +1052,7 @@ pub fn compile_distribution(
                 );
             }
             Triangular::new(lo, hi, mo).map_or_else(
-                |e| bad(rejected(e.to_string()), ""),
+                |e| bad(rejected(e.to_string()), "check the numbers and their units, e.g. \"45 min\""),
                 |d| Some(Distribution::Triangular(d)),
             )
         }
@@ -1073,7 +1077,12 @@ pub fn compile_distribution(
                 Distribution::gamma(m, s)
             };
             built.map_or_else(
-                |e| bad(format!("`{kind}` parameters rejected: {e}"), ""),
+                |e| {
+                    bad(
+                        format!("`{kind}` parameters rejected: {e}"),
+                        "check the mean and sd and their units; sd much larger than the mean is rarely right",
+                    )
+                },
                 Some,
             )
         }

@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod file;
 pub mod layered;
 pub mod overlay;
+pub mod routes;
 pub mod settings;
 pub mod units;
 

@@ -12,6 +12,7 @@ mod errors;
 mod handoffs;
 mod precision;
 mod regression;
+mod routes;
 mod rosters_and_deadlines;
 mod shards;
 mod support;
