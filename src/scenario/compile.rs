@@ -1017,7 +1017,12 @@ pub fn compile_distribution(
                 );
             }
             Exp::new(1.0 / m).map_or_else(
-                |e| bad(rejected(e.to_string()), "check the numbers and their units, e.g. \"45 min\""),
+                |e| {
+                    bad(
+                        rejected(e.to_string()),
+                        "check the numbers and their units, e.g. \"45 min\"",
+                    )
+                },
                 |d| Some(Distribution::Exponential(d)),
             )
         }
@@ -1033,7 +1038,12 @@ pub fn compile_distribution(
                 return Some(Distribution::Fixed(lo));
             }
             Uniform::new(lo, hi).map_or_else(
-                |e| bad(rejected(e.to_string()), "check the numbers and their units, e.g. \"45 min\""),
+                |e| {
+                    bad(
+                        rejected(e.to_string()),
+                        "check the numbers and their units, e.g. \"45 min\"",
+                    )
+                },
                 |d| Some(Distribution::Uniform(d)),
             )
         }
@@ -1052,7 +1062,12 @@ pub fn compile_distribution(
                 );
             }
             Triangular::new(lo, hi, mo).map_or_else(
-                |e| bad(rejected(e.to_string()), "check the numbers and their units, e.g. \"45 min\""),
+                |e| {
+                    bad(
+                        rejected(e.to_string()),
+                        "check the numbers and their units, e.g. \"45 min\"",
+                    )
+                },
                 |d| Some(Distribution::Triangular(d)),
             )
         }

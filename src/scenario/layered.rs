@@ -198,7 +198,10 @@ impl SourceMap {
     pub fn locate(&self, span: &Range<usize>) -> Origin {
         let index = self.pieces.partition_point(|p| p.at <= span.start);
         let Some(piece) = index.checked_sub(1).and_then(|i| self.pieces.get(i)) else {
-            return Origin { file: 0, span: 0..0 };
+            return Origin {
+                file: 0,
+                span: 0..0,
+            };
         };
         if !piece.verbatim {
             return piece.origin.clone();
@@ -219,6 +222,9 @@ impl SourceMap {
 pub fn emit(root: &Node) -> (String, SourceMap) {
     let mut out = String::new();
     let mut map = SourceMap::default();
+    // A problem with the whole file (a missing `[run]`) points at the start of the user's file.
+    map.push(0, &root.origin, false);
+    out.push('\n');
     if let Kind::Table(table) = &root.kind {
         for (key, entry) in table {
             map.push(out.len(), &entry.key, false);
@@ -310,10 +316,7 @@ mod tests {
         let at = text.find("count").unwrap();
         assert_eq!(&TEXT[map.locate(&(at..at + 5)).span], "count");
         let at = text.find("nurse").unwrap() + "nurse = ".len();
-        assert_eq!(
-            &TEXT[map.locate(&(at..at + 1)).span],
-            "[resources.nurse]"
-        );
+        assert_eq!(&TEXT[map.locate(&(at..at + 1)).span], "[resources.nurse]");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use std::path::Path;
 use thiserror::Error;
 
 use crate::model::scenario::Scenario;
-use diagnostics::{Problem, key_before, plain_type_names, render, suggest_for_unknown};
+use diagnostics::{Problem, key_before, plain_words, render};
 use file::ScenarioFile;
 
 /// Why a scenario could not be loaded.
@@ -153,31 +153,22 @@ fn compile_text(source: &str) -> Result<(ScenarioFile, Scenario), Vec<Problem>> 
     Ok((file, scenario))
 }
 
-/// Turns a TOML or schema error into a problem that names the key and gives advice.
+/// Turns a TOML or schema error into a problem that names the key, in the user's words,
+/// with advice (see [`diagnostics::plain_words`]).
 fn parse_problem(source: &str, error: &toml::de::Error) -> Problem {
     let span = error.span().unwrap_or(0..0);
     let raw = error.message().trim();
     let key = key_before(source, span.start);
     // Our own value parsers (durations, clock times) put their advice after "; ".
-    let (what, advice) = match raw.split_once("; ") {
-        Some((what, advice)) => (what.to_string(), Some(advice.to_string())),
-        None => (plain_type_names(raw), None),
+    let (what, help) = match raw.split_once("; ") {
+        Some((what, advice)) if !raw.starts_with("unknown ") => {
+            (what.to_string(), advice.to_string())
+        }
+        _ => plain_words(raw),
     };
     let message = match &key {
         Some(key) if !what.contains(&format!("`{key}`")) => format!("`{key}`: {what}"),
-        _ => what.clone(),
+        _ => what,
     };
-    let help = advice
-        .or_else(|| suggest_for_unknown(raw))
-        .or_else(|| raw.starts_with("missing field").then(|| {
-            "add the key; the scenario language reference in README.md lists every key".to_string()
-        }))
-        .or_else(|| raw.starts_with("invalid type").then(|| {
-            "check the value's type: numbers bare (5, 2.5), text and durations in quotes (\"45 min\"), lists in [ ]".to_string()
-        }));
-    let problem = Problem::new(span, message);
-    match help {
-        Some(help) => problem.help(help),
-        None => problem,
-    }
+    Problem::new(span, message).help(help)
 }

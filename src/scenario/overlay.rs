@@ -97,8 +97,8 @@ fn read(path: &Path, layers: &mut Vec<Layer>) -> Result<Option<Node>, Failure> {
     {
         return Ok(None);
     }
-    let mut variant = layered::parse(file, &text)
-        .map_err(|error| vec![syntax_problem(file, &text, &error)])?;
+    let mut variant =
+        layered::parse(file, &text).map_err(|error| vec![syntax_problem(file, &text, &error)])?;
     let Kind::Table(table) = &mut variant.kind else {
         return Ok(None);
     };
@@ -206,6 +206,13 @@ pub(crate) fn merge(
                     ..
                 },
             ) if all_named(base_list) && all_named(&overlay_list) => {
+                // Entries by name, looked up once each: linear-logarithmic in the list sizes.
+                let by_name: std::collections::BTreeMap<String, usize> = base_list
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, b)| Some((b.name()?.to_string(), i)))
+                    .rev()
+                    .collect();
                 for item in overlay_list {
                     let name = item.name().unwrap_or_default().to_string();
                     let name_origin = item
@@ -215,9 +222,9 @@ pub(crate) fn merge(
                     let Kind::Table(item_table) = item.kind else {
                         continue;
                     };
-                    let target = base_list
-                        .iter_mut()
-                        .find(|b| b.name() == Some(name.as_str()))
+                    let target = by_name
+                        .get(&name)
+                        .and_then(|&i| base_list.get_mut(i))
                         .and_then(|b| match &mut b.kind {
                             Kind::Table(t) => Some(t),
                             _ => None,

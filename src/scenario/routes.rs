@@ -104,7 +104,10 @@ impl Graph {
                 }
                 StepKind::Handoff { handoff, next } => {
                     let instant = can_be_zero(&handoff.processing)
-                        && handoff.duplicate_assessment.as_ref().is_none_or(can_be_zero);
+                        && handoff
+                            .duplicate_assessment
+                            .as_ref()
+                            .is_none_or(can_be_zero);
                     edge(*next, Effect::Keep, instant);
                 }
                 StepKind::Branch { arms } => {
@@ -245,10 +248,7 @@ pub fn check(file: &ScenarioFile, scenario: &Scenario, problems: &mut Problems) 
     // A census group must hold what referred patients hold at its step.
     for (group, written) in scenario.initial.iter().zip(&file.initial) {
         let step = group.step.0 as usize;
-        let holding = group
-            .holding
-            .iter()
-            .fold(0u64, |set, r| set | (1 << r.0));
+        let holding = group.holding.iter().fold(0u64, |set, r| set | (1 << r.0));
         let mut consistent = true;
         if referred.reached[step] {
             let waited_for = match &scenario.steps[step].kind {
