@@ -146,13 +146,13 @@ fn issue_9_item_18_what_passes_check_runs_without_route_errors() {
             match parse("mutant.toml", &text) {
                 Ok(loaded) => {
                     accepted += 1;
-                    match run_replication(&loaded.scenario, 0) {
-                        Err(
-                            error @ (SimError::AlreadyHolding { .. }
-                            | SimError::NotHolding { .. }
-                            | SimError::InstantLoop { .. }),
-                        ) => panic!("{path} variant {index} passed check, then: {error}\n{text}"),
-                        _ => {}
+                    if let Err(
+                        error @ (SimError::AlreadyHolding { .. }
+                        | SimError::NotHolding { .. }
+                        | SimError::InstantLoop { .. }),
+                    ) = run_replication(&loaded.scenario, 0)
+                    {
+                        panic!("{path} variant {index} passed check, then: {error}\n{text}");
                     }
                 }
                 Err(ScenarioError::Invalid { report, .. }) => {
