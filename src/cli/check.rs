@@ -11,12 +11,17 @@ use carepath::scenario::load;
 /// Loads and checks `path`, printing what it contains.
 pub fn check(path: &Path) -> Result<()> {
     let loaded = load(path)?;
-    outln!("{} is valid.
-", loaded.path);
+    outln!(
+        "{} is valid.
+",
+        loaded.path
+    );
     outln!("{}", describe(&loaded.scenario));
     for warning in load_warnings(&loaded.scenario) {
-        outln!("
-{warning}");
+        outln!(
+            "
+{warning}"
+        );
     }
     Ok(())
 }

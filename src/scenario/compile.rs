@@ -20,10 +20,9 @@ use super::units::{DurationText, WEEKDAY_NAMES, day_set, weekday_index};
 use crate::kernel::SimDuration;
 use crate::model::distribution::Distribution;
 use crate::model::scenario::{
-    Attribute, Calendar, DEFAULT_MAX_INSIDE, DemandChange, InitialGroup, KeyFigure,
-    MAX_ATTRIBUTES, MAX_CALENDARS, MAX_CENSUS_PATIENTS, MAX_COST, MAX_PATHWAYS, MAX_RESOURCES,
-    MAX_UNITS, Outcome, OutcomeId, PathwayId, Resource, ResourceId, Scenario, Source, Step,
-    StepKind,
+    Attribute, Calendar, DEFAULT_MAX_INSIDE, DemandChange, InitialGroup, KeyFigure, MAX_ATTRIBUTES,
+    MAX_CALENDARS, MAX_CENSUS_PATIENTS, MAX_COST, MAX_PATHWAYS, MAX_RESOURCES, MAX_UNITS, Outcome,
+    OutcomeId, PathwayId, Resource, ResourceId, Scenario, Source, Step, StepKind,
 };
 use crate::model::week_schedule::{ShiftLine, WeekSchedule};
 
@@ -60,6 +59,10 @@ impl Problems {
 pub fn compile(file: &ScenarioFile) -> Result<Scenario, Vec<Problem>> {
     let mut problems = Problems::default();
     let scenario = compile_all(file, &mut problems);
+    if problems.0.is_empty() {
+        // Routes are only worth following through a scenario that is otherwise sound.
+        super::routes::check(file, &scenario, &mut problems);
+    }
     if problems.0.is_empty() {
         Ok(scenario)
     } else {
@@ -201,7 +204,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
                 "at most {MAX_RESOURCES} resources are supported, found {}",
                 file.resources.len()
             ),
-            "",
+            "merge resources that are used the same way, or split the scenario into two",
         );
     }
     let mut resources = file
@@ -1269,7 +1272,15 @@ pub fn compile_distribution(
                     "e.g. { exponential = { mean = \"1 h\" } }",
                 );
             }
-            Distribution::exponential(m).map_or_else(|e| bad(rejected(e), ""), Some)
+            Distribution::exponential(m).map_or_else(
+                |e| {
+                    bad(
+                        rejected(e),
+                        "check the numbers and their units, e.g. \"45 min\"",
+                    )
+                },
+                Some,
+            )
         }
         DistributionFile::Uniform { min, max } => {
             let (lo, hi) = (min.to_sim().hours(), max.to_sim().hours());
@@ -1282,7 +1293,15 @@ pub fn compile_distribution(
             if lo == hi {
                 return Some(Distribution::Fixed(lo));
             }
-            Distribution::uniform(lo, hi).map_or_else(|e| bad(rejected(e), ""), Some)
+            Distribution::uniform(lo, hi).map_or_else(
+                |e| {
+                    bad(
+                        rejected(e),
+                        "check the numbers and their units, e.g. \"45 min\"",
+                    )
+                },
+                Some,
+            )
         }
         DistributionFile::Triangular { min, mode, max } => {
             let (lo, mo, hi) = (
@@ -1298,7 +1317,15 @@ pub fn compile_distribution(
                     "e.g. { triangular = { min = \"45 min\", mode = \"75 min\", max = \"120 min\" } }",
                 );
             }
-            Distribution::triangular(lo, mo, hi).map_or_else(|e| bad(rejected(e), ""), Some)
+            Distribution::triangular(lo, mo, hi).map_or_else(
+                |e| {
+                    bad(
+                        rejected(e),
+                        "check the numbers and their units, e.g. \"45 min\"",
+                    )
+                },
+                Some,
+            )
         }
         DistributionFile::LogNormal { mean, sd } | DistributionFile::Gamma { mean, sd } => {
             let (m, s) = (mean.to_sim().hours(), sd.to_sim().hours());
@@ -1321,7 +1348,12 @@ pub fn compile_distribution(
                 Distribution::gamma(m, s)
             };
             built.map_or_else(
-                |e| bad(format!("`{kind}` parameters rejected: {e}"), ""),
+                |e| {
+                    bad(
+                        format!("`{kind}` parameters rejected: {e}"),
+                        "check the mean and sd and their units; sd much larger than the mean is rarely right",
+                    )
+                },
                 Some,
             )
         }

@@ -392,7 +392,7 @@ impl<'a> StepCompiler<'a> {
                             "`probability` must be between 0 and 1, found {}",
                             arm.probability.get_ref()
                         ),
-                        "",
+                        "write a share of patients as a fraction, e.g. probability = 0.25 for a quarter",
                     );
                 }
             }

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use codespan_reporting::diagnostic::{Diagnostic, Label};
-use codespan_reporting::files::SimpleFile;
+use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, Chars, Config};
 
 /// One problem in a scenario file.
@@ -16,6 +16,9 @@ pub struct Problem {
     pub message: String,
     /// How to fix it, if there is something specific to say.
     pub help: Option<String>,
+    /// Which text the span is in: 0 for the file named on the command line, then the files
+    /// it `extends`, then the `--set` arguments (see `layered`).
+    pub file: usize,
 }
 
 impl Problem {
@@ -25,7 +28,14 @@ impl Problem {
             span,
             message: message.into(),
             help: None,
+            file: 0,
         }
+    }
+
+    /// The same problem, in text number `file`.
+    pub fn in_file(mut self, file: usize) -> Self {
+        self.file = file;
+        self
     }
 
     /// The same problem with advice on how to fix it.
@@ -48,33 +58,53 @@ impl Problem {
 /// Each problem reads `error: MESSAGE`, then `--> PATH:LINE:COLUMN`, the annotated line and
 /// any `help:` advice.
 pub fn render(path: &str, source: &str, problems: &[Problem]) -> String {
-    let file = SimpleFile::new(path, source);
+    let problems: Vec<Problem> = problems.iter().map(|p| p.clone().in_file(0)).collect();
+    render_in(&[(path, source)], &problems, |_| None)
+}
+
+/// Renders problems that may lie in several texts: `texts` are (name, text) pairs indexed by
+/// [`Problem::file`]; `note` may add a line about a text (e.g. "this value is in the base
+/// scenario"). The closing line names the first text, the one the user asked for.
+pub fn render_in(
+    texts: &[(&str, &str)],
+    problems: &[Problem],
+    note: impl Fn(usize) -> Option<String>,
+) -> String {
+    let mut files = SimpleFiles::new();
+    for (name, text) in texts {
+        files.add(*name, *text);
+    }
     let config = Config {
         chars: Chars::ascii(),
         ..Config::default()
     };
     let mut out = String::new();
     for problem in problems {
+        let file = problem.file.min(texts.len().saturating_sub(1));
+        let (path, source) = texts.get(file).copied().unwrap_or(("scenario", ""));
         let span = clamp(&problem.span, source.len());
-        let mut diagnostic = Diagnostic::error()
-            .with_message(&problem.message)
-            .with_labels(vec![Label::primary((), span)]);
+        let mut notes = Vec::new();
         if let Some(help) = &problem.help {
-            diagnostic = diagnostic.with_notes(vec![format!("help: {help}")]);
+            notes.push(format!("help: {help}"));
         }
-        match term::emit_into_string(&config, &file, &diagnostic) {
+        if let Some(extra) = note(file) {
+            notes.push(format!("note: {extra}"));
+        }
+        let diagnostic = Diagnostic::error()
+            .with_message(&problem.message)
+            .with_labels(vec![Label::primary(file, span)])
+            .with_notes(notes.clone());
+        match term::emit_into_string(&config, &files, &diagnostic) {
             Ok(text) => out.push_str(&text),
             Err(_) => {
                 // Plain fallback with the same facts, should the renderer ever refuse.
                 let (line, column) = problem.line_column(source);
                 out.push_str(&format!(
-                    "error: {}
-  --> {path}:{line}:{column}
-",
+                    "error: {}\n  --> {path}:{line}:{column}\n",
                     problem.message
                 ));
-                if let Some(help) = &problem.help {
-                    out.push_str(&format!("  = help: {help}\n"));
+                for note in &notes {
+                    out.push_str(&format!("  = {note}\n"));
                 }
             }
         }
@@ -83,6 +113,7 @@ pub fn render(path: &str, source: &str, problems: &[Problem]) -> String {
         }
     }
     let count = problems.len();
+    let path = texts.first().map_or("scenario", |t| t.0);
     out.push_str(&format!(
         "{count} problem{} in {path}; nothing was run.\n",
         if count == 1 { "" } else { "s" }
@@ -133,19 +164,403 @@ pub fn key_before(source: &str, position: usize) -> Option<String> {
     (!key.is_empty()).then(|| key.rsplit('.').next().unwrap_or(key).to_string())
 }
 
-/// Rewrites serde's Rust type names in a message into words an analyst knows.
-pub fn plain_type_names(message: &str) -> String {
-    [
+/// What each schema type of `file` is, in scenario-file words, and an example of it. These
+/// are the only places where Rust type names are turned into words an analyst knows.
+const SCHEMA_WORDS: [(&str, &str, &str); 33] = [
+    (
+        "ScenarioFile",
+        "a scenario file",
+        "start with a [run] table; see the scenario language in README.md",
+    ),
+    (
+        "RunFile",
+        "the [run] table, with keys such as `name` and `horizon`",
+        "[run]\nname = \"baseline\"\nhorizon = \"365 d\"",
+    ),
+    (
+        "ShiftFile",
+        "a roster line: a table with `days`, `start`, `end` and `count`",
+        "{ days = [\"weekdays\"], start = \"08:00\", end = \"20:00\", count = 2 }",
+    ),
+    (
+        "CalendarFile",
+        "a calendar: a table with `hours`",
+        "hours = [{ days = [\"weekdays\"], start = \"09:00\", end = \"17:00\" }]",
+    ),
+    (
+        "AttributeFile",
+        "an attribute: a table with `values` and `probabilities`",
+        "values = [\"mild\", \"severe\"], probabilities = [0.8, 0.2]",
+    ),
+    (
+        "ResourceFile",
+        "a resource: a table with `count` or `roster`",
+        "[resources.nurse] then count = 4",
+    ),
+    (
+        "ArrivalFile",
+        "a referral source: a table with `pathway` and `per_day`",
+        "[arrivals.gp] then pathway = \"clinic\" and per_day = 12.0",
+    ),
+    (
+        "PathwayFile",
+        "a pathway: a table with `steps`",
+        "[[pathways.clinic.steps]] then name = \"see\" and one kind of step",
+    ),
+    (
+        "StepFile",
+        "a step: a table with `name` and one kind of step",
+        "name = \"see\" and activity = { resource = \"nurse\", duration = { fixed = \"30 min\" } }",
+    ),
+    (
+        "WaitFile",
+        "a table with `resource` (and `duration`, `priority`, `deadline`, `fallback` as needed)",
+        "{ resource = \"nurse\", duration = { fixed = \"30 min\" } }",
+    ),
+    (
+        "ResourceRefFile",
+        "a table with `resource`",
+        "{ resource = \"bed\" }",
+    ),
+    (
+        "DelayFile",
+        "a table with `duration`",
+        "{ duration = { fixed = \"2 d\" } }",
+    ),
+    (
+        "HandoffFile",
+        "a handoff: a table with `processing` (and `hours`, `bounce_probability`, `rework` as needed)",
+        "{ hours = \"office\", processing = { fixed = \"1 h\" } }",
+    ),
+    (
+        "BranchFile",
+        "a branch arm: a table with `to` and `probability`",
+        "{ to = \"home\", probability = 0.75 }",
+    ),
+    (
+        "BranchOnFile",
+        "a table with `attribute` and `to`",
+        "{ attribute = \"frailty\", to = { mild = \"home\", severe = \"ward\" } }",
+    ),
+    (
+        "BranchOnHoursFile",
+        "a table with `open` and `closed`, and `calendar` or `resource`",
+        "{ calendar = \"office\", open = \"visit\", closed = \"wait\" }",
+    ),
+    (
+        "EndFile",
+        "a table with `outcome`",
+        "{ outcome = \"home\" }",
+    ),
+    (
+        "TransferFile",
+        "a table with `pathway` (and `step`)",
+        "{ pathway = \"rehab\" }",
+    ),
+    (
+        "OutcomeFile",
+        "an outcome: a table with `cost`",
+        "[outcomes.home] then cost = 0.0",
+    ),
+    (
+        "InitialFile",
+        "a group of patients present at the start: a table with `pathway`, `step` and `count`",
+        "[[initial]] then pathway = \"ward\", step = \"stay\", count = 10",
+    ),
+    (
+        "KeyFigureFile",
+        "a key figure: a table with `label` and `metric` or `sum`",
+        "label = \"Delayed bed-days\", metric = \"...\"",
+    ),
+    (
+        "DemandChangeFile",
+        "a demand change: a table with `start`, `length` and `factor`",
+        "[[demand_changes]] then start = \"30 d\", length = \"90 d\", factor = 1.15",
+    ),
+    (
+        "DistributionFile::Fixed",
+        "a duration such as \"45 min\"",
+        "{ fixed = \"45 min\" }",
+    ),
+    (
+        "DistributionFile::Exponential",
+        "a table with key `mean`",
+        "{ exponential = { mean = \"1 h\" } }",
+    ),
+    (
+        "DistributionFile::Uniform",
+        "a table with keys `min` and `max`",
+        "{ uniform = { min = \"10 min\", max = \"20 min\" } }",
+    ),
+    (
+        "DistributionFile::Triangular",
+        "a table with keys `min`, `mode` and `max`",
+        "{ triangular = { min = \"45 min\", mode = \"75 min\", max = \"2 h\" } }",
+    ),
+    (
+        "DistributionFile::LogNormal",
+        "a table with keys `mean` and `sd`",
+        "{ log_normal = { mean = \"4 d\", sd = \"2.5 d\" } }",
+    ),
+    (
+        "DistributionFile::Gamma",
+        "a table with keys `mean` and `sd`",
+        "{ gamma = { mean = \"2 d\", sd = \"1 d\" } }",
+    ),
+    (
+        "DistributionFile::Empirical",
+        "a table with `values` (and `weights`)",
+        "{ empirical = { values = [\"1 d\", \"2 d\"], weights = [3, 1] } }",
+    ),
+    (
+        "DistributionFile",
+        "a distribution: one kind (fixed, exponential, uniform, triangular, log_normal, gamma, empirical) with its values",
+        "{ fixed = \"45 min\" } or { exponential = { mean = \"1 h\" } }",
+    ),
+    (
+        "DurationText",
+        "a duration in quotes such as \"45 min\"",
+        "\"45 min\", \"2 h\" or \"3 d\"",
+    ),
+    (
+        "ClockTime",
+        "a time of day in quotes such as \"08:00\"",
+        "\"08:00\", or \"06:00 next day\" after midnight",
+    ),
+    (
+        "Spanned",
+        "a value",
+        "see the scenario language in README.md",
+    ),
+];
+
+/// Words for serde's names of plain types.
+const PLAIN_TYPES: [(&str, &str, &str); 12] = [
+    ("i64", "a whole number", "write it bare, e.g. 5"),
+    ("u32", "a whole number", "write it bare, e.g. 5"),
+    ("u64", "a whole number", "write it bare, e.g. 5"),
+    ("f64", "a number", "write it bare, e.g. 2.5"),
+    (
+        "a string",
+        "text in double quotes",
+        "e.g. \"nurse\" or \"45 min\"",
+    ),
+    (
+        "a sequence",
+        "a list in [ ]",
+        "e.g. [\"monday\", \"tuesday\"] or [0.7, 0.3]",
+    ),
+    (
+        "a map",
+        "a table",
+        "e.g. { resource = \"nurse\" } or a [section]",
+    ),
+    (
+        "a boolean",
+        "true or false",
+        "write true or false, without quotes",
+    ),
+    (
+        "a borrowed string",
+        "text in double quotes",
+        "e.g. \"nurse\"",
+    ),
+    (
+        "string or map",
+        "text in quotes or a table",
+        "e.g. { fixed = \"45 min\" }",
+    ),
+    (
+        "string or table",
+        "text in quotes or a table",
+        "e.g. { fixed = \"45 min\" }",
+    ),
+    ("a datetime", "a date and time", "e.g. 2026-01-31T08:00:00"),
+];
+
+/// Words for serde's description of the value it found.
+fn found_words(found: &str) -> String {
+    let found = found.trim();
+    let quoted = |prefix: &str| {
+        found
+            .strip_prefix(prefix)
+            .map(|rest| rest.trim_matches('`').to_string())
+    };
+    if let Some(text) = found.strip_prefix("string ") {
+        return format!("text {text}");
+    }
+    if let Some(n) = quoted("integer ").or_else(|| quoted("floating point ")) {
+        return format!("the number {n}");
+    }
+    if let Some(b) = quoted("boolean ") {
+        return b;
+    }
+    match found {
+        "map" => "a table".to_string(),
+        "sequence" => "a list".to_string(),
+        "unit value" | "unit variant" => "a bare name".to_string(),
+        "newtype variant" | "struct variant" | "tuple variant" | "enum" => {
+            "a table naming a kind".to_string()
+        }
+        "newtype struct" | "Option value" => "a value".to_string(),
+        _ => scrub(found),
+    }
+}
+
+/// What serde expected, in words, and an example to type.
+fn expected_words(expected: &str) -> (String, String) {
+    let expected = expected.trim();
+    // "struct RunFile with 7 elements", "struct variant DistributionFile::Exponential".
+    let name = expected
+        .strip_prefix("struct variant ")
+        .or_else(|| expected.strip_prefix("tuple variant "))
+        .or_else(|| expected.strip_prefix("newtype variant "))
+        .or_else(|| expected.strip_prefix("unit variant "))
+        .or_else(|| expected.strip_prefix("struct "))
+        .or_else(|| expected.strip_prefix("enum "))
+        .or_else(|| expected.strip_prefix("tuple struct "))
+        .map(|rest| rest.split(' ').next().unwrap_or(rest));
+    if let Some(name) = name
+        && let Some((_, words, example)) = SCHEMA_WORDS.iter().find(|(n, ..)| *n == name)
+    {
+        return (words.to_string(), format!("write {words}, e.g. {example}"));
+    }
+    if let Some((_, words, help)) = PLAIN_TYPES.iter().find(|(n, ..)| *n == expected) {
+        return (words.to_string(), help.to_string());
+    }
+    let words = scrub(expected);
+    let help = format!("write {words}; the scenario language in README.md lists every key");
+    (words, help)
+}
+
+/// Replaces any remaining Rust type name in `text` by scenario-file words.
+fn scrub(text: &str) -> String {
+    let mut out = text.to_string();
+    for prefix in [
+        "struct variant ",
+        "tuple variant ",
+        "newtype variant ",
+        "unit variant ",
+        "tuple struct ",
+        "struct ",
+        "enum ",
+    ] {
+        for (name, words, _) in SCHEMA_WORDS {
+            out = out.replace(&format!("{prefix}{name}"), words);
+        }
+    }
+    for (name, words, _) in SCHEMA_WORDS {
+        out = out.replace(name, words);
+    }
+    for (from, to) in [
         ("expected f64", "expected a number"),
         ("expected i64", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
         ("expected a sequence", "expected a list in [ ]"),
         ("expected a map", "expected a table"),
-        ("invalid type: ", ""),
-    ]
-    .iter()
-    .fold(message.to_string(), |text, (from, to)| {
-        text.replace(from, to)
-    })
+        ("unknown variant", "unknown kind"),
+        ("unknown field", "unknown key"),
+        ("missing field", "missing key"),
+        ("duplicate field", "repeated key"),
+    ] {
+        out = out.replace(from, to);
+    }
+    out
+}
+
+/// Turns a message from the TOML reader or the schema (serde) into the user's words, with
+/// advice on what to type. No message it returns names a Rust type.
+pub fn plain_words(raw: &str) -> (String, String) {
+    let raw = raw.trim();
+    if let Some(rest) = raw.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        let (words, help) = expected_words(expected);
+        return (
+            format!("expected {words}, found {}", found_words(found)),
+            help,
+        );
+    }
+    if let Some(rest) = raw.strip_prefix("invalid length ")
+        && let Some((length, expected)) = rest.split_once(", expected ")
+    {
+        let (words, help) = expected_words(expected);
+        let items = if length.trim() == "1" {
+            "item"
+        } else {
+            "items"
+        };
+        return (
+            format!(
+                "expected {words}, found a list of {} {items}",
+                length.trim()
+            ),
+            format!("{help} (not a list in [ ])"),
+        );
+    }
+    if let Some(rest) = raw.strip_prefix("invalid value: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        let (words, help) = expected_words(expected);
+        return (
+            format!("expected {words}, found {}", found_words(found)),
+            help,
+        );
+    }
+    if raw.starts_with("unknown field `") || raw.starts_with("unknown variant `") {
+        let help = suggest_for_unknown(raw)
+            .unwrap_or_else(|| "the scenario language in README.md lists every key".to_string());
+        let (what, name) = if raw.starts_with("unknown field") {
+            ("key", raw.split('`').nth(1).unwrap_or(""))
+        } else {
+            ("kind", raw.split('`').nth(1).unwrap_or(""))
+        };
+        let valid: Vec<&str> = raw.split('`').skip(3).step_by(2).collect();
+        let message = if valid.is_empty() {
+            format!("unknown {what} `{name}`: nothing is allowed here")
+        } else {
+            format!(
+                "unknown {what} `{name}`; expected one of {}",
+                quote_all(&valid)
+            )
+        };
+        return (message, help);
+    }
+    if let Some(rest) = raw.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        return (
+            format!("missing key `{key}`"),
+            format!("add `{key} = ...`; the scenario language in README.md says what it takes"),
+        );
+    }
+    if let Some(rest) = raw.strip_prefix("duplicate field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        return (
+            format!("the key `{key}` is given twice"),
+            "keep one of them".to_string(),
+        );
+    }
+    if raw.starts_with("wanted exactly 1 element") {
+        return (
+            "a distribution names exactly one kind".to_string(),
+            "write one kind and its values, e.g. { fixed = \"45 min\" } or { exponential = { mean = \"1 h\" } }".to_string(),
+        );
+    }
+    let message = scrub(raw);
+    let help = if message.contains("duplicate key") {
+        "each key may appear once in a table; delete or rename one of them".to_string()
+    } else {
+        "check the TOML syntax here: key = value, text in double quotes, tables as [name], lists in [ ]".to_string()
+    };
+    (message, help)
+}
+
+fn quote_all(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

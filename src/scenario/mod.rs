@@ -7,8 +7,10 @@ mod compile_steps;
 pub mod diagnostics;
 pub mod file;
 pub mod input;
+pub mod layered;
 pub mod names;
 pub mod overlay;
+pub mod routes;
 pub mod settings;
 pub mod units;
 
@@ -17,7 +19,7 @@ use std::path::Path;
 use thiserror::Error;
 
 use crate::model::scenario::Scenario;
-use diagnostics::{Problem, key_before, plain_type_names, render, suggest_for_unknown};
+use diagnostics::{Problem, key_before, plain_words, render};
 use file::ScenarioFile;
 
 /// Why a scenario could not be loaded.
@@ -66,6 +68,10 @@ pub fn load(path: &Path) -> Result<LoadedScenario, ScenarioError> {
 }
 
 /// Like [`load`], then applies command-line `settings` (`--set KEY=VALUE`) before compiling.
+///
+/// A variant and its bases, and the settings, are merged value by value with the origin of
+/// each kept (see [`layered`]), so every problem is reported in the file (or the `--set`
+/// argument) where the offending value was written.
 pub fn load_with(
     path: &Path,
     settings: &[settings::Setting],
@@ -76,42 +82,63 @@ pub fn load_with(
         loaded.layers = layers;
         return Ok(loaded);
     }
-    let mut table = match merged {
-        Some(table) => table,
-        None => {
-            // Parse errors are best reported by the full parser, against the file itself.
-            parse(&layers[0].path, &layers[0].text)?;
-            toml::from_str(&layers[0].text).map_err(|e| ScenarioError::Invalid {
-                problems: Vec::new(),
-                report: format!("{}: {}", layers[0].path, e.message()),
-            })?
+    let settings_text = settings::text(settings);
+    let settings_file = layers.len();
+    let texts: Vec<(&str, &str)> = layers
+        .iter()
+        .map(|l| (l.path.as_str(), l.text.as_str()))
+        .chain([(settings::LABEL, settings_text.as_str())])
+        .collect();
+    let bases = layers.len();
+    let invalid = |problems: Vec<Problem>| ScenarioError::Invalid {
+        report: diagnostics::render_in(&texts, &problems, |file| {
+            (file >= 1 && file < bases).then(|| {
+                format!(
+                    "this value is in the base scenario {}, which {} extends; change it there, or set it in {}",
+                    texts[file].0, texts[0].0, texts[0].0
+                )
+            })
+        }),
+        problems,
+    };
+    let mut root = match merged {
+        Some(root) => root,
+        None => layered::parse(0, &layers[0].text)
+            .map_err(|error| invalid(vec![parse_problem(&layers[0].text, &error)]))?,
+    };
+    settings::apply(&mut root, settings, settings_file).map_err(invalid)?;
+    let (text, map) = layered::emit(&root);
+    let mut loaded = match compile_text(&text) {
+        Ok((file, scenario)) => LoadedScenario {
+            path: layers[0].path.clone(),
+            source: text,
+            layers: Vec::new(),
+            file,
+            scenario,
+        },
+        Err(problems) => {
+            let mut located: Vec<Problem> = problems
+                .into_iter()
+                .map(|mut problem| {
+                    let origin = map.locate(&problem.span);
+                    problem.span = origin.span;
+                    problem.in_file(origin.file)
+                })
+                .collect();
+            located.sort_by_key(|p| (p.file, p.span.start));
+            return Err(invalid(located));
         }
     };
-    settings::apply(&mut table, settings)?;
-    let text = overlay::to_toml_text(&table);
-    let bases: Vec<&str> = layers[1..].iter().map(|l| l.path.as_str()).collect();
-    let mut label = layers[0].path.clone();
-    if !bases.is_empty() {
-        label = format!("{label} (merged onto {})", bases.join(", "));
-    }
-    if !settings.is_empty() {
-        label = format!("{label} with --set");
-    }
-    let mut loaded = parse(&label, &text)?;
-    loaded.path = layers[0].path.clone();
     loaded.layers = layers;
     Ok(loaded)
 }
 
 /// Parses and compiles scenario text; `label` names it in messages (usually its path).
 pub fn parse(label: &str, source: &str) -> Result<LoadedScenario, ScenarioError> {
-    let invalid = |problems: Vec<Problem>| ScenarioError::Invalid {
+    let (file, scenario) = compile_text(source).map_err(|problems| ScenarioError::Invalid {
         report: render(label, source, &problems),
         problems,
-    };
-    let file: ScenarioFile =
-        toml::from_str(source).map_err(|error| invalid(vec![parse_problem(source, &error)]))?;
-    let scenario = compile::compile(&file).map_err(invalid)?;
+    })?;
     Ok(LoadedScenario {
         path: label.to_string(),
         source: source.to_string(),
@@ -124,31 +151,30 @@ pub fn parse(label: &str, source: &str) -> Result<LoadedScenario, ScenarioError>
     })
 }
 
-/// Turns a TOML or schema error into a problem that names the key and gives advice.
+/// Parses and compiles scenario text, or returns every problem, placed in `source`.
+fn compile_text(source: &str) -> Result<(ScenarioFile, Scenario), Vec<Problem>> {
+    let file: ScenarioFile =
+        toml::from_str(source).map_err(|error| vec![parse_problem(source, &error)])?;
+    let scenario = compile::compile(&file)?;
+    Ok((file, scenario))
+}
+
+/// Turns a TOML or schema error into a problem that names the key, in the user's words,
+/// with advice (see [`diagnostics::plain_words`]).
 fn parse_problem(source: &str, error: &toml::de::Error) -> Problem {
     let span = error.span().unwrap_or(0..0);
     let raw = error.message().trim();
     let key = key_before(source, span.start);
     // Our own value parsers (durations, clock times) put their advice after "; ".
-    let (what, advice) = match raw.split_once("; ") {
-        Some((what, advice)) => (what.to_string(), Some(advice.to_string())),
-        None => (plain_type_names(raw), None),
+    let (what, help) = match raw.split_once("; ") {
+        Some((what, advice)) if !raw.starts_with("unknown ") => {
+            (what.to_string(), advice.to_string())
+        }
+        _ => plain_words(raw),
     };
     let message = match &key {
         Some(key) if !what.contains(&format!("`{key}`")) => format!("`{key}`: {what}"),
-        _ => what.clone(),
+        _ => what,
     };
-    let help = advice
-        .or_else(|| suggest_for_unknown(raw))
-        .or_else(|| raw.starts_with("missing field").then(|| {
-            "add the key; the scenario language reference in README.md lists every key".to_string()
-        }))
-        .or_else(|| raw.starts_with("invalid type").then(|| {
-            "check the value's type: numbers bare (5, 2.5), text and durations in quotes (\"45 min\"), lists in [ ]".to_string()
-        }));
-    let problem = Problem::new(span, message);
-    match help {
-        Some(help) => problem.help(help),
-        None => problem,
-    }
+    Problem::new(span, message).help(help)
 }

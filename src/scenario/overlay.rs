@@ -10,10 +10,9 @@
 
 use std::path::{Path, PathBuf};
 
-use toml::{Table, Value};
-
 use super::ScenarioError;
-use super::diagnostics::{Problem, render};
+use super::diagnostics::Problem;
+use super::layered::{self, Entry, Kind, Node, Table};
 
 /// Top-level tables whose keys name entries (a resource, a pathway...).
 const NAMED_COLLECTIONS: [&str; 7] = [
@@ -39,24 +38,56 @@ pub struct Layer {
 }
 
 /// Reads `path` and, if it extends other files, every file it builds on. Returns the layers,
-/// the file itself first, and the merged table when there is more than one layer.
-pub fn read_layers(path: &Path) -> Result<(Vec<Layer>, Option<Table>), ScenarioError> {
+/// the file itself first, and the merged tree (with the origin of every value, the file
+/// index being the layer's) when there is more than one layer.
+pub fn read_layers(path: &Path) -> Result<(Vec<Layer>, Option<Node>), ScenarioError> {
     let mut layers = Vec::new();
-    let merged = read(path, &mut layers)?;
-    Ok((layers, merged))
+    match read(path, &mut layers) {
+        Ok(merged) => Ok((layers, merged)),
+        Err(Failure::Unreadable(error)) => Err(ScenarioError::Input(error)),
+        Err(Failure::Problems(problems)) => Err(invalid(&layers, problems)),
+    }
 }
 
-fn read(path: &Path, layers: &mut Vec<Layer>) -> Result<Option<Table>, ScenarioError> {
+/// Why reading a chain of files stopped.
+enum Failure {
+    /// A file could not be read, or is not a regular file of a sensible size.
+    Unreadable(super::input::InputError),
+    /// Problems located in the files read.
+    Problems(Vec<Problem>),
+}
+
+impl From<Vec<Problem>> for Failure {
+    fn from(problems: Vec<Problem>) -> Self {
+        Failure::Problems(problems)
+    }
+}
+
+/// The error for `problems` located in `layers`.
+pub(crate) fn invalid(layers: &[Layer], problems: Vec<Problem>) -> ScenarioError {
+    let texts: Vec<(&str, &str)> = layers
+        .iter()
+        .map(|l| (l.path.as_str(), l.text.as_str()))
+        .collect();
+    ScenarioError::Invalid {
+        report: super::diagnostics::render_in(&texts, &problems, |_| None),
+        problems,
+    }
+}
+
+/// The problem for a syntax error in text number `file`.
+pub(crate) fn syntax_problem(file: usize, text: &str, error: &toml::de::Error) -> Problem {
+    super::parse_problem(text, error).in_file(file)
+}
+
+fn read(path: &Path, layers: &mut Vec<Layer>) -> Result<Option<Node>, Failure> {
     let label = path.display().to_string();
-    let text = super::input::read_text(path, "scenario file")?;
+    let text = super::input::read_text(path, "scenario file").map_err(Failure::Unreadable)?;
+    let file = layers.len();
     layers.push(Layer {
         path: label.clone(),
         text: text.clone(),
     });
-    let invalid = |problems: Vec<Problem>| ScenarioError::Invalid {
-        report: render(&label, &text, &problems),
-        problems,
-    };
     // Only files that say `extends` are read as plain tables here; others are left to the
     // full parser, whose messages are more precise.
     if !text
@@ -65,145 +96,175 @@ fn read(path: &Path, layers: &mut Vec<Layer>) -> Result<Option<Table>, ScenarioE
     {
         return Ok(None);
     }
-    let mut table: Table = toml::from_str(&text).map_err(|error| {
-        invalid(vec![Problem::new(
-            error.span().unwrap_or(0..0),
-            error.message().trim(),
-        )])
-    })?;
+    let mut variant =
+        layered::parse(file, &text).map_err(|error| vec![syntax_problem(file, &text, &error)])?;
+    let Kind::Table(table) = &mut variant.kind else {
+        return Ok(None);
+    };
     let Some(extends) = table.remove("extends") else {
         return Ok(None);
     };
-    let span = find_key(&text, "extends");
-    let Value::String(base_name) = extends else {
-        return Err(invalid(vec![
+    let Some(base_name) = extends.value.as_str().map(str::to_string) else {
+        return Err(vec![
             Problem::new(
-                span,
+                extends.value.origin.span.clone(),
                 "`extends` must be the path of a scenario file, in quotes",
             )
-            .help("e.g. extends = \"baseline.toml\" (relative to this file)"),
-        ]));
+            .help("e.g. extends = \"baseline.toml\" (relative to this file)")
+            .in_file(file),
+        ]
+        .into());
     };
-    if layers.len() > MAX_DEPTH {
-        return Err(invalid(vec![
+    if file >= MAX_DEPTH {
+        return Err(vec![
             Problem::new(
-                span,
+                extends.key.span.clone(),
                 format!("`extends` goes more than {MAX_DEPTH} files deep"),
             )
-            .help("check that no file extends itself, directly or through others"),
-        ]));
+            .help("check that no file extends itself, directly or through others")
+            .in_file(file),
+        ]
+        .into());
     }
     let base_path: PathBuf = path.parent().unwrap_or(Path::new(".")).join(&base_name);
-    let base_text_index = layers.len();
-    let base = match read(&base_path, layers) {
-        Err(ScenarioError::Input(error)) => {
-            return Err(invalid(vec![
-                Problem::new(
-                    span,
-                    format!(
-                        "`extends` names {}, which cannot be read: {}",
-                        base_path.display(),
-                        error.problem
-                    ),
-                )
-                .help(error.help),
-            ]));
-        }
-        other => other?,
-    };
-    let mut base = match base {
+    let base_file = layers.len();
+    let mut base = match read(&base_path, layers).map_err(|failure| match failure {
+        // A base that cannot be read is pointed at from the `extends` that names it.
+        Failure::Unreadable(error) => Failure::Problems(vec![
+            Problem::new(
+                extends.value.origin.span.clone(),
+                format!(
+                    "`extends` names {}, which cannot be read: {}",
+                    base_path.display(),
+                    error.problem
+                ),
+            )
+            .help(error.help)
+            .in_file(file),
+        ]),
+        other => other,
+    })? {
         Some(merged) => merged,
         None => {
-            let base_text = &layers[base_text_index].text;
-            toml::from_str::<Table>(base_text).map_err(|error| {
-                let problems = vec![Problem::new(
-                    error.span().unwrap_or(0..0),
-                    error.message().trim(),
-                )];
-                ScenarioError::Invalid {
-                    report: render(&base_path.display().to_string(), base_text, &problems),
-                    problems,
-                }
-            })?
+            let base_text = &layers[base_file].text;
+            layered::parse(base_file, base_text)
+                .map_err(|error| vec![syntax_problem(base_file, base_text, &error)])?
         }
     };
     let mut problems = Vec::new();
-    merge(&mut base, table, &[], &text, &mut problems);
+    if let (Kind::Table(base_table), Kind::Table(variant_table)) = (&mut base.kind, variant.kind) {
+        merge(base_table, variant_table, &[], &mut problems);
+    }
     if problems.is_empty() {
         Ok(Some(base))
     } else {
-        Err(invalid(problems))
+        Err(problems.into())
     }
 }
 
-/// Merges `overlay` into `base`; `path` is where we are, for messages.
+/// Merges `overlay` into `base`; `path` is where we are, for messages. Problems are placed
+/// at the overlay's own keys and values.
 pub(crate) fn merge(
     base: &mut Table,
     overlay: Table,
     path: &[String],
-    source: &str,
     problems: &mut Vec<Problem>,
 ) {
-    for (key, value) in overlay {
+    for (key, entry) in overlay {
         let here: Vec<String> = path.iter().cloned().chain([key.clone()]).collect();
         let dotted = here.join(".");
+        let Entry {
+            key: key_origin,
+            value,
+        } = entry;
         match (base.get_mut(&key), value) {
             // A one-key table is a choice of kind (a distribution): a different kind replaces it.
-            (Some(Value::Table(base_table)), Value::Table(overlay_table))
-                if !is_choice_of_other_kind(base_table, &overlay_table) =>
-            {
-                merge(base_table, overlay_table, &here, source, problems);
+            (
+                Some(Entry {
+                    value:
+                        Node {
+                            kind: Kind::Table(base_table),
+                            ..
+                        },
+                    ..
+                }),
+                Node {
+                    kind: Kind::Table(overlay_table),
+                    ..
+                },
+            ) if !is_choice_of_other_kind(base_table, &overlay_table) => {
+                merge(base_table, overlay_table, &here, problems);
             }
-            (Some(Value::Array(base_list)), Value::Array(overlay_list))
-                if all_named(base_list) && all_named(&overlay_list) =>
-            {
-                // Entries by name, built once: a scan per entry was quadratic (issue 9 item 12).
-                let mut by_name: std::collections::BTreeMap<String, usize> =
-                    std::collections::BTreeMap::new();
-                for (position, b) in base_list.iter().enumerate() {
-                    if let Some(name) = b.get("name").and_then(Value::as_str) {
-                        by_name.entry(name.to_string()).or_insert(position);
-                    }
-                }
-                for entry in overlay_list {
-                    let Value::Table(entry) = entry else { continue };
-                    let name = entry
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_string();
+            (
+                Some(Entry {
+                    value:
+                        Node {
+                            kind: Kind::Array(base_list),
+                            ..
+                        },
+                    ..
+                }),
+                Node {
+                    kind: Kind::Array(overlay_list),
+                    ..
+                },
+            ) if all_named(base_list) && all_named(&overlay_list) => {
+                // Entries by name, looked up once each: linear-logarithmic in the list sizes.
+                let by_name: std::collections::BTreeMap<String, usize> = base_list
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, b)| Some((b.name()?.to_string(), i)))
+                    .rev()
+                    .collect();
+                for item in overlay_list {
+                    let name = item.name().unwrap_or_default().to_string();
+                    let name_origin = item
+                        .as_table()
+                        .and_then(|t| t.get("name"))
+                        .map_or(item.origin.clone(), |e| e.value.origin.clone());
+                    let Kind::Table(item_table) = item.kind else {
+                        continue;
+                    };
                     let target = by_name
                         .get(&name)
-                        .and_then(|&position| base_list[position].as_table_mut());
+                        .and_then(|&i| base_list.get_mut(i))
+                        .and_then(|b| match &mut b.kind {
+                            Kind::Table(t) => Some(t),
+                            _ => None,
+                        });
                     match target {
-                        Some(target) => merge(target, entry, &here, source, problems),
+                        Some(target) => merge(target, item_table, &here, problems),
                         None => {
-                            let known: Vec<&str> = base_list
-                                .iter()
-                                .filter_map(|b| b.get("name").and_then(Value::as_str))
-                                .collect();
+                            let known: Vec<&str> =
+                                base_list.iter().filter_map(Node::name).collect();
                             problems.push(
-                                Problem::new(find_key(source, &name), format!("`{dotted}` in the base scenario has no entry named `{name}`"))
-                                    .help(format!("a variant can change entries but not add them; entries: {}", known.join(", "))),
+                                Problem::new(name_origin.span, format!("`{dotted}` in the base scenario has no entry named `{name}`"))
+                                    .help(format!("a variant can change entries but not add them; entries: {}", known.join(", ")))
+                                    .in_file(name_origin.file),
                             );
                         }
                     }
                 }
             }
-            (Some(slot), value) => *slot = value,
+            (Some(slot), value) => {
+                *slot = Entry {
+                    key: key_origin,
+                    value,
+                }
+            }
             (None, value) => {
                 let new_collection = path.is_empty()
                     && NAMED_COLLECTIONS.contains(&key.as_str())
                     && value.as_table().is_some_and(|t| !t.is_empty());
                 if new_collection {
                     problems.push(
-                        Problem::new(find_key(source, &key), format!("the base scenario has no `{key}` at all"))
-                            .help("a variant can change entries of the base but not add them; write a full scenario to add some"),
+                        Problem::new(key_origin.span.clone(), format!("the base scenario has no `{key}` at all"))
+                            .help("a variant can change entries of the base but not add them; write a full scenario to add some")
+                            .in_file(key_origin.file),
                     );
                 } else if path.len() == 1 && NAMED_COLLECTIONS.contains(&path[0].as_str()) {
-                    let known: Vec<&String> = base.keys().collect();
-                    let closest = known
-                        .iter()
+                    let closest = base
+                        .keys()
                         .max_by(|a, b| {
                             strsim::jaro_winkler(a, &key).total_cmp(&strsim::jaro_winkler(b, &key))
                         })
@@ -214,87 +275,23 @@ pub(crate) fn merge(
                     };
                     problems.push(
                         Problem::new(
-                            find_key(source, &key),
+                            key_origin.span.clone(),
                             format!("the base scenario has no `{dotted}`"),
                         )
-                        .help(help),
+                        .help(help)
+                        .in_file(key_origin.file),
                     );
                 } else {
-                    base.insert(key, value);
+                    base.insert(
+                        key,
+                        Entry {
+                            key: key_origin,
+                            value,
+                        },
+                    );
                 }
             }
         }
-    }
-}
-
-/// Writes a merged table as TOML text that reads back as the same table: plain tables as
-/// `[headers]`, lists of tables as `[[headers]]`, and everything inside a list entry inline.
-pub fn to_toml_text(table: &Table) -> String {
-    let mut out = String::new();
-    write_table(table, &[], &mut out);
-    out
-}
-
-fn write_table(table: &Table, path: &[String], out: &mut String) {
-    for (key, value) in table {
-        let is_section = matches!(value, Value::Table(_)) || is_list_of_tables(value);
-        if !is_section {
-            out.push_str(&format!("{} = {}\n", quote_key(key), inline(value)));
-        }
-    }
-    for (key, value) in table {
-        let here: Vec<String> = path.iter().cloned().chain([quote_key(key)]).collect();
-        match value {
-            Value::Table(inner) => {
-                out.push_str(&format!("\n[{}]\n", here.join(".")));
-                write_table(inner, &here, out);
-            }
-            Value::Array(list) if is_list_of_tables(value) => {
-                for entry in list {
-                    out.push_str(&format!("\n[[{}]]\n", here.join(".")));
-                    if let Value::Table(entry) = entry {
-                        for (k, v) in entry {
-                            out.push_str(&format!("{} = {}\n", quote_key(k), inline(v)));
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-fn is_list_of_tables(value: &Value) -> bool {
-    matches!(value, Value::Array(list) if !list.is_empty() && list.iter().all(Value::is_table))
-}
-
-/// A value on one line: tables as `{ k = v }`, lists as `[a, b]`.
-fn inline(value: &Value) -> String {
-    match value {
-        Value::Table(table) => {
-            let items: Vec<String> = table
-                .iter()
-                .map(|(k, v)| format!("{} = {}", quote_key(k), inline(v)))
-                .collect();
-            format!("{{ {} }}", items.join(", "))
-        }
-        Value::Array(list) => {
-            let items: Vec<String> = list.iter().map(inline).collect();
-            format!("[{}]", items.join(", "))
-        }
-        other => other.to_string(),
-    }
-}
-
-fn quote_key(key: &str) -> String {
-    if !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        key.to_string()
-    } else {
-        Value::String(key.to_string()).to_string()
     }
 }
 
@@ -319,49 +316,26 @@ fn is_choice_of_other_kind(base: &Table, overlay: &Table) -> bool {
     matches!((kind(base), kind(overlay)), (Some(a), Some(b)) if a != b)
 }
 
-fn all_named(list: &[Value]) -> bool {
-    !list.is_empty()
-        && list
-            .iter()
-            .all(|v| v.get("name").and_then(Value::as_str).is_some())
-}
-
-/// The first place `key` stands in `source` as a whole word (for pointing at it).
-///
-/// An empty key stands in the file as `""`, which is what is pointed at. Every pass of the
-/// search moves forward by at least one character, so it ends on any input (issue 9 item 9:
-/// an empty name used to make it spin for ever).
-fn find_key(source: &str, key: &str) -> std::ops::Range<usize> {
-    if key.is_empty() {
-        return source.find("\"\"").map_or(0..0, |start| start..start + 2);
-    }
-    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-    let mut from = 0;
-    while let Some(offset) = source.get(from..).and_then(|rest| rest.find(key)) {
-        let start = from + offset;
-        let end = start + key.len();
-        let before = source[..start].chars().next_back();
-        let after = source[end..].chars().next();
-        if !before.is_some_and(is_word) && !after.is_some_and(is_word) {
-            return start..end;
-        }
-        // `end > from` because the key is not empty.
-        from = end;
-    }
-    0..0
+fn all_named(list: &[Node]) -> bool {
+    !list.is_empty() && list.iter().all(|v| v.name().is_some())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use toml::Table;
+
+    /// Merges `overlay` (text 1) onto `base` (text 0) and reads the result back as plain TOML.
     fn merged(base: &str, overlay: &str) -> Result<Table, Vec<Problem>> {
-        let mut base: Table = toml::from_str(base).unwrap();
-        let overlay_table: Table = toml::from_str(overlay).unwrap();
+        let mut base = layered::parse(0, base).unwrap();
+        let overlay = layered::parse(1, overlay).unwrap();
         let mut problems = Vec::new();
-        merge(&mut base, overlay_table, &[], overlay, &mut problems);
+        if let (Kind::Table(b), Kind::Table(o)) = (&mut base.kind, overlay.kind) {
+            merge(b, o, &[], &mut problems);
+        }
         if problems.is_empty() {
-            Ok(base)
+            Ok(toml::from_str(&layered::emit(&base).0).unwrap())
         } else {
             Err(problems)
         }
@@ -400,11 +374,11 @@ end = { outcome = "ok" }
     }
 
     #[test]
-    fn merged_text_reads_back_as_the_same_table() {
-        let overlay = "[[pathways.p.steps]]\nname = \"visit\"\nactivity = { deadline = \"2 h\", fallback = \"done\" }\n";
-        let table = merged(BASE, overlay).unwrap();
-        let again: Table = toml::from_str(&to_toml_text(&table)).unwrap();
-        assert_eq!(again, table);
+    fn problems_point_at_the_variants_own_key() {
+        let overlay = "# a comment\n[resources.nurses]\ncount = 4\n";
+        let problems = merged(BASE, overlay).unwrap_err();
+        assert_eq!(problems[0].file, 1);
+        assert_eq!(&overlay[problems[0].span.clone()], "nurses");
     }
 
     #[test]

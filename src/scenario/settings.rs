@@ -6,11 +6,12 @@
 
 use std::str::FromStr;
 
-use toml::{Table, Value};
-
-use super::ScenarioError;
-use super::diagnostics::{Problem, render};
+use super::diagnostics::Problem;
+use super::layered::{self, Entry, Kind, Node, Origin, Table};
 use super::overlay::merge;
+
+/// The name under which `--set` arguments are shown in messages.
+pub const LABEL: &str = "command line (--set)";
 
 /// One `KEY=VALUE` from the command line.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,80 +44,124 @@ impl FromStr for Setting {
 }
 
 impl Setting {
-    /// The value as a TOML value.
-    fn toml_value(&self) -> Value {
-        toml::from_str::<Table>(&format!("value = {}", self.value))
-            .ok()
-            .and_then(|mut t| t.remove("value"))
-            .unwrap_or_else(|| Value::String(self.value.clone()))
-    }
-
-    /// This setting as it reads in the pseudo-file used for messages.
+    /// This setting as shown in messages: the argument as given, `KEY=VALUE`.
     fn line(&self) -> String {
-        format!("{} = {}", self.key, self.value)
+        format!("{}={}", self.key, self.value)
     }
 }
 
-/// Applies `settings` to a scenario's table, in order.
-pub fn apply(table: &mut Table, settings: &[Setting]) -> Result<(), ScenarioError> {
-    let source: String = settings.iter().map(|s| s.line() + "\n").collect();
-    let label = "command line (--set)";
+/// The text that messages about `settings` point into: one argument a line, `KEY=VALUE`.
+pub fn text(settings: &[Setting]) -> String {
+    settings.iter().map(|s| s.line() + "\n").collect()
+}
+
+/// Applies `settings` to a scenario's tree, in order. `file` is the index given to the
+/// settings' text ([`text`]), so that a problem with a value points at its argument.
+pub fn apply(root: &mut Node, settings: &[Setting], file: usize) -> Result<(), Vec<Problem>> {
+    let Kind::Table(table) = &mut root.kind else {
+        return Ok(());
+    };
     let mut problems = Vec::new();
+    let mut line_start = 0;
     for setting in settings {
-        let segments: Vec<&str> = setting.key.split('.').collect();
-        match overlay_for(table, &segments, setting.toml_value()) {
-            Ok(overlay) => merge(table, overlay, &[], &source, &mut problems),
+        let mut segments = Vec::new();
+        let mut at = line_start;
+        for segment in setting.key.split('.') {
+            segments.push((
+                segment,
+                Origin {
+                    file,
+                    span: at..at + segment.len(),
+                },
+            ));
+            at += segment.len() + 1;
+        }
+        let value_at = line_start + setting.key.len() + 1;
+        let value_span = value_at..value_at + setting.value.len();
+        let value = layered::parse_value(file, &setting.value, value_at).unwrap_or_else(|| {
+            Node::string(
+                &setting.value,
+                Origin {
+                    file,
+                    span: value_span,
+                },
+            )
+        });
+        match overlay_for(table, &segments, value) {
+            Ok(overlay) => merge(table, overlay, &[], &mut problems),
             Err(message) => {
-                let start = source.find(&setting.line()).unwrap_or(0);
-                problems.push(Problem::new(start..start + setting.key.len(), message).help(
-                    "write the key as it is in the scenario file, with steps named by their `name`, e.g. pathways.acute.steps.treatment.delay",
-                ));
+                let key_span = line_start..line_start + setting.key.len();
+                problems.push(
+                    Problem::new(key_span, message)
+                        .help("write the key as it is in the scenario file, with steps named by their `name`, e.g. pathways.acute.steps.treatment.delay")
+                        .in_file(file),
+                );
             }
         }
+        line_start += setting.line().len() + 1;
     }
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(ScenarioError::Invalid {
-            report: render(label, &source, &problems),
-            problems,
-        })
+        Err(problems)
     }
 }
 
 /// The overlay table that sets `segments` to `value`, following the base's shape so that a
-/// step can be named inside a list of steps.
-fn overlay_for(base: &Table, segments: &[&str], value: Value) -> Result<Table, String> {
-    let (first, rest) = segments.split_first().ok_or("an empty key")?;
+/// step can be named inside a list of steps. Keys and tables made here point at their
+/// segment of the argument.
+fn overlay_for(base: &Table, segments: &[(&str, Origin)], value: Node) -> Result<Table, String> {
+    let ((first, origin), rest) = segments.split_first().ok_or("an empty key")?;
     let mut overlay = Table::new();
+    let table = |table: Table| Node {
+        origin: origin.clone(),
+        kind: Kind::Table(table),
+    };
     if rest.is_empty() {
-        overlay.insert(first.to_string(), value);
+        overlay.insert(
+            first.to_string(),
+            Entry {
+                key: origin.clone(),
+                value,
+            },
+        );
         return Ok(overlay);
     }
-    let inner = match base.get(*first) {
-        Some(Value::Table(inner)) => Value::Table(overlay_for(inner, rest, value)?),
-        Some(Value::Array(list)) => {
-            let (name, rest) = rest.split_first().ok_or("a list needs an entry name")?;
+    let inner = match base.get(*first).map(|e| &e.value.kind) {
+        Some(Kind::Table(inner)) => table(overlay_for(inner, rest, value)?),
+        Some(Kind::Array(list)) => {
+            let ((name, name_origin), rest) =
+                rest.split_first().ok_or("a list needs an entry name")?;
             let entry = list
                 .iter()
-                .find_map(|v| {
-                    v.as_table()
-                        .filter(|t| t.get("name").and_then(Value::as_str) == Some(name))
-                })
+                .find(|v| v.name() == Some(name))
+                .and_then(Node::as_table)
                 .ok_or_else(|| format!("`{first}` has no entry named `{name}`"))?;
             if rest.is_empty() {
                 return Err(format!(
                     "give a key inside `{first}.{name}`, e.g. `{first}.{name}.next`"
                 ));
             }
-            if rest == ["name"] {
+            if rest.iter().map(|(s, _)| *s).eq(["name"]) {
                 return Err(format!(
                     "`{first}.{name}.name` cannot be changed: other steps refer to it"
                 ));
             }
             let mut named = overlay_for(entry, rest, value)?;
-            named.insert("name".to_string(), Value::String(name.to_string()));
-            Value::Array(vec![Value::Table(named)])
+            named.insert(
+                "name".to_string(),
+                Entry {
+                    key: name_origin.clone(),
+                    value: Node::string(name, name_origin.clone()),
+                },
+            );
+            Node {
+                origin: origin.clone(),
+                kind: Kind::Array(vec![Node {
+                    origin: name_origin.clone(),
+                    kind: Kind::Table(named),
+                }]),
+            }
         }
         Some(_) => {
             return Err(format!(
@@ -124,9 +169,15 @@ fn overlay_for(base: &Table, segments: &[&str], value: Value) -> Result<Table, S
             ));
         }
         // Unknown: let the merge report it (with the nearest name) or the schema check it.
-        None => Value::Table(overlay_for(&Table::new(), rest, value)?),
+        None => table(overlay_for(&Table::new(), rest, value)?),
     };
-    overlay.insert(first.to_string(), inner);
+    overlay.insert(
+        first.to_string(),
+        Entry {
+            key: origin.clone(),
+            value: inner,
+        },
+    );
     Ok(overlay)
 }
 
@@ -142,10 +193,20 @@ name = "visit"
 activity = { resource = "nurse", duration = { fixed = "1 h" } }
 "#;
 
-    fn set(text: &str) -> Result<Table, ScenarioError> {
-        let mut table: Table = toml::from_str(BASE).unwrap();
-        apply(&mut table, &[text.parse().unwrap()])?;
-        Ok(table)
+    /// Applies one setting to BASE and reads the result back as plain TOML; an error is
+    /// rendered as the user would see it.
+    fn set(text: &str) -> Result<toml::Table, String> {
+        let mut root = layered::parse(0, BASE).unwrap();
+        let settings = [text.parse().unwrap()];
+        let line = super::text(&settings);
+        apply(&mut root, &settings, 1).map_err(|problems| {
+            crate::scenario::diagnostics::render_in(
+                &[("base.toml", BASE), (LABEL, &line)],
+                &problems,
+                |_| None,
+            )
+        })?;
+        Ok(toml::from_str(&layered::emit(&root).0).unwrap())
     }
 
     #[test]
@@ -166,14 +227,13 @@ activity = { resource = "nurse", duration = { fixed = "1 h" } }
 
     #[test]
     fn misspelt_names_are_errors() {
-        let error = set("resources.nurses.count=5").unwrap_err().to_string();
+        let error = set("resources.nurses.count=5").unwrap_err();
         assert!(error.contains("did you mean `nurse`"), "{error}");
-        let error = set("pathways.p.steps.vist.next=x").unwrap_err().to_string();
+        assert!(error.contains("command line (--set):1:11"), "{error}");
+        let error = set("pathways.p.steps.vist.next=x").unwrap_err();
         assert!(error.contains("no entry named `vist`"), "{error}");
         assert!("no_equals_sign".parse::<Setting>().is_err());
-        let error = set("pathways.p.steps.visit.name=other")
-            .unwrap_err()
-            .to_string();
+        let error = set("pathways.p.steps.visit.name=other").unwrap_err();
         assert!(error.contains("cannot be changed"), "{error}");
     }
 }

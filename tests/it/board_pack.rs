@@ -448,5 +448,8 @@ fn no_report_writes_only_the_tables_and_removes_an_earlier_pack() {
         !folder.path().join("report.html").exists(),
         "a stale report stayed"
     );
-    assert!(!folder.path().join("charts").exists(), "stale charts stayed");
+    assert!(
+        !folder.path().join("charts").exists(),
+        "stale charts stayed"
+    );
 }

@@ -219,13 +219,23 @@ invalid_fixtures! {
     /// A triangular distribution with min above max.
     triangular_min_above_max => [(15, 45, "`triangular` needs 0 <= min <= mode <= max", Some("e.g. { triangular = "))];
     /// An unknown distribution (`normal`) suggests `log_normal`.
-    unknown_distribution => [(15, 47, "unknown variant `normal`", Some("did you mean `log_normal`?"))];
+    unknown_distribution => [(15, 47, "unknown kind `normal`", Some("did you mean `log_normal`?"))];
     /// A handoff to an undefined calendar (`social_care`) suggests `social_care_office`.
     unknown_calendar => [(15, 21, "no calendar called `social_care`", Some("did you mean `social_care_office`?"))];
     /// Patients present at the start at a step the pathway does not have (`waiting`).
     initial_missing_step => [(23, 8, "no step in pathway `clinic` called `waiting`", Some("defined: done, see"))];
     /// A variant (`extends`) that names a resource the base does not have.
     variant_unknown_entry => [(4, 12, "`resources.reablement_slots`", Some("did you mean `reablement_slot`?"))];
+    /// Issue 9 item 18: patients present at the start after the seize of a bed, not holding it.
+    census_not_holding => [(34, 8, "their `holding` does not list it", Some("holding = [\"bed\"]"))];
+    /// Issue 9 item 18: a `branch_on_hours` arm pointing at its own step.
+    hours_arm_to_itself => [(19, 8, "step `sort` in pathway `letters` can lead straight back to itself", Some("put a step that takes time on the loop"))];
+    /// Issue 9 item 18: a second seize of a bed already held.
+    seize_twice => [(24, 8, "already holding a unit of `bed`", Some("release = { resource = \"bed\" }"))];
+    /// Issue 9 item 18: a release reached through a deadline's fallback, without the bed.
+    release_on_fallback_route => [(24, 8, "releases `bed`, but a patient can reach it without holding `bed`", Some("skips the seize"))];
+    /// Issue 9 item 18: seize, release and branch back: a loop that takes no time.
+    instant_loop => [(16, 8, "`pick_up`, `hang_up`, `again`", Some("put a step that takes time on the loop"))];
     /// Three unrelated problems in one file are all reported, each at its own line.
     multiple_problems => [
         (11, 11, "`per_day` must be positive and at most 1000000, found -3", Some("the mean number of referrals per day")),
