@@ -9,6 +9,7 @@ mod compare;
 mod determinism;
 mod east_london;
 mod errors;
+mod fuzz;
 mod handoffs;
 mod precision;
 mod regression;
