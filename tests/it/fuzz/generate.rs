@@ -53,7 +53,9 @@ fn duration(draw: &mut Draw) -> String {
 
 fn clock(draw: &mut Draw) -> String {
     if !draw.clean && draw.chance(3) {
-        return draw.pick(&["\"24:00\"", "\"25:61\"", "\"7\"", "\"\""]).to_string();
+        return draw
+            .pick(&["\"24:00\"", "\"25:61\"", "\"7\"", "\"\""])
+            .to_string();
     }
     format!("\"{:02}:{:02}\"", draw.below(24), 15 * draw.below(4))
 }
@@ -283,7 +285,9 @@ pub fn scenario(draw: &mut Draw) -> String {
     let pathways = names.pathways.clone();
     for (pathway, steps) in &pathways {
         for (k, step) in steps.iter().enumerate() {
-            out.push_str(&format!("[[pathways.{pathway}.steps]]\nname = \"{step}\"\n"));
+            out.push_str(&format!(
+                "[[pathways.{pathway}.steps]]\nname = \"{step}\"\n"
+            ));
             let last = k + 1 == steps.len();
             let later: Vec<String> = steps[k + 1..].to_vec();
             let target = |draw: &mut Draw| {
@@ -339,7 +343,11 @@ pub fn scenario(draw: &mut Draw) -> String {
                     let p = draw.below(5) as f64 / 4.0;
                     format!(
                         "branch = [{{ to = \"{a}\", probability = {p} }}, {{ to = \"{b}\", probability = {} }}]",
-                        if draw.clean || draw.chance(80) { 1.0 - p } else { p }
+                        if draw.clean || draw.chance(80) {
+                            1.0 - p
+                        } else {
+                            p
+                        }
                     )
                 }
                 7 if !names.attributes.is_empty() => {
@@ -381,10 +389,8 @@ pub fn scenario(draw: &mut Draw) -> String {
                         ));
                     }
                     if draw.chance(30) {
-                        fields.push_str(&format!(
-                            ", duplicate_assessment = {}",
-                            distribution(draw)
-                        ));
+                        fields
+                            .push_str(&format!(", duplicate_assessment = {}", distribution(draw)));
                     }
                     format!("handoff = {{ {fields} }}")
                 }

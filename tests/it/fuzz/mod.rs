@@ -196,7 +196,8 @@ fn corpus() -> Vec<Seed> {
         .collect();
     // A variant needs its base beside it; a base is also reached through its variants.
     let names: Vec<String> = seeds.iter().map(|s| file_name(&s.path)).collect();
-    let extends = |variant: &Seed, base: &str| variant.text.contains(&format!("extends = \"{base}\""));
+    let extends =
+        |variant: &Seed, base: &str| variant.text.contains(&format!("extends = \"{base}\""));
     let families: Vec<Vec<usize>> = (0..seeds.len())
         .map(|i| {
             let dir = Path::new(&seeds[i].path).parent();
@@ -259,11 +260,7 @@ fn make_case(seed: u64, number: u64, corpus: &[Seed]) -> Case {
             .family
             .iter()
             .copied()
-            .filter(|&j| {
-                corpus[j]
-                    .text
-                    .contains(&format!("extends = \"{name}\""))
-            })
+            .filter(|&j| corpus[j].text.contains(&format!("extends = \"{name}\"")))
             .collect();
         let entry = if !variants.is_empty() && draw.chance(25) {
             file_name(&corpus[*draw.pick(&variants)].path)
@@ -321,9 +318,9 @@ fn make_case(seed: u64, number: u64, corpus: &[Seed]) -> Case {
         changed,
         description,
         touched,
-        horizon: *draw.pick(&["1 d", "3 d", "7 d"]),
-        warm_up: *draw.pick(&["0 d", "1 d"]),
-        replications: *draw.pick(&["1", "2"]),
+        horizon: ["1 d", "3 d", "7 d"][draw.below(3)],
+        warm_up: ["0 d", "1 d"][draw.below(2)],
+        replications: ["1", "2"][draw.below(2)],
         report: draw.chance(20),
     }
 }
@@ -518,7 +515,10 @@ fn classify(finished: &Finished, phase: &'static str, case: &Case, dir: &Path) -
     let mut findings = Vec::new();
     let blocks = error_blocks(stderr);
     if blocks.is_empty() {
-        let first = stderr.lines().next().unwrap_or("(nothing on standard error)");
+        let first = stderr
+            .lines()
+            .next()
+            .unwrap_or("(nothing on standard error)");
         findings.push(finding(Kind::Unlocated, blank(first)));
     }
     for block in blocks {
@@ -747,7 +747,9 @@ fn show(case: &Case, seed: u64) -> String {
         .expect("the changed file is among the case's files");
     let contents = String::from_utf8_lossy(contents);
     if contents.len() <= 20_000 {
-        text.push_str(&format!("--- {name} ---\n{contents}\n--- end of {name} ---\n"));
+        text.push_str(&format!(
+            "--- {name} ---\n{contents}\n--- end of {name} ---\n"
+        ));
     } else {
         let saved = std::env::temp_dir().join(format!("carepath-fuzz-{seed}-{}.toml", case.number));
         let _ = fs::write(&saved, contents.as_bytes());
@@ -905,7 +907,10 @@ fn fuzz_harness_classifies_located_and_unlocated_errors() {
     assert!(located(located_block, dir));
     // A line past the end of the file (a merged text's line) is not a place in it.
     assert!(!located("error: bad\n  --> a.toml:490:5\n", dir));
-    assert!(!located("error: bad\n  --> a.toml (merged onto b.toml):2:5\n", dir));
+    assert!(!located(
+        "error: bad\n  --> a.toml (merged onto b.toml):2:5\n",
+        dir
+    ));
     assert!(!located("error: replication 0 stopped: no room\n", dir));
     assert!(located("error: bad\n  --> command line (--set):1:1\n", dir));
     assert_eq!(

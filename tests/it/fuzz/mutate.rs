@@ -72,8 +72,19 @@ const OTHER_TYPES: &[&str] = &[
 
 /// Keys whose string values are names of other things in the file.
 const NAME_KEYS: &[&str] = &[
-    "name", "pathway", "resource", "to", "next", "fallback", "step", "outcome", "hours",
-    "calendar", "attribute", "open", "closed",
+    "name",
+    "pathway",
+    "resource",
+    "to",
+    "next",
+    "fallback",
+    "step",
+    "outcome",
+    "hours",
+    "calendar",
+    "attribute",
+    "open",
+    "closed",
 ];
 
 /// A name as it would be written between quotes: empty, a path, a 10,000-character name,
@@ -231,7 +242,11 @@ fn numbers(text: &str) -> Vec<(usize, usize)> {
                     || bytes[i - 1] == b'_'
                     || bytes[i - 1] == b'.'));
         if starts {
-            let start = if i > 0 && bytes[i - 1] == b'-' { i - 1 } else { i };
+            let start = if i > 0 && bytes[i - 1] == b'-' {
+                i - 1
+            } else {
+                i
+            };
             let mut end = i;
             while end < bytes.len()
                 && (bytes[end].is_ascii_digit()
@@ -515,7 +530,7 @@ fn carry_line(draw: &mut Draw, text: &mut String, others: &[&str]) -> Option<App
     if others.is_empty() {
         return None;
     }
-    let source: &str = *draw.pick(others);
+    let source = others[draw.below(others.len())];
     let other = lines(source);
     let line = other[draw.below(other.len())].to_string();
     let mut all = lines(text);
@@ -524,7 +539,11 @@ fn carry_line(draw: &mut Draw, text: &mut String, others: &[&str]) -> Option<App
     let touched = format!("carry@{}", key_of(&line));
     *text = join(&all);
     Some(Applied {
-        description: format!("inserted line {:?} from another file at line {}", line, at + 1),
+        description: format!(
+            "inserted line {:?} from another file at line {}",
+            line,
+            at + 1
+        ),
         touched,
     })
 }
@@ -584,9 +603,8 @@ fn hostile(draw: &mut Draw, text: &mut String, own_name: &str) -> Option<Applied
         0 => {
             // A list value replaced by 10,000 numbers.
             let all = lines(text);
-            let candidates: Vec<usize> = (0..all.len())
-                .filter(|&i| all[i].contains("= ["))
-                .collect();
+            let candidates: Vec<usize> =
+                (0..all.len()).filter(|&i| all[i].contains("= [")).collect();
             if candidates.is_empty() {
                 return None;
             }
@@ -606,7 +624,11 @@ fn hostile(draw: &mut Draw, text: &mut String, own_name: &str) -> Option<Applied
             (
                 format!("appended a list nested {depth} deep"),
                 "nesting".to_string(),
-                format!("{text}\ndeep = {}{}\n", "[".repeat(depth), "]".repeat(depth)),
+                format!(
+                    "{text}\ndeep = {}{}\n",
+                    "[".repeat(depth),
+                    "]".repeat(depth)
+                ),
             )
         }
         2 => {
@@ -614,7 +636,11 @@ fn hostile(draw: &mut Draw, text: &mut String, own_name: &str) -> Option<Applied
             (
                 format!("appended an inline table nested {depth} deep"),
                 "nesting".to_string(),
-                format!("{text}\ndeep = {}{}\n", "{ a = ".repeat(depth), "}".repeat(depth)),
+                format!(
+                    "{text}\ndeep = {}{}\n",
+                    "{ a = ".repeat(depth),
+                    "}".repeat(depth)
+                ),
             )
         }
         _ => {
