@@ -370,7 +370,13 @@ fn carepath(dir: &Path, args: &[&str], config: &Config) -> Finished {
                     _ => Exit::Code(-1),
                 };
             }
-            None if started.elapsed() > config.timeout => {
+            // Past the bound, a command that is busy is hung; one that is starved of CPU
+            // by a loaded machine gets up to three times the bound (a blocked read, which
+            // uses no CPU either, is still caught then).
+            None if started.elapsed() > config.timeout
+                && (cpu_seconds(child.id()) >= config.timeout.as_secs_f64() / 2.0
+                    || started.elapsed() > 3 * config.timeout) =>
+            {
                 let _ = child.kill();
                 let _ = child.wait();
                 break Exit::TimedOut;
@@ -383,6 +389,25 @@ fn carepath(dir: &Path, args: &[&str], config: &Config) -> Finished {
         exit,
         stderr: String::from_utf8_lossy(&stderr).into_owned(),
     }
+}
+
+/// CPU time (user and system) used so far by process `pid`, from `/proc/PID/stat`; 0 if
+/// it cannot be read.
+fn cpu_seconds(pid: u32) -> f64 {
+    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    // Fields after the command name (which may hold spaces) start at field 3 (state);
+    // utime and stime are fields 14 and 15, in clock ticks.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i).and_then(|f| f.parse::<f64>().ok()))
+        .sum();
+    // SAFETY: sysconf only reads a system constant.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    ticks / per_second.max(1) as f64
 }
 
 /// Bounds the child's address space, its CPU time (a backstop to the wall-clock bound) and
@@ -923,6 +948,12 @@ fn fuzz_harness_classifies_located_and_unlocated_errors() {
         "error: cannot read scenario file _: No such file (os error N)"
     );
     assert_eq!(error_blocks("error: a\n x\nerror: b\n").len(), 2);
+    // This process has used some CPU time, and it can be read.
+    let spin = Instant::now();
+    while spin.elapsed() < Duration::from_millis(50) {
+        std::hint::black_box(0);
+    }
+    assert!(cpu_seconds(std::process::id()) > 0.0);
 }
 
 /// The same seed and number make the same case; another number another case.
