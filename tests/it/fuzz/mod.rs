@@ -43,7 +43,7 @@ use draw::{Draw, case_bytes};
 use crate::support::{binary, repository_root};
 
 /// Cases in the ordinary test suite: a few seconds.
-const SUITE_CASES: u64 = 80;
+const SUITE_CASES: u64 = 150;
 /// The campaign seed unless `CAREPATH_FUZZ_SEED` says otherwise.
 const SEED: u64 = 9;
 
