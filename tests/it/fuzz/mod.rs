@@ -549,13 +549,13 @@ fn classify(finished: &Finished, phase: &'static str, case: &Case, dir: &Path) -
     for block in blocks {
         let message = block.lines().next().unwrap_or("").trim();
         let words = blank(message);
-        if !located(&block, dir) {
+        if let Err(why) = placement(&block, dir) {
             let kind = if phase == "run" {
                 Kind::RunStop
             } else {
                 Kind::Unlocated
             };
-            findings.push(finding(kind, words.clone()));
+            findings.push(finding(kind, format!("{words} ({why})")));
         }
         if !block.contains("help:") {
             findings.push(finding(Kind::NoHelp, words.clone()));
@@ -586,27 +586,40 @@ fn error_blocks(stderr: &str) -> Vec<String> {
 /// Whether an error block points at a line that exists in a file of the case (or at the
 /// `--set` argument).
 fn located(block: &str, dir: &Path) -> bool {
+    placement(block, dir).is_ok()
+}
+
+/// Where an error block points: at a line of the user's files, or why not.
+fn placement(block: &str, dir: &Path) -> Result<(), &'static str> {
     if block.contains("command line (--set)") {
-        return true;
+        return Ok(());
     }
-    block.lines().any(|line| {
+    let mut why = "names no place";
+    for line in block.lines() {
         let Some((_, place)) = line.split_once("--> ") else {
-            return false;
+            continue;
         };
         let mut parts = place.trim().rsplitn(3, ':');
         let (Some(_column), Some(line), Some(path)) = (parts.next(), parts.next(), parts.next())
         else {
-            return false;
+            continue;
         };
-        let Ok(line) = line.parse::<usize>() else {
-            return false;
-        };
-        let file = dir.join(path);
-        match fs::read(&file) {
-            Ok(bytes) => line >= 1 && line <= bytes.split(|&b| b == b'\n').count(),
-            Err(_) => false,
+        if path.contains("(merged onto") || path.ends_with(" with --set") {
+            why = "points into a merged text";
+            continue;
         }
-    })
+        let Ok(line) = line.parse::<usize>() else {
+            continue;
+        };
+        match fs::read(dir.join(path)) {
+            Ok(bytes) if line >= 1 && line <= bytes.split(|&b| b == b'\n').count() => {
+                return Ok(());
+            }
+            Ok(_) => why = "points past the end of the file",
+            Err(_) => why = "points into a file that does not exist",
+        }
+    }
+    Err(why)
 }
 
 /// `text` without its `backticked` and "quoted" parts (the user's own words).
@@ -936,6 +949,18 @@ fn fuzz_harness_classifies_located_and_unlocated_errors() {
         "error: bad\n  --> a.toml (merged onto b.toml):2:5\n",
         dir
     ));
+    assert_eq!(
+        placement("error: bad\n  --> a.toml (merged onto b.toml):2:5\n", dir),
+        Err("points into a merged text")
+    );
+    assert_eq!(
+        placement("error: bad\n  --> a.toml:490:5\n", dir),
+        Err("points past the end of the file")
+    );
+    assert_eq!(
+        placement("error: replication 0 stopped: no room\n", dir),
+        Err("names no place")
+    );
     assert!(!located("error: replication 0 stopped: no room\n", dir));
     assert!(located("error: bad\n  --> command line (--set):1:1\n", dir));
     assert_eq!(
