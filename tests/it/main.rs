@@ -9,6 +9,7 @@ mod compare;
 mod determinism;
 mod east_london;
 mod errors;
+mod fuzz;
 mod handoffs;
 mod issue9_census;
 mod issue9_metrics;
