@@ -118,8 +118,8 @@ impl OutputSet {
         self.staging.as_deref().unwrap_or(&self.target)
     }
 
-    /// The target as the user gave it.
-    pub fn target(&self) -> &Path {
+    /// The target as the user gave it, for messages.
+    pub fn shown(&self) -> &Path {
         &self.shown
     }
 

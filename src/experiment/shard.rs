@@ -213,7 +213,7 @@ fn read_replications(
         reason: e.to_string(),
     })?;
     // One replication's rows: its number, and each (name, value, line).
-    let mut block: Option<(u32, Vec<(String, f64, u64)>)> = None;
+    let mut block: Option<(u32, Vec<Row>)> = None;
     for record in reader.records() {
         let record = record.map_err(|e| MergeError::Read {
             path: path.to_path_buf(),
@@ -237,10 +237,10 @@ fn read_replications(
                 }
             })
             .ok_or_else(bad)?;
-        if block.as_ref().is_some_and(|(r, _)| *r != replication) {
-            if let Some((r, rows)) = block.take() {
-                results.push(match_by_name(path, r, rows, units, names)?);
-            }
+        if block.as_ref().is_some_and(|(r, _)| *r != replication)
+            && let Some((r, rows)) = block.take()
+        {
+            results.push(match_by_name(path, r, rows, units, names)?);
         }
         block
             .get_or_insert_with(|| (replication, Vec::new()))
@@ -253,6 +253,10 @@ fn read_replications(
     Ok(())
 }
 
+/// One row of `replications.csv`: the metric's name, its value (NaN for an empty cell) and
+/// the row's line in the file.
+type Row = (String, f64, u64);
+
 /// The metric names of the first replication merged, which every other must match: the
 /// file they came from, the names in order (shared by every result), their units, and an
 /// index from name to position so that matching a row costs a logarithm, not a scan.
@@ -264,7 +268,7 @@ struct MetricNames {
 }
 
 impl MetricNames {
-    fn new(file: &Path, rows: &[(String, f64, u64)], units: &[(String, Unit)]) -> Self {
+    fn new(file: &Path, rows: &[Row], units: &[(String, Unit)]) -> Self {
         let by_name: std::collections::BTreeMap<&str, Unit> =
             units.iter().map(|(n, u)| (n.as_str(), *u)).collect();
         MetricNames {
@@ -289,7 +293,7 @@ impl MetricNames {
 fn match_by_name(
     path: &Path,
     replication: u32,
-    rows: Vec<(String, f64, u64)>,
+    rows: Vec<Row>,
     units: &[(String, Unit)],
     names: &mut Option<MetricNames>,
 ) -> Result<ReplicationResult, MergeError> {
