@@ -119,7 +119,7 @@ impl OutputSet {
     }
 
     /// The target as the user gave it.
-    pub fn target(&self) -> &Path {
+    pub fn shown(&self) -> &Path {
         &self.shown
     }
 
