@@ -9,7 +9,7 @@ use clap::Args;
 use carepath::experiment::output::{Manifest, RunFiles, sha256_hex, write_run};
 use carepath::experiment::output_set::OutputSet;
 use carepath::experiment::precision::run_to_precision;
-use carepath::experiment::{MetricSummary, RunOutcome, run_scenario, summarise};
+use carepath::experiment::{MetricSummary, RunOutcome, run_more, run_scenario, summarise};
 use carepath::report::charts::Design;
 use carepath::report::html::{Report, ReportedDesign};
 use carepath::report::pack::write_pack;
@@ -121,9 +121,16 @@ fn simulate(
                     args.common.quiet,
                 )
             })?;
-            let rest = run_scenario(scenario, first + batch, remaining, threads, &progress)?;
-            outcome.results.extend(rest.results);
-            outcome.events += rest.events;
+            // Added to the same outcome, so the rest's curves join the running sums
+            // replication by replication after the pilot's: the same sums for any thread count.
+            run_more(
+                scenario,
+                first + batch,
+                remaining,
+                threads,
+                &progress,
+                &mut outcome,
+            )?;
         }
         progress.finish_and_clear();
         return Ok((outcome, None));
