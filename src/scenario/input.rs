@@ -101,7 +101,9 @@ fn line_column(valid: &[u8]) -> (usize, usize) {
     let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
     // `valid` is UTF-8 up to here, so its last line is text.
-    let column = 1 + String::from_utf8_lossy(&valid[line_start..]).chars().count();
+    let column = 1 + String::from_utf8_lossy(&valid[line_start..])
+        .chars()
+        .count();
     (line, column)
 }
 
@@ -249,7 +251,10 @@ mod tests {
         // Line 2 is `# café = 1 ÿ` (12 characters) before the bad byte.
         assert_eq!(error.at, Some((2, 13)));
         let message = error.to_string();
-        assert!(message.contains(&format!("--> {}:2:13", path.display())), "{message}");
+        assert!(
+            message.contains(&format!("--> {}:2:13", path.display())),
+            "{message}"
+        );
         assert!(message.contains("\nhelp: "), "{message}");
     }
 

@@ -20,7 +20,10 @@ fn check_in(dir: &Path, file: &str) -> Output {
 
 /// Runs `carepath check` on a fixture of `tests/fixtures/fuzz_findings/`, from that folder.
 fn check_fixture(file: &str) -> (Option<i32>, String) {
-    let output = check_in(&repository_root().join("tests/fixtures/fuzz_findings"), file);
+    let output = check_in(
+        &repository_root().join("tests/fixtures/fuzz_findings"),
+        file,
+    );
     (
         output.status.code(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -32,7 +35,10 @@ fn check_fixture(file: &str) -> (Option<i32>, String) {
 fn assert_located(stderr: &str, place: &str) {
     assert!(!stderr.contains("panicked"), "a panic:\n{stderr}");
     assert!(stderr.starts_with("error"), "no error:\n{stderr}");
-    assert!(stderr.contains(&format!("--> {place}")), "not at {place}:\n{stderr}");
+    assert!(
+        stderr.contains(&format!("--> {place}")),
+        "not at {place}:\n{stderr}"
+    );
     for block in stderr.split("\nerror").filter(|b| !b.trim().is_empty()) {
         assert!(block.contains("help: "), "no help line:\n{block}");
         assert!(!block.contains("os error"), "the OS's words:\n{block}");
@@ -117,7 +123,11 @@ fn fuzz_finding_a_nan_probability_has_a_help_line() {
 fn fuzz_finding_toml_syntax_errors_have_help_lines() {
     let deep = format!("x = {}1{}\n", "[".repeat(200), "]".repeat(200));
     let cases = [
-        ("[run]\nname = \"x\"\nname = \"y\"\n", "duplicate key", "s.toml:3:"),
+        (
+            "[run]\nname = \"x\"\nname = \"y\"\n",
+            "duplicate key",
+            "s.toml:3:",
+        ),
         ("[run]\nx = { a = 1\n", "unclosed inline table", "s.toml:2:"),
         ("[run]\nname\n", "key with no value", "s.toml:2:"),
         (deep.as_str(), "cannot recurse further", "s.toml:1:"),
