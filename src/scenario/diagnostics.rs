@@ -157,9 +157,12 @@ pub fn suggest_for_unknown(message: &str) -> Option<String> {
 pub fn key_before(source: &str, position: usize) -> Option<String> {
     let before = source.get(..position)?.trim_end();
     let before = before.strip_suffix('=')?.trim_end();
+    // The first byte after the last character that cannot be in a bare key (which may be
+    // longer than one byte: `é`).
     let start = before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rfind(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let key = &before[start..];
     (!key.is_empty()).then(|| key.rsplit('.').next().unwrap_or(key).to_string())
 }
@@ -592,6 +595,17 @@ mod tests {
         let mean = source.find('3').unwrap();
         assert_eq!(key_before(source, mean).as_deref(), Some("mean"));
         assert_eq!(key_before(source, 0), None);
+    }
+
+    /// Fuzz finding 01 (issue 9): a non-ASCII character before `=` is not cut in half.
+    #[test]
+    fn the_key_before_a_value_after_a_non_ascii_character() {
+        let source = "# café=\u{0}";
+        assert_eq!(key_before(source, source.len() - 1), None);
+        let source = "[a]\nnamé = 3";
+        assert_eq!(key_before(source, source.len() - 1), None);
+        let source = "[a]\né_x = 3";
+        assert_eq!(key_before(source, source.len() - 1).as_deref(), Some("_x"));
     }
 
     #[test]

@@ -26,18 +26,25 @@ pub struct InputError {
     pub problem: String,
     /// What to do about it.
     pub help: String,
+    /// Line and column (1-based) of the first byte that is not UTF-8, for a file that is
+    /// not text: the place to look. A file that cannot be read at all has no line; its path
+    /// is the place.
+    pub at: Option<(usize, usize)>,
 }
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "cannot read {} {}: {}\nhelp: {}",
+            "cannot read {} {}: {}",
             self.what,
             self.path.display(),
-            self.problem,
-            self.help
-        )
+            self.problem
+        )?;
+        if let Some((line, column)) = self.at {
+            write!(f, "\n  --> {}:{line}:{column}", self.path.display())?;
+        }
+        write!(f, "\nhelp: {}", self.help)
     }
 }
 
@@ -56,6 +63,7 @@ pub fn read_text(path: &Path, what: &'static str) -> Result<String, InputError> 
         path: path.to_path_buf(),
         problem,
         help: help.to_string(),
+        at: None,
     };
     let metadata = regular_file(path, what)?;
     if metadata.len() > MAX_INPUT_BYTES {
@@ -63,26 +71,57 @@ pub fn read_text(path: &Path, what: &'static str) -> Result<String, InputError> 
     }
     let file = std::fs::File::open(path).map_err(|e| {
         error(
-            e.to_string(),
+            io_words(&e),
             "check that the file exists and that you may read it",
         )
     })?;
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
     file.take(MAX_INPUT_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| error(e.to_string(), "check that the file is readable"))?;
+        .map_err(|e| error(io_words(&e), "check that the file is readable"))?;
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(too_large(path, what, bytes.len() as u64));
     }
     String::from_utf8(bytes).map_err(|e| {
-        error(
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let mut error = error(
             format!(
                 "it is not UTF-8 text (byte {} is not valid UTF-8)",
-                e.utf8_error().valid_up_to()
+                valid.len()
             ),
             "save the file as UTF-8 text; scenario files are plain TOML",
-        )
+        );
+        error.at = Some(line_column(valid));
+        error
     })
+}
+
+/// The 1-based line and column just after `valid`, the UTF-8 text before a bad byte.
+fn line_column(valid: &[u8]) -> (usize, usize) {
+    let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
+    // `valid` is UTF-8 up to here, so its last line is text.
+    let column = 1 + String::from_utf8_lossy(&valid[line_start..])
+        .chars()
+        .count();
+    (line, column)
+}
+
+/// An input/output error in plain words, without the operating system's error number.
+pub fn io_words(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::NotFound => "there is no such file".to_string(),
+        ErrorKind::PermissionDenied => "you do not have permission to read it".to_string(),
+        ErrorKind::IsADirectory => "it is a folder, not a file".to_string(),
+        _ => {
+            let text = error.to_string();
+            match text.find(" (os error ") {
+                Some(at) => text[..at].to_string(),
+                None => text,
+            }
+        }
+    }
 }
 
 /// The metadata of `path` if it is a regular file (following symbolic links), checked
@@ -97,11 +136,12 @@ pub fn regular_file(path: &Path, what: &'static str) -> Result<std::fs::Metadata
         path: path.to_path_buf(),
         problem,
         help: help.to_string(),
+        at: None,
     };
     // Follows symbolic links: a link to a regular file is fine, a link to /dev/zero is not.
     let metadata = std::fs::metadata(path).map_err(|e| {
         error(
-            e.to_string(),
+            io_words(&e),
             "check the path; it is relative to the folder you run carepath from",
         )
     })?;
@@ -123,6 +163,7 @@ fn too_large(path: &Path, what: &'static str, bytes: u64) -> InputError {
         ),
         help: "check that this is the file you meant; a scenario file is a few kilobytes"
             .to_string(),
+        at: None,
     }
 }
 
@@ -194,5 +235,38 @@ mod tests {
         std::fs::write(&path, b"a = \"\xff\"\n").unwrap();
         let message = read_text(&path, "scenario file").unwrap_err().to_string();
         assert!(message.contains("not UTF-8"), "{message}");
+    }
+
+    /// Issue 9 items 16 and 17: a file that is not text is refused at the line and column
+    /// of its first bad byte (counted in characters), with a help line.
+    #[test]
+    fn text_that_is_not_utf8_is_refused_at_its_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, "[run]\n# café = 1 \u{ff}".as_bytes()).unwrap();
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend_from_slice(b"\xff\n");
+        std::fs::write(&path, bytes).unwrap();
+        let error = read_text(&path, "scenario file").unwrap_err();
+        // Line 2 is `# café = 1 ÿ` (12 characters) before the bad byte.
+        assert_eq!(error.at, Some((2, 13)));
+        let message = error.to_string();
+        assert!(
+            message.contains(&format!("--> {}:2:13", path.display())),
+            "{message}"
+        );
+        assert!(message.contains("\nhelp: "), "{message}");
+    }
+
+    /// Issue 9 item 17: a missing file is said in plain words, without "(os error 2)".
+    #[test]
+    fn a_missing_file_is_said_in_plain_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let message = read_text(&dir.path().join("missing.toml"), "scenario file")
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("there is no such file"), "{message}");
+        assert!(!message.contains("os error"), "{message}");
+        assert!(message.contains("\nhelp: "), "{message}");
     }
 }

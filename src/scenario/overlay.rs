@@ -134,9 +134,13 @@ fn read(path: &Path, layers: &mut Vec<Layer>) -> Result<Option<Node>, Failure> {
             Problem::new(
                 extends.value.origin.span.clone(),
                 format!(
-                    "`extends` names {}, which cannot be read: {}",
+                    "`extends` names {}, which cannot be read: {}{}",
                     base_path.display(),
-                    error.problem
+                    error.problem,
+                    error
+                        .at
+                        .map(|(line, column)| format!(", at line {line}, column {column}"))
+                        .unwrap_or_default()
                 ),
             )
             .help(error.help)

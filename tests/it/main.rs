@@ -10,6 +10,7 @@ mod determinism;
 mod east_london;
 mod errors;
 mod fuzz;
+mod fuzz_findings;
 mod handoffs;
 mod issue9_census;
 mod issue9_metrics;

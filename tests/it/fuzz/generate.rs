@@ -201,6 +201,23 @@ pub fn scenario(draw: &mut Draw) -> String {
         let steps = (0..1 + draw.below(7)).map(|s| format!("s{s}")).collect();
         names.pathways.push((format!("path_{p}"), steps));
     }
+    // A clean file's pathways are planned first, so that every step is reachable, every
+    // route ends, and the resources held agree on every route (what `check` proves).
+    let plans: Vec<Planned> = if draw.clean {
+        let has_attributes = !names.attributes.is_empty();
+        let plans: Vec<Planned> = (0..n_pathways)
+            .map(|p| {
+                let steps = names.pathways[p].1.len();
+                plan_pathway(draw, p, n_pathways, steps, n_resources, has_attributes)
+            })
+            .collect();
+        for (p, plan) in plans.iter().enumerate() {
+            names.pathways[p].1 = (0..plan.steps.len()).map(|s| format!("s{s}")).collect();
+        }
+        plans
+    } else {
+        Vec::new()
+    };
 
     out.push_str(&format!(
         "[run]\nname = \"generated\"\nhorizon = {}\nwarm_up = {}\nreplications = {}\nseed = {}\nstart_day = {}\n\n",
@@ -229,7 +246,8 @@ pub fn scenario(draw: &mut Draw) -> String {
     for resource in &names.resources {
         out.push_str(&format!("[resources.{resource}]\n"));
         if draw.chance(70) {
-            out.push_str(&format!("count = {}\n", number(draw, 0, 6, true)));
+            let low = i64::from(draw.clean);
+            out.push_str(&format!("count = {}\n", number(draw, low, 6, true)));
         } else {
             let n = 1 + draw.below(3);
             out.push_str(&format!("roster = {}\n", shifts(draw, n, true)));
@@ -253,9 +271,10 @@ pub fn scenario(draw: &mut Draw) -> String {
                 .map(|(p, _)| p.clone())
                 .collect::<Vec<_>>(),
         );
+        let low = i64::from(draw.clean);
         out.push_str(&format!(
             "[arrivals.src_{a}]\npathway = \"{pathway}\"\nper_day = {}\n",
-            number(draw, 0, 40, false)
+            number(draw, low, 40, false)
         ));
         if draw.chance(25) {
             let hours: Vec<String> = (0..24).map(|_| number(draw, 0, 4, true)).collect();
@@ -266,10 +285,12 @@ pub fn scenario(draw: &mut Draw) -> String {
             out.push_str(&format!("day_profile = [{}]\n", days.join(", ")));
         }
         if draw.chance(20) {
-            out.push_str(&format!(
-                "growth_per_year = {}\n",
+            let growth = if draw.clean {
+                format!("0.{}", draw.below(10))
+            } else {
                 number(draw, -1, 2, false)
-            ));
+            };
+            out.push_str(&format!("growth_per_year = {growth}\n"));
         }
         if !names.attributes.is_empty() && draw.chance(30) {
             let (attribute, values) = draw.pick(&names.attributes).clone();
@@ -283,7 +304,11 @@ pub fn scenario(draw: &mut Draw) -> String {
     }
     let mut outcomes = Vec::new();
     let pathways = names.pathways.clone();
-    for (pathway, steps) in &pathways {
+    if draw.clean {
+        write_planned(draw, &plans, &names, &mut out, &mut outcomes);
+    }
+    let clean = draw.clean;
+    for (pathway, steps) in pathways.iter().filter(|_| !clean) {
         for (k, step) in steps.iter().enumerate() {
             out.push_str(&format!(
                 "[[pathways.{pathway}.steps]]\nname = \"{step}\"\n"
@@ -430,19 +455,40 @@ pub fn scenario(draw: &mut Draw) -> String {
         }
     }
     for _ in 0..draw.below(3) {
-        let (pathway, steps) = draw.pick(&pathways).clone();
+        let p = draw.below(pathways.len());
+        let (pathway, steps) = &pathways[p];
+        // A clean census group holds what every route to its step holds.
+        let (step, holding) = if draw.clean {
+            let s = draw.below(steps.len());
+            (steps[s].clone(), Some(plans[p].held[s]))
+        } else {
+            (Names::pick(draw, steps), None)
+        };
         out.push_str(&format!(
-            "[[initial]]\npathway = \"{pathway}\"\nstep = \"{}\"\ncount = {}\n",
-            Names::pick(draw, &steps),
+            "[[initial]]\npathway = \"{pathway}\"\nstep = \"{step}\"\ncount = {}\n",
             number(draw, 0, 20, true)
         ));
         if draw.chance(50) {
             out.push_str(&format!("elapsed = {}\n", duration(draw)));
         }
-        if draw.chance(30) {
+        // Only a step that takes time has a remaining time (in a clean file).
+        let timed = holding.is_none()
+            || matches!(
+                plans[p].steps[steps.iter().position(|s| *s == step).unwrap_or(0)],
+                Plan::Delay | Plan::Activity(_) | Plan::Handoff
+            );
+        if timed && draw.chance(30) {
             out.push_str(&format!("remaining = {}\n", distribution(draw)));
         }
-        if draw.chance(40) {
+        if let Some(held) = holding {
+            if held != 0 {
+                let held: Vec<String> = (0..names.resources.len())
+                    .filter(|r| held & (1 << r) != 0)
+                    .map(|r| format!("\"{}\"", names.resources[r]))
+                    .collect();
+                out.push_str(&format!("holding = [{}]\n", held.join(", ")));
+            }
+        } else if draw.chance(40) {
             let resource = Names::pick(draw, &names.resources);
             out.push_str(&format!("holding = [\"{resource}\"]\n"));
             if draw.chance(30) {
@@ -466,4 +512,222 @@ pub fn scenario(draw: &mut Draw) -> String {
         ));
     }
     out
+}
+
+/// What a step of a clean pathway does (resources and pathways by index).
+#[derive(Debug, Clone, Copy)]
+enum Plan {
+    Delay,
+    Activity(usize),
+    Seize(usize),
+    Release(usize),
+    Block(usize),
+    Branch,
+    BranchOn,
+    Hours,
+    Handoff,
+    End,
+    /// To a later pathway (so transfers never go round in a circle).
+    Transfer(usize),
+}
+
+/// A clean pathway: its steps, and the resources (bits) held on arrival at each.
+struct Planned {
+    steps: Vec<Plan>,
+    held: Vec<u64>,
+}
+
+impl Planned {
+    /// The steps after `k` that a jump from `k` may go to: those reached holding what the
+    /// patient holds on leaving `k` along the pathway (the next step is always one).
+    fn targets(&self, k: usize) -> Vec<usize> {
+        let after = self.held[k + 1];
+        (k + 1..self.steps.len())
+            .filter(|&t| self.held[t] == after)
+            .collect()
+    }
+}
+
+/// Plans pathway `index` of `pathways`: about `steps` steps in a row, each reached from the
+/// one before (branches send their first arm there), seizes matched by later releases,
+/// and an `end` (or a transfer to a later pathway) after everything held is released.
+fn plan_pathway(
+    draw: &mut Draw,
+    index: usize,
+    pathways: usize,
+    steps: usize,
+    resources: usize,
+    has_attributes: bool,
+) -> Planned {
+    let mut plan = Planned {
+        steps: Vec::new(),
+        held: Vec::new(),
+    };
+    let mut held = 0u64;
+    for _ in 1..steps {
+        let r = draw.below(resources);
+        let free = held & (1 << r) == 0;
+        let step = match draw.below(10) {
+            0 => Plan::Delay,
+            1 | 2 if free => Plan::Activity(r),
+            3 if free => Plan::Seize(r),
+            4 if !free => Plan::Release(r),
+            5 if !free => Plan::Block(r),
+            6 => Plan::Branch,
+            7 if has_attributes => Plan::BranchOn,
+            8 => Plan::Hours,
+            9 => Plan::Handoff,
+            _ => Plan::Delay,
+        };
+        plan.held.push(held);
+        plan.steps.push(step);
+        match step {
+            Plan::Seize(r) => held |= 1 << r,
+            Plan::Release(r) => held &= !(1 << r),
+            _ => {}
+        }
+    }
+    for r in 0..resources {
+        if held & (1 << r) != 0 {
+            plan.held.push(held);
+            plan.steps.push(Plan::Release(r));
+            held &= !(1 << r);
+        }
+    }
+    plan.held.push(held);
+    plan.steps.push(if index + 1 < pathways && draw.chance(20) {
+        Plan::Transfer(index + 1 + draw.below(pathways - index - 1))
+    } else {
+        Plan::End
+    });
+    plan
+}
+
+/// Writes the planned pathways of a clean file.
+fn write_planned(
+    draw: &mut Draw,
+    plans: &[Planned],
+    names: &Names,
+    out: &mut String,
+    outcomes: &mut Vec<String>,
+) {
+    for (p, plan) in plans.iter().enumerate() {
+        let (pathway, steps) = &names.pathways[p];
+        for (k, step) in plan.steps.iter().enumerate() {
+            out.push_str(&format!(
+                "[[pathways.{pathway}.steps]]\nname = \"{}\"\n",
+                steps[k]
+            ));
+            let jump = |draw: &mut Draw| steps[*draw.pick(&plan.targets(k))].clone();
+            let line = match *step {
+                Plan::Delay => format!("delay = {{ duration = {} }}", distribution(draw)),
+                Plan::Activity(r) => {
+                    let mut fields = format!(
+                        "resource = \"{}\", duration = {}",
+                        names.resources[r],
+                        distribution(draw)
+                    );
+                    if draw.chance(30) {
+                        fields.push_str(&format!(
+                            ", deadline = {}, fallback = \"{}\"",
+                            duration(draw),
+                            jump(draw)
+                        ));
+                        if draw.chance(50) {
+                            fields.push_str(", deadline_from = \"pathway\"");
+                        }
+                    }
+                    if draw.chance(20) {
+                        fields.push_str(&format!(", priority = {}", draw.below(4)));
+                    }
+                    format!("activity = {{ {fields} }}")
+                }
+                Plan::Seize(r) => format!("seize = {{ resource = \"{}\" }}", names.resources[r]),
+                Plan::Release(r) => {
+                    format!("release = {{ resource = \"{}\" }}", names.resources[r])
+                }
+                Plan::Block(r) => format!("block = {{ resource = \"{}\" }}", names.resources[r]),
+                Plan::Branch => {
+                    let p = *draw.pick(&[0.25, 0.5, 0.75]);
+                    format!(
+                        "branch = [{{ to = \"{}\", probability = {p} }}, {{ to = \"{}\", probability = {} }}]",
+                        steps[k + 1],
+                        jump(draw),
+                        1.0 - p
+                    )
+                }
+                Plan::BranchOn => {
+                    let (attribute, values) = draw.pick(&names.attributes).clone();
+                    let arms: Vec<String> = values
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| {
+                            let to = if i == 0 {
+                                steps[k + 1].clone()
+                            } else {
+                                jump(draw)
+                            };
+                            format!("{v} = \"{to}\"")
+                        })
+                        .collect();
+                    format!(
+                        "branch_on = {{ attribute = \"{attribute}\", to = {{ {} }} }}",
+                        arms.join(", ")
+                    )
+                }
+                Plan::Hours => {
+                    let by = if draw.chance(50) && !names.calendars.is_empty() {
+                        format!("calendar = \"{}\"", draw.pick(&names.calendars))
+                    } else {
+                        format!("resource = \"{}\"", draw.pick(&names.resources))
+                    };
+                    format!(
+                        "branch_on_hours = {{ {by}, open = \"{}\", closed = \"{}\" }}",
+                        steps[k + 1],
+                        jump(draw)
+                    )
+                }
+                Plan::Handoff => {
+                    let mut fields = format!("processing = {}", distribution(draw));
+                    if !names.calendars.is_empty() && draw.chance(50) {
+                        fields.push_str(&format!(", hours = \"{}\"", draw.pick(&names.calendars)));
+                    }
+                    if draw.chance(50) {
+                        fields.push_str(&format!(
+                            ", bounce_probability = 0.{}, rework = {}",
+                            draw.below(10),
+                            distribution(draw)
+                        ));
+                    }
+                    if draw.chance(30) {
+                        fields
+                            .push_str(&format!(", duplicate_assessment = {}", distribution(draw)));
+                    }
+                    format!("handoff = {{ {fields} }}")
+                }
+                Plan::Transfer(other) => {
+                    let (name, other_steps) = &names.pathways[other];
+                    // Into a step reached holding nothing (the pathway's first is one).
+                    let entries: Vec<usize> = (0..other_steps.len())
+                        .filter(|&s| plans[other].held[s] == 0)
+                        .collect();
+                    if draw.chance(50) {
+                        format!(
+                            "transfer = {{ pathway = \"{name}\", step = \"{}\" }}",
+                            other_steps[*draw.pick(&entries)]
+                        )
+                    } else {
+                        format!("transfer = {{ pathway = \"{name}\" }}")
+                    }
+                }
+                Plan::End => {
+                    let outcome = format!("out_{}", draw.below(3));
+                    outcomes.push(outcome.clone());
+                    format!("end = {{ outcome = \"{outcome}\" }}")
+                }
+            };
+            out.push_str(&line);
+            out.push_str("\n\n");
+        }
+    }
 }
