@@ -118,7 +118,8 @@ impl OutputSet {
         self.staging.as_deref().unwrap_or(&self.target)
     }
 
-    /// The target as the user gave it.
+    /// The target as the user gave it (for messages; the absolute path is used to write).
+    #[allow(clippy::misnamed_getters)]
     pub fn target(&self) -> &Path {
         &self.shown
     }

@@ -213,7 +213,8 @@ fn read_replications(
         reason: e.to_string(),
     })?;
     // One replication's rows: its number, and each (name, value, line).
-    let mut block: Option<(u32, Vec<(String, f64, u64)>)> = None;
+    type Rows = Vec<(String, f64, u64)>;
+    let mut block: Option<(u32, Rows)> = None;
     for record in reader.records() {
         let record = record.map_err(|e| MergeError::Read {
             path: path.to_path_buf(),
@@ -237,10 +238,10 @@ fn read_replications(
                 }
             })
             .ok_or_else(bad)?;
-        if block.as_ref().is_some_and(|(r, _)| *r != replication) {
-            if let Some((r, rows)) = block.take() {
-                results.push(match_by_name(path, r, rows, units, names)?);
-            }
+        if block.as_ref().is_some_and(|(r, _)| *r != replication)
+            && let Some((r, rows)) = block.take()
+        {
+            results.push(match_by_name(path, r, rows, units, names)?);
         }
         block
             .get_or_insert_with(|| (replication, Vec::new()))
