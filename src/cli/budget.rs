@@ -58,6 +58,19 @@ pub fn check_time(
     yes: bool,
     quiet: bool,
 ) -> Result<()> {
+    // Threads beyond the cores share them: the rounds follow the cores actually there.
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    check_time_on(per_replication, remaining, threads.min(cores), yes, quiet)
+}
+
+/// [`check_time`] with `threads` running truly in parallel.
+fn check_time_on(
+    per_replication: f64,
+    remaining: u64,
+    threads: usize,
+    yes: bool,
+    quiet: bool,
+) -> Result<()> {
     let threads = threads.max(1) as u64;
     let rounds = remaining.div_ceil(threads);
     let estimate = per_replication * rounds as f64;
@@ -102,12 +115,12 @@ mod tests {
     #[test]
     fn estimate_refuses_a_run_of_days_without_yes() {
         // 0.5 s per replication, 1,000,000 replications on 2 threads: 250,000 s, 2.9 days.
-        let refused = check_time(0.5, 1_000_000, 2, false, true).unwrap_err();
+        let refused = check_time_on(0.5, 1_000_000, 2, false, true).unwrap_err();
         assert!(refused.to_string().contains("about 2.9 days"), "{refused}");
-        assert!(check_time(0.5, 1_000_000, 2, true, true).is_ok());
+        assert!(check_time_on(0.5, 1_000_000, 2, true, true).is_ok());
         // 0.5 s x 14,400 on 2 threads = 3,600 s: exactly the limit, allowed.
-        assert!(check_time(0.5, 14_400, 2, false, true).is_ok());
-        assert!(check_time(0.5, 14_402, 2, false, true).is_err());
+        assert!(check_time_on(0.5, 14_400, 2, false, true).is_ok());
+        assert!(check_time_on(0.5, 14_402, 2, false, true).is_err());
         assert!(check_replications(MAX_REPLICATIONS).is_ok());
         assert!(check_replications(MAX_REPLICATIONS + 1).is_err());
         assert_eq!(duration(90.0), "1.5 minutes");

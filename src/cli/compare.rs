@@ -234,19 +234,43 @@ fn plain_words(
             };
             let by = number(v.diff_vs_base.abs());
             let verdict = match v.verdict() {
-                Verdict::NotComparable => "not comparable".to_string(),
+                Verdict::NotComparable => {
+                    let why = if b.mean.is_nan() && v.mean.is_nan() {
+                        "no patients in either design"
+                    } else {
+                        "not comparable: no replication has patients in both designs"
+                    };
+                    out.push_str(&format!(
+                        "  {label}: {} -> {} ({why})\n",
+                        number(b.mean),
+                        number(v.mean)
+                    ));
+                    continue;
+                }
                 Verdict::Identical => "identical in every replication".to_string(),
+                // One pair gives no interval: nothing can be said either way.
+                _ if v.paired < 2 => format!(
+                    "too few replications with patients in both designs to judge ({} pair)",
+                    v.paired
+                ),
                 Verdict::ClearlyHigher => format!("clearly higher by {by}"),
                 Verdict::ClearlyLower => format!("clearly lower by {by}"),
                 Verdict::WithinNoise => "no clear difference (within noise)".to_string(),
             };
+            let interval = if v.diff_ci95_low.is_finite() && v.diff_ci95_high.is_finite() {
+                format!(
+                    "difference 95% CI {} to {}",
+                    number(v.diff_ci95_low),
+                    number(v.diff_ci95_high)
+                )
+            } else {
+                "no interval".to_string()
+            };
             out.push_str(&format!(
-                "  {label}: {} -> {} {} ({verdict}; difference 95% CI {} to {})\n",
+                "  {label}: {} -> {} {} ({verdict}; {interval})\n",
                 number(b.mean),
                 number(v.mean),
                 v.unit,
-                number(v.diff_ci95_low),
-                number(v.diff_ci95_high),
             ));
         }
     }

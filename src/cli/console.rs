@@ -29,7 +29,8 @@ pub fn line(text: &str) -> anyhow::Result<()> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == ErrorKind::BrokenPipe => Err(PipeClosed.into()),
         Err(e) => Err(anyhow::anyhow!(
-            "cannot write to standard output: {e}\nhelp: send the output to a file or device with room (files in an output folder are complete before anything is printed)"
+            "cannot write to standard output: {}\nhelp: send the output to a file or device with room (files in an output folder are complete before anything is printed)",
+            carepath::scenario::input::io_words(&e)
         )),
     }
 }

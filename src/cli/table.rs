@@ -26,7 +26,9 @@ pub fn number(value: f64) -> String {
     }
 }
 
-fn row(label: String, m: &MetricSummary) -> [String; 4] {
+/// One figure's row; `total` is the run's replication count, so that a figure observed in
+/// fewer says over how many it is.
+fn row(label: String, m: &MetricSummary, total: usize) -> [String; 4] {
     if m.replications == 0 {
         return [
             label,
@@ -35,12 +37,17 @@ fn row(label: String, m: &MetricSummary) -> [String; 4] {
             m.unit.to_string(),
         ];
     }
-    [
-        label,
-        number(m.mean),
-        format!("{} to {}", number(m.ci95_low), number(m.ci95_high)),
-        m.unit.to_string(),
-    ]
+    let interval = if m.replications < 2 {
+        "no interval".to_string()
+    } else {
+        format!("{} to {}", number(m.ci95_low), number(m.ci95_high))
+    };
+    let interval = if m.replications < total {
+        format!("{interval} ({} of {total} with patients)", m.replications)
+    } else {
+        interval
+    };
+    [label, number(m.mean), interval, m.unit.to_string()]
 }
 
 /// The key figures as an aligned text table, with 95% confidence intervals.
@@ -54,7 +61,7 @@ pub fn key_figures(scenario: &Scenario, summary: &[MetricSummary]) -> String {
         summary
             .iter()
             .find(|m| m.metric == h.metric)
-            .map(|m| row(h.label, m))
+            .map(|m| row(h.label, m, scenario.replications as usize))
     })
     .collect();
     let header = [

@@ -69,10 +69,10 @@ pub fn check(problems: &mut Problems, name: &str, span: Range<usize>, what: &str
     }
     let why = if name.is_empty() {
         "is empty".to_string()
-    } else if name.len() > MAX_NAME_LEN {
-        format!("is {} characters long", name.len())
+    } else if name.chars().count() > MAX_NAME_LEN {
+        format!("is {} characters long", name.chars().count())
     } else if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        "does not start with a letter".to_string()
+        "does not start with an ASCII letter (a to z, A to Z)".to_string()
     } else {
         let bad: String = name
             .chars()

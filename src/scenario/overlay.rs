@@ -143,7 +143,16 @@ fn read(path: &Path, layers: &mut Vec<Layer>) -> Result<Option<Node>, Failure> {
                         .unwrap_or_default()
                 ),
             )
-            .help(error.help)
+            .help(if error.at.is_none() && !base_path.is_file() {
+                // The help of a path given on the command line speaks of the working folder;
+                // `extends` is read relative to the file that names it.
+                format!(
+                    "the path in `extends` is relative to the folder of {}; e.g. extends = \"baseline.toml\" for a file beside it",
+                    path.display()
+                )
+            } else {
+                error.help
+            })
             .in_file(file),
         ]),
         other => other,

@@ -70,6 +70,9 @@ fn fuzz_finding_a_missing_base_is_reported_at_the_extends_line() {
     assert_eq!(code, Some(2), "{stderr}");
     assert_located(&stderr, "extends_missing.toml:2:11");
     assert!(stderr.contains("there is no such file"), "{stderr}");
+    // The help gives the rule for `extends` (beside the file), not for the command line.
+    assert!(stderr.contains("relative to the folder of"), "{stderr}");
+    assert!(!stderr.contains("folder you run carepath from"), "{stderr}");
 }
 
 /// Fuzz finding 07: a base that is not UTF-8 text is reported at the `extends` line, with

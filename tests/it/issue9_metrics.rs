@@ -479,3 +479,53 @@ fn issue9_item1_shards_with_empty_cells_merge_to_one_run() {
         );
     }
 }
+
+/// Issue 9 item 1, as a person reads it (review finding): the console says over how many
+/// replications a figure was observed, gives no interval from one, and `compare` says
+/// "no patients in either design" or "too few ... to judge" instead of a verdict of noise
+/// with an infinite interval.
+#[test]
+fn issue9_item1_console_says_how_many_replications_had_patients() {
+    // 1e-6 referrals a day: no referral in any of 3 replications of 20 days.
+    let never = rare(1).replace("per_day = 0.05", "per_day = 0.000001");
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let base = folder.path().join("base.toml");
+    let variant = folder.path().join("variant.toml");
+    std::fs::write(&base, &never).expect("base written");
+    std::fs::write(
+        &variant,
+        never.replace("name = \"rare\"", "name = \"none\""),
+    )
+    .expect("variant");
+    let done = run_into(&[
+        "compare",
+        base.to_str().expect("UTF-8"),
+        variant.to_str().expect("UTF-8"),
+        "-r",
+        "3",
+        "--no-report",
+    ]);
+    assert!(
+        done.stdout
+            .contains("no patients -> no patients (no patients in either design)"),
+        "{}",
+        done.stdout
+    );
+    assert!(!done.stdout.contains("inf"), "{}", done.stdout);
+
+    // Seed 9, 200 replications: many have a referral, many none; the run's table says so.
+    let with_referrals = folder.path().join("some.toml");
+    std::fs::write(&with_referrals, rare(1)).expect("written");
+    let run = run_into(&[
+        "run",
+        with_referrals.to_str().expect("UTF-8"),
+        "--no-report",
+    ]);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("wait.rare.see.within_deadline"))
+        .expect("the deadline row");
+    assert!(line.contains(" of 200 with patients"), "{line}");
+    assert!(!line.contains("inf"), "{line}");
+}
