@@ -39,21 +39,7 @@ const CATALOGUE_CHECK_LIMIT: usize = 1000;
 /// Tolerance when checking that probabilities sum to 1.
 const PROBABILITY_TOLERANCE: f64 = 1e-6;
 
-/// Collects problems while compiling; shared by the step compiler.
-#[derive(Debug, Default)]
-pub struct Problems(pub Vec<Problem>);
-
-impl Problems {
-    /// Records a problem at `span`.
-    pub fn add(&mut self, span: Range<usize>, message: impl Into<String>, help: &str) {
-        let problem = Problem::new(span, message);
-        self.0.push(if help.is_empty() {
-            problem
-        } else {
-            problem.help(help)
-        });
-    }
-}
+pub use super::diagnostics::Problems;
 
 /// Compiles `file`; returns the scenario or every problem found.
 pub fn compile(file: &ScenarioFile) -> Result<Scenario, Vec<Problem>> {

@@ -566,6 +566,23 @@ fn quote_all(names: &[&str]) -> String {
         .join(", ")
 }
 
+/// Collects problems while compiling; shared by the compilers, the name rules and the
+/// route checks.
+#[derive(Debug, Default)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    /// Records a problem at `span`.
+    pub fn add(&mut self, span: Range<usize>, message: impl Into<String>, help: &str) {
+        let problem = Problem::new(span, message);
+        self.0.push(if help.is_empty() {
+            problem
+        } else {
+            problem.help(help)
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

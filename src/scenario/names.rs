@@ -21,7 +21,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::compile::Problems;
+use super::diagnostics::Problems;
 use super::file::ScenarioFile;
 
 /// Longest name accepted [characters].

@@ -22,7 +22,7 @@
 
 use std::ops::Range;
 
-use super::compile::Problems;
+use super::diagnostics::Problems;
 use super::file::ScenarioFile;
 use crate::model::distribution::Distribution;
 use crate::model::scenario::{DeadlineFrom, Scenario, StepKind, Wait};
