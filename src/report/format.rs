@@ -18,10 +18,10 @@ pub fn value_with_unit(value: f64, unit: &str) -> String {
         "GBP" => pounds(value),
         "h" => format!("{} h", significant(value)),
         "d" => format!("{} days", significant(value)),
-        "unit-days" => format!("{} bed-days", grouped(value.round())),
-        "unit-hours" => format!("{} staff-hours", grouped(value.round())),
+        "unit-days" => format!("{} bed-days", count(value)),
+        "unit-hours" => format!("{} staff-hours", count(value)),
         "units" => format!("{} units", significant(value)),
-        "patients" => grouped(value.round()),
+        "patients" => count(value),
         _ => significant(value),
     }
 }
@@ -64,6 +64,17 @@ pub fn plain(value: f64) -> String {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         text
+    }
+}
+
+/// A mean count: whole with thousands separators from 100 up (`11,450`), and below that as
+/// many figures as it needs (`0.333`, `2.5`, `7`), so that a mean of a third of a patient is
+/// never shown as 0.
+pub fn count(value: f64) -> String {
+    if value.abs() >= 100.0 || value.fract() == 0.0 {
+        grouped(value.round())
+    } else {
+        plain(value)
     }
 }
 
@@ -132,6 +143,15 @@ pub fn tick_label(value: f64, step: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A mean count below one is not shown as 0 (review finding: 0.333 arrivals read "0").
+    #[test]
+    fn small_mean_counts_are_not_rounded_to_zero() {
+        assert_eq!(value_with_unit(1.0 / 3.0, "patients"), "0.333");
+        assert_eq!(value_with_unit(0.4, "unit-days"), "0.4 bed-days");
+        assert_eq!(value_with_unit(7.0, "patients"), "7");
+        assert_eq!(value_with_unit(11_452.4, "unit-days"), "11,452 bed-days");
+    }
 
     #[test]
     fn values_read_as_a_board_paper_prints_them() {
