@@ -19,11 +19,35 @@ pub const CLOSED_PIPE_STATUS: u8 = 141;
 #[error("standard output was closed")]
 pub struct PipeClosed;
 
-/// Prints `text` and a newline to standard output, flushed.
+/// Widest console line [characters]: longer lines are wrapped, so that output reads in an
+/// 100-column terminal or pasted into a document.
+pub const MAX_COLUMNS: usize = 100;
+
+/// `text` with every line longer than [`MAX_COLUMNS`] wrapped at spaces, continuation lines
+/// indented four spaces beyond the line's own indent.
+pub fn fit(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            if line.chars().count() <= MAX_COLUMNS {
+                return line.to_string();
+            }
+            let indent = &line[..line.len() - line.trim_start().len()];
+            let hanging = format!("{indent}    ");
+            let options = textwrap::Options::new(MAX_COLUMNS)
+                .initial_indent(indent)
+                .subsequent_indent(&hanging);
+            textwrap::fill(line.trim_start(), options)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Prints `text` and a newline to standard output, flushed, long lines wrapped ([`fit`]).
 ///
 /// # Errors
 /// [`PipeClosed`] when the reader has gone; otherwise the write error, described.
 pub fn line(text: &str) -> anyhow::Result<()> {
+    let text = fit(text);
     let mut out = std::io::stdout().lock();
     match writeln!(out, "{text}").and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
@@ -40,4 +64,24 @@ pub fn line(text: &str) -> anyhow::Result<()> {
 pub fn error_line(text: &str) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{text}").and_then(|()| err.flush());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_COLUMNS, fit};
+
+    #[test]
+    fn long_lines_are_wrapped_with_a_hanging_indent() {
+        let long = format!("  {}", "word ".repeat(60));
+        let fitted = fit(&format!("short\n{long}"));
+        let lines: Vec<&str> = fitted.lines().collect();
+        assert_eq!(lines[0], "short");
+        assert!(lines.len() > 3, "{fitted}");
+        assert!(
+            lines.iter().all(|l| l.chars().count() <= MAX_COLUMNS),
+            "{fitted}"
+        );
+        assert!(lines[1].starts_with("  word") && lines[2].starts_with("      word"));
+        assert_eq!(fitted.split_whitespace().count(), 61);
+    }
 }

@@ -50,6 +50,9 @@ fn row(label: String, m: &MetricSummary, total: usize) -> [String; 4] {
     [label, number(m.mean), interval, m.unit.to_string()]
 }
 
+/// Widest the figure column of the key-figures table grows [characters]; longer labels wrap.
+const LABEL_WIDTH: usize = 44;
+
 /// The key figures as an aligned text table, with 95% confidence intervals.
 pub fn key_figures(scenario: &Scenario, summary: &[MetricSummary]) -> String {
     let rows: Vec<[String; 4]> = headlines(
@@ -70,26 +73,37 @@ pub fn key_figures(scenario: &Scenario, summary: &[MetricSummary]) -> String {
         "95% CI".to_string(),
         "unit".to_string(),
     ];
+    // Labels longer than LABEL_WIDTH wrap within their column, so rows fit 100 columns.
     let widths: Vec<usize> = (0..4)
         .map(|c| {
             rows.iter()
                 .chain(std::iter::once(&header))
-                .map(|r| r[c].len())
+                .map(|r| r[c].chars().count())
                 .max()
                 .unwrap_or(0)
         })
         .collect();
+    let label_width = widths[0].min(LABEL_WIDTH);
     let line = |row: &[String; 4]| {
-        format!(
+        // Continuation lines of a label are indented two spaces, inside the column.
+        let options = textwrap::Options::new(label_width).subsequent_indent("  ");
+        let label = textwrap::wrap(&row[0], options);
+        let first = label.first().map_or("", |l| l.as_ref());
+        let mut text = format!(
             "{:<w0$}  {:>w1$}  {:>w2$}  {}",
-            row[0],
+            first,
             row[1],
             row[2],
             row[3],
-            w0 = widths[0],
+            w0 = label_width,
             w1 = widths[1],
             w2 = widths[2]
-        )
+        );
+        for more in label.iter().skip(1) {
+            text.push('\n');
+            text.push_str(more);
+        }
+        text
     };
     let mut out = format!(
         "Key figures for `{}`: {} replications, {:.0} days measured after {:.0} days of warm-up\n",
