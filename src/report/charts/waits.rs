@@ -92,7 +92,7 @@ pub(super) fn wait_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
                 DeadlineFrom::Step => "from joining the queue",
                 DeadlineFrom::Pathway => {
                     note.push_str(
-                        " The limit counts from referral, so time at earlier steps uses part of it, and a patient reaching this step after the limit is still seen if someone is free: fewer meet it than are served.",
+                        " The limit counts from referral, so time at earlier steps uses part of it: a patient reaching this step after the limit takes the fallback at once, and the waits drawn here are at most the time the limit has left.",
                     );
                     "from referral"
                 }
