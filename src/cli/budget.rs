@@ -1,9 +1,10 @@
 //! How much work one command may start: a bound on the replications of a design, and an
 //! estimate of the running time from a pilot, refused beyond an hour unless `--yes`.
 //!
-//! Every replication's results are kept in memory until the outputs are written, so the
-//! bound is on memory as much as on time; more replications than the bound are run as shards
-//! (`--shard K/N`, each at most the bound) and combined with `carepath merge`.
+//! A run's memory does not grow with its replications (they are written and summarised as
+//! they finish), but its `replications.csv` does, by a row per metric for each, so the bound
+//! is on the size of the outputs as much as on time; more replications than the bound are
+//! run as shards (`--shard K/N`, each at most the bound) and combined with `carepath merge`.
 
 use std::time::Instant;
 
@@ -28,7 +29,7 @@ const ANNOUNCE_SECONDS: f64 = 60.0;
 pub fn check_replications(count: u32) -> Result<()> {
     if count > MAX_REPLICATIONS {
         bail!(
-            "{count} replications is more than one command runs (at most {MAX_REPLICATIONS}, as every replication is kept in memory until the outputs are written)\nhelp: use fewer replications (-r), or split them into shards of at most {MAX_REPLICATIONS} (carepath run --shard K/N, each on its own machine or in turn) and combine them with carepath merge"
+            "{count} replications is more than one command runs (at most {MAX_REPLICATIONS}, as replications.csv takes a row per metric for each replication)\nhelp: use fewer replications (-r), or split them into shards of at most {MAX_REPLICATIONS} (carepath run --shard K/N, each on its own machine or in turn) and combine them with carepath merge"
         );
     }
     Ok(())

@@ -7,12 +7,11 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 use clap::Args;
 
-use carepath::experiment::compare::{
-    Arm, ComparisonRow, Verdict, compare as compare_arms, comparison_csv,
-};
+use carepath::experiment::compare::{ComparisonRow, ComparisonSums, Verdict, comparison_csv};
 use carepath::experiment::output::{sha256_hex, write_atomic};
 use carepath::experiment::output_set::OutputSet;
-use carepath::experiment::{RunOutcome, run_scenario, summarise};
+use carepath::experiment::RunOutcome;
+use carepath::experiment::runner::run_designs;
 use carepath::report::charts::Design;
 use carepath::report::html::{Report, ReportedDesign};
 use carepath::report::pack::write_pack;
@@ -87,26 +86,21 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         "comparing",
     );
     let started = Instant::now();
-    let mut runs = Vec::new();
-    for scenario in &loaded {
-        runs.push(run_scenario(
-            &scenario.scenario,
-            0,
-            replications,
-            threads,
-            &progress,
-        )?);
-    }
+    // Replication r of every design runs together, and is folded into each design's running
+    // sums and the paired differences as it finishes: nothing is kept per replication.
+    let designs: Vec<_> = loaded.iter().map(|l| &l.scenario).collect();
+    let names: Vec<&str> = designs.iter().map(|d| d.name.as_str()).collect();
+    let mut runs: Vec<RunOutcome> = designs.iter().map(|d| RunOutcome::empty(d)).collect();
+    let mut sums = ComparisonSums::new(&names);
+    run_designs(&designs, 0, replications, threads, &progress, |results| {
+        sums.add(&results);
+        for (run, result) in runs.iter_mut().zip(&results) {
+            run.add(result);
+        }
+        Ok(())
+    })?;
     progress.finish_and_clear();
-    let arms: Vec<Arm<'_>> = loaded
-        .iter()
-        .zip(&runs)
-        .map(|(l, run)| Arm {
-            scenario: &l.scenario.name,
-            results: &run.results,
-        })
-        .collect();
-    let rows = compare_arms(&arms);
+    let rows = sums.rows();
 
     write_atomic(&set.dir().join("comparison.csv"), &comparison_csv(&rows)?)?;
     let manifest = serde_json::json!({
@@ -176,7 +170,7 @@ fn write_comparison_pack(
     seed: u64,
     replications: u32,
 ) -> Result<usize> {
-    let summaries: Vec<_> = runs.iter().map(|run| summarise(&run.results)).collect();
+    let summaries: Vec<_> = runs.iter().map(RunOutcome::summary).collect();
     let reported: Vec<ReportedDesign<'_>> = loaded
         .iter()
         .zip(runs)
@@ -184,7 +178,6 @@ fn write_comparison_pack(
         .map(|((l, run), summary)| ReportedDesign {
             design: Design {
                 scenario: &l.scenario,
-                results: &run.results,
                 curves: &run.curves,
                 summary,
             },

@@ -6,10 +6,11 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
-use carepath::experiment::output::{Manifest, RunFiles, sha256_hex, write_run};
+use carepath::experiment::output::{Manifest, ReplicationsCsv, RunFiles, sha256_hex, write_run};
 use carepath::experiment::output_set::OutputSet;
 use carepath::experiment::precision::run_to_precision;
-use carepath::experiment::{MetricSummary, RunOutcome, run_more, run_scenario, summarise};
+use carepath::experiment::{MetricSummary, RunError, RunOutcome, run_more};
+use carepath::model::ReplicationResult;
 use carepath::report::charts::Design;
 use carepath::report::html::{Report, ReportedDesign};
 use carepath::report::pack::write_pack;
@@ -67,10 +68,15 @@ pub fn run(args: &RunArgs) -> Result<()> {
         .map(|l| PathBuf::from(&l.path))
         .collect();
     let set = OutputSet::prepare(&folder, &inputs)?;
+    // Each replication is written as it finishes and kept only in running sums.
+    let mut csv = ReplicationsCsv::create(set.dir())?;
     let started = Instant::now();
-    let (outcome, precision) = simulate(&mut loaded, args, first, count)?;
+    let (outcome, precision) = simulate(&mut loaded, args, first, count, &mut |result| {
+        Ok(csv.add(result)?)
+    })?;
     let wall_time = started.elapsed().as_secs_f64();
-    let summary = summarise(&outcome.results);
+    csv.finish()?;
+    let summary = outcome.summary();
     // A shard's summary covers only its own replications; `merge` recomputes the whole.
     let charts = write_outputs(&set, &loaded, args, &outcome, &summary, wall_time)?;
     set.commit()?;
@@ -87,12 +93,14 @@ pub fn run(args: &RunArgs) -> Result<()> {
 type PrecisionReport = (bool, u32, Vec<(String, f64)>);
 
 /// Runs the replications: to precision, or `first..first + count` with the time estimated
-/// from the first batch before the rest start.
+/// from the first batch before the rest start; hands each finished replication to `each`, in
+/// replication order.
 fn simulate(
     loaded: &mut LoadedScenario,
     args: &RunArgs,
     first: u32,
     count: u32,
+    each: &mut dyn FnMut(&ReplicationResult) -> Result<(), RunError>,
 ) -> Result<(RunOutcome, Option<PrecisionReport>)> {
     let threads = args.common.threads();
     let scenario = &loaded.scenario;
@@ -108,7 +116,16 @@ fn simulate(
             .max(1)
             .min(count);
         let started = Instant::now();
-        let mut outcome = run_scenario(scenario, first, batch, threads, &progress)?;
+        let mut outcome = RunOutcome::empty(scenario);
+        run_more(
+            scenario,
+            first,
+            batch,
+            threads,
+            &progress,
+            &mut outcome,
+            &mut *each,
+        )?;
         let per_round = started.elapsed().as_secs_f64();
         let remaining = count - batch;
         if remaining > 0 {
@@ -130,6 +147,7 @@ fn simulate(
                 threads,
                 &progress,
                 &mut outcome,
+                each,
             )?;
         }
         progress.finish_and_clear();
@@ -150,9 +168,10 @@ fn simulate(
         args.max_replications,
         threads,
         &progress,
+        each,
     )?;
     progress.finish_and_clear();
-    let needed = run.outcome.results.len() as u32;
+    let needed = run.outcome.replications() as u32;
     loaded.scenario.replications = needed;
     loaded.file.run.replications = Some(toml::Spanned::new(0..0, i64::from(needed)));
     Ok((
@@ -206,7 +225,6 @@ fn write_outputs(
         toml::to_string(&loaded.file).context("cannot write the resolved scenario as TOML")?;
     let files = RunFiles {
         summary,
-        results: &outcome.results,
         manifest: &manifest,
         resolved_scenario: &resolved,
     };
@@ -217,7 +235,6 @@ fn write_outputs(
     let reported = [ReportedDesign {
         design: Design {
             scenario,
-            results: &outcome.results,
             curves: &outcome.curves,
             summary,
         },

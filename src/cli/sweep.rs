@@ -8,9 +8,9 @@ use clap::Args;
 
 use carepath::experiment::output::write_atomic;
 use carepath::experiment::output_set::OutputSet;
-use carepath::experiment::statistics::{mean_sd_ci, observed};
+use carepath::experiment::statistics::{MetricSummary, RunningMoments};
 use carepath::experiment::sweep::{SweepValue, Vary, grid, sweep_csv};
-use carepath::experiment::{RunOutcome, run_scenario, summarise};
+use carepath::experiment::{RunOutcome, run_more};
 use carepath::report::charts::{SweepCurve, sweep_chart};
 use carepath::report::pack::{footnote, render_all, write_charts};
 use carepath::scenario::load_with;
@@ -97,7 +97,10 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         u64::from(replications) * points.len() as u64,
         "sweeping",
     );
-    let mut runs: Vec<(Vec<SweepValue>, RunOutcome)> = Vec::new();
+    // Each point is summarised as its replications finish; only its summary is kept, and for
+    // --minimise-cost its total cost in each replication (one number per replication).
+    let mut summaries: Vec<(Vec<SweepValue>, Vec<MetricSummary>)> = Vec::new();
+    let mut costs: Vec<Vec<f64>> = Vec::new();
     for values in &points {
         let mut settings = args.common.set.clone();
         for (vary, value) in args.vary.iter().zip(values) {
@@ -110,19 +113,37 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         let mut loaded = load_with(&args.scenario, &settings)?;
         loaded.scenario.seed = seed;
         loaded.scenario.replications = replications;
-        runs.push((
-            values.clone(),
-            run_scenario(&loaded.scenario, 0, replications, threads, &progress)?,
-        ));
+        let mut run = RunOutcome::empty(&loaded.scenario);
+        let mut cost = Vec::new();
+        run_more(
+            &loaded.scenario,
+            0,
+            replications,
+            threads,
+            &progress,
+            &mut run,
+            |result| {
+                if args.minimise_cost {
+                    cost.push(
+                        result
+                            .metrics
+                            .iter()
+                            .find(|m| &*m.name == "cost.total")
+                            .map_or(f64::NAN, |m| m.value),
+                    );
+                }
+                Ok(())
+            },
+        )?;
+        summaries.push((values.clone(), run.summary()));
+        costs.push(cost);
     }
     progress.finish_and_clear();
-    let summaries: Vec<(Vec<SweepValue>, _)> = runs
-        .iter()
-        .map(|(values, run)| (values.clone(), summarise(&run.results)))
-        .collect();
     let keys: Vec<String> = args.vary.iter().map(|v| v.key.clone()).collect();
     write_atomic(&set.dir().join("sweep.csv"), &sweep_csv(&keys, &summaries)?)?;
-    let optimum = args.minimise_cost.then(|| cost_optimum(&keys[0], &runs));
+    let optimum = args
+        .minimise_cost
+        .then(|| cost_optimum(&keys[0], &points, &costs));
     let shown: Vec<String> = if base.scenario.key_figures.is_empty() {
         vec!["cost.total".to_string()]
     } else {
@@ -207,41 +228,37 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
 
 /// The cheapest point, its interval, and the points whose paired difference from it is not
 /// clearly positive (as good, within noise), in words; and the cheapest point's index.
-fn cost_optimum(key: &str, runs: &[(Vec<SweepValue>, RunOutcome)]) -> (String, Option<usize>) {
-    let costs: Vec<Vec<f64>> = runs
-        .iter()
-        .map(|(_, run)| {
-            run.results
-                .iter()
-                .map(|r| {
-                    r.metrics
-                        .iter()
-                        .find(|m| &*m.name == "cost.total")
-                        .map_or(f64::NAN, |m| m.value)
-                })
-                .collect()
-        })
-        .collect();
+/// `costs[p]` holds the total cost of point `p` in each replication, in replication order.
+fn cost_optimum(
+    key: &str,
+    points: &[Vec<SweepValue>],
+    costs: &[Vec<f64>],
+) -> (String, Option<usize>) {
+    let moments = |values: &mut dyn Iterator<Item = f64>| {
+        let mut sums = RunningMoments::new();
+        values.for_each(|v| sums.add(v));
+        sums
+    };
     let means: Vec<f64> = costs
         .iter()
-        .map(|c| mean_sd_ci(&observed(c.iter().copied())).0)
+        .map(|c| moments(&mut c.iter().copied()).mean())
         .collect();
     let Some(best) = (0..means.len()).min_by(|&a, &b| means[a].total_cmp(&means[b])) else {
         return ("no points to compare".to_string(), None);
     };
-    let (mean, _, low, high) = mean_sd_ci(&observed(costs[best].iter().copied()));
-    let tied: Vec<String> = (0..runs.len())
+    let (mean, _, low, high) = moments(&mut costs[best].iter().copied()).mean_sd_ci();
+    let tied: Vec<String> = (0..costs.len())
         .filter(|&i| i != best)
         .filter(|&i| {
-            // Pairs only where both points have a value.
-            let differences = observed(costs[i].iter().zip(&costs[best]).map(|(a, b)| a - b));
-            mean_sd_ci(&differences).2 <= 0.0
+            // Pairs only where both points have a value (a NaN difference is left out).
+            let differences = moments(&mut costs[i].iter().zip(&costs[best]).map(|(a, b)| a - b));
+            differences.mean_sd_ci().2 <= 0.0
         })
-        .map(|i| runs[i].0[0].to_string())
+        .map(|i| points[i][0].to_string())
         .collect();
     let mut text = format!(
         "Lowest total cost at {key}={}: {} GBP (95% CI {} to {}).",
-        runs[best].0[0],
+        points[best][0],
         number(mean),
         number(low),
         number(high)

@@ -1,7 +1,7 @@
 //! Point-by-point summaries of curves across replications: for every point of a curve (an
 //! hour of the week, a percentile of waits), the mean over replications and its 95% interval.
 
-use super::statistics::t_critical_95;
+use super::statistics::{RunningMoments, t_critical_95};
 
 /// A curve's mean across replications and its pointwise 95% confidence band.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,24 +15,14 @@ pub struct Band {
 }
 
 /// Running sums of curves across replications, point by point, for a [`Band`] without
-/// keeping the curves: per point the count, the sum (for a mean exactly as a two-pass one),
-/// and sums of deviations from the first value (a shifted-data variance, exact for constant
-/// points and free of cancellation when values are close; Chan, Golub and LeVeque, "Algorithms
-/// for computing the sample variance", The American Statistician 37(3), 1983).
+/// keeping the curves: per point a [`RunningMoments`] (the mean exactly as a two-pass one,
+/// the variance by Welford's updates).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BandSums {
     /// Curves added (non-empty ones).
     curves: usize,
-    /// Per point: values added (a NaN value is left out).
-    count: Vec<usize>,
-    /// Per point: sum of the values.
-    sum: Vec<f64>,
-    /// Per point: the first value, the shift.
-    shift: Vec<f64>,
-    /// Per point: sum of (value - shift).
-    shifted: Vec<f64>,
-    /// Per point: sum of (value - shift) squared.
-    shifted_squares: Vec<f64>,
+    /// Per point: the running sums of its values (a NaN value is left out).
+    points: Vec<RunningMoments>,
 }
 
 impl BandSums {
@@ -40,11 +30,7 @@ impl BandSums {
     pub fn new(points: usize) -> Self {
         BandSums {
             curves: 0,
-            count: vec![0; points],
-            sum: vec![-0.0; points],
-            shift: vec![0.0; points],
-            shifted: vec![0.0; points],
-            shifted_squares: vec![0.0; points],
+            points: vec![RunningMoments::new(); points],
         }
     }
 
@@ -55,18 +41,8 @@ impl BandSums {
             return;
         }
         self.curves += 1;
-        for (point, &value) in curve.iter().enumerate().take(self.count.len()) {
-            if value.is_nan() {
-                continue;
-            }
-            if self.count[point] == 0 {
-                self.shift[point] = value;
-            }
-            self.count[point] += 1;
-            self.sum[point] += value;
-            let deviation = value - self.shift[point];
-            self.shifted[point] += deviation;
-            self.shifted_squares[point] += deviation * deviation;
+        for (moments, &value) in self.points.iter_mut().zip(curve) {
+            moments.add(value);
         }
     }
 
@@ -76,27 +52,19 @@ impl BandSums {
         if self.curves == 0 {
             return None;
         }
-        let points = self.count.len();
+        let points = self.points.len();
         let mut result = Band {
             mean: Vec::with_capacity(points),
             low: Vec::with_capacity(points),
             high: Vec::with_capacity(points),
         };
-        for point in 0..points {
-            let n = self.count[point];
-            let (mean, low, high) = if n == 0 {
-                (f64::NAN, f64::NAN, f64::NAN)
-            } else {
-                let mean = self.sum[point] / n as f64;
-                if n == 1 {
-                    (mean, mean, mean)
-                } else {
-                    let s = self.shifted[point];
-                    let variance = ((self.shifted_squares[point] - s * s / n as f64)
-                        / (n - 1) as f64)
-                        .max(0.0);
-                    let half = t_critical_95(n) * variance.sqrt() / (n as f64).sqrt();
-                    (mean, mean - half, mean + half)
+        for moments in &self.points {
+            let mean = moments.mean();
+            let (low, high) = match moments.count() {
+                0 | 1 => (mean, mean),
+                n => {
+                    let half = t_critical_95(n) * moments.variance().sqrt() / (n as f64).sqrt();
+                    (mean - half, mean + half)
                 }
             };
             result.mean.push(mean);

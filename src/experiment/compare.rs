@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::statistics::{mean_sd_ci, observed};
+use super::statistics::{MetricSummary, RunningMoments, SummarySums};
 use crate::model::ReplicationResult;
 
 /// One metric of one scenario, against the base scenario.
@@ -90,69 +90,124 @@ impl ComparisonRow {
     }
 }
 
-/// The results of one scenario in a comparison.
+/// The running sums of a comparison, fed one replication of every design at a time (the
+/// base first), in replication order: per design the summary of each metric, and the
+/// paired differences from the base metric by metric. Nothing is kept per replication.
 #[derive(Debug, Clone)]
-pub struct Arm<'a> {
-    /// Scenario name.
-    pub scenario: &'a str,
-    /// Its replications, in replication order (the same indices for every arm).
-    pub results: &'a [ReplicationResult],
+pub struct ComparisonSums {
+    /// Per design, in the order given (the base first).
+    designs: Vec<DesignSums>,
 }
 
-/// Compares every arm with the first (the base), metric by metric. Metrics are matched by
-/// name; a metric missing from the base (a step only the variant has) is compared with
-/// nothing and gets no difference (NaN). Replications without a value are left out of the
-/// mean, and out of the pairs.
-pub fn compare(arms: &[Arm<'_>]) -> Vec<ComparisonRow> {
-    let Some(base) = arms.first() else {
-        return Vec::new();
-    };
-    let mut rows = Vec::new();
-    for arm in arms {
-        let Some(first) = arm.results.first() else {
-            continue;
-        };
-        for (index, metric) in first.metrics.iter().enumerate() {
-            let values: Vec<f64> = arm.results.iter().map(|r| r.metrics[index].value).collect();
-            let with_value = observed(values.iter().copied());
-            let (mean, _, ci95_low, ci95_high) = mean_sd_ci(&with_value);
-            let base_values: Option<Vec<f64>> = base
-                .results
+/// One design's running sums in a comparison.
+#[derive(Debug, Clone)]
+struct DesignSums {
+    /// Scenario name (`[run] name`).
+    scenario: String,
+    /// The summary of each metric.
+    sums: SummarySums,
+    /// Per metric: the position of the metric of the same name in the base, if it has one.
+    in_base: Vec<Option<usize>>,
+    /// Per metric: the differences from the base, over the replications where both have a
+    /// value.
+    differences: Vec<RunningMoments>,
+}
+
+impl ComparisonSums {
+    /// No replications yet, for designs named `scenarios` (the base first).
+    pub fn new<S: ToString>(scenarios: &[S]) -> Self {
+        ComparisonSums {
+            designs: scenarios
                 .iter()
-                .map(|r| {
-                    r.metrics
-                        .iter()
-                        .find(|m| m.name == metric.name)
-                        .map(|m| m.value)
+                .map(|name| DesignSums {
+                    scenario: name.to_string(),
+                    sums: SummarySums::new(),
+                    in_base: Vec::new(),
+                    differences: Vec::new(),
                 })
-                .collect();
-            let (diff_vs_base, diff_ci95_low, diff_ci95_high, paired) = match base_values {
-                Some(base_values) if base_values.len() == values.len() => {
-                    // A NaN on either side makes a NaN difference: that pair is left out.
-                    let differences = observed(values.iter().zip(&base_values).map(|(v, b)| v - b));
-                    let (d, _, low, high) = mean_sd_ci(&differences);
-                    (d, low, high, differences.len())
-                }
-                _ => (f64::NAN, f64::NAN, f64::NAN, 0),
-            };
-            let significant = diff_ci95_low > 0.0 || diff_ci95_high < 0.0;
-            rows.push(ComparisonRow {
-                metric: metric.name.to_string(),
-                unit: metric.unit.label(),
-                scenario: arm.scenario.to_string(),
-                mean,
-                ci95_low,
-                ci95_high,
-                diff_vs_base,
-                diff_ci95_low,
-                diff_ci95_high,
-                significant,
-                replications: with_value.len(),
-                paired,
-            });
+                .collect(),
         }
     }
-    rows
+
+    /// Adds one replication of every design, `results[d]` for design `d` (the same
+    /// replication, on the same random numbers); replications must come in replication
+    /// order. Metrics are matched with the base's by name. O(metrics).
+    pub fn add(&mut self, results: &[ReplicationResult]) {
+        let Some(base) = results.first() else {
+            return;
+        };
+        for (design, result) in self.designs.iter_mut().zip(results) {
+            if design.sums.replications() == 0 {
+                let position: std::collections::BTreeMap<&str, usize> = base
+                    .metrics
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .map(|(i, m)| (&*m.name, i))
+                    .collect();
+                design.in_base = result
+                    .metrics
+                    .iter()
+                    .map(|m| position.get(&*m.name).copied())
+                    .collect();
+                design.differences = vec![RunningMoments::new(); result.metrics.len()];
+            }
+            design.sums.add(result);
+            for ((differences, in_base), metric) in design
+                .differences
+                .iter_mut()
+                .zip(&design.in_base)
+                .zip(&result.metrics)
+            {
+                if let Some(b) = in_base.and_then(|b| base.metrics.get(b)) {
+                    // A NaN on either side makes a NaN difference: that pair is left out.
+                    differences.add(metric.value - b.value);
+                }
+            }
+        }
+    }
+
+    /// The summary of design `design` (0 is the base), as in `summary.csv`.
+    pub fn summary(&self, design: usize) -> Vec<MetricSummary> {
+        self.designs
+            .get(design)
+            .map_or_else(Vec::new, |d| d.sums.summary())
+    }
+
+    /// Every metric of every design against the base: the mean over the replications with a
+    /// value, and the paired difference over the replications where both have one. A metric
+    /// missing from the base (a step only the variant has) gets no difference (NaN).
+    pub fn rows(&self) -> Vec<ComparisonRow> {
+        let mut rows = Vec::new();
+        for design in &self.designs {
+            let summary = design.sums.summary();
+            for ((metric, in_base), differences) in
+                summary.into_iter().zip(&design.in_base).zip(&design.differences)
+            {
+                let (diff_vs_base, diff_ci95_low, diff_ci95_high, paired) = if in_base.is_some() {
+                    let (d, _, low, high) = differences.mean_sd_ci();
+                    (d, low, high, differences.count())
+                } else {
+                    (f64::NAN, f64::NAN, f64::NAN, 0)
+                };
+                rows.push(ComparisonRow {
+                    metric: metric.metric,
+                    unit: metric.unit,
+                    scenario: design.scenario.clone(),
+                    mean: metric.mean,
+                    ci95_low: metric.ci95_low,
+                    ci95_high: metric.ci95_high,
+                    diff_vs_base,
+                    diff_ci95_low,
+                    diff_ci95_high,
+                    significant: diff_ci95_low > 0.0 || diff_ci95_high < 0.0,
+                    replications: metric.replications,
+                    paired,
+                });
+            }
+        }
+        rows
+    }
 }
 
 /// `comparison.csv`: `metric,unit,scenario,mean,ci95_low,ci95_high,diff_vs_base,
@@ -193,16 +248,11 @@ mod tests {
         // The variant is always 0.1 lower than the base, while replications vary widely.
         let base = results(&[1.0, 5.0, 2.0, 8.0, 3.0]);
         let variant = results(&[0.9, 4.9, 1.9, 7.9, 2.9]);
-        let rows = compare(&[
-            Arm {
-                scenario: "base",
-                results: &base,
-            },
-            Arm {
-                scenario: "variant",
-                results: &variant,
-            },
-        ]);
+        let mut sums = ComparisonSums::new(&["base", "variant"]);
+        for (b, v) in base.into_iter().zip(variant) {
+            sums.add(&[b, v]);
+        }
+        let rows = sums.rows();
         let row = &rows[1];
         assert!((row.diff_vs_base + 0.1).abs() < 1e-12);
         assert!(row.significant, "{row:?}");
@@ -210,5 +260,35 @@ mod tests {
         assert!(row.ci95_low < rows[0].mean && rows[0].mean < row.ci95_high);
         assert_eq!(rows[0].diff_vs_base, 0.0);
         assert!(!rows[0].significant);
+        assert_eq!(rows[0].verdict(), Verdict::Identical);
+    }
+
+    /// Issue 9 item 1: pairs with no value on either side are left out, and a metric the
+    /// base lacks has no difference.
+    #[test]
+    fn pairs_need_a_value_on_both_sides() {
+        let base = results(&[1.0, f64::NAN, 3.0, 4.0]);
+        let mut variant = results(&[2.0, 5.0, f64::NAN, 6.0]);
+        for (r, extra) in variant.iter_mut().zip([1.0, 2.0, 3.0, 4.0]) {
+            r.metrics.push(MetricValue {
+                name: "new_step".into(),
+                unit: Unit::Hours,
+                value: extra,
+            });
+        }
+        let mut sums = ComparisonSums::new(&["base", "variant"]);
+        for (b, v) in base.into_iter().zip(variant) {
+            sums.add(&[b, v]);
+        }
+        let rows = sums.rows();
+        assert_eq!(rows.len(), 3);
+        let wait = &rows[1];
+        assert_eq!((wait.replications, wait.paired), (3, 2));
+        assert_eq!(wait.diff_vs_base, 1.5);
+        assert_eq!(wait.mean, 13.0 / 3.0);
+        let new = &rows[2];
+        assert_eq!((new.metric.as_str(), new.paired), ("new_step", 0));
+        assert!(new.diff_vs_base.is_nan());
+        assert_eq!(new.verdict(), Verdict::NotComparable);
     }
 }

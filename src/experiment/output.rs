@@ -2,7 +2,8 @@
 //! file in the same folder, synced, then renamed into place. Commands write into the staging
 //! folder of an [`OutputSet`](super::output_set::OutputSet), which swaps the whole set in.
 //!
-//! Files: `summary.csv`, `replications.csv`, `manifest.json`, `scenario.toml`.
+//! Files: `summary.csv`, `replications.csv` (written row by row as replications finish),
+//! `manifest.json`, `scenario.toml`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-use super::statistics::{MetricSummary, SUMMARY_COLUMNS};
+use super::statistics::{MetricSummary, SUMMARY_COLUMNS, csv_number};
 use crate::model::ReplicationResult;
 
 /// Why outputs could not be written.
@@ -128,33 +129,79 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
 }
 
 /// Like [`write_atomic`], the contents written by `write` straight to the temporary file, so
-/// that a large file (`replications.csv`) is never held in memory whole.
+/// that a large file is never held in memory whole.
 pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<(), OutputError>,
 ) -> Result<(), OutputError> {
-    let io = |source| OutputError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let folder = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut builder = tempfile::Builder::new();
-    // Outputs are for sharing: readable by all, like any file the user would create.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    super::output_set::before_file_write(path)?;
-    let mut temporary = builder.tempfile_in(folder).map_err(io)?;
-    {
-        let mut buffered = std::io::BufWriter::new(temporary.as_file_mut());
-        write(&mut buffered)?;
-        buffered.flush().map_err(io)?;
+    let mut file = AtomicFile::create(path)?;
+    write(&mut file)?;
+    file.finish()
+}
+
+/// A file being written whole: a temporary file in the same folder, buffered, that becomes
+/// the file at `path` only by [`AtomicFile::finish`] (synced, then renamed into place).
+/// Dropped unfinished, the temporary file is deleted and `path` is untouched.
+#[derive(Debug)]
+pub struct AtomicFile {
+    /// The file's final path.
+    path: PathBuf,
+    /// The buffered temporary file.
+    out: std::io::BufWriter<tempfile::NamedTempFile>,
+}
+
+impl AtomicFile {
+    /// Starts writing `path`.
+    ///
+    /// # Errors
+    /// [`OutputError::Io`] when the temporary file cannot be created.
+    pub fn create(path: &Path) -> Result<Self, OutputError> {
+        let folder = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut builder = tempfile::Builder::new();
+        // Outputs are for sharing: readable by all, like any file the user would create.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        super::output_set::before_file_write(path)?;
+        let temporary = builder
+            .tempfile_in(folder)
+            .map_err(|source| OutputError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            out: std::io::BufWriter::new(temporary),
+        })
     }
-    temporary.as_file().sync_all().map_err(io)?;
-    temporary.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+
+    /// Flushes and syncs the file, then renames it into place.
+    ///
+    /// # Errors
+    /// [`OutputError::Io`] when a write, the sync or the rename fails.
+    pub fn finish(self) -> Result<(), OutputError> {
+        let path = self.path.clone();
+        let io = |source| OutputError::Io {
+            path: path.clone(),
+            source,
+        };
+        let temporary = self.out.into_inner().map_err(|e| io(e.into_error()))?;
+        temporary.as_file().sync_all().map_err(io)?;
+        temporary.persist(&path).map_err(|e| io(e.error))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.out.write(bytes)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// `summary.csv`: `metric,unit,mean,sd,ci95_low,ci95_high,replications`.
@@ -174,43 +221,88 @@ pub fn summary_csv(summary: &[MetricSummary]) -> Result<Vec<u8>, OutputError> {
     })
 }
 
-/// `replications.csv`: `replication,metric,value`, one row per metric per replication; a
-/// figure with no value in a replication (nothing observed) has an empty `value`.
-pub fn replications_csv(results: &[ReplicationResult]) -> Result<Vec<u8>, OutputError> {
-    let mut bytes = Vec::new();
-    write_replications_csv(results, &mut bytes)?;
-    Ok(bytes)
+/// `replications.csv` (`replication,metric,value`, one row per metric per replication; a
+/// figure with no value in a replication, nothing observed, has an empty `value`), written
+/// row by row as replications finish, so that no replication is kept for it.
+#[derive(Debug)]
+pub struct ReplicationsCsv {
+    /// The file's path.
+    path: PathBuf,
+    /// The CSV writer over the file being written.
+    writer: csv::Writer<AtomicFile>,
 }
 
-/// Writes `replications.csv` (see [`replications_csv`]) to `out` as it goes.
-pub fn write_replications_csv(
-    results: &[ReplicationResult],
-    out: &mut dyn Write,
-) -> Result<(), OutputError> {
-    let format_error = |e: csv::Error| OutputError::Format {
-        what: "replications.csv",
-        message: e.to_string(),
-    };
-    let mut writer = csv::Writer::from_writer(out);
-    writer
-        .write_record(["replication", "metric", "value"])
-        .map_err(format_error)?;
-    for result in results {
-        let replication = result.replication.to_string();
-        for metric in &result.metrics {
-            writer
-                .write_record([
-                    replication.as_str(),
-                    &metric.name,
-                    &crate::experiment::statistics::csv_number(metric.value),
-                ])
-                .map_err(format_error)?;
+/// The file name of [`ReplicationsCsv`].
+pub const REPLICATIONS_CSV: &str = "replications.csv";
+
+impl ReplicationsCsv {
+    /// Starts `replications.csv` in `folder` (which must exist) with its header.
+    ///
+    /// # Errors
+    /// [`OutputError::Io`] when the file cannot be created or written.
+    pub fn create(folder: &Path) -> Result<Self, OutputError> {
+        let path = folder.join(REPLICATIONS_CSV);
+        let mut writer = csv::Writer::from_writer(AtomicFile::create(&path)?);
+        writer
+            .write_record(["replication", "metric", "value"])
+            .map_err(|e| Self::error(&path, e))?;
+        Ok(ReplicationsCsv { path, writer })
+    }
+
+    /// A CSV writer's error as an output error (an I/O error keeps its kind and reason).
+    fn error(path: &Path, e: csv::Error) -> OutputError {
+        match e.into_kind() {
+            csv::ErrorKind::Io(source) => OutputError::Io {
+                path: path.to_path_buf(),
+                source,
+            },
+            other => OutputError::Format {
+                what: REPLICATIONS_CSV,
+                message: format!("{other:?}"),
+            },
         }
     }
-    writer.flush().map_err(|e| OutputError::Format {
-        what: "replications.csv",
-        message: e.to_string(),
-    })
+
+    /// Writes the rows of one replication; replications must come in replication order.
+    ///
+    /// # Errors
+    /// [`OutputError::Io`] when the file cannot be written.
+    pub fn add(&mut self, result: &ReplicationResult) -> Result<(), OutputError> {
+        self.add_values(
+            result.replication,
+            result.metrics.iter().map(|m| (&*m.name, m.value)),
+        )
+    }
+
+    /// Writes one replication's rows, each a metric name and its value (NaN for none).
+    ///
+    /// # Errors
+    /// [`OutputError::Io`] when the file cannot be written.
+    pub fn add_values<'a>(
+        &mut self,
+        replication: u32,
+        values: impl IntoIterator<Item = (&'a str, f64)>,
+    ) -> Result<(), OutputError> {
+        let replication = replication.to_string();
+        for (name, value) in values {
+            self.writer
+                .write_record([replication.as_str(), name, &csv_number(value)])
+                .map_err(|e| Self::error(&self.path, e))?;
+        }
+        Ok(())
+    }
+
+    /// Finishes the file: flushed, synced and renamed into place.
+    ///
+    /// # Errors
+    /// [`OutputError::Io`] when the file cannot be written.
+    pub fn finish(self) -> Result<(), OutputError> {
+        let path = self.path;
+        self.writer
+            .into_inner()
+            .map_err(|e| Self::error(&path, e.into_error().into()))?
+            .finish()
+    }
 }
 
 /// Everything a run writes, ready to be put on disk.
@@ -218,15 +310,14 @@ pub fn write_replications_csv(
 pub struct RunFiles<'a> {
     /// Summary across replications.
     pub summary: &'a [MetricSummary],
-    /// Per-replication results.
-    pub results: &'a [ReplicationResult],
     /// Provenance.
     pub manifest: &'a Manifest,
     /// The scenario as resolved (with command-line overrides applied), as TOML.
     pub resolved_scenario: &'a str,
 }
 
-/// Writes every file of a run into `folder`, creating it if needed. Returns the paths written.
+/// Writes the files of a run but `replications.csv` (written as the replications finish, by
+/// [`ReplicationsCsv`]) into `folder`, creating it if needed. Returns the paths written.
 pub fn write_run(folder: &Path, files: &RunFiles<'_>) -> Result<Vec<PathBuf>, OutputError> {
     std::fs::create_dir_all(folder).map_err(|source| OutputError::Io {
         path: folder.to_path_buf(),
@@ -238,11 +329,7 @@ pub fn write_run(folder: &Path, files: &RunFiles<'_>) -> Result<Vec<PathBuf>, Ou
     })?;
     let summary = folder.join("summary.csv");
     write_atomic(&summary, &summary_csv(files.summary)?)?;
-    let replications = folder.join("replications.csv");
-    write_atomic_with(&replications, |out| {
-        write_replications_csv(files.results, out)
-    })?;
-    let mut written = vec![summary, replications];
+    let mut written = vec![summary];
     let contents: [(&str, Vec<u8>); 2] = [
         ("scenario.toml", files.resolved_scenario.as_bytes().to_vec()),
         ("manifest.json", manifest),

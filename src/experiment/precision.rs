@@ -5,7 +5,7 @@
 use indicatif::ProgressBar;
 
 use super::runner::{RunError, RunOutcome, run_more};
-use super::statistics::summarise;
+use crate::model::ReplicationResult;
 use crate::model::scenario::Scenario;
 
 /// The outcome of a run to a target precision.
@@ -22,7 +22,12 @@ pub struct PrecisionOutcome {
 /// Runs `scenario` in batches of `batch` replications until the 95% CI half-width of every
 /// metric in `metrics` is at most `precision` (a fraction) of its mean, or `cap` replications
 /// have run. A figure whose mean and interval are both zero counts as precise; one with no
-/// value in any replication so far (nothing observed) does not.
+/// value in any replication so far (nothing observed) does not. Each finished replication is
+/// handed to `each` in replication order (to be written out) and kept only in running sums.
+///
+/// # Errors
+/// As [`run_more`].
+#[allow(clippy::too_many_arguments)]
 pub fn run_to_precision(
     scenario: &Scenario,
     metrics: &[String],
@@ -31,14 +36,15 @@ pub fn run_to_precision(
     cap: u32,
     threads: usize,
     progress: &ProgressBar,
+    mut each: impl FnMut(&ReplicationResult) -> Result<(), RunError>,
 ) -> Result<PrecisionOutcome, RunError> {
     let batch = batch.max(2);
     let mut outcome = RunOutcome::empty(scenario);
     loop {
-        let done = outcome.results.len() as u32;
+        let done = outcome.replications() as u32;
         let count = batch.min(cap - done);
-        run_more(scenario, done, count, threads, progress, &mut outcome)?;
-        let summary = summarise(&outcome.results);
+        run_more(scenario, done, count, threads, progress, &mut outcome, &mut each)?;
+        let summary = outcome.summary();
         let relative_half_widths: Vec<(String, f64)> = metrics
             .iter()
             .map(|name| {
@@ -60,7 +66,7 @@ pub fn run_to_precision(
             })
             .collect();
         let reached = relative_half_widths.iter().all(|(_, r)| *r <= precision);
-        if reached || outcome.results.len() as u32 >= cap {
+        if reached || outcome.replications() as u32 >= cap {
             return Ok(PrecisionOutcome {
                 outcome,
                 reached,

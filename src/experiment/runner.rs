@@ -1,17 +1,19 @@
-//! Runs the replications of a scenario in parallel and returns them in replication order.
+//! Runs the replications of one or more designs in parallel and hands them on in
+//! replication order, to be written and summarised as they finish.
 //!
-//! Memory stays flat in the replication count: replications run in chunks; as each chunk
-//! finishes, its curves (hour-of-week levels, wait percentiles) are added to running sums in
-//! replication order and dropped, and its metric names are replaced by the run's one shared
-//! copy, so that a replication keeps only its metric values.
-
-use std::sync::Arc;
+//! Memory stays flat in the replication count: replications run in chunks of a few per
+//! thread (the reorder buffer); as each chunk finishes, its results are passed, in
+//! replication order, to the caller (who writes them to `replications.csv`, say) and folded
+//! into running sums (the summary of each metric, and the curves: hour-of-week levels, wait
+//! percentiles), then dropped. Nothing is kept per replication.
 
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use thiserror::Error;
 
 use super::curves::Curves;
+use super::output::OutputError;
+use super::statistics::{MetricSummary, SummarySums};
 use crate::model::scenario::Scenario;
 use crate::model::{ReplicationResult, SimError, run_replication};
 
@@ -26,6 +28,9 @@ pub enum RunError {
         /// What went wrong.
         reason: SimError,
     },
+    /// A finished replication could not be written out.
+    #[error(transparent)]
+    Write(#[from] OutputError),
     /// The worker threads could not be started.
     #[error("cannot start {threads} worker threads: {message}")]
     Threads {
@@ -36,16 +41,15 @@ pub enum RunError {
     },
 }
 
-/// Replications run at once between two reductions: enough to keep every thread busy,
-/// few enough that their curves take little memory.
+/// Replications run at once between two reductions, per thread: enough to keep every
+/// thread busy, few enough that the results waiting to be reduced take little memory.
 const CHUNK_PER_THREAD: usize = 16;
 
-/// The replications of one run, in replication order.
+/// What a run keeps of its replications: running sums, the same whatever the thread count.
 #[derive(Debug, Clone)]
 pub struct RunOutcome {
-    /// One result per replication, replication 0 first: its metrics, with the curves
-    /// (`by_hour`, `waits`) already reduced into `curves` and emptied.
-    pub results: Vec<ReplicationResult>,
+    /// The summary of every metric, as running sums over the replications so far.
+    pub sums: SummarySums,
     /// The curves of every replication, as running sums.
     pub curves: Curves,
     /// Events processed across all replications.
@@ -56,16 +60,35 @@ impl RunOutcome {
     /// An outcome with no replications yet.
     pub fn empty(scenario: &Scenario) -> Self {
         RunOutcome {
-            results: Vec::new(),
+            sums: SummarySums::new(),
             curves: Curves::new(scenario),
             events: 0,
         }
     }
+
+    /// Replications added so far.
+    pub fn replications(&self) -> usize {
+        self.sums.replications()
+    }
+
+    /// The summary of every metric, as in `summary.csv`.
+    pub fn summary(&self) -> Vec<MetricSummary> {
+        self.sums.summary()
+    }
+
+    /// Adds one finished replication to the running sums; replications must be added in
+    /// replication order.
+    pub fn add(&mut self, result: &ReplicationResult) {
+        self.sums.add(result);
+        self.curves.add(result);
+        self.events += result.events;
+    }
 }
 
 /// Runs replications `first..first + count` of `scenario` on `threads` threads (0 = one per
-/// core), ticking `progress` once per finished replication. Results are in replication order
-/// whatever the thread count, so every figure is identical for any `threads`.
+/// core), ticking `progress` once per finished replication. The summary and curves are
+/// reduced in replication order whatever the thread count, so every figure is identical for
+/// any `threads`.
 pub fn run_scenario(
     scenario: &Scenario,
     first: u32,
@@ -74,12 +97,16 @@ pub fn run_scenario(
     progress: &ProgressBar,
 ) -> Result<RunOutcome, RunError> {
     let mut outcome = RunOutcome::empty(scenario);
-    run_more(scenario, first, count, threads, progress, &mut outcome)?;
+    run_more(scenario, first, count, threads, progress, &mut outcome, |_| Ok(()))?;
     Ok(outcome)
 }
 
 /// Like [`run_scenario`], adding the replications to `outcome` (which must come from the
-/// same scenario, with the replications before `first`).
+/// same scenario, with the replications before `first`), and handing each finished
+/// replication to `each` (in replication order, before it is added) to write it out.
+///
+/// # Errors
+/// The first failing replication in replication order, or the first error of `each`.
 pub fn run_more(
     scenario: &Scenario,
     first: u32,
@@ -87,7 +114,34 @@ pub fn run_more(
     threads: usize,
     progress: &ProgressBar,
     outcome: &mut RunOutcome,
+    mut each: impl FnMut(&ReplicationResult) -> Result<(), RunError>,
 ) -> Result<(), RunError> {
+    run_designs(&[scenario], first, count, threads, progress, |results| {
+        each(&results[0])?;
+        outcome.add(&results[0]);
+        Ok(())
+    })
+}
+
+/// Runs replications `first..first + count` of every design in `designs` on `threads`
+/// threads (0 = one per core), ticking `progress` once per design and replication, and hands
+/// each replication's results (one per design, in the order of `designs`) to `each`, in
+/// replication order. At most a few replications per thread are held at once.
+///
+/// # Errors
+/// The first failing replication in replication order (then design order), or the first
+/// error of `each`; no later replication is handed on.
+pub fn run_designs(
+    designs: &[&Scenario],
+    first: u32,
+    count: u32,
+    threads: usize,
+    progress: &ProgressBar,
+    mut each: impl FnMut(Vec<ReplicationResult>) -> Result<(), RunError>,
+) -> Result<(), RunError> {
+    if designs.is_empty() {
+        return Ok(());
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -95,50 +149,37 @@ pub fn run_more(
             threads,
             message: e.to_string(),
         })?;
-    let chunk = (pool.current_num_threads() * CHUNK_PER_THREAD).max(1) as u64;
+    let chunk = (pool.current_num_threads() * CHUNK_PER_THREAD / designs.len()).max(1) as u64;
     let end = u64::from(first) + u64::from(count);
-    let mut names: Option<Arc<[Arc<str>]>> = outcome.results.first().map(|r| {
-        r.metrics
-            .iter()
-            .map(|m| m.name.clone())
-            .collect::<Vec<_>>()
-            .into()
-    });
     let mut start = u64::from(first);
     while start < end {
         let stop = (start + chunk).min(end);
+        let tasks: Vec<(u32, usize)> = (start as u32..stop as u32)
+            .flat_map(|replication| (0..designs.len()).map(move |design| (replication, design)))
+            .collect();
         let results: Vec<Result<ReplicationResult, SimError>> = pool.install(|| {
-            (start as u32..stop as u32)
-                .into_par_iter()
-                .map(|replication| {
-                    let result = run_replication(scenario, replication);
+            tasks
+                .par_iter()
+                .map(|&(replication, design)| {
+                    let result = run_replication(designs[design], replication);
                     progress.inc(1);
                     result
                 })
                 .collect()
         });
-        outcome.results.reserve(results.len());
-        for (offset, result) in results.into_iter().enumerate() {
-            let replication = start as u32 + offset as u32;
-            let mut result = result.map_err(|reason| RunError::Replication {
-                replication,
-                reason,
-            })?;
-            outcome.curves.add(&result);
-            result.by_hour = Vec::new();
-            result.waits = Vec::new();
-            let shared = names.get_or_insert_with(|| {
-                result
-                    .metrics
-                    .iter()
-                    .map(|m| m.name.clone())
-                    .collect::<Vec<_>>()
-                    .into()
-            });
-            result.share_names(shared);
-            result.metrics.shrink_to_fit();
-            outcome.events += result.events;
-            outcome.results.push(result);
+        let mut results = results.into_iter();
+        for replication in start as u32..stop as u32 {
+            let finished = results
+                .by_ref()
+                .take(designs.len())
+                .map(|result| {
+                    result.map_err(|reason| RunError::Replication {
+                        replication,
+                        reason,
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            each(finished)?;
         }
         start = stop;
     }

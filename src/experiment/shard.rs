@@ -8,8 +8,8 @@ use std::str::FromStr;
 
 use thiserror::Error;
 
-use super::output::{Manifest, RunFiles, write_run};
-use super::statistics::summarise;
+use super::output::{Manifest, ReplicationsCsv, RunFiles, write_run};
+use super::statistics::SummarySums;
 use crate::model::{MetricValue, ReplicationResult, Unit, metric_catalogue};
 use crate::scenario::load;
 
@@ -93,7 +93,8 @@ pub const SHARD_FILES: [&str; 3] = ["manifest.json", "scenario.toml", "replicati
 /// Merges shard folders into `out`, writing the files a single run of all replications would
 /// have written (the manifest records the shards instead of one thread count and wall time).
 /// Rows are matched by metric name: every replication of every shard must report the same
-/// metrics.
+/// metrics. The shards' rows are streamed, one replication at a time, in replication order:
+/// the memory does not grow with the number of replications.
 pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
     let mut shards: Vec<(PathBuf, Manifest)> = Vec::new();
     for folder in folders {
@@ -155,27 +156,31 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
 
     let resolved = read(&first_folder.join("scenario.toml"))?;
     let units = units_of(&first_folder.join("scenario.toml"))?;
-    let mut results: Vec<ReplicationResult> = Vec::new();
-    let mut names: Option<MetricNames> = None;
-    for (folder, _) in &shards {
-        read_replications(
-            &folder.join("replications.csv"),
-            &units,
-            &mut names,
-            &mut results,
-        )?;
-    }
-    results.sort_by_key(|r| r.replication);
-    if results
+    // The shards' rows are streamed in replication order (shard 1 first) into the merged
+    // `replications.csv` and the running summary, exactly as one run adds its replications.
+    let mut in_order: Vec<(u32, &PathBuf)> = seen
         .iter()
-        .map(|r| r.replication)
-        .ne(0..first.replications)
-    {
-        return Err(MergeError::Mismatch(
-            "the shards do not hold every replication exactly once".into(),
-        ));
+        .zip(&shards)
+        .map(|(shard, (folder, _))| (shard.index, folder))
+        .collect();
+    in_order.sort_unstable();
+    let mut merged = Merged {
+        names: None,
+        csv: ReplicationsCsv::create(out)?,
+        sums: SummarySums::new(),
+        next: 0,
+    };
+    for (_, folder) in in_order {
+        read_replications(&folder.join("replications.csv"), &units, &mut merged)?;
     }
-    let summary = summarise(&results);
+    if merged.next != u64::from(first.replications) {
+        return Err(MergeError::Mismatch(format!(
+            "the shards hold {} replications, not the {} of the run: they do not hold every replication exactly once",
+            merged.next, first.replications
+        )));
+    }
+    let summary = merged.sums.summary();
+    merged.csv.finish()?;
     let manifest = Manifest {
         shard: None,
         threads: 0,
@@ -187,7 +192,6 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
         out,
         &RunFiles {
             summary: &summary,
-            results: &results,
             manifest: &manifest,
             resolved_scenario: &resolved,
         },
@@ -195,14 +199,50 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
     Ok(manifest)
 }
 
-/// Reads one shard's `replications.csv` into `results`, matching every row by metric name:
+/// The merge so far: the metric names every replication must report (once the first is
+/// read), the merged `replications.csv` being written, the running summary, and the next
+/// replication expected.
+struct Merged {
+    names: Option<MetricNames>,
+    csv: ReplicationsCsv,
+    sums: SummarySums,
+    next: u64,
+}
+
+impl Merged {
+    /// Adds one replication's rows, read from `path`: matched by name, checked to be the
+    /// next replication, written and summarised.
+    fn add(
+        &mut self,
+        path: &Path,
+        replication: u32,
+        rows: Vec<Row>,
+        units: &[(String, Unit)],
+    ) -> Result<(), MergeError> {
+        if u64::from(replication) != self.next {
+            let line = rows.first().map_or(0, |r| r.2);
+            return Err(MergeError::Mismatch(format!(
+                "{}: line {line}: replication {replication} where replication {} was expected; the shards do not hold every replication exactly once, in order\nhelp: merge the unedited folders of shards 1/N to N/N of one run",
+                path.display(),
+                self.next
+            )));
+        }
+        let result = match_by_name(path, replication, rows, units, &mut self.names)?;
+        self.csv.add(&result)?;
+        self.sums.add(&result);
+        self.next += 1;
+        Ok(())
+    }
+}
+
+/// Reads one shard's `replications.csv` into `merged`, matching every row by metric name:
 /// each replication must report exactly the metrics of the first replication read (whose
-/// file and names `names` holds once set), in any order; they are stored in that order.
+/// file and names `merged.names` holds once set), in any order; they are written in that
+/// order. Only one replication's rows are held at a time.
 fn read_replications(
     path: &Path,
     units: &[(String, Unit)],
-    names: &mut Option<MetricNames>,
-    results: &mut Vec<ReplicationResult>,
+    merged: &mut Merged,
 ) -> Result<(), MergeError> {
     crate::scenario::input::regular_file(path, "table").map_err(|e| MergeError::Read {
         path: path.to_path_buf(),
@@ -240,7 +280,7 @@ fn read_replications(
         if block.as_ref().is_some_and(|(r, _)| *r != replication)
             && let Some((r, rows)) = block.take()
         {
-            results.push(match_by_name(path, r, rows, units, names)?);
+            merged.add(path, r, rows, units)?;
         }
         block
             .get_or_insert_with(|| (replication, Vec::new()))
@@ -248,7 +288,7 @@ fn read_replications(
             .push((name, value, line));
     }
     if let Some((r, rows)) = block {
-        results.push(match_by_name(path, r, rows, units, names)?);
+        merged.add(path, r, rows, units)?;
     }
     Ok(())
 }

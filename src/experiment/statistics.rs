@@ -4,10 +4,18 @@
 //! A replication in which a figure was not observed has no value for it (NaN): the figure is
 //! summarised over the replications that have one, and `replications` says how many. With
 //! none, every statistic is NaN, written as an empty cell.
+//!
+//! Replications are summarised as they finish, in replication order, into running sums of
+//! fixed size ([`RunningMoments`], [`SummarySums`]), so that a run's memory does not grow with
+//! its replication count. The mean is the plain sum in replication order divided by the
+//! count, exactly as a two-pass mean; the variance comes from Welford's updates, which agree
+//! with the two-pass variance to a few units in the last place.
+
+use std::sync::Arc;
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use crate::model::ReplicationResult;
+use crate::model::{ReplicationResult, Unit};
 
 /// One metric summarised across replications.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,32 +111,191 @@ pub fn mean_sd_ci(values: &[f64]) -> (f64, f64, f64, f64) {
     (mean, sd, mean - half, mean + half)
 }
 
-/// Summarises every metric across `results`, which must all come from one scenario (same
-/// metrics in the same order), over the replications that have a value for it. Values are
-/// taken in replication order, so the summary does not depend on which thread ran which
-/// replication.
-pub fn summarise(results: &[ReplicationResult]) -> Vec<MetricSummary> {
-    let Some(first) = results.first() else {
-        return Vec::new();
-    };
-    first
-        .metrics
-        .iter()
-        .enumerate()
-        .map(|(index, metric)| {
-            let values = observed(results.iter().map(|r| r.metrics[index].value));
-            let (mean, sd, ci95_low, ci95_high) = mean_sd_ci(&values);
-            MetricSummary {
-                metric: metric.name.to_string(),
-                unit: metric.unit.label(),
-                mean,
-                sd,
-                ci95_low,
-                ci95_high,
-                replications: values.len(),
+/// Running sums of one figure over replications, for its mean, standard deviation and
+/// confidence interval without keeping the values: the count, the sum (so that the mean is
+/// exactly the two-pass one when values are added in the same order), and Welford's running
+/// mean and sum of squared deviations from it (Welford, "Note on a method for calculating
+/// corrected sums of squares and products", Technometrics 4(3), 1962; Knuth, TAOCP vol. 2,
+/// 4.2.2), taken on the values less the first one (shifted data, so that values far from
+/// zero but close together lose no digits; Chan, Golub and LeVeque, "Algorithms for computing
+/// the sample variance", The American Statistician 37(3), 1983). Exact for a constant figure.
+/// Fixed size whatever the number of values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunningMoments {
+    /// Values added (a NaN, no value, is left out).
+    count: usize,
+    /// Sum of the values, from -0.0 (the identity of addition), in the order added.
+    sum: f64,
+    /// The first value added: the shift.
+    shift: f64,
+    /// Welford's running mean of (value - shift), for the variance only (the mean is
+    /// `sum / count`).
+    running_mean: f64,
+    /// Welford's sum of squared deviations from the mean.
+    squares: f64,
+}
+
+impl Default for RunningMoments {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl RunningMoments {
+    /// No values yet.
+    pub const fn new() -> Self {
+        RunningMoments {
+            count: 0,
+            sum: -0.0,
+            shift: 0.0,
+            running_mean: 0.0,
+            squares: 0.0,
+        }
+    }
+
+    /// Adds one value; a NaN (no value in that replication) is left out. O(1).
+    pub fn add(&mut self, value: f64) {
+        if value.is_nan() {
+            return;
+        }
+        if self.count == 0 {
+            self.shift = value;
+        }
+        self.count += 1;
+        self.sum += value;
+        let shifted = value - self.shift;
+        let deviation = shifted - self.running_mean;
+        self.running_mean += deviation / self.count as f64;
+        self.squares += deviation * (shifted - self.running_mean);
+    }
+
+    /// Values added (those with a value).
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// The mean: the sum over the count, NaN for no values.
+    pub fn mean(&self) -> f64 {
+        if self.count == 0 {
+            f64::NAN
+        } else {
+            self.sum / self.count as f64
+        }
+    }
+
+    /// The sample variance (n - 1 in the denominator, never negative); NaN for fewer than two
+    /// values.
+    pub fn variance(&self) -> f64 {
+        if self.count < 2 {
+            return f64::NAN;
+        }
+        (self.squares / (self.count - 1) as f64).max(0.0)
+    }
+
+    /// Mean, sample standard deviation and 95% Student-t interval, as [`mean_sd_ci`] gives
+    /// for the same values: all NaN for none; for one, the value, 0 and an unbounded interval.
+    pub fn mean_sd_ci(&self) -> (f64, f64, f64, f64) {
+        let mean = self.mean();
+        match self.count {
+            0 => (f64::NAN, f64::NAN, f64::NAN, f64::NAN),
+            1 => (mean, 0.0, f64::NEG_INFINITY, f64::INFINITY),
+            n => {
+                let sd = self.variance().sqrt();
+                let half = t_critical_95(n) * sd / (n as f64).sqrt();
+                (mean, sd, mean - half, mean + half)
             }
-        })
-        .collect()
+        }
+    }
+}
+
+/// Every metric of one design summarised as replications finish: its names and units once,
+/// and one [`RunningMoments`] per metric. Replications must be added in replication order for
+/// the summary to be the same whatever the thread count or the shards; the memory is fixed
+/// by the number of metrics, not of replications.
+#[derive(Debug, Clone, Default)]
+pub struct SummarySums {
+    /// Metric names in the order of the first replication added, shared.
+    names: Vec<Arc<str>>,
+    /// Unit of each metric.
+    units: Vec<Unit>,
+    /// Running sums of each metric.
+    moments: Vec<RunningMoments>,
+    /// Replications added.
+    replications: usize,
+}
+
+impl SummarySums {
+    /// No replications yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one replication; every replication must report the metrics of the first in the
+    /// same order (they come from one scenario). O(metrics).
+    pub fn add(&mut self, result: &ReplicationResult) {
+        if self.replications == 0 {
+            self.names = result.metrics.iter().map(|m| m.name.clone()).collect();
+            self.units = result.metrics.iter().map(|m| m.unit).collect();
+            self.moments = vec![RunningMoments::new(); result.metrics.len()];
+        }
+        self.replications += 1;
+        for (moments, metric) in self.moments.iter_mut().zip(&result.metrics) {
+            moments.add(metric.value);
+        }
+    }
+
+    /// Replications added.
+    pub fn replications(&self) -> usize {
+        self.replications
+    }
+
+    /// The metric names, in order.
+    pub fn names(&self) -> &[Arc<str>] {
+        &self.names
+    }
+
+    /// The running sums of each metric, in the order of [`SummarySums::names`].
+    pub fn moments(&self) -> &[RunningMoments] {
+        &self.moments
+    }
+
+    /// The running sums of metric `name`, if reported.
+    pub fn metric(&self, name: &str) -> Option<&RunningMoments> {
+        let index = self.names.iter().position(|n| &**n == name)?;
+        self.moments.get(index)
+    }
+
+    /// The summary of every metric so far, as in `summary.csv`.
+    pub fn summary(&self) -> Vec<MetricSummary> {
+        self.names
+            .iter()
+            .zip(&self.units)
+            .zip(&self.moments)
+            .map(|((name, unit), moments)| {
+                let (mean, sd, ci95_low, ci95_high) = moments.mean_sd_ci();
+                MetricSummary {
+                    metric: name.to_string(),
+                    unit: unit.label(),
+                    mean,
+                    sd,
+                    ci95_low,
+                    ci95_high,
+                    replications: moments.count(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Summarises every metric across `results`, which must all come from one scenario (same
+/// metrics in the same order), over the replications that have a value for it: the summary
+/// [`SummarySums`] gives when the results are added in the order given.
+pub fn summarise(results: &[ReplicationResult]) -> Vec<MetricSummary> {
+    let mut sums = SummarySums::new();
+    for result in results {
+        sums.add(result);
+    }
+    sums.summary()
 }
 
 #[cfg(test)]
@@ -200,6 +367,53 @@ mod tests {
             ["wait.a.c.mean", "h", "", "", "", "", "0"].map(String::from)
         );
         assert_eq!(summary[1].fields()[2], "3");
+    }
+
+    /// Issue 9 item 10: the running sums give the two-pass summary of the same values: the
+    /// mean to the last bit (the same sum in the same order), the standard deviation and the
+    /// interval to 1e-12 relative, for spread, offset, skewed and single-outlier samples.
+    #[test]
+    fn running_moments_match_the_two_pass_formula() {
+        let spread: Vec<f64> = (0..1000).map(|i| ((i * 7919) % 1009) as f64 * 0.37).collect();
+        let offset: Vec<f64> = (0..1000)
+            .map(|i| 1e6 + ((i * 104_729) % 97) as f64 * 1e-3)
+            .collect();
+        let skewed: Vec<f64> = (1..=500)
+            .map(|i| (i as f64 * 0.618_033_988_7).fract().powi(6) * 40.0)
+            .collect();
+        let mut outlier_first = vec![250.0];
+        outlier_first.extend((0..999).map(|i| 3.0 + ((i * 31) % 17) as f64 * 0.1));
+        for values in [spread, offset, skewed, outlier_first] {
+            let mut running = RunningMoments::new();
+            values.iter().for_each(|v| running.add(*v));
+            let (mean, sd, low, high) = mean_sd_ci(&values);
+            let (r_mean, r_sd, r_low, r_high) = running.mean_sd_ci();
+            assert_eq!(r_mean.to_bits(), mean.to_bits());
+            assert_eq!(running.count(), values.len());
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs();
+            assert!(close(r_sd, sd), "sd {r_sd} against {sd}");
+            assert!(close(r_low, low) && close(r_high, high), "{r_low} {low}");
+        }
+    }
+
+    /// A figure that is the same in every replication has no spread at all (the two-pass
+    /// formula can report rounding noise there: its mean is a rounded sum over n); with no
+    /// or one value, the same cases as the two-pass summary.
+    #[test]
+    fn running_moments_of_constant_single_and_missing_values() {
+        let mut constant = RunningMoments::new();
+        for _ in 0..1000 {
+            constant.add(2.000_833_333_333_319);
+        }
+        let (_, sd, low, high) = constant.mean_sd_ci();
+        assert_eq!(sd, 0.0);
+        assert_eq!(low, high);
+        let mut one = RunningMoments::new();
+        one.add(f64::NAN);
+        one.add(4.0);
+        assert_eq!(one.mean_sd_ci(), mean_sd_ci(&[4.0]));
+        let (mean, sd, low, high) = RunningMoments::new().mean_sd_ci();
+        assert!(mean.is_nan() && sd.is_nan() && low.is_nan() && high.is_nan());
     }
 
     #[test]

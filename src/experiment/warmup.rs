@@ -58,6 +58,9 @@ pub fn mser5(series: &[f64]) -> usize {
 
 /// Daily series of `scenario` run from time zero (its warm-up included, nothing discarded),
 /// averaged over `replications` replications, with MSER-5 advice for each series.
+/// Replications run in parallel on the current rayon pool, in chunks of a few per thread;
+/// their series are added to running sums in replication order and dropped, so the memory
+/// does not grow with `replications` and the means are the same for any thread count.
 pub fn advise(
     scenario: &Scenario,
     replications: u32,
@@ -66,31 +69,49 @@ pub fn advise(
     let mut whole = scenario.clone();
     whole.horizon = whole.warm_up + whole.horizon;
     whole.warm_up = crate::kernel::SimDuration::ZERO;
-    let runs: Vec<_> = (0..replications)
-        .into_par_iter()
-        .map(|r| {
-            let series = run_daily_series(&whole, r);
-            progress.inc(1);
-            series
-        })
-        .collect::<Result<_, _>>()?;
-    let Some(first) = runs.first() else {
+    let chunk = (rayon::current_num_threads() * 16).max(1) as u32;
+    let mut names: Vec<String> = Vec::new();
+    // Per series, per day: the sum over replications so far, in replication order.
+    let mut sums: Vec<Vec<f64>> = Vec::new();
+    let mut days = usize::MAX;
+    let mut start = 0;
+    while start < replications {
+        let stop = start.saturating_add(chunk).min(replications);
+        let runs: Vec<_> = (start..stop)
+            .into_par_iter()
+            .map(|r| {
+                let series = run_daily_series(&whole, r);
+                progress.inc(1);
+                series
+            })
+            .collect::<Result<_, _>>()?;
+        for run in runs {
+            if sums.is_empty() {
+                names = run.names.clone();
+                sums = run.values.iter().map(|v| vec![-0.0; v.len()]).collect();
+            }
+            for (sum, values) in sums.iter_mut().zip(&run.values) {
+                days = days.min(values.len());
+                for (total, value) in sum.iter_mut().zip(values) {
+                    *total += value;
+                }
+            }
+        }
+        start = stop;
+    }
+    if replications == 0 {
         return Ok(WarmUpStudy {
             names: Vec::new(),
             means: Vec::new(),
             advice: Vec::new(),
         });
-    };
-    let names = first.names.clone();
-    let days = runs
+    }
+    let means: Vec<Vec<f64>> = sums
         .iter()
-        .flat_map(|r| r.values.iter().map(Vec::len))
-        .min()
-        .unwrap_or(0);
-    let means: Vec<Vec<f64>> = (0..names.len())
-        .map(|s| {
-            (0..days)
-                .map(|d| runs.iter().map(|r| r.values[s][d]).sum::<f64>() / runs.len() as f64)
+        .map(|sum| {
+            sum.iter()
+                .take(days)
+                .map(|total| total / f64::from(replications))
                 .collect()
         })
         .collect();

@@ -51,8 +51,7 @@ impl Unit {
 /// One named figure from one replication.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricValue {
-    /// Dotted name, e.g. `wait.rapid_response.visit.p90`: shared between the replications
-    /// of a run (see `ReplicationResult::share_names`), so that each keeps only its values.
+    /// Dotted name, e.g. `wait.rapid_response.visit.p90`.
     pub name: std::sync::Arc<str>,
     /// Its unit.
     pub unit: Unit,

@@ -1,7 +1,7 @@
 //! Comparing designs with common random numbers.
 
-use carepath::experiment::compare::{Arm, compare};
-use carepath::experiment::run_scenario;
+use carepath::experiment::compare::ComparisonSums;
+use carepath::experiment::runner::run_designs;
 use carepath::scenario::parse;
 use indicatif::ProgressBar;
 
@@ -26,19 +26,20 @@ fn difference_half_width(base_seed: u64, variant_seed: u64) -> f64 {
     let variant = parse("variant.toml", &mmc(51, variant_seed))
         .unwrap()
         .scenario;
-    let hidden = ProgressBar::hidden();
-    let base_run = run_scenario(&base, 0, 30, 0, &hidden).unwrap();
-    let variant_run = run_scenario(&variant, 0, 30, 0, &hidden).unwrap();
-    let rows = compare(&[
-        Arm {
-            scenario: "base",
-            results: &base_run.results,
+    let mut sums = ComparisonSums::new(&["base", "variant"]);
+    run_designs(
+        &[&base, &variant],
+        0,
+        30,
+        0,
+        &ProgressBar::hidden(),
+        |results| {
+            sums.add(&results);
+            Ok(())
         },
-        Arm {
-            scenario: "variant",
-            results: &variant_run.results,
-        },
-    ]);
+    )
+    .unwrap();
+    let rows = sums.rows();
     let row = rows
         .iter()
         .find(|r| r.scenario == "variant" && r.metric == "wait.queue.serve.mean")

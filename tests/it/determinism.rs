@@ -136,9 +136,10 @@ fn every_output_is_identical_for_one_two_and_three_threads() {
     }
 }
 
-/// The runner's running sums of curves do not depend on where the batches split the
-/// replications: one batch of 7 on one thread, or batches of 2 and 5 (or 3 and 4) on 2 or 3
-/// threads, give the same sums to the last bit.
+/// The runner's running sums (curves and the summary of every metric) do not depend on where
+/// the batches split the replications: one batch of 7 on one thread, or batches of 2 and 5
+/// (or 3 and 4) on 2 or 3 threads, give the same sums to the last bit; and the replications
+/// are handed on in replication order.
 #[test]
 fn curves_are_the_same_whatever_the_batches() {
     use carepath::experiment::{RunOutcome, run_more, run_scenario};
@@ -154,11 +155,32 @@ fn curves_are_the_same_whatever_the_batches() {
     assert_eq!(whole.curves.replications, 7);
     for (split, threads) in [(2, 2), (3, 3), (1, 2)] {
         let mut outcome = RunOutcome::empty(scenario);
-        run_more(scenario, 0, split, threads, &hidden, &mut outcome).expect("runs");
-        run_more(scenario, split, 7 - split, threads, &hidden, &mut outcome).expect("runs");
+        let mut order = Vec::new();
+        let mut each = |r: &carepath::model::ReplicationResult| {
+            order.push(r.replication);
+            Ok(())
+        };
+        run_more(scenario, 0, split, threads, &hidden, &mut outcome, &mut each).expect("runs");
+        run_more(
+            scenario,
+            split,
+            7 - split,
+            threads,
+            &hidden,
+            &mut outcome,
+            &mut each,
+        )
+        .expect("runs");
+        assert_eq!(order, (0..7).collect::<Vec<u32>>());
         assert_eq!(
             format!("{:?}", outcome.curves),
             format!("{:?}", whole.curves),
+            "batches of {split} and {} on {threads} threads",
+            7 - split
+        );
+        assert_eq!(
+            format!("{:?}", outcome.sums),
+            format!("{:?}", whole.sums),
             "batches of {split} and {} on {threads} threads",
             7 - split
         );

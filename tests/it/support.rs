@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use carepath::experiment::{MetricSummary, run_scenario, summarise};
+use carepath::experiment::{MetricSummary, RunOutcome, run_more};
 use carepath::model::ReplicationResult;
 use carepath::scenario::parse;
 use indicatif::ProgressBar;
@@ -49,19 +49,38 @@ impl Run {
 pub fn run_text(text: &str) -> Run {
     let loaded =
         parse("test.toml", text).unwrap_or_else(|e| panic!("scenario does not load:\n{e}"));
-    let scenario = &loaded.scenario;
-    let outcome = run_scenario(
+    run_keeping_results(&loaded.scenario).unwrap_or_else(|e| panic!("run failed: {e}"))
+}
+
+/// Runs every replication of `scenario` on every core, keeping each replication's metrics
+/// (a run itself keeps only running sums) beside the summary.
+fn run_keeping_results(
+    scenario: &carepath::model::scenario::Scenario,
+) -> Result<Run, carepath::experiment::RunError> {
+    let mut outcome = RunOutcome::empty(scenario);
+    let mut results = Vec::new();
+    run_more(
         scenario,
         0,
         scenario.replications,
         0,
         &ProgressBar::hidden(),
-    )
-    .unwrap_or_else(|e| panic!("run failed: {e}"));
-    Run {
-        summary: summarise(&outcome.results),
-        results: outcome.results,
-    }
+        &mut outcome,
+        |result| {
+            results.push(ReplicationResult {
+                replication: result.replication,
+                metrics: result.metrics.clone(),
+                by_hour: Vec::new(),
+                waits: Vec::new(),
+                events: result.events,
+            });
+            Ok(())
+        },
+    )?;
+    Ok(Run {
+        summary: outcome.summary(),
+        results,
+    })
 }
 
 /// Every replication of scenario text, run one by one and kept whole, curves included (a
@@ -81,19 +100,7 @@ pub fn each_replication(text: &str) -> Vec<ReplicationResult> {
 pub fn run_file(path: &Path) -> Run {
     let loaded =
         carepath::scenario::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let scenario = &loaded.scenario;
-    let outcome = run_scenario(
-        scenario,
-        0,
-        scenario.replications,
-        0,
-        &ProgressBar::hidden(),
-    )
-    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Run {
-        summary: summarise(&outcome.results),
-        results: outcome.results,
-    }
+    run_keeping_results(&loaded.scenario).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Asserts that `theory` lies inside the metric's 95% CI and within `relative` of its mean.

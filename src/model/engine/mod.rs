@@ -107,18 +107,6 @@ pub struct ReplicationResult {
     pub events: u64,
 }
 
-impl ReplicationResult {
-    /// Makes this result's metric names the shared copies in `names` where they are equal,
-    /// so that many replications hold one copy of the names between them.
-    pub fn share_names(&mut self, names: &[std::sync::Arc<str>]) {
-        for (metric, shared) in self.metrics.iter_mut().zip(names) {
-            if metric.name == *shared {
-                metric.name = shared.clone();
-            }
-        }
-    }
-}
-
 /// Something that happens at an instant.
 #[derive(Debug, Clone, Copy)]
 enum Event {

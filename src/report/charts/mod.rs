@@ -13,7 +13,6 @@ pub use studies::{SweepCurve, sweep_chart, warm_up_chart};
 
 use crate::experiment::MetricSummary;
 use crate::experiment::curves::Curves;
-use crate::model::ReplicationResult;
 use crate::model::scenario::Scenario;
 
 use super::headline::{Headline, headlines};
@@ -25,8 +24,6 @@ use super::theme::design_colour;
 pub struct Design<'a> {
     /// The compiled scenario.
     pub scenario: &'a Scenario,
-    /// Every replication, in replication order.
-    pub results: &'a [ReplicationResult],
     /// The curves of every replication (hour-of-week levels, waits), as running sums.
     pub curves: &'a Curves,
     /// The summary across replications (as in `summary.csv`).
