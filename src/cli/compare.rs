@@ -7,10 +7,10 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 use clap::Args;
 
+use carepath::experiment::RunOutcome;
 use carepath::experiment::compare::{ComparisonRow, ComparisonSums, Verdict, comparison_csv};
 use carepath::experiment::output::{sha256_hex, write_atomic};
 use carepath::experiment::output_set::OutputSet;
-use carepath::experiment::RunOutcome;
 use carepath::experiment::runner::run_designs;
 use carepath::report::charts::Design;
 use carepath::report::html::{Report, ReportedDesign};

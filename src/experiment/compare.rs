@@ -181,8 +181,10 @@ impl ComparisonSums {
         let mut rows = Vec::new();
         for design in &self.designs {
             let summary = design.sums.summary();
-            for ((metric, in_base), differences) in
-                summary.into_iter().zip(&design.in_base).zip(&design.differences)
+            for ((metric, in_base), differences) in summary
+                .into_iter()
+                .zip(&design.in_base)
+                .zip(&design.differences)
             {
                 let (diff_vs_base, diff_ci95_low, diff_ci95_high, paired) = if in_base.is_some() {
                     let (d, _, low, high) = differences.mean_sd_ci();

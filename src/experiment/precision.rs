@@ -43,7 +43,15 @@ pub fn run_to_precision(
     loop {
         let done = outcome.replications() as u32;
         let count = batch.min(cap - done);
-        run_more(scenario, done, count, threads, progress, &mut outcome, &mut each)?;
+        run_more(
+            scenario,
+            done,
+            count,
+            threads,
+            progress,
+            &mut outcome,
+            &mut each,
+        )?;
         let summary = outcome.summary();
         let relative_half_widths: Vec<(String, f64)> = metrics
             .iter()

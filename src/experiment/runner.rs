@@ -97,7 +97,15 @@ pub fn run_scenario(
     progress: &ProgressBar,
 ) -> Result<RunOutcome, RunError> {
     let mut outcome = RunOutcome::empty(scenario);
-    run_more(scenario, first, count, threads, progress, &mut outcome, |_| Ok(()))?;
+    run_more(
+        scenario,
+        first,
+        count,
+        threads,
+        progress,
+        &mut outcome,
+        |_| Ok(()),
+    )?;
     Ok(outcome)
 }
 

@@ -374,7 +374,9 @@ mod tests {
     /// interval to 1e-12 relative, for spread, offset, skewed and single-outlier samples.
     #[test]
     fn running_moments_match_the_two_pass_formula() {
-        let spread: Vec<f64> = (0..1000).map(|i| ((i * 7919) % 1009) as f64 * 0.37).collect();
+        let spread: Vec<f64> = (0..1000)
+            .map(|i| ((i * 7919) % 1009) as f64 * 0.37)
+            .collect();
         let offset: Vec<f64> = (0..1000)
             .map(|i| 1e6 + ((i * 104_729) % 97) as f64 * 1e-3)
             .collect();

@@ -160,7 +160,16 @@ fn curves_are_the_same_whatever_the_batches() {
             order.push(r.replication);
             Ok(())
         };
-        run_more(scenario, 0, split, threads, &hidden, &mut outcome, &mut each).expect("runs");
+        run_more(
+            scenario,
+            0,
+            split,
+            threads,
+            &hidden,
+            &mut outcome,
+            &mut each,
+        )
+        .expect("runs");
         run_more(
             scenario,
             split,

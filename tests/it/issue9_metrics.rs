@@ -428,7 +428,8 @@ fn issue9_item10_a_run_keeps_only_running_sums() {
             row.mean
         );
         assert!(
-            (row.sd - sd).abs() <= 1e-12 * sd.abs().max(mean.abs()) || (row.sd.is_nan() && sd.is_nan()),
+            (row.sd - sd).abs() <= 1e-12 * sd.abs().max(mean.abs())
+                || (row.sd.is_nan() && sd.is_nan()),
             "{}: sd {} against {sd}",
             row.metric,
             row.sd

@@ -9,6 +9,8 @@ use crate::support::{Mmc, binary};
 
 /// Runs `carepath args` and returns its peak resident memory [KiB] from the operating
 /// system's accounting of the finished child (`wait4`), asserting that it succeeded.
+// The child is reaped by `wait4`, which `Child::wait` cannot do with the usage returned.
+#[allow(clippy::zombie_processes)]
 fn peak_kib(args: &[&str]) -> i64 {
     let child = Command::new(binary())
         .args(args)
@@ -77,7 +79,10 @@ fn run_memory_is_flat_in_the_replication_count() {
         .lines()
         .filter(|line| line.starts_with("19999,"))
         .count();
-    assert!(rows > 10, "replication 19999 was written, every metric of it: {rows}");
+    assert!(
+        rows > 10,
+        "replication 19999 was written, every metric of it: {rows}"
+    );
     eprintln!("peak memory: 2,000 replications {few} KiB, 20,000 replications {many} KiB");
     assert!(
         many - few < 2048,
