@@ -18,7 +18,9 @@ use carepath::scenario::settings::Setting;
 
 use super::budget::{check_replications, check_time, pilot};
 use super::progress_bar;
-use super::table::number;
+use super::table::{Align, bare, columns, interval_cells, unit_words};
+use carepath::experiment::stability::{describe, growing_queues};
+use carepath::model::scenario::Scenario;
 
 /// Most points in a grid (a hundred by a hundred).
 const MAX_POINTS: usize = 10_000;
@@ -121,8 +123,25 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         .map(|(values, run)| (values.clone(), summarise(&run.results)))
         .collect();
     let keys: Vec<String> = args.vary.iter().map(|v| v.key.clone()).collect();
-    write_atomic(&set.dir().join("sweep.csv"), &sweep_csv(&keys, &summaries)?)?;
-    let optimum = args.minimise_cost.then(|| cost_optimum(&keys[0], &runs));
+    let titles: Vec<String> = keys.iter().map(|k| base.scenario.key_title(k)).collect();
+    // Each point's queues still growing at the end (experiment::stability).
+    let growing: Vec<String> = runs
+        .iter()
+        .map(|(_, run)| {
+            describe(
+                &base.scenario,
+                &growing_queues(&base.scenario, &run.results),
+            )
+        })
+        .collect();
+    let unstable: Vec<bool> = growing.iter().map(|g| !g.is_empty()).collect();
+    write_atomic(
+        &set.dir().join("sweep.csv"),
+        &sweep_csv(&keys, &summaries, &unstable)?,
+    )?;
+    let optimum = args
+        .minimise_cost
+        .then(|| cost_optimum(&titles[0], &runs, &unstable));
     let shown: Vec<String> = if base.scenario.key_figures.is_empty() {
         vec!["cost.total".to_string()]
     } else {
@@ -137,7 +156,10 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
     let chart = if args.common.no_report {
         None
     } else {
-        let mut metrics = vec![("cost.total".to_string(), "Total cost".to_string())];
+        let mut metrics = vec![(
+            "cost.total".to_string(),
+            base.scenario.metric_title("cost.total"),
+        )];
         metrics.extend(
             base.scenario
                 .key_figures
@@ -146,7 +168,9 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
                 .filter(|(name, _)| shown.contains(name)),
         );
         let curve = SweepCurve {
-            keys: &keys,
+            scenario: &base.scenario,
+            keys: &titles,
+            unstable: &unstable,
             points: &summaries,
             metrics: &metrics,
             cheapest: optimum.as_ref().and_then(|(_, best)| *best),
@@ -155,7 +179,7 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
             Some(spec) => {
                 let charts = render_all(
                     &[spec],
-                    &footnote(&[&base.scenario.name], replications, seed),
+                    &footnote(&[&base.scenario.title()], replications, seed),
                 )?;
                 write_charts(set.dir(), &charts)?;
                 Some(charts.len())
@@ -168,30 +192,26 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         return Ok(());
     }
     outln!(
-        "Sweep of `{}` over {} on {replications} replications (seed {seed}):",
-        base.scenario.name,
-        keys.join(" x ")
+        "{}",
+        sweep_table(
+            &base.scenario,
+            &titles,
+            &summaries,
+            &shown,
+            &unstable,
+            replications,
+            seed
+        )
     );
-    for (values, summary) in &summaries {
-        let point: Vec<String> = keys
-            .iter()
-            .zip(values)
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        let figures: Vec<String> = shown
-            .iter()
-            .filter_map(|name| summary.iter().find(|m| &m.metric == name))
-            .map(|m| {
-                format!(
-                    "{} {} ({} to {})",
-                    m.metric,
-                    number(m.mean),
-                    number(m.ci95_low),
-                    number(m.ci95_high)
-                )
-            })
-            .collect();
-        outln!("  {}: {}", point.join(", "), figures.join("; "));
+    if unstable.iter().any(|u| *u) {
+        outln!(
+            "Unstable points (a queue still growing at the end of the run, so their figures depend on the run length and are not a steady state):"
+        );
+        for ((values, _), words) in summaries.iter().zip(&growing) {
+            if !words.is_empty() {
+                outln!("  {}: {words}.", point_words(&titles, values));
+            }
+        }
     }
     if let Some((text, _)) = &optimum {
         outln!("{text}");
@@ -205,9 +225,100 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
     Ok(())
 }
 
+/// `Reablement places = 100, Acute beds = 150`.
+fn point_words(titles: &[String], values: &[SweepValue]) -> String {
+    titles
+        .iter()
+        .zip(values)
+        .map(|(t, v)| format!("{t} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The shown figures point by point: one block per figure, one aligned row per point with
+/// its mean and 95% interval, unstable points marked.
+fn sweep_table(
+    scenario: &Scenario,
+    titles: &[String],
+    summaries: &[(Vec<SweepValue>, Vec<carepath::experiment::MetricSummary>)],
+    shown: &[String],
+    unstable: &[bool],
+    replications: u32,
+    seed: u64,
+) -> String {
+    let mut out = format!(
+        "Sweep of {} over {} on {replications} replications (seed {seed}):",
+        scenario.title(),
+        titles.join(" × ")
+    );
+    for metric in shown {
+        let Some(unit) = summaries
+            .iter()
+            .find_map(|(_, s)| s.iter().find(|m| &m.metric == metric))
+            .map(|m| m.unit)
+        else {
+            continue;
+        };
+        let words = unit_words(unit, scenario.metric_noun(metric).as_ref());
+        let title = scenario.metric_title(metric);
+        let title = if words.is_empty() || title.contains(&words) {
+            title
+        } else {
+            format!("{title} [{words}]")
+        };
+        out.push_str(&format!("\n\n{title}\n"));
+        let mut header: Vec<String> = titles.to_vec();
+        header.extend(["mean", "95% CI", "", "", ""].map(String::from));
+        let mut rows = vec![header];
+        for (point, (values, summary)) in summaries.iter().enumerate() {
+            let Some(m) = summary.iter().find(|m| &m.metric == metric) else {
+                continue;
+            };
+            let mut row: Vec<String> = values.iter().map(ToString::to_string).collect();
+            row.push(bare(m.mean, m.unit));
+            row.extend(interval_cells(m.ci95_low, m.ci95_high, m.unit, bare));
+            row.push(if unstable.get(point).copied().unwrap_or(false) {
+                "unstable".to_string()
+            } else {
+                String::new()
+            });
+            rows.push(row);
+        }
+        // Swept values are short: the first column needs no wrapping room.
+        let mut align = vec![Align::Right; titles.len()];
+        align[0] = Align::Left;
+        align.extend([
+            Align::Right,
+            Align::Right,
+            Align::Left,
+            Align::Right,
+            Align::Left,
+        ]);
+        out.push_str(&columns(&rows, &align, 2));
+    }
+    out
+}
+
 /// The cheapest point, its interval, and the points whose paired difference from it is not
 /// clearly positive (as good, within noise), in words; and the cheapest point's index.
-fn cost_optimum(key: &str, runs: &[(Vec<SweepValue>, RunOutcome)]) -> (String, Option<usize>) {
+fn cost_optimum(
+    key: &str,
+    runs: &[(Vec<SweepValue>, RunOutcome)],
+    unstable: &[bool],
+) -> (String, Option<usize>) {
+    let is_unstable = |i: usize| unstable.get(i).copied().unwrap_or(false);
+    let excluded: Vec<String> = (0..runs.len())
+        .filter(|&i| is_unstable(i))
+        .map(|i| runs[i].0[0].to_string())
+        .collect();
+    let why = if excluded.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Left out: {key} = {}, unstable (a queue was still growing at the end, so patients left waiting make their cost look lower than it is).",
+            excluded.join(", ")
+        )
+    };
     let costs: Vec<Vec<f64>> = runs
         .iter()
         .map(|(_, run)| {
@@ -226,12 +337,18 @@ fn cost_optimum(key: &str, runs: &[(Vec<SweepValue>, RunOutcome)]) -> (String, O
         .iter()
         .map(|c| mean_sd_ci(&observed(c.iter().copied())).0)
         .collect();
-    let Some(best) = (0..means.len()).min_by(|&a, &b| means[a].total_cmp(&means[b])) else {
-        return ("no points to compare".to_string(), None);
+    let Some(best) = (0..means.len())
+        .filter(|&i| !is_unstable(i))
+        .min_by(|&a, &b| means[a].total_cmp(&means[b]))
+    else {
+        return (
+            format!("No lowest cost: every point is unstable.{why}"),
+            None,
+        );
     };
     let (mean, _, low, high) = mean_sd_ci(&observed(costs[best].iter().copied()));
     let tied: Vec<String> = (0..runs.len())
-        .filter(|&i| i != best)
+        .filter(|&i| i != best && !is_unstable(i))
         .filter(|&i| {
             // Pairs only where both points have a value.
             let differences = observed(costs[i].iter().zip(&costs[best]).map(|(a, b)| a - b));
@@ -240,19 +357,20 @@ fn cost_optimum(key: &str, runs: &[(Vec<SweepValue>, RunOutcome)]) -> (String, O
         .map(|i| runs[i].0[0].to_string())
         .collect();
     let mut text = format!(
-        "Lowest total cost at {key}={}: {} GBP (95% CI {} to {}).",
+        "Lowest total cost at {key} = {}: {} (95% CI {} to {}).",
         runs[best].0[0],
-        number(mean),
-        number(low),
-        number(high)
+        bare(mean, "GBP"),
+        bare(low, "GBP"),
+        bare(high, "GBP")
     );
     if tied.is_empty() {
-        text.push_str(" Every other point is clearly dearer (paired 95% intervals).");
+        text.push_str(" Every other stable point is clearly dearer (paired 95% intervals).");
     } else {
         text.push_str(&format!(
             " Not clearly dearer (within noise): {key} = {}.",
             tied.join(", ")
         ));
     }
+    text.push_str(&why);
     (text, Some(best))
 }
