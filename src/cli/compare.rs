@@ -268,13 +268,14 @@ fn plain_words(
                 Verdict::ClearlyLower => "clearly lower".to_string(),
                 Verdict::WithinNoise => "within noise".to_string(),
             };
-            let comparable = !matches!(v.verdict(), Verdict::NotComparable);
+            // Nothing to say about an interval where the designs are the same or not comparable.
+            let comparable = !matches!(v.verdict(), Verdict::NotComparable | Verdict::Identical);
             let [low, to, high] = if comparable && v.paired >= 2 {
                 interval_cells(v.diff_ci95_low, v.diff_ci95_high, unit, signed)
             } else {
                 [String::new(), String::new(), String::new()]
             };
-            let difference = if comparable {
+            let difference = if comparable || v.verdict() == Verdict::Identical {
                 signed(v.diff_vs_base, unit)
             } else {
                 String::new()

@@ -315,7 +315,7 @@ fn cost_optimum(
         String::new()
     } else {
         format!(
-            " Left out: {key} = {}, unstable (a queue was still growing at the end, so patients left waiting make their cost look lower than it is).",
+            " Left out: {key} = {}, unstable: a queue was still growing at the end, so their cost depends on how long the run is and is not a cost the service would settle at.",
             excluded.join(", ")
         )
     };

@@ -24,6 +24,10 @@ pub fn bare(value: f64, unit: &str) -> String {
     if !value.is_finite() {
         return "n/a".to_string();
     }
+    if value < 0.0 {
+        // The minus sign before the pound sign: `−£2.44m`, never `£-2.44m`.
+        return format!("−{}", bare(-value, unit));
+    }
     let value = if value == 0.0 { 0.0 } else { value }; // no "-0"
     match unit {
         "fraction" => format!("{:.1}%", value * 100.0),
@@ -196,6 +200,8 @@ mod tests {
         assert_eq!(bare(27_668_335.0, "GBP"), "£27.67m");
         assert_eq!(bare(11_452.4, "unit-days"), "11,452");
         assert_eq!(bare(f64::NAN, "h"), NO_PATIENTS);
+        assert_eq!(bare(-471_000.0, "GBP"), "−£471k");
+        assert_eq!(bare(-15.3, "h"), "−15.3");
         assert_eq!(signed(0.102, "fraction"), "+10.2 pts");
         assert_eq!(signed(-2_440_000.0, "GBP"), "−£2.44m");
         assert_eq!(signed(0.0, "patients"), "0");

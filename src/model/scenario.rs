@@ -85,8 +85,9 @@ pub struct Scenario {
     /// where none are set.
     pub wait_targets: Vec<Vec<WaitTarget>>,
     /// Each waiting point's cost of one patient waiting one day (`cost_per_day_waiting`)
-    /// [GBP/patient-day], by [`WaitId`]; 0 where none is set.
-    pub wait_costs: Vec<f64>,
+    /// [GBP/patient-day], by [`WaitId`]; `None` where none is written (then no
+    /// `cost.wait.*` metric; one written as 0 reports a cost of 0).
+    pub wait_costs: Vec<Option<f64>>,
     /// Handoffs, in step order.
     pub handoffs: Vec<StepId>,
     /// Named outcomes (including transfers into other pathways).

@@ -30,8 +30,9 @@ pub struct CompiledSteps {
     pub waits_and_handoffs: (Vec<StepId>, Vec<StepId>),
     /// Each waiting point's targets, by wait index.
     pub wait_targets: Vec<Vec<WaitTarget>>,
-    /// Each waiting point's cost per patient-day waiting [GBP/patient-day], by wait index.
-    pub wait_costs: Vec<f64>,
+    /// Each waiting point's cost per patient-day waiting [GBP/patient-day], by wait index;
+    /// `None` where none is written.
+    pub wait_costs: Vec<Option<f64>>,
 }
 
 /// Compiles the `[pathways]` of one file.
@@ -48,7 +49,7 @@ pub struct StepCompiler<'a> {
     priorities: Vec<(usize, usize, i64)>,
     waits: Vec<StepId>,
     wait_targets: Vec<Vec<WaitTarget>>,
-    wait_costs: Vec<f64>,
+    wait_costs: Vec<Option<f64>>,
     handoffs: Vec<StepId>,
 }
 
@@ -623,11 +624,9 @@ impl<'a> StepCompiler<'a> {
             );
         }
         let targets = self.compile_targets(w);
-        let cost = super::compile::non_negative_cost(
-            self.problems,
-            w.cost_per_day_waiting.as_ref(),
-            "cost_per_day_waiting",
-        );
+        let cost = w.cost_per_day_waiting.as_ref().map(|rate| {
+            super::compile::non_negative_cost(self.problems, Some(rate), "cost_per_day_waiting")
+        });
         let resource = resource?;
         self.priorities
             .push((this.0 as usize, resource.0 as usize, priority));

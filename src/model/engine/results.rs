@@ -253,8 +253,7 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
 
     let waiting_hours = waiting_hours(simulation);
     for (w, step) in scenario.waits.iter().enumerate() {
-        let rate = scenario.wait_costs.get(w).copied().unwrap_or(0.0);
-        if rate > 0.0 {
+        if let Some(rate) = scenario.wait_costs.get(w).copied().flatten() {
             cost_items.push((
                 format!("cost.wait.{}", scenario.step_label(*step)),
                 rate * waiting_hours[w] / 24.0,
