@@ -117,7 +117,7 @@ end = { outcome = "home" }
 }
 
 /// Reablement places swept down into overload: with waiting for an acute bed costing
-/// nothing, the gridlocked points look cheapest, as in the issue. They are flagged unstable
+/// nothing and places dear, the gridlocked point looks cheapest, as in the issue. They are flagged unstable
 /// in the console, in `sweep.csv` and on the chart, and the lowest cost is chosen among the
 /// stable points, with a sentence saying why the others were left out.
 #[test]
@@ -126,9 +126,11 @@ fn an_overloaded_sweep_point_is_flagged_unstable_and_never_the_cheapest() {
         "sweep",
         "scenarios/east_london/baseline.toml",
         "--vary",
-        "resources.reablement_slot.count=100..130:30",
+        "resources.reablement_slot.count=80..130:50",
         "--set",
         "pathways.acute.steps.admit.seize.cost_per_day_waiting=0",
+        "--set",
+        "resources.reablement_slot.cost_per_day_available=500",
         "--minimise-cost",
         "-r",
         "3",
@@ -146,13 +148,13 @@ fn an_overloaded_sweep_point_is_flagged_unstable_and_never_the_cheapest() {
         let fields: Vec<&str> = line.split(',').collect();
         (fields[3].parse().unwrap(), fields[8].to_string())
     };
-    let (overloaded, flag_100) = cost("100");
+    let (overloaded, flag_80) = cost("80");
     let (stable, flag_130) = cost("130");
-    assert_eq!(flag_100, "true", "100 places is gridlock");
+    assert_eq!(flag_80, "true", "80 places is gridlock");
     assert_eq!(flag_130, "false");
     assert!(
         csv.lines()
-            .filter(|l| l.starts_with("100,"))
+            .filter(|l| l.starts_with("80,"))
             .all(|l| l.ends_with(",true")),
         "every row of an unstable point is flagged"
     );
@@ -164,11 +166,11 @@ fn an_overloaded_sweep_point_is_flagged_unstable_and_never_the_cheapest() {
     );
     let words = stdout.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        words.contains("Left out: Reablement places = 100, unstable: a queue was still growing"),
+        words.contains("Left out: Reablement places = 80, unstable: a queue was still growing"),
         "{stdout}"
     );
     assert!(
-        words.contains("Reablement places = 100: queue for acute beds grew from"),
+        words.contains("Reablement places = 80: queue for acute beds grew from"),
         "{stdout}"
     );
     let svg = std::fs::read_to_string(out.join("charts/sweep.svg")).unwrap();
