@@ -125,7 +125,12 @@ pub fn columns(rows: &[Vec<String>], align: &[Align], indent: usize) -> String {
 }
 
 /// An interval's cells: `low`, `to`, `high`, so that the ends line up in columns.
-pub fn interval_cells(low: f64, high: f64, unit: &str, with: fn(f64, &str) -> String) -> [String; 3] {
+pub fn interval_cells(
+    low: f64,
+    high: f64,
+    unit: &str,
+    with: fn(f64, &str) -> String,
+) -> [String; 3] {
     if low.is_finite() && high.is_finite() {
         [with(low, unit), "to".to_string(), with(high, unit)]
     } else {
@@ -167,7 +172,14 @@ pub fn key_figures(scenario: &Scenario, summary: &[MetricSummary]) -> String {
                 .trim()
                 .to_string();
         }
-        rows.push(vec![h.plain_label(), bare(m.mean, m.unit), low, to, high, unit]);
+        rows.push(vec![
+            h.plain_label(),
+            bare(m.mean, m.unit),
+            low,
+            to,
+            high,
+            unit,
+        ]);
     }
     let align = [
         Align::Left,
@@ -222,7 +234,10 @@ mod tests {
         ];
         let text = columns(&rows, &[Align::Left, Align::Right], 2);
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines.iter().all(|l| l.chars().count() <= MAX_COLUMNS), "{text}");
+        assert!(
+            lines.iter().all(|l| l.chars().count() <= MAX_COLUMNS),
+            "{text}"
+        );
         assert!(lines.len() > 3, "{text}");
         let end = |needle: &str| {
             let line = lines.iter().find(|l| l.contains(needle)).unwrap();

@@ -69,8 +69,8 @@ pub fn growing_queues(scenario: &Scenario, results: &[ReplicationResult]) -> Vec
             let (mean_growth, _, low, _) = mean_sd_ci(&growth);
             let second = pairs.iter().map(|p| p.0).sum::<f64>() / pairs.len() as f64;
             let last = pairs.iter().map(|p| p.1).sum::<f64>() / pairs.len() as f64;
-            let large = mean_growth >= MIN_GROWTH_PATIENTS
-                && mean_growth >= MIN_GROWTH_SHARE * second;
+            let large =
+                mean_growth >= MIN_GROWTH_PATIENTS && mean_growth >= MIN_GROWTH_SHARE * second;
             let clear = pairs.len() < 2 || low > 0.0;
             (large && clear).then(|| GrowingQueue {
                 resource: resource.name.clone(),

@@ -215,10 +215,15 @@ impl Scenario {
     /// The step `step` of pathway `pathway`, if any.
     pub fn step_named(&self, pathway: &str, step: &str) -> Option<StepId> {
         let p = self.pathway_named(pathway)?;
+        // A pathway's steps are contiguous in the step table, from its entry on.
+        let start = self.pathways[p.0 as usize].entry.0 as usize;
         self.steps
             .iter()
-            .position(|s| s.pathway == p && s.name == step)
-            .map(|s| StepId(s as u32))
+            .enumerate()
+            .skip(start.min(self.steps.len()))
+            .take_while(|(_, s)| s.pathway == p)
+            .find(|(_, s)| s.name == step)
+            .map(|(i, _)| StepId(i as u32))
     }
 
     /// A resource's label by name, else the name in words.
@@ -250,7 +255,12 @@ impl Scenario {
     pub fn metric_resource(&self, metric: &str) -> Option<ResourceId> {
         if let Some(key) = metric.strip_prefix("key.") {
             let index = self.key_figures.iter().position(|f| f.name == key)?;
-            return self.labels.key_figure_resources.get(index).copied().flatten();
+            return self
+                .labels
+                .key_figure_resources
+                .get(index)
+                .copied()
+                .flatten();
         }
         let first = metric.split('.').next()?;
         self.resource_named(first)
@@ -286,7 +296,12 @@ impl Scenario {
                     "capacity" => "cost of commissioned capacity",
                     "in_use" => "cost of units in use",
                     "blocked" => "cost of blocked units",
-                    other => return format!("{}: cost, {}", self.resource_title_named(resource), readable(other).to_lowercase()),
+                    other =>
+                        return format!(
+                            "{}: cost, {}",
+                            self.resource_title_named(resource),
+                            readable(other).to_lowercase()
+                        ),
                 }
             ),
             ["wait", pathway, step, rest @ ..] => format!(
@@ -300,9 +315,10 @@ impl Scenario {
                 match rest.join(".").as_str() {
                     "accepted" => "referrals accepted".to_string(),
                     "bounces" => "referrals bounced back".to_string(),
-                    other => other
-                        .strip_prefix("delay.")
-                        .map_or_else(|| readable(other).to_lowercase(), |s| format!("{} delay", summary_words(s))),
+                    other => other.strip_prefix("delay.").map_or_else(
+                        || readable(other).to_lowercase(),
+                        |s| format!("{} delay", summary_words(s))
+                    ),
                 }
             ),
             ["system", "in_system_at_end"] => "Patients in the system at the end".to_string(),
@@ -348,7 +364,10 @@ impl Scenario {
                     }
                     ["time_in_pathway", stat] => format!("{} time in pathway", summary_words(stat)),
                     ["time_so_far", stat] => {
-                        format!("{} time so far of those inside at the end", summary_words(stat))
+                        format!(
+                            "{} time so far of those inside at the end",
+                            summary_words(stat)
+                        )
                     }
                     other => readable(&other.join("_")).to_lowercase(),
                 };
@@ -414,7 +433,11 @@ impl Scenario {
                 format!("{}: referrals per day", self.source_title(source))
             }
             ["arrivals", source, field] => {
-                format!("{}: {}", self.source_title(source), readable(field).to_lowercase())
+                format!(
+                    "{}: {}",
+                    self.source_title(source),
+                    readable(field).to_lowercase()
+                )
             }
             ["run", field] => readable(field),
             _ => parts
@@ -473,10 +496,14 @@ pub fn has_snake_case(text: &str) -> bool {
         .any(|token| {
             let parts: Vec<&str> = token.split('_').collect();
             parts.len() > 1
+                && parts.iter().all(|p| {
+                    !p.is_empty()
+                        && p.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                })
                 && parts
                     .iter()
-                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
-                && parts.iter().any(|p| p.chars().any(|c| c.is_ascii_lowercase()))
+                    .any(|p| p.chars().any(|c| c.is_ascii_lowercase()))
         })
 }
 

@@ -539,7 +539,11 @@ fn bounded_count(
     }
 }
 
-pub(super) fn non_negative_cost(problems: &mut Problems, value: Option<&Spanned<f64>>, key: &str) -> f64 {
+pub(super) fn non_negative_cost(
+    problems: &mut Problems,
+    value: Option<&Spanned<f64>>,
+    key: &str,
+) -> f64 {
     value.map_or(0.0, |cost| {
         let v = *cost.get_ref();
         if !(v.is_finite() && (0.0..=MAX_COST).contains(&v)) {

@@ -85,9 +85,6 @@ pub struct DemandChangeFile {
 pub struct RunFile {
     /// Short name, used for the output folder.
     pub name: Spanned<String>,
-    /// The run's title for readers (default: the name in words).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<Spanned<String>>,
     /// One or two sentences for people reading the outputs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -108,6 +105,10 @@ pub struct RunFile {
     /// Most patients inside at once before a run stops (default 1,000,000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_patients_inside: Option<Spanned<i64>>,
+    /// The run's title for readers (default: the name in words). Last, so that the
+    /// messages about a `[run]` written as a list count its items as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Spanned<String>>,
 }
 
 /// One line of a roster or of opening hours.

@@ -121,26 +121,29 @@ pub fn compile(
                 .and_then(|l| checked_label(problems, l, &of))
         })
         .collect();
-    let steps = scenario
-        .steps
-        .iter()
-        .map(|step| {
-            let pathway = &scenario.pathways[step.pathway.0 as usize].name;
-            let spec = file.pathways.get(pathway)?;
-            let found = spec
-                .get_ref()
-                .steps
-                .get_ref()
-                .iter()
-                .find(|s| s.get_ref().name.get_ref() == &step.name)?;
-            let of = format!("step `{}` of pathway `{pathway}`", step.name);
-            found
-                .get_ref()
-                .label
-                .as_ref()
-                .and_then(|l| checked_label(problems, l, &of))
-        })
-        .collect();
+    // The step table lists the file's steps pathway by pathway, in file order: one pass
+    // (a pathway of 100,000 steps must not be searched once per step).
+    let mut steps: Vec<Option<String>> = Vec::with_capacity(scenario.steps.len());
+    for (pathway, spec) in &file.pathways {
+        for step in spec.get_ref().steps.get_ref() {
+            let step = step.get_ref();
+            let label = step.label.as_ref().and_then(|l| {
+                let of = format!("step `{}` of pathway `{pathway}`", step.name.get_ref());
+                checked_label(problems, l, &of)
+            });
+            steps.push(label);
+        }
+    }
+    let in_step_order = steps.len() == scenario.steps.len()
+        && file
+            .pathways
+            .values()
+            .flat_map(|p| p.get_ref().steps.get_ref())
+            .zip(&scenario.steps)
+            .all(|(written, compiled)| written.get_ref().name.get_ref() == &compiled.name);
+    if !in_step_order {
+        steps = vec![None; scenario.steps.len()];
+    }
     let sources = scenario
         .sources
         .iter()

@@ -11,7 +11,10 @@ fn run_mmc_agrees_with_erlang_c_and_writes_outputs() {
     let output = carepath(&["run", "scenarios/mmc.toml", "--out", out.to_str().unwrap()]);
     let (stdout, stderr) = text(&output);
     assert!(output.status.success(), "{stderr}");
-    assert!(stdout.contains("Clinic: see clinician: mean wait"), "{stdout}");
+    assert!(
+        stdout.contains("Clinic: see clinician: mean wait"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains(&format!("Outputs in {}", out.display())),
         "{stdout}"

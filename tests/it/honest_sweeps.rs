@@ -62,7 +62,11 @@ fn waiting_cost_is_the_rate_times_the_days_waited_in_the_measured_period() {
     assert_eq!(run.mean("cost.wait.ward.admit"), 0.0);
     // No rate written, no cost item.
     let run = run_text(&one_bed("40 d", "0 d", "0.0").replace(", cost_per_day_waiting = 0.0", ""));
-    assert!(run.summary.iter().all(|m| m.metric != "cost.wait.ward.admit"));
+    assert!(
+        run.summary
+            .iter()
+            .all(|m| m.metric != "cost.wait.ward.admit")
+    );
 }
 
 /// A negative rate is refused at its place in the file.
@@ -174,7 +178,10 @@ fn an_overloaded_sweep_point_is_flagged_unstable_and_never_the_cheapest() {
         "{stdout}"
     );
     let svg = std::fs::read_to_string(out.join("charts/sweep.svg")).unwrap();
-    assert!(svg.contains("unstable: queue still growing"), "chart marks it");
+    assert!(
+        svg.contains("unstable: queue still growing"),
+        "chart marks it"
+    );
     assert!(svg.contains("Reablement places"), "axis titled by label");
     assert!(!svg.contains("resources.reablement_slot.count"));
 }

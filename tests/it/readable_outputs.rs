@@ -72,7 +72,10 @@ fn chart_texts(folder: &Path) -> Vec<(String, String)> {
 fn assert_no_snake_case(folder: &Path) {
     let html = std::fs::read_to_string(folder.join("report.html")).unwrap();
     let found = snake_case_words(&visible_text(&html));
-    assert!(found.is_empty(), "snake_case in report.html text: {found:?}");
+    assert!(
+        found.is_empty(),
+        "snake_case in report.html text: {found:?}"
+    );
     for (chart, text) in chart_texts(folder) {
         let found = snake_case_words(&text);
         assert!(found.is_empty(), "snake_case in {chart}: {found:?}");
@@ -88,7 +91,10 @@ fn no_snake_case_identifier_in_the_report_or_charts_of_the_shipped_scenarios() {
     assert_no_snake_case(run.path());
     let html = std::fs::read_to_string(run.path().join("report.html")).unwrap();
     assert!(html.contains("East London baseline: simulation results"));
-    assert!(html.contains("Waits for acute stay: admission to an acute bed"), "step labels in chart titles");
+    assert!(
+        html.contains("Waits for acute stay: admission to an acute bed"),
+        "step labels in chart titles"
+    );
     let compared = run_into(&[
         "compare",
         "scenarios/east_london/baseline.toml",
@@ -111,8 +117,19 @@ fn no_snake_case_identifier_in_the_report_or_charts_of_the_shipped_scenarios() {
 /// are spelt from the identifiers, with acronyms in capitals.
 #[test]
 fn identifiers_without_labels_read_as_words() {
-    let run = run_into(&["run", "scenarios/mmc.toml", "-r", "2", "--set", "run.horizon=\"20 d\""]);
-    assert!(run.stdout.contains("Clinic: see clinician: mean wait"), "{}", run.stdout);
+    let run = run_into(&[
+        "run",
+        "scenarios/mmc.toml",
+        "-r",
+        "2",
+        "--set",
+        "run.horizon=\"20 d\"",
+    ]);
+    assert!(
+        run.stdout.contains("Clinic: see clinician: mean wait"),
+        "{}",
+        run.stdout
+    );
     assert_no_snake_case(run.path());
 }
 
@@ -182,7 +199,10 @@ fn blocked_time_reads_in_the_resources_unit_noun() {
     assert!(html.contains("2 places at all times"));
     assert!(html.contains("3 staff at all times"), "unit_plural");
     let bars = std::fs::read_to_string(run.path().join("charts/delayed_bed_days.svg")).unwrap();
-    assert!(bars.contains("Place-days ready for discharge"), "chart axis");
+    assert!(
+        bars.contains("Place-days ready for discharge"),
+        "chart axis"
+    );
     assert_no_snake_case(run.path());
 }
 
@@ -199,7 +219,9 @@ fn bad_labels_and_unit_nouns_are_located_errors() {
     let (_, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("the `label` of resource `reablement_slot` must be one line of 1 to 80 characters"),
+        stderr.contains(
+            "the `label` of resource `reablement_slot` must be one line of 1 to 80 characters"
+        ),
         "{stderr}"
     );
     assert!(
@@ -216,7 +238,13 @@ fn bad_labels_and_unit_nouns_are_located_errors() {
 #[test]
 fn console_output_fits_100_columns_with_per_cent_and_pounds() {
     let commands: [&[&str]; 4] = [
-        &["run", "scenarios/east_london/baseline.toml", "-r", "2", "--no-report"],
+        &[
+            "run",
+            "scenarios/east_london/baseline.toml",
+            "-r",
+            "2",
+            "--no-report",
+        ],
         &[
             "compare",
             "scenarios/east_london/baseline.toml",
@@ -236,7 +264,13 @@ fn console_output_fits_100_columns_with_per_cent_and_pounds() {
             "2",
             "--no-report",
         ],
-        &["warmup", "scenarios/east_london/baseline.toml", "-r", "1", "--no-report"],
+        &[
+            "warmup",
+            "scenarios/east_london/baseline.toml",
+            "-r",
+            "1",
+            "--no-report",
+        ],
     ];
     for args in commands {
         let finished = run_into(args);
@@ -249,7 +283,10 @@ fn console_output_fits_100_columns_with_per_cent_and_pounds() {
                 line.chars().count()
             );
         }
-        assert!(!stdout.contains("GBP") && !stdout.contains("fraction"), "{stdout}");
+        assert!(
+            !stdout.contains("GBP") && !stdout.contains("fraction"),
+            "{stdout}"
+        );
         if args[0] != "warmup" {
             assert!(stdout.contains('£'), "{stdout}");
         }
@@ -262,12 +299,22 @@ fn console_output_fits_100_columns_with_per_cent_and_pounds() {
 /// Intervals line up: in the run's table, every interval's "to" sits in one column.
 #[test]
 fn the_run_table_aligns_its_intervals() {
-    let finished = run_into(&["run", "scenarios/east_london/baseline.toml", "-r", "2", "--no-report"]);
+    let finished = run_into(&[
+        "run",
+        "scenarios/east_london/baseline.toml",
+        "-r",
+        "2",
+        "--no-report",
+    ]);
     let columns: Vec<usize> = finished
         .stdout
         .lines()
         .filter_map(|l| l.find("  to  ").map(|i| l[..i].chars().count()))
         .collect();
     assert!(columns.len() > 10, "{}", finished.stdout);
-    assert!(columns.windows(2).all(|w| w[0] == w[1]), "{}", finished.stdout);
+    assert!(
+        columns.windows(2).all(|w| w[0] == w[1]),
+        "{}",
+        finished.stdout
+    );
 }

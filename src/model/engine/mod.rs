@@ -429,7 +429,8 @@ impl<'s> Simulation<'s> {
             self.next_tick = self.next_whole_hour(0.0);
         }
         for quarter in 0..3u8 {
-            let at = scenario.warm_up.hours() + scenario.horizon.hours() * f64::from(quarter + 1) / 4.0;
+            let at =
+                scenario.warm_up.hours() + scenario.horizon.hours() * f64::from(quarter + 1) / 4.0;
             self.events
                 .schedule(SimTime::from_hours(at), Event::Quarter(quarter));
         }
@@ -656,8 +657,7 @@ impl<'s> Simulation<'s> {
         let waited = now - patient.wait_started;
         let index = wait.index.0 as usize;
         let measured_from = self.scenario.warm_up.hours();
-        self.recorder
-            .record_wait(index, waited, now, measured_from);
+        self.recorder.record_wait(index, waited, now, measured_from);
         self.recorder.fallbacks[index] += 1;
         self.advance(id, fallback)
     }
@@ -1123,8 +1123,7 @@ impl<'s> Simulation<'s> {
     fn record_served(&mut self, wait: &Wait, waited: f64, id: PatientId) {
         let index = wait.index.0 as usize;
         let (now, measured_from) = (self.now, self.scenario.warm_up.hours());
-        self.recorder
-            .record_wait(index, waited, now, measured_from);
+        self.recorder.record_wait(index, waited, now, measured_from);
         if let Some(served) = &mut self.recorder.served_waits[index] {
             served.record(waited);
         }

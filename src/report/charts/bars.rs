@@ -110,13 +110,16 @@ pub(super) fn delayed_bed_days(designs: &[Design<'_>]) -> Option<ChartSpec> {
         })
         .collect();
     let item = if one_resource {
-        base.scenario
-            .resource_named(resources[0])
-            .map_or_else(|| "Unit-days".to_string(), |r| {
+        base.scenario.resource_named(resources[0]).map_or_else(
+            || "Unit-days".to_string(),
+            |r| {
                 let days = base.scenario.unit_noun(r).days();
                 let mut chars = days.chars();
-                chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
-            })
+                chars
+                    .next()
+                    .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+            },
+        )
     } else {
         "unit-days".to_string()
     };
