@@ -73,8 +73,7 @@ fn waiting_cost_is_the_rate_times_the_days_waited_in_the_measured_period() {
 #[test]
 fn a_negative_waiting_cost_is_refused_where_it_is_written() {
     let error = carepath::scenario::parse("one_bed.toml", &one_bed("40 d", "0 d", "-5.0"))
-        .err()
-        .expect("a negative rate is refused")
+        .expect_err("a negative rate is refused")
         .to_string();
     assert!(
         error.contains("`cost_per_day_waiting` must be from 0") && error.contains("one_bed.toml:"),
