@@ -218,7 +218,7 @@ fn plain_words(
 ) -> String {
     let base = designs[0];
     let mut out = format!(
-        "Compared with {} (`{}`) on the same {replications} replications (seed {seed}); a difference is clear when its paired 95% interval excludes zero.\n",
+        "Compared with {} (`{}`) on the same {replications} replications (seed {seed}).\nA difference is clear when its paired 95% interval excludes zero.\n",
         base.title(),
         base.name
     );

@@ -285,8 +285,8 @@ impl Scenario {
             ["cost", "total"] => "Total cost".to_string(),
             ["cost", "outcome", outcome] => format!("Cost of outcome: {}", readable(outcome)),
             ["cost", "wait", pathway, step] => format!(
-                "Cost of waiting at {}",
-                self.step_title_named(pathway, step)
+                "Cost of waiting ({})",
+                lower_first(&self.step_title_named(pathway, step))
             ),
             ["cost", resource, item] => format!(
                 "{}: {}",

@@ -109,27 +109,35 @@ pub fn sweep_chart(sweep: &SweepCurve<'_>) -> Option<ChartSpec> {
                 });
             let margin = ((high - low) * 0.15).max(high.abs() * 0.01).max(1e-9);
             let mut marks = Vec::new();
-            // Unstable points: a dashed line at each, labelled once.
-            let mut labelled = false;
-            for (point, (values, _)) in sweep.points.iter().enumerate() {
-                if sweep.unstable.get(point).copied().unwrap_or(false) {
-                    let x = values[0].0;
-                    if marks
-                        .iter()
-                        .any(|m| matches!(m, Mark::Vertical { x: seen, .. } if *seen == x))
-                    {
-                        continue;
-                    }
-                    marks.push(Mark::Vertical {
-                        x,
-                        label: if labelled {
-                            String::new()
-                        } else {
-                            "unstable: queue still growing".to_string()
-                        },
-                    });
-                    labelled = true;
+            // Unstable points: a dashed line at each, labelled once, at the line whose label
+            // runs away from the others (labels run rightwards in the left half).
+            let unstable_xs: Vec<f64> = sweep
+                .points
+                .iter()
+                .enumerate()
+                .filter(|(point, _)| sweep.unstable.get(*point).copied().unwrap_or(false))
+                .map(|(_, (values, _))| values[0].0)
+                .collect();
+            let middle = x_low + 0.6 * (x_high - x_low);
+            let labelled_x = match unstable_xs.iter().copied().reduce(f64::max) {
+                Some(right) if right < middle => Some(right),
+                _ => unstable_xs.iter().copied().reduce(f64::min),
+            };
+            for x in unstable_xs {
+                if marks
+                    .iter()
+                    .any(|m| matches!(m, Mark::Vertical { x: seen, .. } if *seen == x))
+                {
+                    continue;
                 }
+                marks.push(Mark::Vertical {
+                    x,
+                    label: if Some(x) == labelled_x {
+                        "unstable: queue still growing".to_string()
+                    } else {
+                        String::new()
+                    },
+                });
             }
             if metric == "cost.total"
                 && let Some(best) = sweep.cheapest.and_then(|i| sweep.points.get(i))
