@@ -19,7 +19,8 @@ use carepath::scenario::{LoadedScenario, load_with};
 
 use super::budget::{check_replications, check_time, pilot};
 use super::progress_bar;
-use super::table::number;
+use super::table::{Align, bare, columns, interval_cells, signed, unit_words};
+use carepath::model::scenario::Scenario;
 use carepath::report::headline::headlines;
 
 /// Options of `carepath compare`.
@@ -143,11 +144,15 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
                 .map(|r| (r.metric.as_str(), r.mean)),
         )
         .into_iter()
-        .map(|h| (h.metric, h.label))
+        .map(|h| {
+            let label = h.plain_label();
+            (h.metric, label)
+        })
         .collect();
+        let designs: Vec<&Scenario> = loaded.iter().map(|l| &l.scenario).collect();
         outln!(
             "{}",
-            plain_words(&rows, &labels, &loaded[0].scenario.name, replications, seed)
+            plain_words(&rows, &labels, &designs, replications, seed)
         );
         let extras = match charts {
             Some(count) => format!(", report.html, {count} charts in charts/ as PNG and SVG"),
@@ -194,77 +199,110 @@ fn write_comparison_pack(
     Ok(write_pack(folder, &report)?)
 }
 
-/// Each variant's key figures against the base, saying which differences are clear.
+/// Each variant's key figures against the base, saying which differences are clear: per
+/// variant, one aligned table of base, variant, difference and the paired 95% interval of the
+/// difference, shares as per cent (differences in percentage points) and money in pounds.
 fn plain_words(
     rows: &[ComparisonRow],
     labels: &[(String, String)],
-    base: &str,
+    designs: &[&Scenario],
     replications: u32,
     seed: u64,
 ) -> String {
+    let base = designs[0];
     let mut out = format!(
-        "Compared with `{base}` on the same {replications} replications (seed {seed}); a difference is clear when its paired 95% interval excludes zero.\n"
+        "Compared with {} (`{}`) on the same {replications} replications (seed {seed}).\nA difference is clear when its paired 95% interval excludes zero.\n",
+        base.title(),
+        base.name
     );
-    let variants: Vec<&str> = {
-        let mut names: Vec<&str> = rows
-            .iter()
-            .map(|r| r.scenario.as_str())
-            .filter(|s| *s != base)
-            .collect();
-        names.dedup();
-        names
-    };
-    for variant in variants {
-        out.push_str(&format!("\n{variant}:\n"));
+    for variant in &designs[1..] {
+        out.push_str(&format!(
+            "\n{} (`{}`) against {}:\n",
+            variant.title(),
+            variant.name,
+            base.title()
+        ));
+        // Each figure's label on a line of its own, its numbers below in aligned columns.
+        let mut figure_labels: Vec<String> = Vec::new();
+        let mut table: Vec<Vec<String>> = vec![
+            ["", "base", "variant", "difference", "95% CI", "", "", ""]
+                .map(String::from)
+                .to_vec(),
+        ];
         for (metric, label) in labels {
             let (Some(b), Some(v)) = (
                 rows.iter()
-                    .find(|r| r.scenario == base && &r.metric == metric),
+                    .find(|r| r.scenario == base.name && &r.metric == metric),
                 rows.iter()
-                    .find(|r| r.scenario == variant && &r.metric == metric),
+                    .find(|r| r.scenario == variant.name && &r.metric == metric),
             ) else {
                 continue;
             };
-            let by = number(v.diff_vs_base.abs());
+            let unit = v.unit;
+            let noun = base.metric_noun(metric);
+            let words = unit_words(unit, noun.as_ref());
+            let label = if words.is_empty() || label.contains(&words) {
+                label.clone()
+            } else {
+                format!("{label} [{words}]")
+            };
             let verdict = match v.verdict() {
                 Verdict::NotComparable => {
-                    let why = if b.mean.is_nan() && v.mean.is_nan() {
-                        "no patients in either design"
+                    if b.mean.is_nan() && v.mean.is_nan() {
+                        "no patients in either design".to_string()
                     } else {
-                        "not comparable: no replication has patients in both designs"
-                    };
-                    out.push_str(&format!(
-                        "  {label}: {} -> {} ({why})\n",
-                        number(b.mean),
-                        number(v.mean)
-                    ));
-                    continue;
+                        "not comparable: no replication has patients in both designs".to_string()
+                    }
                 }
                 Verdict::Identical => "identical in every replication".to_string(),
                 // One pair gives no interval: nothing can be said either way.
-                _ if v.paired < 2 => format!(
-                    "too few replications with patients in both designs to judge ({} pair)",
-                    v.paired
-                ),
-                Verdict::ClearlyHigher => format!("clearly higher by {by}"),
-                Verdict::ClearlyLower => format!("clearly lower by {by}"),
-                Verdict::WithinNoise => "no clear difference (within noise)".to_string(),
+                _ if v.paired < 2 => format!("too few pairs to judge ({})", v.paired),
+                Verdict::ClearlyHigher => "clearly higher".to_string(),
+                Verdict::ClearlyLower => "clearly lower".to_string(),
+                Verdict::WithinNoise => "within noise".to_string(),
             };
-            let interval = if v.diff_ci95_low.is_finite() && v.diff_ci95_high.is_finite() {
-                format!(
-                    "difference 95% CI {} to {}",
-                    number(v.diff_ci95_low),
-                    number(v.diff_ci95_high)
-                )
+            // Nothing to say about an interval where the designs are the same or not comparable.
+            let comparable = !matches!(v.verdict(), Verdict::NotComparable | Verdict::Identical);
+            let [low, to, high] = if comparable && v.paired >= 2 {
+                interval_cells(v.diff_ci95_low, v.diff_ci95_high, unit, signed)
             } else {
-                "no interval".to_string()
+                [String::new(), String::new(), String::new()]
             };
-            out.push_str(&format!(
-                "  {label}: {} -> {} {} ({verdict}; {interval})\n",
-                number(b.mean),
-                number(v.mean),
-                v.unit,
-            ));
+            let difference = if comparable || v.verdict() == Verdict::Identical {
+                signed(v.diff_vs_base, unit)
+            } else {
+                String::new()
+            };
+            figure_labels.push(label);
+            table.push(vec![
+                String::new(),
+                bare(b.mean, unit),
+                bare(v.mean, unit),
+                difference,
+                low,
+                to,
+                high,
+                verdict,
+            ]);
+        }
+        let align = [
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Left,
+            Align::Right,
+            Align::Left,
+        ];
+        let lines = columns(&table, &align, 4);
+        let mut lines = lines.lines();
+        if let Some(header) = lines.next() {
+            out.push_str(header);
+            out.push('\n');
+        }
+        for (label, numbers) in figure_labels.iter().zip(lines) {
+            out.push_str(&format!("  {label}\n{numbers}\n"));
         }
     }
     out

@@ -18,7 +18,9 @@ use carepath::scenario::settings::Setting;
 
 use super::budget::{check_replications, check_time, pilot};
 use super::progress_bar;
-use super::table::number;
+use super::table::{Align, bare, columns, interval_cells, unit_words};
+use carepath::experiment::stability::{QueueGrowthSums, describe};
+use carepath::model::scenario::Scenario;
 
 /// Most points in a grid (a hundred by a hundred).
 const MAX_POINTS: usize = 10_000;
@@ -101,6 +103,7 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
     // --minimise-cost its total cost in each replication (one number per replication).
     let mut summaries: Vec<(Vec<SweepValue>, Vec<MetricSummary>)> = Vec::new();
     let mut costs: Vec<Vec<f64>> = Vec::new();
+    let mut growing: Vec<String> = Vec::new();
     for values in &points {
         let mut settings = args.common.set.clone();
         for (vary, value) in args.vary.iter().zip(values) {
@@ -115,6 +118,7 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         loaded.scenario.replications = replications;
         let mut run = RunOutcome::empty(&loaded.scenario);
         let mut cost = Vec::new();
+        let mut growth = QueueGrowthSums::new(&loaded.scenario);
         run_more(
             &loaded.scenario,
             0,
@@ -123,6 +127,7 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
             &progress,
             &mut run,
             |result| {
+                growth.add(result);
                 if args.minimise_cost {
                     cost.push(
                         result
@@ -137,13 +142,20 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         )?;
         summaries.push((values.clone(), run.summary()));
         costs.push(cost);
+        // The point's queues still growing at the end (experiment::stability).
+        growing.push(describe(&base.scenario, &growth.growing()));
     }
     progress.finish_and_clear();
     let keys: Vec<String> = args.vary.iter().map(|v| v.key.clone()).collect();
-    write_atomic(&set.dir().join("sweep.csv"), &sweep_csv(&keys, &summaries)?)?;
+    let titles: Vec<String> = keys.iter().map(|k| base.scenario.key_title(k)).collect();
+    let unstable: Vec<bool> = growing.iter().map(|g| !g.is_empty()).collect();
+    write_atomic(
+        &set.dir().join("sweep.csv"),
+        &sweep_csv(&keys, &summaries, &unstable)?,
+    )?;
     let optimum = args
         .minimise_cost
-        .then(|| cost_optimum(&keys[0], &points, &costs));
+        .then(|| cost_optimum(&titles[0], &points, &costs, &unstable));
     let shown: Vec<String> = if base.scenario.key_figures.is_empty() {
         vec!["cost.total".to_string()]
     } else {
@@ -158,7 +170,10 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
     let chart = if args.common.no_report {
         None
     } else {
-        let mut metrics = vec![("cost.total".to_string(), "Total cost".to_string())];
+        let mut metrics = vec![(
+            "cost.total".to_string(),
+            base.scenario.metric_title("cost.total"),
+        )];
         metrics.extend(
             base.scenario
                 .key_figures
@@ -167,7 +182,9 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
                 .filter(|(name, _)| shown.contains(name)),
         );
         let curve = SweepCurve {
-            keys: &keys,
+            scenario: &base.scenario,
+            keys: &titles,
+            unstable: &unstable,
             points: &summaries,
             metrics: &metrics,
             cheapest: optimum.as_ref().and_then(|(_, best)| *best),
@@ -176,7 +193,7 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
             Some(spec) => {
                 let charts = render_all(
                     &[spec],
-                    &footnote(&[&base.scenario.name], replications, seed),
+                    &footnote(&[&base.scenario.title()], replications, seed),
                 )?;
                 write_charts(set.dir(), &charts)?;
                 Some(charts.len())
@@ -189,30 +206,26 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         return Ok(());
     }
     outln!(
-        "Sweep of `{}` over {} on {replications} replications (seed {seed}):",
-        base.scenario.name,
-        keys.join(" x ")
+        "{}",
+        sweep_table(
+            &base.scenario,
+            &titles,
+            &summaries,
+            &shown,
+            &unstable,
+            replications,
+            seed
+        )
     );
-    for (values, summary) in &summaries {
-        let point: Vec<String> = keys
-            .iter()
-            .zip(values)
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        let figures: Vec<String> = shown
-            .iter()
-            .filter_map(|name| summary.iter().find(|m| &m.metric == name))
-            .map(|m| {
-                format!(
-                    "{} {} ({} to {})",
-                    m.metric,
-                    number(m.mean),
-                    number(m.ci95_low),
-                    number(m.ci95_high)
-                )
-            })
-            .collect();
-        outln!("  {}: {}", point.join(", "), figures.join("; "));
+    if unstable.iter().any(|u| *u) {
+        outln!(
+            "Unstable points (a queue still growing at the end of the run, so their figures depend on the run length and are not a steady state):"
+        );
+        for ((values, _), words) in summaries.iter().zip(&growing) {
+            if !words.is_empty() {
+                outln!("  {}: {words}.", point_words(&titles, values));
+            }
+        }
     }
     if let Some((text, _)) = &optimum {
         outln!("{text}");
@@ -226,29 +239,124 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
     Ok(())
 }
 
+/// `Reablement places = 100, Acute beds = 150`.
+fn point_words(titles: &[String], values: &[SweepValue]) -> String {
+    titles
+        .iter()
+        .zip(values)
+        .map(|(t, v)| format!("{t} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The shown figures point by point: one block per figure, one aligned row per point with
+/// its mean and 95% interval, unstable points marked.
+fn sweep_table(
+    scenario: &Scenario,
+    titles: &[String],
+    summaries: &[(Vec<SweepValue>, Vec<carepath::experiment::MetricSummary>)],
+    shown: &[String],
+    unstable: &[bool],
+    replications: u32,
+    seed: u64,
+) -> String {
+    let mut out = format!(
+        "Sweep of {} over {} on {replications} replications (seed {seed}):",
+        scenario.title(),
+        titles.join(" × ")
+    );
+    for metric in shown {
+        let Some(unit) = summaries
+            .iter()
+            .find_map(|(_, s)| s.iter().find(|m| &m.metric == metric))
+            .map(|m| m.unit)
+        else {
+            continue;
+        };
+        let words = unit_words(unit, scenario.metric_noun(metric).as_ref());
+        let title = scenario.metric_title(metric);
+        let title = if words.is_empty() || title.contains(&words) {
+            title
+        } else {
+            format!("{title} [{words}]")
+        };
+        out.push_str(&format!("\n\n{title}\n"));
+        let mut header: Vec<String> = titles.to_vec();
+        header.extend(["mean", "95% CI", "", "", ""].map(String::from));
+        let mut rows = vec![header];
+        for (point, (values, summary)) in summaries.iter().enumerate() {
+            let Some(m) = summary.iter().find(|m| &m.metric == metric) else {
+                continue;
+            };
+            let mut row: Vec<String> = values.iter().map(ToString::to_string).collect();
+            row.push(bare(m.mean, m.unit));
+            row.extend(interval_cells(m.ci95_low, m.ci95_high, m.unit, bare));
+            row.push(if unstable.get(point).copied().unwrap_or(false) {
+                "unstable".to_string()
+            } else {
+                String::new()
+            });
+            rows.push(row);
+        }
+        // Swept values are short: the first column needs no wrapping room.
+        let mut align = vec![Align::Right; titles.len()];
+        align[0] = Align::Left;
+        align.extend([
+            Align::Right,
+            Align::Right,
+            Align::Left,
+            Align::Right,
+            Align::Left,
+        ]);
+        out.push_str(&columns(&rows, &align, 2));
+    }
+    out
+}
+
 /// The cheapest point, its interval, and the points whose paired difference from it is not
 /// clearly positive (as good, within noise), in words; and the cheapest point's index.
-/// `costs[p]` holds the total cost of point `p` in each replication, in replication order.
+/// `costs[p]` holds the total cost of point `p` in each replication, in replication order;
+/// `unstable[p]` says whether point `p` is left out (a queue still growing at the end).
 fn cost_optimum(
     key: &str,
     points: &[Vec<SweepValue>],
     costs: &[Vec<f64>],
+    unstable: &[bool],
 ) -> (String, Option<usize>) {
     let moments = |values: &mut dyn Iterator<Item = f64>| {
         let mut sums = RunningMoments::new();
         values.for_each(|v| sums.add(v));
         sums
     };
+    let is_unstable = |i: usize| unstable.get(i).copied().unwrap_or(false);
+    let excluded: Vec<String> = (0..points.len())
+        .filter(|&i| is_unstable(i))
+        .map(|i| points[i][0].to_string())
+        .collect();
+    let why = if excluded.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Left out: {key} = {}, unstable: a queue was still growing at the end, so their cost depends on how long the run is and is not a cost the service would settle at.",
+            excluded.join(", ")
+        )
+    };
     let means: Vec<f64> = costs
         .iter()
         .map(|c| moments(&mut c.iter().copied()).mean())
         .collect();
-    let Some(best) = (0..means.len()).min_by(|&a, &b| means[a].total_cmp(&means[b])) else {
-        return ("no points to compare".to_string(), None);
+    let Some(best) = (0..means.len())
+        .filter(|&i| !is_unstable(i))
+        .min_by(|&a, &b| means[a].total_cmp(&means[b]))
+    else {
+        return (
+            format!("No lowest cost: every point is unstable.{why}"),
+            None,
+        );
     };
     let (mean, _, low, high) = moments(&mut costs[best].iter().copied()).mean_sd_ci();
     let tied: Vec<String> = (0..costs.len())
-        .filter(|&i| i != best)
+        .filter(|&i| i != best && !is_unstable(i))
         .filter(|&i| {
             // Pairs only where both points have a value (a NaN difference is left out).
             let differences = moments(&mut costs[i].iter().zip(&costs[best]).map(|(a, b)| a - b));
@@ -257,19 +365,20 @@ fn cost_optimum(
         .map(|i| points[i][0].to_string())
         .collect();
     let mut text = format!(
-        "Lowest total cost at {key}={}: {} GBP (95% CI {} to {}).",
+        "Lowest total cost at {key} = {}: {} (95% CI {} to {}).",
         points[best][0],
-        number(mean),
-        number(low),
-        number(high)
+        bare(mean, "GBP"),
+        bare(low, "GBP"),
+        bare(high, "GBP")
     );
     if tied.is_empty() {
-        text.push_str(" Every other point is clearly dearer (paired 95% intervals).");
+        text.push_str(" Every other stable point is clearly dearer (paired 95% intervals).");
     } else {
         text.push_str(&format!(
             " Not clearly dearer (within noise): {key} = {}.",
             tied.join(", ")
         ));
     }
+    text.push_str(&why);
     (text, Some(best))
 }

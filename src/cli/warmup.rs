@@ -14,7 +14,7 @@ use carepath::scenario::load_with;
 
 use super::budget::{check_replications, check_time, pilot};
 use super::progress_bar;
-use super::table::number;
+use super::table::{Align, bare, columns};
 
 /// Options of `carepath warmup`.
 #[derive(Debug, Args)]
@@ -79,9 +79,9 @@ pub fn warmup(args: &WarmupArgs) -> Result<()> {
     let chart = if args.common.no_report {
         None
     } else {
-        match warm_up_chart(&study) {
+        match warm_up_chart(scenario, &study) {
             Some(spec) => {
-                let footnote = footnote(&[&scenario.name], replications, scenario.seed);
+                let footnote = footnote(&[&scenario.title()], replications, scenario.seed);
                 let charts = render_all(&[spec], &footnote)?;
                 write_charts(set.dir(), &charts)?;
                 Some(charts.len())
@@ -92,20 +92,36 @@ pub fn warmup(args: &WarmupArgs) -> Result<()> {
     set.commit()?;
     if !args.common.quiet {
         outln!(
-            "Daily means over {replications} replications of `{}` from time zero ({days} days); MSER-5 cut per series:",
-            scenario.name
+            "Daily means over {replications} replications of {} from time zero ({days} days); MSER-5 cut per series:",
+            scenario.title()
         );
+        let mut rows: Vec<Vec<String>> = vec![
+            ["series", "discard", "mean afterwards", ""]
+                .map(String::from)
+                .to_vec(),
+        ];
+        let mut at_limit = false;
         for a in advice {
-            let limit = if a.days > 0 && a.days + 5 >= days / 2 {
-                "  <- at MSER's limit of half the run: may not have settled; run longer"
-            } else {
-                ""
-            };
+            let limit = a.days > 0 && a.days + 5 >= days / 2;
+            at_limit |= limit;
+            rows.push(vec![
+                scenario.series_title(&a.series),
+                format!("{} days", a.days),
+                bare(a.mean_after, "units"),
+                if limit { "*" } else { "" }.to_string(),
+            ]);
+        }
+        outln!(
+            "{}",
+            columns(
+                &rows,
+                &[Align::Left, Align::Right, Align::Right, Align::Left],
+                2
+            )
+        );
+        if at_limit {
             outln!(
-                "  {:<36} discard {:>4} days (mean afterwards {}){limit}",
-                a.series,
-                a.days,
-                number(a.mean_after)
+                "* At MSER's limit of half the run: the series may not have settled; run longer."
             );
         }
         let longest = advice.iter().map(|a| a.days).max().unwrap_or(0);

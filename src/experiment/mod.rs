@@ -9,6 +9,7 @@ pub mod output_set;
 pub mod precision;
 pub mod runner;
 pub mod shard;
+pub mod stability;
 pub mod statistics;
 pub mod sweep;
 pub mod warmup;

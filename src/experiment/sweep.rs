@@ -109,19 +109,25 @@ pub fn grid(vary: &[Vary]) -> Vec<Vec<SweepValue>> {
 }
 
 /// `sweep.csv`: one column per swept key, then `metric,unit,mean,sd,ci95_low,ci95_high,
-/// replications`, one row per metric per point.
+/// replications,unstable`, one row per metric per point. `unstable` is `true` on every row of
+/// a point whose queues were still growing at the end (`unstable[point]`, see
+/// `experiment::stability`), else `false`.
 pub fn sweep_csv(
     keys: &[String],
     points: &[(Vec<SweepValue>, Vec<MetricSummary>)],
+    unstable: &[bool],
 ) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = keys.to_vec();
     header.extend(SUMMARY_COLUMNS.map(String::from));
+    header.push("unstable".to_string());
     writer.write_record(&header)?;
-    for (values, summary) in points {
+    for (point, (values, summary)) in points.iter().enumerate() {
+        let flag = unstable.get(point).copied().unwrap_or(false).to_string();
         for m in summary {
             let mut row: Vec<String> = values.iter().map(ToString::to_string).collect();
             row.extend(m.fields());
+            row.push(flag.clone());
             writer.write_record(&row)?;
         }
     }

@@ -5,6 +5,7 @@
 pub mod arrivals;
 pub mod distribution;
 pub mod engine;
+pub mod labels;
 pub mod load;
 pub mod metrics;
 pub mod residual_life;

@@ -84,6 +84,10 @@ pub struct Scenario {
     /// Each waiting point's wait targets (`targets = ["1 h", "4 h"]`), by [`WaitId`]; empty
     /// where none are set.
     pub wait_targets: Vec<Vec<WaitTarget>>,
+    /// Each waiting point's cost of one patient waiting one day (`cost_per_day_waiting`)
+    /// [GBP/patient-day], by [`WaitId`]; `None` where none is written (then no
+    /// `cost.wait.*` metric; one written as 0 reports a cost of 0).
+    pub wait_costs: Vec<Option<f64>>,
     /// Handoffs, in step order.
     pub handoffs: Vec<StepId>,
     /// Named outcomes (including transfers into other pathways).
@@ -95,6 +99,8 @@ pub struct Scenario {
     /// Most patients inside at once before a replication stops with
     /// `SimError::TooManyInside` [patients] (`[run] max_patients_inside`).
     pub max_inside: u64,
+    /// Labels and unit nouns for readers (see `model::labels`).
+    pub labels: super::labels::Labels,
 }
 
 /// Default bound on the patients inside at once [patients]: far above any real census or

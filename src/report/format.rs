@@ -26,6 +26,27 @@ pub fn value_with_unit(value: f64, unit: &str) -> String {
     }
 }
 
+/// As [`value_with_unit`], with the unit noun of the resource whose units the figure counts:
+/// `11,452 bed-days`, `830 place-days`, `12 nurse-hours`, `4.20 places`. Without a noun (a
+/// figure of no single resource), `unit-days`, never a noun it may not be.
+pub fn value_with_noun(
+    value: f64,
+    unit: &str,
+    noun: Option<&crate::model::labels::UnitNoun>,
+) -> String {
+    if !value.is_finite() {
+        return value_with_unit(value, unit);
+    }
+    let default = crate::model::labels::UnitNoun::default();
+    let noun = noun.unwrap_or(&default);
+    match unit {
+        "unit-days" => format!("{} {}", count(value), noun.days()),
+        "unit-hours" => format!("{} {}", count(value), noun.hours()),
+        "units" => format!("{} {}", significant(value), noun.of(value)),
+        _ => value_with_unit(value, unit),
+    }
+}
+
 /// Pounds: `£27.67m`, `£512k` or `£850`; `n/a` if not finite (one replication's interval).
 pub fn pounds(value: f64) -> String {
     if !value.is_finite() {

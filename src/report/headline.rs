@@ -14,7 +14,7 @@ pub struct Headline {
 
 impl Headline {
     /// The label in plain words, for reports and charts: a scenario's own label as written,
-    /// a bare metric name (the standard selection) with its dots and underscores spelt out.
+    /// or the metric in words from the scenario's labels (`Scenario::metric_title`).
     pub fn plain_label(&self) -> String {
         if self.label == self.metric {
             super::charts::words(&self.metric)
@@ -59,7 +59,7 @@ pub fn headlines<'a>(
             .filter(|(name, mean)| is_standard(name) && !never(name, *mean))
             .map(|(name, _)| Headline {
                 metric: (*name).to_string(),
-                label: (*name).to_string(),
+                label: scenario.metric_title(name),
             })
             .collect()
     } else {

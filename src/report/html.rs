@@ -4,8 +4,8 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::charts::{Design, words};
-use super::format::{grouped, plain, value_with_unit};
+use super::charts::Design;
+use super::format::{grouped, plain, value_with_noun, value_with_unit};
 use super::headline::Headline;
 use super::render::Rendered;
 use crate::experiment::compare::{ComparisonRow, Verdict};
@@ -70,9 +70,9 @@ pub fn report_html(report: &Report<'_>, charts: &[Rendered]) -> String {
     let scenario = base.design.scenario;
     let figures = base.design.headlines();
     let title = if report.designs.len() > 1 {
-        format!("{}: comparison of designs", scenario.name)
+        format!("{}: comparison of designs", scenario.title())
     } else {
-        format!("{}: simulation results", scenario.name)
+        format!("{}: simulation results", scenario.title())
     };
     let page = html! {
         (DOCTYPE)
@@ -111,9 +111,9 @@ pub fn report_html(report: &Report<'_>, charts: &[Rendered]) -> String {
                 h2 { "Assumptions" }
                 @for design in report.designs {
                     @if report.designs.len() > 1 {
-                        h3 { "Design " (design.design.name()) }
+                        h3 { "Design: " (design.design.scenario.title()) }
                     }
-                    (assumptions(&design.loaded.file))
+                    (assumptions(&design.loaded.file, design.design.scenario))
                 }
                 (methods(report))
             }
@@ -189,11 +189,11 @@ fn in_brief(report: &Report<'_>, figures: &[Headline]) -> Markup {
     };
     html! {
         h2 { "In brief" }
-        p { "In " (base.name()) ":" }
+        p { "In " (base.scenario.title()) ":" }
         ul { @for point in &base_points { li { (point) } } }
         @for design in &report.designs[1..] {
             @let points = variant_points(design.design.name());
-            p { "In " (design.design.name()) ", against " (base.name()) ":" }
+            p { "In " (design.design.scenario.title()) ", against " (base.scenario.title()) ":" }
             @if points.is_empty() {
                 ul { li { "no clear difference in the key figures." } }
             } @else {
@@ -212,7 +212,7 @@ fn key_figures(report: &Report<'_>, figures: &[Headline]) -> Markup {
                 tr {
                     th { "Figure" }
                     @for design in report.designs {
-                        th { (design.design.name()) " (95% CI)" }
+                        th { (design.design.scenario.title()) " (95% CI)" }
                     }
                 }
             }
@@ -226,9 +226,10 @@ fn key_figures(report: &Report<'_>, figures: &[Headline]) -> Markup {
                                     strong { (super::format::NO_PATIENTS) }
                                 },
                                 Some(m) => td.number data-metric=(m.metric) data-mean=(m.mean.to_string()) {
-                                    strong { (value_with_unit(m.mean, m.unit)) }
+                                    @let noun = design.design.scenario.metric_noun(&m.metric);
+                                    strong { (value_with_noun(m.mean, m.unit, noun.as_ref())) }
                                     br;
-                                    span.small { (value_with_unit(m.ci95_low, m.unit)) " to " (value_with_unit(m.ci95_high, m.unit)) }
+                                    span.small { (value_with_noun(m.ci95_low, m.unit, noun.as_ref())) " to " (value_with_noun(m.ci95_high, m.unit, noun.as_ref())) }
                                 },
                                 None => td.number { "n/a" },
                             }
@@ -244,7 +245,7 @@ fn key_figures(report: &Report<'_>, figures: &[Headline]) -> Markup {
 fn differences(report: &Report<'_>, rows: &[ComparisonRow], figures: &[Headline]) -> Markup {
     let base = report.designs[0].design;
     html! {
-        h2 { "Differences from " (base.name()) }
+        h2 { "Differences from " (base.scenario.title()) }
         p {
             "Every design ran on the same replications with the same random numbers, so each difference is judged "
             "replication by replication (a paired 95% interval). A difference is called clear when that interval "
@@ -252,7 +253,7 @@ fn differences(report: &Report<'_>, rows: &[ComparisonRow], figures: &[Headline]
             "had no patients in either design is left out of that figure's pairs."
         }
         @for design in &report.designs[1..] {
-            h3 { (design.design.name()) " against " (base.name()) }
+            h3 { (design.design.scenario.title()) " against " (base.scenario.title()) }
             table {
                 thead { tr { th { "Figure" } th { "Difference" } th { "95% CI of the difference" } th { "Verdict" } } }
                 tbody {
@@ -298,7 +299,13 @@ fn distribution(d: Option<&DistributionFile>) -> String {
 
 /// The scenario's inputs as tables: arrivals, staff and capacity, waits, handoffs, delays,
 /// demand changes, outcome costs.
-fn assumptions(file: &ScenarioFile) -> Markup {
+fn assumptions(file: &ScenarioFile, scenario: &crate::model::scenario::Scenario) -> Markup {
+    let noun = |name: &str| {
+        scenario
+            .resource_named(name)
+            .map(|r| scenario.unit_noun(r))
+            .unwrap_or_default()
+    };
     let steps = |kind: fn(&crate::scenario::file::StepFile) -> bool| {
         file.pathways
             .iter()
@@ -323,8 +330,8 @@ fn assumptions(file: &ScenarioFile) -> Markup {
                 @for (name, a) in &file.arrivals {
                     @let a = a.get_ref();
                     tr {
-                        td { (words(name)) }
-                        td { (words(a.pathway.get_ref())) }
+                        td { (scenario.source_title(name)) }
+                        td { (scenario.pathway_title_named(a.pathway.get_ref())) }
                         td.number { (plain(*a.per_day.get_ref())) }
                         td.number { (a.growth_per_year.as_ref().map_or("none".to_string(), |g| format!("{:.1}%", g.get_ref() * 100.0))) }
                     }
@@ -342,7 +349,7 @@ fn assumptions(file: &ScenarioFile) -> Markup {
                             td { (c.start.get_ref()) " after the start" }
                             td { (c.length.get_ref()) }
                             td.number { (plain(*c.factor.get_ref())) }
-                            td { @if c.sources.is_empty() { "all" } @else { (c.sources.iter().map(|s| words(s.get_ref())).collect::<Vec<_>>().join(", ")) } }
+                            td { @if c.sources.is_empty() { "all" } @else { (c.sources.iter().map(|s| scenario.source_title(s.get_ref())).collect::<Vec<_>>().join(", ")) } }
                         }
                     }
                 }
@@ -354,10 +361,11 @@ fn assumptions(file: &ScenarioFile) -> Markup {
             tbody {
                 @for (name, r) in &file.resources {
                     @let r = r.get_ref();
+                    @let unit = noun(name);
                     tr {
-                        td { (words(name)) }
+                        td { (scenario.resource_title_named(name)) }
                         td {
-                            @if let Some(count) = &r.count { (grouped(*count.get_ref() as f64)) " at all times" }
+                            @if let Some(count) = &r.count { (grouped(*count.get_ref() as f64)) " " (unit.of(*count.get_ref() as f64)) " at all times" }
                             @if let Some(roster) = &r.roster {
                                 @for (i, shift) in roster.get_ref().iter().enumerate() {
                                     @if i > 0 { br; }
@@ -366,9 +374,9 @@ fn assumptions(file: &ScenarioFile) -> Markup {
                             }
                         }
                         td {
-                            @if let Some(c) = &r.cost_per_hour { "£" (plain(*c.get_ref())) " per rostered hour " }
-                            @if let Some(c) = &r.cost_per_day_available { "£" (plain(*c.get_ref())) " per place-day available " }
-                            @if let Some(c) = &r.cost_per_day_in_use { "£" (plain(*c.get_ref())) " per day in use" }
+                            @if let Some(c) = &r.cost_per_hour { "£" (plain(*c.get_ref())) " per rostered " (unit.hours().trim_end_matches('s')) " " }
+                            @if let Some(c) = &r.cost_per_day_available { "£" (plain(*c.get_ref())) " per " (unit.days().trim_end_matches('s')) " available " }
+                            @if let Some(c) = &r.cost_per_day_in_use { "£" (plain(*c.get_ref())) " per " (unit.days().trim_end_matches('s')) " in use" }
                         }
                     }
                 }
@@ -382,15 +390,16 @@ fn assumptions(file: &ScenarioFile) -> Markup {
                     @let wait = step.seize.as_ref().or(step.activity.as_ref()).map(|w| w.get_ref());
                     @if let Some(wait) = wait {
                         tr {
-                            td { (words(pathway)) ": " (words(step.name.get_ref())) }
-                            td { (words(wait.resource.get_ref())) }
+                            td { (scenario.step_title_named(pathway, step.name.get_ref())) }
+                            td { (scenario.resource_title_named(wait.resource.get_ref())) }
                             td { @if step.activity.is_some() { (distribution(wait.duration.as_ref().map(|d| d.get_ref()))) } @else { "until released" } }
                             td {
                                 @if let Some(deadline) = &wait.deadline {
                                     (deadline.get_ref()) " from "
                                     (if wait.deadline_from.as_ref().is_some_and(|f| f.get_ref() == "pathway") { "referral (pathway entry)" } else { "joining the queue" })
-                                    @if let Some(fallback) = &wait.fallback { ", else " (words(fallback.get_ref())) }
+                                    @if let Some(fallback) = &wait.fallback { ", else " (scenario.step_title_named(pathway, fallback.get_ref())) }
                                 } @else { "none" }
+                                @if let Some(c) = &wait.cost_per_day_waiting { br; "waiting costs £" (plain(*c.get_ref())) " per patient-day" }
                             }
                         }
                     }
@@ -405,8 +414,8 @@ fn assumptions(file: &ScenarioFile) -> Markup {
                     @for (pathway, step) in &handoffs {
                         @if let Some(h) = step.handoff.as_ref().map(|h| h.get_ref()) {
                             tr {
-                                td { (words(pathway)) ": " (words(step.name.get_ref())) }
-                                td { (h.hours.as_ref().map_or("always open".to_string(), |c| words(c.get_ref()))) }
+                                td { (scenario.step_title_named(pathway, step.name.get_ref())) }
+                                td { (h.hours.as_ref().map_or("always open".to_string(), |c| crate::model::labels::readable(c.get_ref()))) }
                                 td { (h.processing.get_ref()) }
                                 td.number { (h.bounce_probability.as_ref().map_or("never".to_string(), |b| format!("{:.0}%", b.get_ref() * 100.0))) }
                                 td { (distribution(h.rework.as_ref().map(|d| d.get_ref()))) }
@@ -424,7 +433,7 @@ fn assumptions(file: &ScenarioFile) -> Markup {
                 tbody {
                     @for (pathway, step) in &delays {
                         @if let Some(d) = step.delay.as_ref().map(|d| d.get_ref()) {
-                            tr { td { (words(pathway)) ": " (words(step.name.get_ref())) } td { (d.duration.get_ref()) } }
+                            tr { td { (scenario.step_title_named(pathway, step.name.get_ref())) } td { (d.duration.get_ref()) } }
                         }
                     }
                 }
@@ -436,7 +445,7 @@ fn assumptions(file: &ScenarioFile) -> Markup {
                 thead { tr { th { "Outcome" } th { "Cost per patient" } } }
                 tbody {
                     @for (name, o) in &file.outcomes {
-                        tr { td { (words(name)) } td.number { "£" (grouped(*o.get_ref().cost.get_ref())) } }
+                        tr { td { (crate::model::labels::readable(name)) } td.number { "£" (grouped(*o.get_ref().cost.get_ref())) } }
                     }
                 }
             }
@@ -458,7 +467,7 @@ fn methods(report: &Report<'_>) -> Markup {
                     "Discrete-event simulation of patient pathways: patients arrive by a non-homogeneous Poisson process "
                     "(rates by hour of the week), queue for staff and places in priority then arrival order, pass handoffs that "
                     "work only in the receiver's opening hours, and leave by a named outcome. Pathways: "
-                    (scenario.pathways.iter().map(|p| words(&p.name)).collect::<Vec<_>>().join(", ")) "."
+                    ((0..scenario.pathways.len()).map(|p| scenario.pathway_title(crate::model::scenario::PathwayId(p as u16))).collect::<Vec<_>>().join(", ")) "."
                 } }
                 tr { th { "Replications" } td { (report.replications) " per design, independent, each with its own random streams" } }
                 tr { th { "Run length" } td { (plain(scenario.horizon.days())) " days measured after " (plain(scenario.warm_up.days())) " days of warm-up (discarded); the warm-up can be checked with " code { "carepath warmup" } " (MSER-5)" } }
@@ -466,7 +475,7 @@ fn methods(report: &Report<'_>) -> Markup {
                 tr { th { "Statistics" } td { "Mean over replications with a Student-t 95% confidence interval; differences between designs with a paired Student-t 95% interval; charts by hour of the week and of waits show pointwise 95% bands" } }
                 tr { th { "Scenario files" } td {
                     @for design in report.designs {
-                        (design.design.name()) ": "
+                        (design.design.scenario.title()) ": "
                         @for (i, layer) in design.loaded.layers.iter().enumerate() {
                             @if i > 0 { ", which extends " }
                             code { (layer.path) } " (SHA-256 " code.hash { (sha256_hex(layer.text.as_bytes())) } ")"

@@ -28,7 +28,8 @@ pub enum PackError {
 /// `folder`; returns how many charts there are.
 pub fn write_pack(folder: &Path, report: &Report<'_>) -> Result<usize, PackError> {
     let designs: Vec<Design<'_>> = report.designs.iter().map(|d| d.design).collect();
-    let names: Vec<&str> = designs.iter().map(Design::name).collect();
+    let titles: Vec<String> = designs.iter().map(|d| d.scenario.title()).collect();
+    let names: Vec<&str> = titles.iter().map(String::as_str).collect();
     let footnote = footnote(&names, report.replications, report.seed);
     let charts = render_all(&design_charts(&designs), &footnote)?;
     write_charts(folder, &charts)?;

@@ -303,6 +303,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
 
     let (waits, handoffs) = compiled.waits_and_handoffs;
     let wait_targets = compiled.wait_targets;
+    let wait_costs = compiled.wait_costs;
     let mut scenario = Scenario {
         name,
         description: run.description.clone().unwrap_or_default(),
@@ -319,11 +320,13 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         steps: steps_table,
         waits,
         wait_targets,
+        wait_costs,
         handoffs,
         outcomes,
         initial,
         key_figures: Vec::new(),
         max_inside,
+        labels: Default::default(),
     };
     // The metric catalogue costs a replication's accumulators (tens of kilobytes per waiting
     // point), so for a very large scenario it is built only when key figures need it; there,
@@ -337,6 +340,9 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         if problems.0.is_empty() {
             scenario.key_figures = compile_key_figures(problems, file, &catalogue);
         }
+        scenario.labels = super::labels::compile(problems, file, &scenario, &catalogue);
+    } else {
+        scenario.labels = super::labels::compile(problems, file, &scenario, &[]);
     }
     scenario
 }
@@ -533,7 +539,11 @@ fn bounded_count(
     }
 }
 
-fn non_negative_cost(problems: &mut Problems, value: Option<&Spanned<f64>>, key: &str) -> f64 {
+pub(super) fn non_negative_cost(
+    problems: &mut Problems,
+    value: Option<&Spanned<f64>>,
+    key: &str,
+) -> f64 {
     value.map_or(0.0, |cost| {
         let v = *cost.get_ref();
         if !(v.is_finite() && (0.0..=MAX_COST).contains(&v)) {

@@ -30,6 +30,9 @@ pub struct CompiledSteps {
     pub waits_and_handoffs: (Vec<StepId>, Vec<StepId>),
     /// Each waiting point's targets, by wait index.
     pub wait_targets: Vec<Vec<WaitTarget>>,
+    /// Each waiting point's cost per patient-day waiting [GBP/patient-day], by wait index;
+    /// `None` where none is written.
+    pub wait_costs: Vec<Option<f64>>,
 }
 
 /// Compiles the `[pathways]` of one file.
@@ -46,6 +49,7 @@ pub struct StepCompiler<'a> {
     priorities: Vec<(usize, usize, i64)>,
     waits: Vec<StepId>,
     wait_targets: Vec<Vec<WaitTarget>>,
+    wait_costs: Vec<Option<f64>>,
     handoffs: Vec<StepId>,
 }
 
@@ -83,6 +87,7 @@ impl<'a> StepCompiler<'a> {
             priorities: Vec::new(),
             waits: Vec::new(),
             wait_targets: Vec::new(),
+            wait_costs: Vec::new(),
             handoffs: Vec::new(),
         }
     }
@@ -168,6 +173,7 @@ impl<'a> StepCompiler<'a> {
                 std::mem::take(&mut self.handoffs),
             ),
             wait_targets: std::mem::take(&mut self.wait_targets),
+            wait_costs: std::mem::take(&mut self.wait_costs),
         }
     }
 
@@ -618,12 +624,16 @@ impl<'a> StepCompiler<'a> {
             );
         }
         let targets = self.compile_targets(w);
+        let cost = w.cost_per_day_waiting.as_ref().map(|rate| {
+            super::compile::non_negative_cost(self.problems, Some(rate), "cost_per_day_waiting")
+        });
         let resource = resource?;
         self.priorities
             .push((this.0 as usize, resource.0 as usize, priority));
         let index = WaitId(self.waits.len() as u32);
         self.waits.push(this);
         self.wait_targets.push(targets);
+        self.wait_costs.push(cost);
         Some(Wait {
             resource,
             priority_rank: 0,

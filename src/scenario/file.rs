@@ -105,6 +105,10 @@ pub struct RunFile {
     /// Most patients inside at once before a run stops (default 1,000,000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_patients_inside: Option<Spanned<i64>>,
+    /// The run's title for readers (default: the name in words). Last, so that the
+    /// messages about a `[run]` written as a list count its items as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Spanned<String>>,
 }
 
 /// One line of a roster or of opening hours.
@@ -144,6 +148,16 @@ pub struct AttributeFile {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceFile {
+    /// Name for readers, e.g. "Reablement places" (default: the name in words).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Spanned<String>>,
+    /// What one unit is called, singular: "bed", "place", "nurse" (default "unit"); blocked
+    /// time then reads "bed-days", counts "12 places".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Spanned<String>>,
+    /// Plural of `unit` where the English rule (add "s", "es" or "ies") is wrong.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_plural: Option<Spanned<String>>,
     /// Fixed number of units, all the time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<Spanned<i64>>,
@@ -166,6 +180,9 @@ pub struct ResourceFile {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArrivalFile {
+    /// Name for readers, e.g. "GP referrals" (default: the name in words).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Spanned<String>>,
     /// Pathway the referrals enter.
     pub pathway: Spanned<String>,
     /// Mean referrals per day [patients/day].
@@ -188,6 +205,9 @@ pub struct ArrivalFile {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PathwayFile {
+    /// Name for readers, e.g. "Rapid Response" (default: the name in words).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Spanned<String>>,
     /// What the pathway is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -201,6 +221,9 @@ pub struct PathwayFile {
 pub struct StepFile {
     /// Name, unique within the pathway, used by `next`, branches and outputs.
     pub name: Spanned<String>,
+    /// Name for readers, e.g. "Urgent visit within 2 hours" (default: the name in words).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Spanned<String>>,
     /// Step to go to afterwards (default: the following step).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<Spanned<String>>,
@@ -264,6 +287,10 @@ pub struct WaitFile {
     /// `wait.<pathway>.<step>.within_<target>` (`within_1h`, `within_4h`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<Spanned<DurationText>>>,
+    /// Cost of one patient waiting here for one day, e.g. in ED for an acute bed
+    /// [GBP/patient-day]; counted over the measured period as `cost.wait.<pathway>.<step>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_day_waiting: Option<Spanned<f64>>,
 }
 
 /// A reference to a resource, used by `release` and `block`.

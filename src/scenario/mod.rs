@@ -7,6 +7,7 @@ mod compile_steps;
 pub mod diagnostics;
 pub mod file;
 pub mod input;
+pub mod labels;
 pub mod layered;
 pub mod names;
 pub mod overlay;

@@ -183,6 +183,11 @@ pub(crate) fn merge(
     path: &[String],
     problems: &mut Vec<Problem>,
 ) {
+    // A variant that renames the run is another design: the base's `label` would title it
+    // as the base, so it goes unless the variant gives its own.
+    if path == ["run"] && overlay.contains_key("name") && !overlay.contains_key("label") {
+        base.remove("label");
+    }
     for (key, entry) in overlay {
         let here: Vec<String> = path.iter().cloned().chain([key.clone()]).collect();
         let dotted = here.join(".");

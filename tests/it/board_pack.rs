@@ -340,7 +340,7 @@ fn a_comparison_draws_key_figures_by_design_and_reports_the_differences() {
     assert_eq!(pages, 4, "26 key figures, 8 to a chart");
     let key_svg = String::from_utf8(charts(folder.path())["key_figures_1.svg"].clone()).unwrap();
     let texts = svg_texts(&key_svg);
-    for design in ["east_london_baseline", "east_london_single_point_of_access"] {
+    for design in ["East London baseline", "Single point of access"] {
         assert!(
             texts.iter().any(|t| t == design),
             "no legend entry {design}"
@@ -348,7 +348,7 @@ fn a_comparison_draws_key_figures_by_design_and_reports_the_differences() {
     }
     let html = std::fs::read_to_string(folder.path().join("report.html")).expect("report.html");
     let tags = check_self_contained_html(&html);
-    assert!(html.contains("Differences from east_london_baseline"));
+    assert!(html.contains("Differences from East London baseline"));
     assert!(
         html.contains("clearly lower"),
         "no clear difference reported"

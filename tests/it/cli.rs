@@ -12,7 +12,7 @@ fn run_mmc_agrees_with_erlang_c_and_writes_outputs() {
     let (stdout, stderr) = text(&output);
     assert!(output.status.success(), "{stderr}");
     assert!(
-        stdout.contains("wait.clinic.see_clinician.mean"),
+        stdout.contains("Clinic: see clinician: mean wait"),
         "{stdout}"
     );
     assert!(

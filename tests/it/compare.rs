@@ -77,7 +77,12 @@ fn compare_writes_the_table_and_says_what_is_clear() {
         "10",
     ]);
     let (stdout, out) = (&finished.stdout, finished.path());
-    assert!(stdout.contains("east_london_more_reablement:"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "More reablement places (`east_london_more_reablement`) against East London baseline:"
+        ),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("Wait for a reablement start (mean, hours)")
             && stdout.contains("clearly lower"),

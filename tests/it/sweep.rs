@@ -17,12 +17,12 @@ fn more_capacity_never_lengthens_its_queue_and_the_cheapest_point_is_found() {
     ]);
     let (stdout, out) = (&finished.stdout, finished.path());
     assert!(
-        stdout.contains("Lowest total cost at resources.reablement_slot.count="),
+        stdout.contains("Lowest total cost at Reablement places = "),
         "{stdout}"
     );
     let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
     assert!(csv.starts_with(
-        "resources.reablement_slot.count,metric,unit,mean,sd,ci95_low,ci95_high,replications\n"
+        "resources.reablement_slot.count,metric,unit,mean,sd,ci95_low,ci95_high,replications,unstable\n"
     ));
     let queue: Vec<f64> = csv
         .lines()

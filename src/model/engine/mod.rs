@@ -122,6 +122,9 @@ enum Event {
     WarmUpEnd,
     /// The end of a simulated day, when a daily series is being recorded.
     DayEnd,
+    /// The end of the first, second or third quarter of the measured period (0, 1, 2):
+    /// queue integrals are noted, to tell a settled queue from a growing one.
+    Quarter(u8),
 }
 
 /// Per-pathway, per-wait and per-handoff accumulators.
@@ -143,6 +146,10 @@ struct Recorder {
     bounces: Vec<u64>,
     /// Blocked stays by resource (`None` if it is never blocked), then by pathway.
     blocked_stays: Vec<Option<Vec<DurationSample>>>,
+    /// Per waiting point: time patients spent waiting there within the measured period
+    /// [patient-hours]. Each wait adds its part after the warm-up when it ends, so this is
+    /// not reset with the rest at the end of the warm-up.
+    waiting_hours: Vec<f64>,
 }
 
 impl Recorder {
@@ -183,7 +190,16 @@ impl Recorder {
                         .then(|| (0..pathways).map(|_| DurationSample::new()).collect())
                 })
                 .collect(),
+            waiting_hours: vec![0.0; scenario.waits.len()],
         }
+    }
+
+    /// Records a wait of `waited` hours at waiting point `index` that ends at `now`: its
+    /// length, and its part after `measured_from` (the end of the warm-up).
+    #[inline]
+    fn record_wait(&mut self, index: usize, waited: f64, now: f64, measured_from: f64) {
+        self.waits[index].record(waited);
+        self.waiting_hours[index] += waited.min(now - measured_from).max(0.0);
     }
 
     fn reset(&mut self) {
@@ -252,6 +268,9 @@ struct Simulation<'s> {
     /// are taken in the loop, not as events: they change nothing, so need no place in the
     /// event list.
     next_tick: f64,
+    /// Per resource, its waiting integral at the end of the first three quarters of the
+    /// measured period [patient-hours] (see `Event::Quarter`).
+    quarter_marks: Vec<[f64; 3]>,
 }
 
 /// Day-by-day values of one replication, for choosing a warm-up: per resource the mean
@@ -378,6 +397,7 @@ impl<'s> Simulation<'s> {
             previous_day: vec![(0.0, 0.0); scenario.resources.len()],
             by_hour: ByHour::new(scenario.resources.len(), 0.0),
             next_tick: f64::INFINITY,
+            quarter_marks: vec![[0.0; 3]; scenario.resources.len()],
         }
     }
 
@@ -395,6 +415,12 @@ impl<'s> Simulation<'s> {
                 .schedule(SimTime::ZERO + scenario.warm_up, Event::WarmUpEnd);
         } else {
             self.next_tick = self.next_whole_hour(0.0);
+        }
+        for quarter in 0..3u8 {
+            let at =
+                scenario.warm_up.hours() + scenario.horizon.hours() * f64::from(quarter + 1) / 4.0;
+            self.events
+                .schedule(SimTime::from_hours(at), Event::Quarter(quarter));
         }
         for (index, _) in scenario.sources.iter().enumerate() {
             self.schedule_arrival(index);
@@ -443,6 +469,7 @@ impl<'s> Simulation<'s> {
                 Event::Capacity(resource) => self.on_capacity_change(resource as usize)?,
                 Event::WarmUpEnd => self.on_warm_up_end(),
                 Event::DayEnd => self.on_day_end(),
+                Event::Quarter(quarter) => self.on_quarter(quarter as usize),
             }
         }
         self.ticks_until(end);
@@ -511,6 +538,14 @@ impl<'s> Simulation<'s> {
         }
         self.events
             .schedule(SimTime::from_hours(now + 24.0), Event::DayEnd);
+    }
+
+    fn on_quarter(&mut self, quarter: usize) {
+        let now = self.now;
+        for (state, marks) in self.resources.iter_mut().zip(&mut self.quarter_marks) {
+            state.accrue(now);
+            marks[quarter] = state.waiting_area.area;
+        }
     }
 
     fn on_warm_up_end(&mut self) {
@@ -609,7 +644,8 @@ impl<'s> Simulation<'s> {
         patient.wait_token = 0;
         let waited = now - patient.wait_started;
         let index = wait.index.0 as usize;
-        self.recorder.waits[index].record(waited);
+        let measured_from = self.scenario.warm_up.hours();
+        self.recorder.record_wait(index, waited, now, measured_from);
         self.recorder.fallbacks[index] += 1;
         self.advance(id, fallback)
     }
@@ -933,7 +969,9 @@ impl<'s> Simulation<'s> {
         if let Some((at, fallback)) = deadline_at
             && (at < now || (at == now && !free))
         {
-            self.recorder.waits[index].record(now - since);
+            let measured_from = self.scenario.warm_up.hours();
+            self.recorder
+                .record_wait(index, now - since, now, measured_from);
             self.recorder.fallbacks[index] += 1;
             return Ok(Request::Fallback(fallback));
         }
@@ -1072,7 +1110,8 @@ impl<'s> Simulation<'s> {
 
     fn record_served(&mut self, wait: &Wait, waited: f64, id: PatientId) {
         let index = wait.index.0 as usize;
-        self.recorder.waits[index].record(waited);
+        let (now, measured_from) = (self.now, self.scenario.warm_up.hours());
+        self.recorder.record_wait(index, waited, now, measured_from);
         if let Some(served) = &mut self.recorder.served_waits[index] {
             served.record(waited);
         }

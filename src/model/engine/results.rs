@@ -178,6 +178,21 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
             Unit::Patients,
             f64::from(state.max_waiting),
         );
+        // Mean queue over the second and the last quarter of the measured period: a queue
+        // still growing at the end has the second well below the last (see
+        // `experiment::stability`).
+        let marks = simulation.quarter_marks[r];
+        let quarter = horizon / 4.0;
+        push(
+            format!("{name}.queue.second_quarter"),
+            Unit::Patients,
+            (marks[1] - marks[0]) / quarter,
+        );
+        push(
+            format!("{name}.queue.last_quarter"),
+            Unit::Patients,
+            (state.waiting_area.area - marks[2]) / quarter,
+        );
         push(format!("{name}.overtime"), Unit::UnitHours, overtime);
         let blockable = scenario.can_be_blocked(ResourceId(r as u16));
         if blockable {
@@ -236,6 +251,16 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
         }
     }
 
+    let waiting_hours = waiting_hours(simulation);
+    for (w, step) in scenario.waits.iter().enumerate() {
+        if let Some(rate) = scenario.wait_costs.get(w).copied().flatten() {
+            cost_items.push((
+                format!("cost.wait.{}", scenario.step_label(*step)),
+                rate * waiting_hours[w] / 24.0,
+            ));
+        }
+    }
+
     for (o, outcome) in scenario.outcomes.iter().enumerate() {
         if outcome.cost > 0.0 {
             let count: u64 = recorder.outcome_counts.iter().map(|c| c[o]).sum();
@@ -266,6 +291,25 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
         simulation.patients.live() as f64,
     );
     out
+}
+
+/// Per waiting point, the time patients spent waiting there within the measured period
+/// [patient-hours]: the waits that ended, and the waits still under way at the end (from
+/// the later of their start and the end of the warm-up).
+fn waiting_hours(simulation: &Simulation<'_>) -> Vec<f64> {
+    let scenario = simulation.scenario;
+    let measured_from = scenario.warm_up.hours();
+    let mut hours = simulation.recorder.waiting_hours.clone();
+    for patient in simulation.patients.live_patients() {
+        if patient.wait_token == 0 {
+            continue; // not in a queue
+        }
+        if let Some(wait) = scenario.wait_at(patient.step) {
+            hours[wait.index.0 as usize] +=
+                (simulation.now - patient.wait_started.max(measured_from)).max(0.0);
+        }
+    }
+    hours
 }
 
 /// Per pathway, the time so far in the pathway of each patient still inside at the end

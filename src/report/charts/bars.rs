@@ -1,7 +1,7 @@
 //! Bar charts with 95% whiskers: key figures across designs, delayed-discharge bed-days by
 //! pathway, and costs by item.
 
-use super::{Design, design_legend, display_unit, legend_if_several, measured_weeks, words};
+use super::{Design, design_legend, display_unit, legend_if_several, measured_weeks};
 use crate::report::spec::{BarGroup, BarPanel, ChartSpec, Panel, Swatch};
 use crate::report::theme::design_colour;
 
@@ -35,7 +35,8 @@ pub(super) fn key_figures(designs: &[Design<'_>]) -> Vec<ChartSpec> {
                 .filter_map(|d| d.metric(&metric))
                 .map(|m| m.mean.abs())
                 .fold(0.0, f64::max);
-            let (scale, unit) = display_unit(summary.unit, largest);
+            let noun = base.scenario.metric_noun(&metric);
+            let (scale, unit) = display_unit(summary.unit, largest, noun.as_ref());
             Some(Panel::Bars(BarPanel {
                 caption: figure.plain_label(),
                 categories: vec![String::new()],
@@ -95,16 +96,30 @@ pub(super) fn delayed_bed_days(designs: &[Design<'_>]) -> Option<ChartSpec> {
         .iter()
         .map(|m| {
             let (resource, rest) = m.split_once(".blocked_stay.").unwrap_or((m, m));
-            let pathway = words(rest.trim_end_matches(".total"));
+            let pathway = base
+                .scenario
+                .pathway_title_named(rest.trim_end_matches(".total"));
             if one_resource {
                 pathway
             } else {
-                format!("{pathway} ({})", words(resource))
+                format!(
+                    "{pathway} ({})",
+                    base.scenario.resource_title_named(resource)
+                )
             }
         })
         .collect();
     let item = if one_resource {
-        format!("{} days", words(resources[0]))
+        base.scenario.resource_named(resources[0]).map_or_else(
+            || "Unit-days".to_string(),
+            |r| {
+                let days = base.scenario.unit_noun(r).days();
+                let mut chars = days.chars();
+                chars
+                    .next()
+                    .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+            },
+        )
     } else {
         "unit-days".to_string()
     };
@@ -148,10 +163,10 @@ pub(super) fn costs(designs: &[Design<'_>]) -> Option<ChartSpec> {
         .flat_map(|d| metrics.iter().filter_map(|m| d.metric(m)))
         .map(|m| m.mean.abs())
         .fold(0.0, f64::max);
-    let (scale, unit) = display_unit("GBP", largest);
+    let (scale, unit) = display_unit("GBP", largest, None);
     let categories = metrics
         .iter()
-        .map(|m| words(m.trim_start_matches("cost.")))
+        .map(|m| base.scenario.metric_title(m))
         .collect();
     let totals: Vec<String> = designs
         .iter()
@@ -159,7 +174,7 @@ pub(super) fn costs(designs: &[Design<'_>]) -> Option<ChartSpec> {
             d.metric("cost.total").map(|m| {
                 format!(
                     "{} {} (95% CI {} to {})",
-                    d.name(),
+                    d.scenario.title(),
                     crate::report::format::pounds(m.mean),
                     crate::report::format::pounds(m.ci95_low),
                     crate::report::format::pounds(m.ci95_high)

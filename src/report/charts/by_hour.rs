@@ -1,7 +1,7 @@
 //! Resources by hour of the week, averaged over the weeks measured: staff busy against
 //! rostered, places occupied against capacity, and patients waiting, each with a 95% band.
 
-use super::{Design, words};
+use super::Design;
 use crate::experiment::bands::Band;
 use crate::report::spec::{ChartSpec, LegendEntry, Line, LinePanel, Panel, Swatch, XAxis};
 use crate::report::theme::design_colour;
@@ -84,7 +84,7 @@ fn panels(
                 .collect();
             let top = lines.iter().flat_map(Line::y_values).fold(0.0, f64::max);
             Panel::Lines(LinePanel {
-                caption: words(name),
+                caption: designs[0].scenario.resource_title_named(name),
                 x: 0.0..168.0,
                 y: 0.0..if top > 0.0 { top * 1.12 } else { 1.0 },
                 x_label: "Hour of the week (days start at the labels)".to_string(),
@@ -102,7 +102,7 @@ fn legend(designs: &[Design<'_>], level: &str, reference: Option<&str>) -> Vec<L
     let mut entries = Vec::new();
     for (d, design) in designs.iter().enumerate() {
         let prefix = if designs.len() > 1 {
-            format!("{}: ", design.name())
+            format!("{}: ", design.scenario.title())
         } else {
             String::new()
         };

@@ -76,10 +76,27 @@ pub fn design_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
     charts
 }
 
-/// A name from a scenario in plain words: `rapid_response.urgent_visit` becomes
-/// `rapid response: urgent visit`.
+/// A dotted name in plain words where no scenario is at hand to give its labels:
+/// `rapid_response.urgent_visit` becomes `Rapid response: Urgent visit` (see
+/// `model::labels::readable`). With a scenario, use its `*_title` methods instead.
 pub fn words(name: &str) -> String {
-    name.replace('.', ": ").replace('_', " ")
+    name.split('.')
+        .map(crate::model::labels::readable)
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+/// `text` with its first letter lower-cased unless its first word is an acronym or name
+/// (another capital after the first letter): "Waits for acute stay: admit".
+fn lower(text: &str) -> String {
+    let first_word = text.split(' ').next().unwrap_or("");
+    if first_word.chars().skip(1).any(char::is_uppercase) {
+        return text.to_string();
+    }
+    let mut chars = text.chars();
+    chars.next().map_or(String::new(), |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
 }
 
 /// One legend entry per design, as a solid line or a bar, labelled with `suffix`.
@@ -88,7 +105,7 @@ fn design_legend(designs: &[Design<'_>], swatch: Swatch, suffix: &str) -> Vec<Le
         .iter()
         .enumerate()
         .map(|(d, design)| LegendEntry {
-            label: format!("{}{suffix}", design.name()),
+            label: format!("{}{suffix}", design.scenario.title()),
             colour: design_colour(d),
             swatch,
         })
@@ -109,16 +126,29 @@ fn measured_weeks(scenario: &Scenario) -> String {
     super::format::plain(scenario.horizon.hours() / 168.0)
 }
 
-/// Multiplier and axis label for showing values of a metric `unit`, given the largest value.
-fn display_unit(unit: &str, largest: f64) -> (f64, String) {
+/// Multiplier and axis label for showing values of a metric `unit`, given the largest value
+/// and, for units of a resource, its unit noun (`bed-days`, `place-days`).
+fn display_unit(
+    unit: &str,
+    largest: f64,
+    noun: Option<&crate::model::labels::UnitNoun>,
+) -> (f64, String) {
+    if let Some(noun) = noun {
+        match unit {
+            "unit-days" => return (1.0, noun.days()),
+            "unit-hours" => return (1.0, noun.hours()),
+            "units" => return (1.0, noun.plural.clone()),
+            _ => {}
+        }
+    }
     match unit {
         "fraction" => (100.0, "per cent [%]".to_string()),
         "GBP" if largest >= 1e6 => (1e-6, "pounds [£ million]".to_string()),
         "GBP" => (1e-3, "pounds [£ thousand]".to_string()),
         "h" => (1.0, "hours [h]".to_string()),
         "d" => (1.0, "days [d]".to_string()),
-        "unit-days" => (1.0, "bed-days".to_string()),
-        "unit-hours" => (1.0, "staff-hours".to_string()),
+        "unit-days" => (1.0, "unit-days".to_string()),
+        "unit-hours" => (1.0, "unit-hours".to_string()),
         "units" => (1.0, "units (staff or places)".to_string()),
         other => (1.0, other.to_string()),
     }

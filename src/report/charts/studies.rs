@@ -1,7 +1,8 @@
 //! Charts of the studies that choose a design's settings: a sweep's curves with the
 //! cost-optimal point, and the warm-up series with the recommended cut.
 
-use super::{display_unit, words};
+use super::display_unit;
+use crate::model::scenario::Scenario;
 
 use crate::experiment::MetricSummary;
 use crate::experiment::sweep::SweepValue;
@@ -13,8 +14,13 @@ use crate::report::theme::design_colour;
 /// A finished sweep, as its chart sees it.
 #[derive(Debug, Clone, Copy)]
 pub struct SweepCurve<'a> {
-    /// The swept keys (one or two).
+    /// The swept scenario as written (for labels and unit nouns).
+    pub scenario: &'a Scenario,
+    /// The swept keys (one or two), as axis titles (the swept item's label and unit, see
+    /// `Scenario::key_title`).
     pub keys: &'a [String],
+    /// Per point: whether a queue was still growing at the end (`experiment::stability`).
+    pub unstable: &'a [bool],
     /// Each point's key values and summary, first key slowest.
     pub points: &'a [(Vec<SweepValue>, Vec<MetricSummary>)],
     /// The figures to draw, one panel each, as (metric, caption): e.g. `cost.total` and key
@@ -92,7 +98,8 @@ pub fn sweep_chart(sweep: &SweepCurve<'_>) -> Option<ChartSpec> {
                 .flat_map(|(_, s)| s.iter().filter(|m| &m.metric == metric))
                 .map(|m| m.mean.abs())
                 .fold(0.0, f64::max);
-            let (scale, unit_label) = display_unit(unit, largest);
+            let noun = sweep.scenario.metric_noun(metric);
+            let (scale, unit_label) = display_unit(unit, largest, noun.as_ref());
             let lines = lines_of(metric, scale);
             let all: Vec<f64> = lines.iter().flat_map(Line::y_values).collect();
             let (low, high) = all
@@ -102,6 +109,36 @@ pub fn sweep_chart(sweep: &SweepCurve<'_>) -> Option<ChartSpec> {
                 });
             let margin = ((high - low) * 0.15).max(high.abs() * 0.01).max(1e-9);
             let mut marks = Vec::new();
+            // Unstable points: a dashed line at each, labelled once, at the line whose label
+            // runs away from the others (labels run rightwards in the left half).
+            let unstable_xs: Vec<f64> = sweep
+                .points
+                .iter()
+                .enumerate()
+                .filter(|(point, _)| sweep.unstable.get(*point).copied().unwrap_or(false))
+                .map(|(_, (values, _))| values[0].0)
+                .collect();
+            let middle = x_low + 0.6 * (x_high - x_low);
+            let labelled_x = match unstable_xs.iter().copied().reduce(f64::max) {
+                Some(right) if right < middle => Some(right),
+                _ => unstable_xs.iter().copied().reduce(f64::min),
+            };
+            for x in unstable_xs {
+                if marks
+                    .iter()
+                    .any(|m| matches!(m, Mark::Vertical { x: seen, .. } if *seen == x))
+                {
+                    continue;
+                }
+                marks.push(Mark::Vertical {
+                    x,
+                    label: if Some(x) == labelled_x {
+                        "unstable: queue still growing".to_string()
+                    } else {
+                        String::new()
+                    },
+                });
+            }
             if metric == "cost.total"
                 && let Some(best) = sweep.cheapest.and_then(|i| sweep.points.get(i))
                 && let Some(m) = best.1.iter().find(|m| m.metric == "cost.total")
@@ -146,6 +183,11 @@ pub fn sweep_chart(sweep: &SweepCurve<'_>) -> Option<ChartSpec> {
         None => Vec::new(),
     };
     let (columns, panel_height) = if panels.len() > 1 { (2, 520) } else { (1, 760) };
+    let unstable_note = if sweep.unstable.iter().any(|u| *u) {
+        " Dashed lines: unstable points, where a queue was still growing at the end; their figures depend on the run length, and none is chosen as the lowest cost."
+    } else {
+        ""
+    };
     Some(ChartSpec {
         stem: "sweep".to_string(),
         title: format!("Sweep of {}", sweep.keys.join(" and ")),
@@ -153,15 +195,14 @@ pub fn sweep_chart(sweep: &SweepCurve<'_>) -> Option<ChartSpec> {
         columns,
         panel_height,
         panels,
-        note: Some(
-            "Line: mean over replications at each point; shading: 95% confidence band. Every point ran on the same seeds."
-                .to_string(),
-        ),
+        note: Some(format!(
+            "Line: mean over replications at each point; shading: 95% confidence band. Every point ran on the same seeds.{unstable_note}"
+        )),
     })
 }
 
 /// One panel per daily series that ever moves, with the recommended warm-up marked.
-pub fn warm_up_chart(study: &WarmUpStudy) -> Option<ChartSpec> {
+pub fn warm_up_chart(scenario: &Scenario, study: &WarmUpStudy) -> Option<ChartSpec> {
     let recommended = study.advice.iter().map(|a| a.days).max().unwrap_or(0);
     let panels: Vec<Panel> = study
         .names
@@ -177,12 +218,20 @@ pub fn warm_up_chart(study: &WarmUpStudy) -> Option<ChartSpec> {
                 .map(|(day, v)| (day as f64 + 1.0, *v))
                 .collect();
             Panel::Lines(LinePanel {
-                caption: format!("{} (own cut: {} d)", words(name), advice.days),
+                caption: format!(
+                    "{} (own cut: {} d)",
+                    scenario.series_title(name),
+                    advice.days
+                ),
                 x: 0.0..values.len().max(1) as f64 + 1.0,
                 y: 0.0..top * 1.15,
                 x_label: "Day of the run".to_string(),
-                y_label: if name.ends_with(".busy") {
-                    "Units busy".to_string()
+                y_label: if let Some(resource) = name.strip_suffix(".busy") {
+                    let noun = scenario
+                        .resource_named(resource)
+                        .map(|r| scenario.unit_noun(r))
+                        .unwrap_or_default();
+                    format!("{} in use", noun.plural)
                 } else {
                     "Patients".to_string()
                 },

@@ -2,7 +2,7 @@
 //! time, with the deadline marked where there is one. Patients who meet a deadline unserved
 //! never count as served, so the curve tops out at the share served.
 
-use super::{Design, legend_if_several, words};
+use super::{Design, legend_if_several, lower};
 use crate::experiment::bands::Band;
 use crate::model::scenario::DeadlineFrom;
 use crate::report::spec::{ChartSpec, Line, LinePanel, Mark, Panel, Swatch, XAxis};
@@ -116,7 +116,7 @@ pub(super) fn wait_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
             // `-` is in no name (scenario::names), so pathway `a_b` step `c` and pathway `a`
             // step `b_c` get different files.
             stem: format!("wait_{}", label.replace('.', "-")),
-            title: format!("Waits for {}", words(&label)),
+            title: format!("Waits for {}", lower(&base.step_in_pathway(*step))),
             legend,
             columns: 1,
             panel_height: 760,
