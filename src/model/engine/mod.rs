@@ -5,12 +5,14 @@
 //! attribute, a step). The loop allocates nothing once its tables have grown to working size
 //! and looks nothing up by name.
 
+mod attribution;
 mod by_hour;
 mod census;
 mod patients;
 mod resources;
 mod results;
 mod runaway;
+mod trace;
 
 use rand::RngExt;
 use thiserror::Error;
@@ -25,9 +27,13 @@ use crate::model::scenario::{
     DeadlineFrom, MAX_ATTRIBUTES, OpenWhen, OutcomeId, PathwayId, ResourceId, Scenario, StepId,
     StepKind, Wait,
 };
+pub use attribution::CauseTable;
+use attribution::Attribution;
 use by_hour::ByHour;
 use patients::{HandoffPhase, Patient, PatientId, Patients};
 use resources::ResourceState;
+pub use trace::TRACE_HEADER;
+use trace::{Detail, Tracer};
 
 /// Most instantaneous steps (branches, releases, transfers...) one patient may take at one
 /// instant before the model is judged to loop without time passing.
@@ -264,6 +270,10 @@ struct Simulation<'s> {
     /// are taken in the loop, not as events: they change nothing, so need no place in the
     /// event list.
     next_tick: f64,
+    /// Hours attributed to causes.
+    attribution: Attribution,
+    /// The patient-level trace, when one is asked for.
+    trace: Option<Tracer<'s>>,
 }
 
 /// Day-by-day values of one replication, for choosing a warm-up: per resource the mean
@@ -285,15 +295,53 @@ pub fn run_replication(
     let mut simulation = Simulation::new(scenario, replication);
     simulation.start()?;
     simulation.run()?;
+    Ok(finish(simulation, replication))
+}
+
+/// Why a traced replication failed.
+#[derive(Debug, Error)]
+pub enum TracedRunError {
+    /// The replication itself failed.
+    #[error(transparent)]
+    Simulation(#[from] SimError),
+    /// The trace could not be written (a full disk, say).
+    #[error("cannot write the trace: {0}")]
+    Write(#[from] std::io::Error),
+}
+
+/// Runs replication `replication` of `scenario` as [`run_replication`] does (the same
+/// figures), writing its patient-level trace rows to `out` as it goes (without the header,
+/// [`TRACE_HEADER`]; see the `trace` module for the columns).
+///
+/// # Errors
+/// [`TracedRunError::Simulation`] as [`run_replication`]; [`TracedRunError::Write`] if a
+/// write to `out` fails.
+pub fn run_replication_traced(
+    scenario: &Scenario,
+    replication: u32,
+    out: &mut dyn std::io::Write,
+) -> Result<ReplicationResult, TracedRunError> {
+    let mut simulation = Simulation::new(scenario, replication);
+    simulation.trace = Some(Tracer::new(out, replication));
+    let ran = simulation.start().and_then(|()| simulation.run());
+    let written = simulation.trace.take().map_or(Ok(()), Tracer::finish);
+    ran?;
+    written?;
+    Ok(finish(simulation, replication))
+}
+
+/// The result of a finished replication.
+fn finish(simulation: Simulation<'_>, replication: u32) -> ReplicationResult {
+    let scenario = simulation.scenario;
     let mut metrics = results::collect(&simulation);
     results::add_key_figures(scenario, &mut metrics);
-    Ok(ReplicationResult {
+    ReplicationResult {
         replication,
         metrics,
         by_hour: simulation.by_hour.averages(),
         waits: results::wait_curves(&simulation),
         events: simulation.events_processed,
-    })
+    }
 }
 
 /// Runs replication `replication` of `scenario` from time zero, recording a daily series of
@@ -390,6 +438,8 @@ impl<'s> Simulation<'s> {
             previous_day: vec![(0.0, 0.0); scenario.resources.len()],
             by_hour: ByHour::new(scenario.resources.len(), 0.0),
             next_tick: f64::INFINITY,
+            attribution: Attribution::new(scenario),
+            trace: None,
         }
     }
 
@@ -462,6 +512,7 @@ impl<'s> Simulation<'s> {
         for resource in &mut self.resources {
             resource.accrue(end);
         }
+        self.close_causes();
         let inside = self.patients.live() as u64;
         if self.created != self.left + inside {
             return Err(SimError::Conservation {
@@ -533,6 +584,7 @@ impl<'s> Simulation<'s> {
         }
         self.by_hour.restart(now);
         self.next_tick = self.next_whole_hour(now);
+        self.restart_causes();
     }
 
     /// The first whole hour after `time`, or the end of the run if that comes first;
@@ -580,23 +632,26 @@ impl<'s> Simulation<'s> {
         let id = self
             .patients
             .insert(Patient::new(patient_key, entry, self.now, attributes));
+        self.patients.get_mut(id).number = self.created;
         self.created += 1;
         if self.patients.live() as u64 > self.scenario.max_inside {
             return Err(self.too_many_inside());
         }
         self.recorder.entries[pathway.0 as usize] += 1;
+        self.attribution.enter(pathway);
+        let scenario = self.scenario;
+        self.trace_event(id, "arrival", None, Detail::Name(&scenario.sources[source].name));
         self.advance(id, entry)
     }
 
     fn on_capacity_change(&mut self, resource: usize) -> Result<(), SimError> {
         let now = self.now;
-        let state = &mut self.resources[resource];
-        state.accrue(now);
         // Read the roster a hair after now: at the change, not just before it.
         let position = self.hour_of_week(now + 1e-9);
-        self.resources[resource].capacity = self.scenario.resources[resource]
+        let level = self.scenario.resources[resource]
             .schedule
             .level_at(position);
+        self.resources[resource].set_capacity(now, level);
         self.schedule_capacity_change(resource);
         self.serve_queue(ResourceId(resource as u16))
     }
@@ -616,10 +671,12 @@ impl<'s> Simulation<'s> {
             _ => return Ok(()),
         };
         let now = self.now;
+        self.end_cause(id);
         self.resources[wait.resource.0 as usize].abandon(now);
         let patient = self.patients.get_mut(id);
         patient.wait_token = 0;
         let waited = now - patient.wait_started;
+        self.trace_event(id, "fallback", Some(wait.resource), Detail::Hours(waited));
         let index = wait.index.0 as usize;
         self.recorder.waits[index].record(waited);
         self.recorder.fallbacks[index] += 1;
@@ -632,13 +689,21 @@ impl<'s> Simulation<'s> {
         match &scenario.steps[step.0 as usize].kind {
             StepKind::Activity { wait, next, .. } => {
                 let resource = wait.resource;
+                self.end_cause(id);
+                self.trace_event(id, "finish", Some(resource), Detail::None);
                 self.give_back_unit(resource);
                 self.serve_queue(resource)?;
                 self.advance(id, *next)
             }
-            StepKind::Delay { next, .. } => self.advance(id, *next),
+            StepKind::Delay { next, .. } => {
+                self.end_cause(id);
+                self.trace_event(id, "finish", None, Detail::None);
+                self.advance(id, *next)
+            }
             StepKind::Handoff { handoff, next } => {
                 self.count_instant_step(id, step)?;
+                self.end_cause(id);
+                let blocked = self.patients.get(id).blocked != 0;
                 let phase = self.patients.get(id).handoff_phase;
                 let stream = &mut self.draw(id, step);
                 let index = handoff.index.0 as usize;
@@ -652,6 +717,8 @@ impl<'s> Simulation<'s> {
                             .as_ref()
                             .map_or(0.0, |d| d.sample(stream).hours());
                         self.patients.get_mut(id).handoff_phase = HandoffPhase::Rework;
+                        self.trace_event(id, "bounced", None, Detail::Hours(rework));
+                        self.begin_cause(id, self.attribution.table.bounced(step, blocked));
                         self.schedule_done(id, rework);
                     }
                     HandoffPhase::Processing if handoff.duplicate_assessment.is_some() => {
@@ -666,9 +733,18 @@ impl<'s> Simulation<'s> {
                             0.0
                         };
                         self.patients.get_mut(id).handoff_phase = HandoffPhase::DuplicateAssessment;
+                        self.trace_event(id, "accepted", None, Detail::Hours(work));
+                        let cause = self.attribution.table.duplicate(step, blocked);
+                        self.begin_cause(id, cause);
                         self.schedule_done(id, delay);
                     }
                     HandoffPhase::Processing | HandoffPhase::DuplicateAssessment => {
+                        let event = if phase == HandoffPhase::Processing {
+                            "accepted"
+                        } else {
+                            "assessed"
+                        };
+                        self.trace_event(id, event, None, Detail::None);
                         let started = self.patients.get(id).wait_started;
                         self.recorder.handoff_delays[index].record(self.now - started);
                         return self.advance(id, *next);
@@ -677,6 +753,8 @@ impl<'s> Simulation<'s> {
                         let work = handoff.processing.sample(stream).hours();
                         let delay = self.working_delay(handoff.hours.map(|c| c.0 as usize), work);
                         self.patients.get_mut(id).handoff_phase = HandoffPhase::Processing;
+                        self.trace_event(id, "resent", None, Detail::Hours(work));
+                        self.begin_cause(id, self.attribution.table.bounced(step, blocked));
                         self.schedule_done(id, delay);
                     }
                 }
@@ -746,6 +824,7 @@ impl<'s> Simulation<'s> {
                 StepKind::Seize { wait, next } => match self.request(id, step, wait, since)? {
                     Request::Granted => {
                         self.patients.get_mut(id).held |= 1 << wait.resource.0;
+                        self.trace_event(id, "start", Some(wait.resource), Detail::Hours(0.0));
                         since = self.now;
                         step = *next;
                     }
@@ -759,6 +838,9 @@ impl<'s> Simulation<'s> {
                     match self.request(id, step, wait, since)? {
                         Request::Granted => {
                             let hours = self.timed(id, step, duration);
+                            let blocked = self.patients.get(id).blocked != 0;
+                            self.begin_cause(id, self.attribution.table.at_step(step, blocked));
+                            self.trace_event(id, "start", Some(wait.resource), Detail::Hours(hours));
                             self.schedule_done(id, hours);
                             return Ok(());
                         }
@@ -778,17 +860,24 @@ impl<'s> Simulation<'s> {
                     patient.held &= !bit;
                     let was_blocked = patient.blocked & bit != 0;
                     patient.blocked &= !bit;
+                    self.trace_event(id, "release", Some(*resource), Detail::None);
                     self.release_unit(id, *resource, was_blocked)?;
                     step = *next;
                 }
                 StepKind::Delay { duration, .. } => {
                     let hours = self.timed(id, step, duration);
+                    let blocked = self.patients.get(id).blocked != 0;
+                    self.begin_cause(id, self.attribution.table.at_step(step, blocked));
+                    self.trace_event(id, "delay", None, Detail::Hours(hours));
                     self.schedule_done(id, hours);
                     return Ok(());
                 }
                 StepKind::Handoff { handoff, .. } => {
                     let work = self.timed(id, step, &handoff.processing);
                     let delay = self.working_delay(handoff.hours.map(|c| c.0 as usize), work);
+                    let blocked = self.patients.get(id).blocked != 0;
+                    self.begin_cause(id, self.attribution.table.at_step(step, blocked));
+                    self.trace_event(id, "handoff_sent", None, Detail::Hours(work));
                     let now = self.now;
                     let patient = self.patients.get_mut(id);
                     patient.wait_started = now;
@@ -827,6 +916,9 @@ impl<'s> Simulation<'s> {
                 }
                 StepKind::End { outcome } => {
                     let pathway = scenario.steps[step.0 as usize].pathway;
+                    self.end_cause(id);
+                    let outcome_name = &scenario.outcomes[outcome.0 as usize].name;
+                    self.trace_event(id, "end", None, Detail::Name(outcome_name));
                     self.leave_pathway(id, pathway, *outcome);
                     let held = self.patients.get(id).held;
                     let blocked = self.patients.get(id).blocked;
@@ -841,9 +933,13 @@ impl<'s> Simulation<'s> {
                 }
                 StepKind::Transfer { outcome, to } => {
                     let from = scenario.steps[step.0 as usize].pathway;
-                    self.leave_pathway(id, from, *outcome);
+                    self.end_cause(id);
                     let into = scenario.steps[to.0 as usize].pathway;
+                    let into_name = &scenario.pathways[into.0 as usize].name;
+                    self.trace_event(id, "transfer", None, Detail::Name(into_name));
+                    self.leave_pathway(id, from, *outcome);
                     self.recorder.entries[into.0 as usize] += 1;
+                    self.attribution.enter(into);
                     let patient = self.patients.get_mut(id);
                     patient.entered_pathway = self.now;
                     patient.new_episode();
@@ -875,6 +971,7 @@ impl<'s> Simulation<'s> {
 
     fn leave_pathway(&mut self, id: PatientId, pathway: PathwayId, outcome: OutcomeId) {
         let p = pathway.0 as usize;
+        self.attribution.leave(pathway);
         let time_in_pathway = self.now - self.patients.get(id).entered_pathway;
         self.recorder.exits[p] += 1;
         self.recorder.outcome_counts[p][outcome.0 as usize] += 1;
@@ -908,6 +1005,7 @@ impl<'s> Simulation<'s> {
             let state = &mut self.resources[resource.0 as usize];
             state.accrue(now);
             state.blocked += 1;
+            self.trace_event(id, "block", Some(resource), Detail::None);
         }
         Ok(())
     }
@@ -945,6 +1043,7 @@ impl<'s> Simulation<'s> {
         if let Some((at, fallback)) = deadline_at
             && (at < now || (at == now && !free))
         {
+            self.trace_event(id, "fallback", Some(resource), Detail::Hours(now - since));
             self.recorder.waits[index].record(now - since);
             self.recorder.fallbacks[index] += 1;
             return Ok(Request::Fallback(fallback));
@@ -959,7 +1058,11 @@ impl<'s> Simulation<'s> {
         let patient = self.patients.get_mut(id);
         patient.wait_token = token;
         patient.wait_started = since;
+        let blocked = patient.blocked != 0;
         self.resources[resource.0 as usize].enqueue(now, wait.priority_rank, id, token);
+        let pathway = self.scenario.steps[step.0 as usize].pathway;
+        self.begin_cause(id, self.attribution.table.wait(pathway, resource, blocked));
+        self.trace_event(id, "queue", Some(resource), Detail::None);
         if let Some((at, _)) = deadline_at {
             self.patients.get_mut(id).deadline_at = at;
             self.events
@@ -1061,20 +1164,25 @@ impl<'s> Simulation<'s> {
     fn start_service(&mut self, id: PatientId, resource: ResourceId) -> Result<(), SimError> {
         let scenario = self.scenario;
         self.take_unit(resource);
+        self.end_cause(id);
         let now = self.now;
         let patient = self.patients.get_mut(id);
         patient.wait_token = 0;
         let waited = now - patient.wait_started;
         let step = patient.step;
+        let blocked = patient.blocked != 0;
         match &scenario.steps[step.0 as usize].kind {
             StepKind::Seize { wait, next } => {
                 self.record_served(wait, waited, id);
                 self.patients.get_mut(id).held |= 1 << resource.0;
+                self.trace_event(id, "start", Some(resource), Detail::Hours(waited));
                 self.advance(id, *next)
             }
             StepKind::Activity { wait, duration, .. } => {
                 self.record_served(wait, waited, id);
                 let hours = self.timed(id, step, duration);
+                self.begin_cause(id, self.attribution.table.at_step(step, blocked));
+                self.trace_event(id, "start", Some(resource), Detail::Hours(hours));
                 self.schedule_done(id, hours);
                 Ok(())
             }
