@@ -11,6 +11,7 @@ pub mod runner;
 pub mod shard;
 pub mod statistics;
 pub mod sweep;
+pub mod trace;
 pub mod warmup;
 
 pub use runner::{RunError, RunOutcome, run_more, run_scenario};

@@ -123,12 +123,17 @@ impl CauseTable {
                         );
                     }
                     if matches!(step.kind, StepKind::Activity { .. }) {
-                        step_cause[s] =
-                            add(format!("service.{}", step.name), pathway, true, Split::Whole);
+                        step_cause[s] = add(
+                            format!("service.{}", step.name),
+                            pathway,
+                            true,
+                            Split::Whole,
+                        );
                     }
                 }
                 StepKind::Delay { .. } => {
-                    step_cause[s] = add(format!("delay.{}", step.name), pathway, true, Split::Whole);
+                    step_cause[s] =
+                        add(format!("delay.{}", step.name), pathway, true, Split::Whole);
                 }
                 StepKind::Handoff { handoff, .. } => {
                     let name = &step.name;
@@ -213,13 +218,19 @@ impl CauseTable {
     /// The cause of the time after a bounce at handoff `step`.
     #[inline]
     pub(super) fn bounced(&self, step: StepId, blocked: bool) -> u32 {
-        self.twin(self.step_cause[step.0 as usize] + BOUNCED - PROCESSING, blocked)
+        self.twin(
+            self.step_cause[step.0 as usize] + BOUNCED - PROCESSING,
+            blocked,
+        )
     }
 
     /// The cause of the receiver's duplicate assessment at handoff `step`.
     #[inline]
     pub(super) fn duplicate(&self, step: StepId, blocked: bool) -> u32 {
-        self.twin(self.step_cause[step.0 as usize] + DUPLICATE - PROCESSING, blocked)
+        self.twin(
+            self.step_cause[step.0 as usize] + DUPLICATE - PROCESSING,
+            blocked,
+        )
     }
 
     #[inline]
@@ -393,67 +404,110 @@ impl Attribution {
 }
 
 impl Simulation<'_> {
-    /// Patient `id` enters a timed state whose cause is `cause` (from [`CauseTable`]), now.
-    /// Closes the cause it was in, if any.
+    /// Patient `id` enters, now, a timed state whose cause is `cause` (from [`CauseTable`])
+    /// and does not split, or splits against `mark` (see [`Split`]). Its previous state has
+    /// been closed by [`Self::end_cause`].
     #[inline]
-    pub(super) fn begin_cause(&mut self, id: PatientId, cause: u32) {
-        self.end_cause(id);
+    fn begin_marked(&mut self, id: PatientId, cause: u32, mark: f64) {
         let now = self.now;
-        let mark = self.split_mark(cause);
         let patient = self.patients.get_mut(id);
+        debug_assert_eq!(patient.cause, NO_CAUSE, "a cause was left open");
         patient.cause = cause;
         patient.cause_since = now;
         patient.cause_mark = mark;
-        patient.cause_blocked = patient.blocked;
-        patient.cause_step = patient.step;
     }
 
-    /// The clock a split cause is measured against from now: the resource's off-duty hours
-    /// so far; 0 for the others.
+    /// Patient `id` enters, now, a timed state whose cause does not split (service, delay,
+    /// bounced, duplicate assessment).
     #[inline]
-    fn split_mark(&self, cause: u32) -> f64 {
-        match self.attribution.table.split[cause as usize] {
-            Split::OffDuty(r) => self.resources[r as usize].off_duty_hours(self.now),
-            _ => 0.0,
-        }
+    pub(super) fn begin_cause(&mut self, id: PatientId, cause: u32) {
+        self.begin_marked(id, cause, 0.0);
+    }
+
+    /// Patient `id` starts waiting, now, for `resource` (cause `cause`): the resource's
+    /// off-duty clock is the mark.
+    #[inline]
+    pub(super) fn begin_wait(&mut self, id: PatientId, cause: u32, resource: ResourceId) {
+        let mark = self.resources[resource.0 as usize].off_duty_hours(self.now);
+        self.begin_marked(id, cause, mark);
+    }
+
+    /// Patient `id` enters a handoff's processing (cause `cause`) that needs `work` hours of
+    /// the receiving office's opening time, now: the work is the mark.
+    #[inline]
+    pub(super) fn begin_processing(&mut self, id: PatientId, cause: u32, work: f64) {
+        self.begin_marked(id, cause, work);
     }
 
     /// Patient `id` leaves its timed state now: the hours since it began go to its cause
-    /// (split where the cause splits), and to the trace if one is written.
+    /// (split where the cause splits), and to the trace if one is written. Called before
+    /// the patient's step or blocked units change, so they are those of the state.
     #[inline]
     pub(super) fn end_cause(&mut self, id: PatientId) {
-        let patient = self.patients.get(id);
+        let now = self.now;
+        let patient = self.patients.get_mut(id);
         let cause = patient.cause;
         if cause == NO_CAUSE {
             return;
         }
-        let (since, mark, blocked, step) = (
-            patient.cause_since,
-            patient.cause_mark,
-            patient.cause_blocked,
-            patient.cause_step,
-        );
-        self.patients.get_mut(id).cause = NO_CAUSE;
+        // The common case inline: a cause that does not split, no blocked unit, no trace.
+        if patient.blocked == 0
+            && self.trace.is_none()
+            && self.attribution.table.split[cause as usize] == Split::Whole
+        {
+            patient.cause = NO_CAUSE;
+            self.attribution.hours[cause as usize] += now - patient.cause_since;
+            return;
+        }
+        self.close_cause(id, true);
+    }
+
+    /// Closes patient `id`'s open cause now; `finished` says whether its state is over
+    /// (false at the warm-up's end and the run's end, which cut a state short). Returns the
+    /// working hours a handoff's processing still has to do from now.
+    #[inline(never)]
+    fn close_cause(&mut self, id: PatientId, finished: bool) -> f64 {
         let now = self.now;
+        let patient = self.patients.get_mut(id);
+        let cause = patient.cause;
+        patient.cause = NO_CAUSE;
+        let (since, mark, blocked) = (patient.cause_since, patient.cause_mark, patient.blocked);
         let hours = now - since;
         let rest = match self.attribution.table.split[cause as usize] {
             Split::Whole => 0.0,
             Split::OffDuty(r) => {
-                (self.resources[r as usize].off_duty_hours(now) - mark).clamp(0.0, hours)
+                let off = self.resources[r as usize].off_duty_hours(now) - mark;
+                off.max(0.0).min(hours)
             }
-            Split::Closed(c) => {
-                let schedule = &self.scenario.calendars[c as usize].schedule;
-                hours - schedule.open_hours_from(self.hour_of_week(since), hours)
-            }
+            // A processing phase that ran its course had exactly its work's hours open.
+            Split::Closed(_) if finished => (hours - mark).max(0.0),
+            Split::Closed(c) => self.closed_hours(c, since, hours),
         };
         let first = hours - rest;
         self.attribution.add(cause, first, blocked);
         if rest > 0.0 {
             self.attribution.add(cause + 1, rest, blocked);
         }
+        if self.trace.is_some() {
+            self.trace_attributed(id, cause, first, rest);
+        }
+        mark - first
+    }
+
+    /// Hours calendar `c` is closed among the `hours` from `since`.
+    #[inline(never)]
+    fn closed_hours(&self, c: u16, since: f64, hours: f64) -> f64 {
+        let schedule = &self.scenario.calendars[c as usize].schedule;
+        hours - schedule.open_hours_from(self.hour_of_week(since), hours)
+    }
+
+    /// Writes the `attributed` rows of a cause just closed.
+    #[inline(never)]
+    fn trace_attributed(&mut self, id: PatientId, cause: u32, first: f64, rest: f64) {
+        let patient = self.patients.get(id);
+        let (number, step, now) = (patient.number, patient.step, self.now);
+        let (scenario, table) = (self.scenario, &self.attribution.table);
         if let Some(trace) = self.trace.as_mut() {
-            let number = self.patients.get(id).number;
-            let (scenario, table) = (self.scenario, &self.attribution.table);
             trace.attributed(scenario, number, now, step, cause, first, table);
             if rest > 0.0 {
                 trace.attributed(scenario, number, now, step, cause + 1, rest, table);
@@ -466,11 +520,14 @@ impl Simulation<'_> {
     pub(super) fn restart_causes(&mut self) {
         for id in 0..self.patients.slots() as PatientId {
             let cause = self.patients.get(id).cause;
-            // Within a timed state the patient's step and blocked units do not change, so
-            // beginning the same cause again records the same step and units.
-            if cause != NO_CAUSE {
-                self.end_cause(id);
-                self.begin_cause(id, cause);
+            if cause == NO_CAUSE {
+                continue;
+            }
+            let work_left = self.close_cause(id, false);
+            match self.attribution.table.split[cause as usize] {
+                Split::Whole => self.begin_cause(id, cause),
+                Split::OffDuty(r) => self.begin_wait(id, cause, ResourceId(r)),
+                Split::Closed(_) => self.begin_processing(id, cause, work_left.max(0.0)),
             }
         }
         self.attribution.restart();
@@ -481,7 +538,7 @@ impl Simulation<'_> {
     pub(super) fn close_causes(&mut self) {
         for id in 0..self.patients.slots() as PatientId {
             if self.patients.get(id).cause != NO_CAUSE {
-                self.end_cause(id);
+                self.close_cause(id, false);
                 self.trace_event(id, "inside_at_end", None, Detail::None);
             }
         }

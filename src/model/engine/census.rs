@@ -21,8 +21,8 @@ use std::cmp::Ordering;
 
 use super::Simulation;
 use super::draw_category;
-use super::trace::Detail;
 use super::patients::{Patient, PatientId};
+use super::trace::Detail;
 use crate::kernel::{StreamKey, entity_key};
 use crate::model::scenario::{MAX_ATTRIBUTES, Scenario, StepId, StepKind};
 

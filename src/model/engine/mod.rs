@@ -27,8 +27,8 @@ use crate::model::scenario::{
     DeadlineFrom, MAX_ATTRIBUTES, OpenWhen, OutcomeId, PathwayId, ResourceId, Scenario, StepId,
     StepKind, Wait,
 };
-pub use attribution::CauseTable;
 use attribution::Attribution;
+pub use attribution::CauseTable;
 use by_hour::ByHour;
 use patients::{HandoffPhase, Patient, PatientId, Patients};
 use resources::ResourceState;
@@ -640,7 +640,12 @@ impl<'s> Simulation<'s> {
         self.recorder.entries[pathway.0 as usize] += 1;
         self.attribution.enter(pathway);
         let scenario = self.scenario;
-        self.trace_event(id, "arrival", None, Detail::Name(&scenario.sources[source].name));
+        self.trace_event(
+            id,
+            "arrival",
+            None,
+            Detail::Name(&scenario.sources[source].name),
+        );
         self.advance(id, entry)
     }
 
@@ -780,7 +785,9 @@ impl<'s> Simulation<'s> {
             .schedule(SimTime::from_hours(self.now + after), Event::StepDone(id));
     }
 
-    /// The stream for patient `id`'s next draw at `step`.
+    /// The stream for patient `id`'s next draw at `step`. Always inlined: the stream is
+    /// large, and a call would return it through memory.
+    #[inline(always)]
     fn draw(&mut self, id: PatientId, step: StepId) -> DrawStream {
         let patient = self.patients.get_mut(id);
         let occurrence = patient.next_draw(step);
@@ -840,7 +847,12 @@ impl<'s> Simulation<'s> {
                             let hours = self.timed(id, step, duration);
                             let blocked = self.patients.get(id).blocked != 0;
                             self.begin_cause(id, self.attribution.table.at_step(step, blocked));
-                            self.trace_event(id, "start", Some(wait.resource), Detail::Hours(hours));
+                            self.trace_event(
+                                id,
+                                "start",
+                                Some(wait.resource),
+                                Detail::Hours(hours),
+                            );
                             self.schedule_done(id, hours);
                             return Ok(());
                         }
@@ -876,7 +888,8 @@ impl<'s> Simulation<'s> {
                     let work = self.timed(id, step, &handoff.processing);
                     let delay = self.working_delay(handoff.hours.map(|c| c.0 as usize), work);
                     let blocked = self.patients.get(id).blocked != 0;
-                    self.begin_cause(id, self.attribution.table.at_step(step, blocked));
+                    let cause = self.attribution.table.at_step(step, blocked);
+                    self.begin_processing(id, cause, work);
                     self.trace_event(id, "handoff_sent", None, Detail::Hours(work));
                     let now = self.now;
                     let patient = self.patients.get_mut(id);
@@ -1061,7 +1074,11 @@ impl<'s> Simulation<'s> {
         let blocked = patient.blocked != 0;
         self.resources[resource.0 as usize].enqueue(now, wait.priority_rank, id, token);
         let pathway = self.scenario.steps[step.0 as usize].pathway;
-        self.begin_cause(id, self.attribution.table.wait(pathway, resource, blocked));
+        self.begin_wait(
+            id,
+            self.attribution.table.wait(pathway, resource, blocked),
+            resource,
+        );
         self.trace_event(id, "queue", Some(resource), Detail::None);
         if let Some((at, _)) = deadline_at {
             self.patients.get_mut(id).deadline_at = at;

@@ -67,14 +67,10 @@ pub struct Patient {
     pub number: u64,
     /// Cause of the current timed state (`attribution::NO_CAUSE` between states).
     pub cause: u32,
-    /// Step of the current timed state.
-    pub cause_step: StepId,
     /// When the current cause began [hours].
     pub cause_since: f64,
     /// The split clock when the cause began (see `attribution::Split`) [hours].
     pub cause_mark: f64,
-    /// Blocked units held during the current cause, one bit per resource id.
-    pub cause_blocked: u64,
 }
 
 impl Patient {
@@ -128,10 +124,8 @@ impl Patient {
             attributes,
             number: 0,
             cause: super::attribution::NO_CAUSE,
-            cause_step: step,
             cause_since: now,
             cause_mark: 0.0,
-            cause_blocked: 0,
         }
     }
 }

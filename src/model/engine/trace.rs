@@ -17,7 +17,8 @@ use super::patients::PatientId;
 use crate::model::scenario::{ResourceId, Scenario, StepId};
 
 /// The first line of a trace file.
-pub const TRACE_HEADER: &str = "replication,patient,time_h,pathway,step,event,resource,cause,detail\n";
+pub const TRACE_HEADER: &str =
+    "replication,patient,time_h,pathway,step,event,resource,cause,detail\n";
 
 /// What a row's `detail` column holds.
 #[derive(Debug, Clone, Copy)]
@@ -149,14 +150,7 @@ impl Simulation<'_> {
         let (number, now) = (patient.number, self.now);
         if let Some(trace) = self.trace.as_mut() {
             trace.row(
-                number,
-                now,
-                pathway,
-                &step.name,
-                event,
-                resource,
-                "",
-                detail,
+                number, now, pathway, &step.name, event, resource, "", detail,
             );
         }
     }
