@@ -96,7 +96,10 @@ fn assert_causes_sum_to_time_in_pathway(rows: &[Row], source: &str) -> usize {
                 _ => {}
             }
         }
-        assert!(closed, "{source}: patient {patient} neither ends nor is inside at the end");
+        assert!(
+            closed,
+            "{source}: patient {patient} neither ends nor is inside at the end"
+        );
     }
     by_patient.len()
 }
@@ -149,7 +152,10 @@ fn causes_sum_to_time_in_pathway_for_every_patient_of_every_shipped_scenario() {
         };
         let warm_up = scenario.warm_up.hours();
         let mut rebuilt: BTreeMap<(String, String), f64> = BTreeMap::new();
-        for row in rows.iter().filter(|r| r.event == "attributed" && r.time > warm_up) {
+        for row in rows
+            .iter()
+            .filter(|r| r.event == "attributed" && r.time > warm_up)
+        {
             *rebuilt
                 .entry((row.pathway.clone(), row.cause.clone()))
                 .or_default() += row.detail.parse::<f64>().expect("hours");
@@ -240,26 +246,53 @@ holding = ["acute_bed"]
 fn friday_1730_referral_attributes_63_5_hours_to_the_office_being_closed() {
     let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
     let run = run_text(&friday_referral(false));
-    assert!(close(run.mean("attribution.ward.handoff.refer.office_closed.total_hours"), 63.5));
-    assert!(close(run.mean("attribution.ward.handoff.refer.processing.total_hours"), 2.0));
+    assert!(close(
+        run.mean("attribution.ward.handoff.refer.office_closed.total_hours"),
+        63.5
+    ));
+    assert!(close(
+        run.mean("attribution.ward.handoff.refer.processing.total_hours"),
+        2.0
+    ));
     // Census patients count from time zero: 17.5 h of the treatment.
-    assert!(close(run.mean("attribution.ward.delay.treatment.total_hours"), 17.5));
+    assert!(close(
+        run.mean("attribution.ward.delay.treatment.total_hours"),
+        17.5
+    ));
     assert_eq!(run.mean("attribution.ward.patients"), 1.0);
-    assert!(close(run.mean("attribution.ward.handoff.refer.office_closed.hours_per_patient"), 63.5));
+    assert!(close(
+        run.mean("attribution.ward.handoff.refer.office_closed.hours_per_patient"),
+        63.5
+    ));
 
     let run = run_text(&friday_referral(true));
     let blocked = "attribution.ward.blocked.handoff.refer";
-    assert!(close(run.mean(&format!("{blocked}.office_closed.total_hours")), 63.5));
-    assert!(close(run.mean(&format!("{blocked}.processing.total_hours")), 2.0));
-    assert_eq!(run.mean("attribution.ward.handoff.refer.office_closed.total_hours"), 0.0);
+    assert!(close(
+        run.mean(&format!("{blocked}.office_closed.total_hours")),
+        63.5
+    ));
+    assert!(close(
+        run.mean(&format!("{blocked}.processing.total_hours")),
+        2.0
+    ));
+    assert_eq!(
+        run.mean("attribution.ward.handoff.refer.office_closed.total_hours"),
+        0.0
+    );
     let by_cause = "blocked.acute_bed.by_cause.ward.handoff.refer";
-    assert!(close(run.mean(&format!("{by_cause}.office_closed.unit_days")) * 24.0, 63.5));
+    assert!(close(
+        run.mean(&format!("{by_cause}.office_closed.unit_days")) * 24.0,
+        63.5
+    ));
     assert!(close(run.mean("acute_bed.blocked") * 24.0, 65.5));
 
     // The trace shows the referral sent at 17.5 h and 63.5 h closed before the 2 h of work.
     let loaded = parse("friday.toml", &friday_referral(true)).expect("loads");
     let rows = rows(&trace_bytes(&loaded.scenario, &[0]).expect("traces"));
-    let sent = rows.iter().find(|r| r.event == "handoff_sent").expect("sent");
+    let sent = rows
+        .iter()
+        .find(|r| r.event == "handoff_sent")
+        .expect("sent");
     assert_eq!(sent.time, 17.5);
     let closed = rows
         .iter()
@@ -325,15 +358,27 @@ holding = ["acute_bed"]
 "#;
     let run = run_text(scenario);
     let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
-    assert!(close(run.mean("attribution.ward.blocked.wait.reablement.busy.total_hours"), 10.0));
-    assert_eq!(run.mean("attribution.ward.wait.reablement.busy.total_hours"), 0.0);
-    assert!(close(run.mean("attribution.ward.delay.support.total_hours"), 15.0));
+    assert!(close(
+        run.mean("attribution.ward.blocked.wait.reablement.busy.total_hours"),
+        10.0
+    ));
+    assert_eq!(
+        run.mean("attribution.ward.wait.reablement.busy.total_hours"),
+        0.0
+    );
+    assert!(close(
+        run.mean("attribution.ward.delay.support.total_hours"),
+        15.0
+    ));
     assert!(close(
         run.mean("blocked.acute_bed.by_cause.ward.wait.reablement.busy.unit_days"),
         10.0 / 24.0
     ));
     assert!(close(run.mean("acute_bed.blocked"), 10.0 / 24.0));
-    assert!(close(run.mean("attribution.ward.delay.support.hours_per_patient"), 7.5));
+    assert!(close(
+        run.mean("attribution.ward.delay.support.hours_per_patient"),
+        7.5
+    ));
 }
 
 /// Item 1: waiting for a team splits into "nobody rostered" and "on duty but busy", at the
@@ -371,7 +416,10 @@ count = 6
     let busy = run.mean("attribution.visits.wait.nurse.busy.total_hours");
     assert!(close(off, 5.0 * 8.0 + 23.0), "off duty {off}");
     assert!(close(busy, 2.0 + 4.0 + 6.0 + 8.0 + 9.0), "busy {busy}");
-    assert!(close(run.mean("attribution.visits.service.visit.total_hours"), 12.0));
+    assert!(close(
+        run.mean("attribution.visits.service.visit.total_hours"),
+        12.0
+    ));
 }
 
 /// Item 2, the issue's comparison: with social care working seven days, the hours P1
@@ -392,7 +440,8 @@ fn seven_day_social_care_clearly_cuts_p1_office_closed_hours() {
             results: &seven.results,
         },
     ]);
-    let metric = "attribution.d2a_p1.blocked.handoff.refer_to_social_care.office_closed.hours_per_patient";
+    let metric =
+        "attribution.d2a_p1.blocked.handoff.refer_to_social_care.office_closed.hours_per_patient";
     let row = rows
         .iter()
         .find(|r| r.scenario == "seven_day" && r.metric == metric)
@@ -429,10 +478,28 @@ fn trace_is_the_same_on_any_thread_count_and_when_run_alone() {
     let scenario = "scenarios/small_rich.toml";
     let read = |folder: &Path| std::fs::read(folder.join("trace.csv")).expect("trace.csv");
     let one = run_into(&[
-        "run", scenario, "-r", "4", "-t", "1", "-q", "--no-report", "--trace", "1,3",
+        "run",
+        scenario,
+        "-r",
+        "4",
+        "-t",
+        "1",
+        "-q",
+        "--no-report",
+        "--trace",
+        "1,3",
     ]);
     let two = run_into(&[
-        "run", scenario, "-r", "4", "-t", "2", "-q", "--no-report", "--trace", "1,3",
+        "run",
+        scenario,
+        "-r",
+        "4",
+        "-t",
+        "2",
+        "-q",
+        "--no-report",
+        "--trace",
+        "1,3",
     ]);
     let both = read(one.path());
     assert_eq!(both, read(two.path()));
@@ -446,7 +513,10 @@ fn trace_is_the_same_on_any_thread_count_and_when_run_alone() {
     let mut three = vec![header];
     three.extend(lines.filter(|l| l.starts_with("3,")));
     assert!(three.len() > 100);
-    assert_eq!(String::from_utf8(alone).expect("UTF-8"), three.join("\n") + "\n");
+    assert_eq!(
+        String::from_utf8(alone).expect("UTF-8"),
+        three.join("\n") + "\n"
+    );
     // `--trace` alone is replication 0.
     let zero = run_into(&["run", scenario, "-r", "2", "-q", "--no-report", "--trace"]);
     let zero = read(zero.path());

@@ -86,6 +86,7 @@ impl<'w> Tracer<'w> {
     }
 
     /// Writes an `attributed` row: `hours` of `cause` ending at `time`, spent at `step`.
+    #[allow(clippy::too_many_arguments)]
     pub fn attributed(
         &mut self,
         scenario: &Scenario,
