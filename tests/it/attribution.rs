@@ -542,3 +542,63 @@ fn trace_of_a_replication_outside_the_run_is_refused() {
     assert!(stderr.contains("replications 0 to 2"), "{stderr}");
     assert!(stderr.contains("help:"), "{stderr}");
 }
+
+/// Item 3: the largest cause of delayed bed-days in the East London baseline, with its
+/// share of all delayed bed-days and the share's interval; none where nothing is blocked.
+#[test]
+fn largest_cause_of_delayed_bed_days_has_its_share_and_interval() {
+    use carepath::experiment::{run_scenario, summarise};
+    use carepath::report::charts::{Design, largest_delayed_cause};
+    let hidden = indicatif::ProgressBar::hidden();
+    let largest = |path: &str| {
+        let loaded = carepath::scenario::load(&repository_root().join(path)).expect("loads");
+        let outcome = run_scenario(&loaded.scenario, 0, 4, 0, &hidden).expect("runs");
+        let summary = summarise(&outcome.results);
+        let design = Design {
+            scenario: &loaded.scenario,
+            results: &outcome.results,
+            curves: &outcome.curves,
+            summary: &summary,
+        };
+        let total = design.metric("acute_bed.blocked").map(|m| m.mean);
+        (largest_delayed_cause(&design), total)
+    };
+    let (cause, total) = largest("scenarios/east_london/baseline.toml");
+    let cause = cause.expect("the baseline has delayed bed-days");
+    assert_eq!(cause.resource, "acute_bed");
+    assert_eq!(cause.pathway, "d2a_p1");
+    assert_eq!(
+        cause.cause,
+        "handoff.refer_to_social_care.duplicate_assessment"
+    );
+    let share = cause.share;
+    assert!(
+        0.0 < share.low && share.low <= share.mean && share.mean <= share.high && share.high < 1.0
+    );
+    let ratio = cause.unit_days.mean / total.expect("blocked bed-days");
+    assert!((share.mean - ratio).abs() < 0.02, "{share:?} vs {ratio}");
+    assert!(
+        cause.sentence().contains("duplicate assessment"),
+        "{}",
+        cause.sentence()
+    );
+    let (none, _) = largest("scenarios/mmc.toml");
+    assert_eq!(none, None);
+}
+
+/// Item 3: the baseline's board pack has the chart of where the delayed bed-days go.
+#[test]
+fn board_pack_shows_where_the_delayed_bed_days_go() {
+    let run = run_into(&[
+        "run",
+        "scenarios/east_london/baseline.toml",
+        "-r",
+        "2",
+        "-q",
+    ]);
+    let charts = run.path().join("charts");
+    assert!(charts.join("where_the_delayed_days_go.png").is_file());
+    assert!(charts.join("where_the_delayed_days_go.svg").is_file());
+    let report = std::fs::read_to_string(run.path().join("report.html")).expect("report");
+    assert!(report.contains("Where the delayed bed-days go"));
+}
