@@ -62,17 +62,7 @@ impl LargestCause {
 
 /// Unit-days in words, with thousands separated: `2,621 unit-days`.
 fn format_days(days: f64) -> String {
-    let whole = days.round() as i64;
-    let digits = whole.abs().to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if whole < 0 { "-" } else { "" };
-    format!("{sign}{grouped} unit-days")
+    format!("{} unit-days", crate::report::format::grouped(days.round()))
 }
 
 /// The `blocked.R.by_cause.` metrics of a design: (metric, resource, pathway.cause).
