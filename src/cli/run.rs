@@ -9,6 +9,7 @@ use clap::Args;
 use carepath::experiment::output::{Manifest, ReplicationsCsv, RunFiles, sha256_hex, write_run};
 use carepath::experiment::output_set::OutputSet;
 use carepath::experiment::precision::run_to_precision;
+use carepath::experiment::trace::write_trace;
 use carepath::experiment::{MetricSummary, RunError, RunOutcome, run_more};
 use carepath::model::ReplicationResult;
 use carepath::report::charts::Design;
@@ -38,6 +39,11 @@ pub struct RunArgs {
     /// would use; combine the shards' folders with `carepath merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<carepath::experiment::shard::Shard>,
+    /// Also write trace.csv, one row per event per patient, for these replications
+    /// (comma-separated, e.g. --trace 0,3; --trace alone is replication 0). Put it after
+    /// the scenario file.
+    #[arg(long, value_name = "REPLICATIONS", num_args = 0..=1, default_missing_value = "0", value_delimiter = ',')]
+    pub trace: Option<Vec<u32>>,
     /// Options shared with the other commands.
     #[command(flatten)]
     pub common: super::Common,
@@ -67,6 +73,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
         .iter()
         .map(|l| PathBuf::from(&l.path))
         .collect();
+    check_trace(args, first, count)?;
     let set = OutputSet::prepare(&folder, &inputs)?;
     // Each replication is written as it finishes and kept only in running sums.
     let mut csv = ReplicationsCsv::create(set.dir())?;
@@ -229,6 +236,20 @@ fn write_outputs(
         resolved_scenario: &resolved,
     };
     write_run(set.dir(), &files)?;
+    if let Some(replications) = &args.trace {
+        // To precision, the run may have stopped before a replication asked for.
+        // (A shard's range was checked before it ran: --precision cannot be sharded.)
+        let done = outcome.replications();
+        if let Some(missing) = replications
+            .iter()
+            .find(|&&r| args.shard.is_none() && r as usize >= done)
+        {
+            bail!(
+                "--trace {missing}: the run stopped after {done} replications, so replication {missing} was not run; nothing was written\nhelp: trace a replication below {done}"
+            );
+        }
+        write_trace(scenario, replications, set.dir())?;
+    }
     if args.common.no_report || args.shard.is_some() {
         return Ok(None);
     }
@@ -288,14 +309,37 @@ fn print_run(
         outcome.events as f64 / wall_time.max(1e-9) / 1e6,
         args.common.threads(),
     );
-    let extras = match charts {
+    let mut extras = match charts {
         Some(charts) => format!(", report.html, {charts} charts in charts/ as PNG and SVG"),
         None => String::new(),
     };
+    if args.trace.is_some() {
+        extras.push_str(", trace.csv");
+    }
     outln!(
         "Outputs in {}/ (summary.csv, replications.csv, manifest.json, scenario.toml{extras}).",
         folder.display()
     );
+    Ok(())
+}
+
+/// Refuses a `--trace` replication the run will not have: outside `first..first + count`
+/// (or, to precision, beyond `--max-replications`).
+fn check_trace(args: &RunArgs, first: u32, count: u32) -> Result<()> {
+    let Some(replications) = &args.trace else {
+        return Ok(());
+    };
+    let end = if args.precision.is_some() {
+        args.max_replications
+    } else {
+        first + count
+    };
+    if let Some(outside) = replications.iter().find(|&&r| r < first || r >= end) {
+        bail!(
+            "--trace {outside}: this run has replications {first} to {}\nhelp: trace a replication in that range, e.g. --trace {first}",
+            end.saturating_sub(1)
+        );
+    }
     Ok(())
 }
 

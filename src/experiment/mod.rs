@@ -12,6 +12,7 @@ pub mod shard;
 pub mod stability;
 pub mod statistics;
 pub mod sweep;
+pub mod trace;
 pub mod warmup;
 
 pub use runner::{RunError, RunOutcome, run_more, run_scenario};

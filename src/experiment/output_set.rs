@@ -38,7 +38,7 @@ use super::output::OutputError;
 
 /// Names carepath writes at the top of an output folder; anything else there is the user's,
 /// and a folder holding it is never replaced.
-pub const KNOWN_FILES: [&str; 8] = [
+pub const KNOWN_FILES: [&str; 9] = [
     "summary.csv",
     "replications.csv",
     "scenario.toml",
@@ -47,6 +47,7 @@ pub const KNOWN_FILES: [&str; 8] = [
     "comparison.csv",
     "sweep.csv",
     "warmup.csv",
+    "trace.csv",
 ];
 
 /// The folder of charts inside an output folder (PNG and SVG files only).

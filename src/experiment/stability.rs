@@ -108,8 +108,8 @@ impl QueueGrowthSums {
             .filter_map(|r| {
                 let (mean_growth, _, low, _) = r.growth.mean_sd_ci();
                 let second = r.second.mean();
-                let large = mean_growth >= MIN_GROWTH_PATIENTS
-                    && mean_growth >= MIN_GROWTH_SHARE * second;
+                let large =
+                    mean_growth >= MIN_GROWTH_PATIENTS && mean_growth >= MIN_GROWTH_SHARE * second;
                 let clear = r.growth.count() < 2 || low > 0.0;
                 (large && clear).then(|| GrowingQueue {
                     resource: r.resource.clone(),

@@ -321,6 +321,47 @@ impl Scenario {
                     ),
                 }
             ),
+            ["attribution", pathway, "patients"] => {
+                format!("{}: patients attributed", self.pathway_title_named(pathway))
+            }
+            [
+                "attribution",
+                pathway,
+                cause @ ..,
+                stat @ ("total_hours" | "hours_per_patient"),
+            ] => {
+                format!(
+                    "{}: {} ({})",
+                    self.pathway_title_named(pathway),
+                    self.cause_title(pathway, &cause.join(".")),
+                    if *stat == "total_hours" {
+                        "hours in all"
+                    } else {
+                        "hours per patient"
+                    }
+                )
+            }
+            [
+                "blocked",
+                resource,
+                "by_cause",
+                pathway,
+                cause @ ..,
+                stat @ ("unit_days" | "share"),
+            ] => {
+                let noun = self
+                    .resource_named(resource)
+                    .map(|r| self.unit_noun(r))
+                    .unwrap_or_default();
+                format!(
+                    "{}: blocked {} of {} patients {}{}",
+                    self.resource_title_named(resource),
+                    noun.days(),
+                    lower_first(&self.pathway_title_named(pathway)),
+                    self.cause_title(pathway, &cause.join(".")),
+                    if *stat == "share" { " (share)" } else { "" }
+                )
+            }
             ["system", "in_system_at_end"] => "Patients in the system at the end".to_string(),
             [first, rest @ ..] if self.resource_named(first).is_some() => {
                 let title = self.resource_title_named(first);
@@ -376,6 +417,49 @@ impl Scenario {
             _ => parts
                 .iter()
                 .map(|p| readable(p))
+                .collect::<Vec<_>>()
+                .join(": "),
+        }
+    }
+
+    /// An attribution cause of `pathway` (as in the `attribution.*` metric names and the
+    /// trace's `cause` column) in plain words: `wait.reablement_slot.busy` -> "waiting for
+    /// reablement places, all busy"; a `blocked.` cause reads "while holding a place: ...".
+    pub fn cause_title(&self, pathway: &str, cause: &str) -> String {
+        if let Some(rest) = cause.strip_prefix("blocked.") {
+            return format!("while holding a place: {}", self.cause_title(pathway, rest));
+        }
+        let step = |name: &str| lower_first(&readable(name));
+        let step_title = |name: &str| {
+            self.step_named(pathway, name)
+                .map_or_else(|| step(name), |id| lower_first(&self.step_title(id)))
+        };
+        let parts: Vec<&str> = cause.split('.').collect();
+        match parts.as_slice() {
+            ["service", s] => format!("in service ({})", step_title(s)),
+            ["delay", s] => format!("a set delay ({})", step_title(s)),
+            ["wait", r, "busy"] => format!(
+                "waiting for {}, all on duty busy",
+                lower_first(&self.resource_title_named(r))
+            ),
+            ["wait", r, "off_duty"] => format!(
+                "waiting for {}, nobody on duty",
+                lower_first(&self.resource_title_named(r))
+            ),
+            ["handoff", s, what] => format!(
+                "{}: {}",
+                step_title(s),
+                match *what {
+                    "office_closed" => "waiting for the office to open".to_string(),
+                    "processing" => "being processed".to_string(),
+                    "bounced" => "bounced back and re-sent".to_string(),
+                    "duplicate_assessment" => "duplicate assessment".to_string(),
+                    other => readable(other).to_lowercase(),
+                }
+            ),
+            _ => parts
+                .iter()
+                .map(|p| readable(p).to_lowercase())
                 .collect::<Vec<_>>()
                 .join(": "),
         }
@@ -478,7 +562,7 @@ fn summary_words(stat: &str) -> String {
 
 /// `text` with its first letter lower-cased, unless its first word is an acronym or a name
 /// (two capitals in a row, or a capital after the first letter).
-fn lower_first(text: &str) -> String {
+pub fn lower_first(text: &str) -> String {
     let first_word = text.split(' ').next().unwrap_or("");
     if first_word.chars().skip(1).any(char::is_uppercase) {
         return text.to_string();

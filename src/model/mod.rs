@@ -13,6 +13,7 @@ pub mod scenario;
 pub mod week_schedule;
 
 pub use engine::{
-    DailySeries, ReplicationResult, SimError, metric_catalogue, run_daily_series, run_replication,
+    CauseTable, DailySeries, ReplicationResult, SimError, TRACE_HEADER, TracedRunError,
+    metric_catalogue, run_daily_series, run_replication, run_replication_traced,
 };
 pub use metrics::{MetricValue, Unit};

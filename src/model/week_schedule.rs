@@ -199,6 +199,37 @@ impl WeekSchedule {
     }
 }
 
+impl WeekSchedule {
+    /// Hours with a positive level (an office open, a team on duty) among the `duration`
+    /// hours that follow `hour_of_week` (in [0, 168)): the inverse of
+    /// [`WeekSchedule::working_time_from`]. O(segments) plus O(1) for whole weeks.
+    pub fn open_hours_from(&self, hour_of_week: f64, duration: f64) -> f64 {
+        if duration <= 0.0 {
+            return 0.0;
+        }
+        let weekly_open = self.weekly_open_hours();
+        let whole_weeks = (duration / HOURS_PER_WEEK).floor();
+        let mut open = whole_weeks * weekly_open;
+        let mut remaining = duration - whole_weeks * HOURS_PER_WEEK;
+        let mut index = self.segment_index(hour_of_week);
+        let mut position = hour_of_week;
+        // At most one lap of the week is left: every segment is passed at most twice.
+        for _ in 0..=2 * self.segments.len() {
+            if remaining <= 0.0 {
+                break;
+            }
+            let span = (self.segment_end(index) - position).min(remaining);
+            if self.segments[index].level > 0 {
+                open += span;
+            }
+            remaining -= span;
+            index = (index + 1) % self.segments.len();
+            position = self.segments[index].start;
+        }
+        open.min(duration)
+    }
+}
+
 /// `hours` rounded to the nearest whole minute.
 fn to_minute(hours: f64) -> f64 {
     (hours * 60.0).round() / 60.0
@@ -225,6 +256,22 @@ mod tests {
             })
             .collect();
         WeekSchedule::from_shifts(&lines, u32::MAX).unwrap()
+    }
+
+    /// Friday 17:30 to Monday 09:00 is closed (63.5 h); the next 2 h are open; a whole week
+    /// holds 40 open hours; the inverse of `working_time_from`.
+    #[test]
+    fn open_hours_between_two_instants() {
+        let office = office_weekdays_9_to_17();
+        let friday_1730 = 4.0 * 24.0 + 17.5;
+        assert_eq!(office.open_hours_from(friday_1730, 63.5), 0.0);
+        assert!((office.open_hours_from(friday_1730, 65.5) - 2.0).abs() < 1e-12);
+        assert!((office.open_hours_from(friday_1730, 168.0) - 40.0).abs() < 1e-12);
+        assert!((office.open_hours_from(10.0, 3.0 * 168.0 + 1.0) - 121.0).abs() < 1e-12);
+        for (start, work) in [(friday_1730, 2.0), (33.0, 13.0), (0.0, 95.0), (150.0, 0.0)] {
+            let elapsed = office.working_time_from(start, work);
+            assert!((office.open_hours_from(start, elapsed) - work).abs() < 1e-9);
+        }
     }
 
     #[test]

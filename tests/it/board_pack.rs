@@ -82,6 +82,10 @@ fn expected_labels(stem: &str) -> (&'static str, &'static [&'static str]) {
             "Delayed discharges",
             &["ready for discharge, over 52 weeks"],
         ),
+        "where_the_delayed_days_go" => (
+            "Where the delayed bed-days go",
+            &["ready for discharge, over 52 weeks"],
+        ),
         "costs" => ("Cost by item over 52 weeks", &["pounds [£ million]"]),
         s if s.starts_with("key_figures") => (
             "Key figures by design",
@@ -148,6 +152,7 @@ fn a_run_draws_every_chart_as_png_and_svg_with_title_axis_labels_and_footnote() 
             "occupancy_by_hour",
             "queue_by_hour",
             "delayed_bed_days",
+            "where_the_delayed_days_go",
             "costs",
         ]
         .map(String::from),

@@ -1,6 +1,7 @@
 //! Behaviour tests, one binary (fast to link): queueing theory, determinism, rosters,
 //! deadlines, handoffs, the initial census, user-facing errors and the command line.
 
+mod attribution;
 mod board_pack;
 mod by_hour;
 mod census;

@@ -22,6 +22,7 @@ use std::cmp::Ordering;
 use super::Simulation;
 use super::draw_category;
 use super::patients::{Patient, PatientId};
+use super::trace::Detail;
 use crate::kernel::{StreamKey, entity_key};
 use crate::model::scenario::{MAX_ATTRIBUTES, Scenario, StepId, StepKind};
 
@@ -83,6 +84,8 @@ impl Simulation<'_> {
                 let patient =
                     Patient::new(patient_key, group.step, -group.elapsed.hours(), attributes);
                 let id = self.patients.insert(patient);
+                self.patients.get_mut(id).number = self.created;
+                self.trace_event(id, "census", None, Detail::Hours(group.elapsed.hours()));
                 let remaining = match (
                     &group.remaining,
                     &scenario.steps[group.step.0 as usize].kind,
@@ -116,6 +119,7 @@ impl Simulation<'_> {
                 }
                 let pathway = scenario.steps[group.step.0 as usize].pathway;
                 self.recorder.entries[pathway.0 as usize] += 1;
+                self.attribution.enter(pathway);
                 placed.push(Placed {
                     id,
                     step: group.step,

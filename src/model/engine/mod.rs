@@ -5,12 +5,14 @@
 //! attribute, a step). The loop allocates nothing once its tables have grown to working size
 //! and looks nothing up by name.
 
+mod attribution;
 mod by_hour;
 mod census;
 mod patients;
 mod resources;
 mod results;
 mod runaway;
+mod trace;
 
 use rand::RngExt;
 use thiserror::Error;
@@ -25,9 +27,13 @@ use crate::model::scenario::{
     DeadlineFrom, MAX_ATTRIBUTES, OpenWhen, OutcomeId, PathwayId, ResourceId, Scenario, StepId,
     StepKind, Wait,
 };
+use attribution::Attribution;
+pub use attribution::CauseTable;
 use by_hour::ByHour;
 use patients::{HandoffPhase, Patient, PatientId, Patients};
 use resources::ResourceState;
+pub use trace::TRACE_HEADER;
+use trace::{Detail, Tracer};
 
 /// Most instantaneous steps (branches, releases, transfers...) one patient may take at one
 /// instant before the model is judged to loop without time passing.
@@ -271,6 +277,10 @@ struct Simulation<'s> {
     /// Per resource, its waiting integral at the end of the first three quarters of the
     /// measured period [patient-hours] (see `Event::Quarter`).
     quarter_marks: Vec<[f64; 3]>,
+    /// Hours attributed to causes.
+    attribution: Attribution,
+    /// The patient-level trace, when one is asked for.
+    trace: Option<Tracer<'s>>,
 }
 
 /// Day-by-day values of one replication, for choosing a warm-up: per resource the mean
@@ -292,15 +302,53 @@ pub fn run_replication(
     let mut simulation = Simulation::new(scenario, replication);
     simulation.start()?;
     simulation.run()?;
+    Ok(finish(simulation, replication))
+}
+
+/// Why a traced replication failed.
+#[derive(Debug, Error)]
+pub enum TracedRunError {
+    /// The replication itself failed.
+    #[error(transparent)]
+    Simulation(#[from] SimError),
+    /// The trace could not be written (a full disk, say).
+    #[error("cannot write the trace: {0}")]
+    Write(#[from] std::io::Error),
+}
+
+/// Runs replication `replication` of `scenario` as [`run_replication`] does (the same
+/// figures), writing its patient-level trace rows to `out` as it goes (without the header,
+/// [`TRACE_HEADER`]; see the `trace` module for the columns).
+///
+/// # Errors
+/// [`TracedRunError::Simulation`] as [`run_replication`]; [`TracedRunError::Write`] if a
+/// write to `out` fails.
+pub fn run_replication_traced(
+    scenario: &Scenario,
+    replication: u32,
+    out: &mut dyn std::io::Write,
+) -> Result<ReplicationResult, TracedRunError> {
+    let mut simulation = Simulation::new(scenario, replication);
+    simulation.trace = Some(Tracer::new(out, replication));
+    let ran = simulation.start().and_then(|()| simulation.run());
+    let written = simulation.trace.take().map_or(Ok(()), Tracer::finish);
+    ran?;
+    written?;
+    Ok(finish(simulation, replication))
+}
+
+/// The result of a finished replication.
+fn finish(simulation: Simulation<'_>, replication: u32) -> ReplicationResult {
+    let scenario = simulation.scenario;
     let mut metrics = results::collect(&simulation);
     results::add_key_figures(scenario, &mut metrics);
-    Ok(ReplicationResult {
+    ReplicationResult {
         replication,
         metrics,
         by_hour: simulation.by_hour.averages(),
         waits: results::wait_curves(&simulation),
         events: simulation.events_processed,
-    })
+    }
 }
 
 /// Runs replication `replication` of `scenario` from time zero, recording a daily series of
@@ -398,6 +446,8 @@ impl<'s> Simulation<'s> {
             by_hour: ByHour::new(scenario.resources.len(), 0.0),
             next_tick: f64::INFINITY,
             quarter_marks: vec![[0.0; 3]; scenario.resources.len()],
+            attribution: Attribution::new(scenario),
+            trace: None,
         }
     }
 
@@ -477,6 +527,7 @@ impl<'s> Simulation<'s> {
         for resource in &mut self.resources {
             resource.accrue(end);
         }
+        self.close_causes();
         let inside = self.patients.live() as u64;
         if self.created != self.left + inside {
             return Err(SimError::Conservation {
@@ -556,6 +607,7 @@ impl<'s> Simulation<'s> {
         }
         self.by_hour.restart(now);
         self.next_tick = self.next_whole_hour(now);
+        self.restart_causes();
     }
 
     /// The first whole hour after `time`, or the end of the run if that comes first;
@@ -603,23 +655,31 @@ impl<'s> Simulation<'s> {
         let id = self
             .patients
             .insert(Patient::new(patient_key, entry, self.now, attributes));
+        self.patients.get_mut(id).number = self.created;
         self.created += 1;
         if self.patients.live() as u64 > self.scenario.max_inside {
             return Err(self.too_many_inside());
         }
         self.recorder.entries[pathway.0 as usize] += 1;
+        self.attribution.enter(pathway);
+        let scenario = self.scenario;
+        self.trace_event(
+            id,
+            "arrival",
+            None,
+            Detail::Name(&scenario.sources[source].name),
+        );
         self.advance(id, entry)
     }
 
     fn on_capacity_change(&mut self, resource: usize) -> Result<(), SimError> {
         let now = self.now;
-        let state = &mut self.resources[resource];
-        state.accrue(now);
         // Read the roster a hair after now: at the change, not just before it.
         let position = self.hour_of_week(now + 1e-9);
-        self.resources[resource].capacity = self.scenario.resources[resource]
+        let level = self.scenario.resources[resource]
             .schedule
             .level_at(position);
+        self.resources[resource].set_capacity(now, level);
         self.schedule_capacity_change(resource);
         self.serve_queue(ResourceId(resource as u16))
     }
@@ -639,10 +699,12 @@ impl<'s> Simulation<'s> {
             _ => return Ok(()),
         };
         let now = self.now;
+        self.end_cause(id);
         self.resources[wait.resource.0 as usize].abandon(now);
         let patient = self.patients.get_mut(id);
         patient.wait_token = 0;
         let waited = now - patient.wait_started;
+        self.trace_event(id, "fallback", Some(wait.resource), Detail::Hours(waited));
         let index = wait.index.0 as usize;
         let measured_from = self.scenario.warm_up.hours();
         self.recorder.record_wait(index, waited, now, measured_from);
@@ -656,13 +718,21 @@ impl<'s> Simulation<'s> {
         match &scenario.steps[step.0 as usize].kind {
             StepKind::Activity { wait, next, .. } => {
                 let resource = wait.resource;
+                self.end_cause(id);
+                self.trace_event(id, "finish", Some(resource), Detail::None);
                 self.give_back_unit(resource);
                 self.serve_queue(resource)?;
                 self.advance(id, *next)
             }
-            StepKind::Delay { next, .. } => self.advance(id, *next),
+            StepKind::Delay { next, .. } => {
+                self.end_cause(id);
+                self.trace_event(id, "finish", None, Detail::None);
+                self.advance(id, *next)
+            }
             StepKind::Handoff { handoff, next } => {
                 self.count_instant_step(id, step)?;
+                self.end_cause(id);
+                let blocked = self.patients.get(id).blocked != 0;
                 let phase = self.patients.get(id).handoff_phase;
                 let stream = &mut self.draw(id, step);
                 let index = handoff.index.0 as usize;
@@ -676,6 +746,8 @@ impl<'s> Simulation<'s> {
                             .as_ref()
                             .map_or(0.0, |d| d.sample(stream).hours());
                         self.patients.get_mut(id).handoff_phase = HandoffPhase::Rework;
+                        self.trace_event(id, "bounced", None, Detail::Hours(rework));
+                        self.begin_cause(id, self.attribution.table.bounced(step, blocked));
                         self.schedule_done(id, rework);
                     }
                     HandoffPhase::Processing if handoff.duplicate_assessment.is_some() => {
@@ -690,9 +762,18 @@ impl<'s> Simulation<'s> {
                             0.0
                         };
                         self.patients.get_mut(id).handoff_phase = HandoffPhase::DuplicateAssessment;
+                        self.trace_event(id, "accepted", None, Detail::Hours(work));
+                        let cause = self.attribution.table.duplicate(step, blocked);
+                        self.begin_cause(id, cause);
                         self.schedule_done(id, delay);
                     }
                     HandoffPhase::Processing | HandoffPhase::DuplicateAssessment => {
+                        let event = if phase == HandoffPhase::Processing {
+                            "accepted"
+                        } else {
+                            "assessed"
+                        };
+                        self.trace_event(id, event, None, Detail::None);
                         let started = self.patients.get(id).wait_started;
                         self.recorder.handoff_delays[index].record(self.now - started);
                         return self.advance(id, *next);
@@ -701,6 +782,8 @@ impl<'s> Simulation<'s> {
                         let work = handoff.processing.sample(stream).hours();
                         let delay = self.working_delay(handoff.hours.map(|c| c.0 as usize), work);
                         self.patients.get_mut(id).handoff_phase = HandoffPhase::Processing;
+                        self.trace_event(id, "resent", None, Detail::Hours(work));
+                        self.begin_cause(id, self.attribution.table.bounced(step, blocked));
                         self.schedule_done(id, delay);
                     }
                 }
@@ -726,7 +809,9 @@ impl<'s> Simulation<'s> {
             .schedule(SimTime::from_hours(self.now + after), Event::StepDone(id));
     }
 
-    /// The stream for patient `id`'s next draw at `step`.
+    /// The stream for patient `id`'s next draw at `step`. Always inlined: the stream is
+    /// large, and a call would return it through memory.
+    #[inline(always)]
     fn draw(&mut self, id: PatientId, step: StepId) -> DrawStream {
         let patient = self.patients.get_mut(id);
         let occurrence = patient.next_draw(step);
@@ -770,6 +855,7 @@ impl<'s> Simulation<'s> {
                 StepKind::Seize { wait, next } => match self.request(id, step, wait, since)? {
                     Request::Granted => {
                         self.patients.get_mut(id).held |= 1 << wait.resource.0;
+                        self.trace_event(id, "start", Some(wait.resource), Detail::Hours(0.0));
                         since = self.now;
                         step = *next;
                     }
@@ -783,6 +869,14 @@ impl<'s> Simulation<'s> {
                     match self.request(id, step, wait, since)? {
                         Request::Granted => {
                             let hours = self.timed(id, step, duration);
+                            let blocked = self.patients.get(id).blocked != 0;
+                            self.begin_cause(id, self.attribution.table.at_step(step, blocked));
+                            self.trace_event(
+                                id,
+                                "start",
+                                Some(wait.resource),
+                                Detail::Hours(hours),
+                            );
                             self.schedule_done(id, hours);
                             return Ok(());
                         }
@@ -802,17 +896,25 @@ impl<'s> Simulation<'s> {
                     patient.held &= !bit;
                     let was_blocked = patient.blocked & bit != 0;
                     patient.blocked &= !bit;
+                    self.trace_event(id, "release", Some(*resource), Detail::None);
                     self.release_unit(id, *resource, was_blocked)?;
                     step = *next;
                 }
                 StepKind::Delay { duration, .. } => {
                     let hours = self.timed(id, step, duration);
+                    let blocked = self.patients.get(id).blocked != 0;
+                    self.begin_cause(id, self.attribution.table.at_step(step, blocked));
+                    self.trace_event(id, "delay", None, Detail::Hours(hours));
                     self.schedule_done(id, hours);
                     return Ok(());
                 }
                 StepKind::Handoff { handoff, .. } => {
                     let work = self.timed(id, step, &handoff.processing);
                     let delay = self.working_delay(handoff.hours.map(|c| c.0 as usize), work);
+                    let blocked = self.patients.get(id).blocked != 0;
+                    let cause = self.attribution.table.at_step(step, blocked);
+                    self.begin_processing(id, cause, work);
+                    self.trace_event(id, "handoff_sent", None, Detail::Hours(work));
                     let now = self.now;
                     let patient = self.patients.get_mut(id);
                     patient.wait_started = now;
@@ -851,6 +953,9 @@ impl<'s> Simulation<'s> {
                 }
                 StepKind::End { outcome } => {
                     let pathway = scenario.steps[step.0 as usize].pathway;
+                    self.end_cause(id);
+                    let outcome_name = &scenario.outcomes[outcome.0 as usize].name;
+                    self.trace_event(id, "end", None, Detail::Name(outcome_name));
                     self.leave_pathway(id, pathway, *outcome);
                     let held = self.patients.get(id).held;
                     let blocked = self.patients.get(id).blocked;
@@ -865,9 +970,13 @@ impl<'s> Simulation<'s> {
                 }
                 StepKind::Transfer { outcome, to } => {
                     let from = scenario.steps[step.0 as usize].pathway;
-                    self.leave_pathway(id, from, *outcome);
+                    self.end_cause(id);
                     let into = scenario.steps[to.0 as usize].pathway;
+                    let into_name = &scenario.pathways[into.0 as usize].name;
+                    self.trace_event(id, "transfer", None, Detail::Name(into_name));
+                    self.leave_pathway(id, from, *outcome);
                     self.recorder.entries[into.0 as usize] += 1;
+                    self.attribution.enter(into);
                     let patient = self.patients.get_mut(id);
                     patient.entered_pathway = self.now;
                     patient.new_episode();
@@ -899,6 +1008,7 @@ impl<'s> Simulation<'s> {
 
     fn leave_pathway(&mut self, id: PatientId, pathway: PathwayId, outcome: OutcomeId) {
         let p = pathway.0 as usize;
+        self.attribution.leave(pathway);
         let time_in_pathway = self.now - self.patients.get(id).entered_pathway;
         self.recorder.exits[p] += 1;
         self.recorder.outcome_counts[p][outcome.0 as usize] += 1;
@@ -932,6 +1042,7 @@ impl<'s> Simulation<'s> {
             let state = &mut self.resources[resource.0 as usize];
             state.accrue(now);
             state.blocked += 1;
+            self.trace_event(id, "block", Some(resource), Detail::None);
         }
         Ok(())
     }
@@ -969,6 +1080,7 @@ impl<'s> Simulation<'s> {
         if let Some((at, fallback)) = deadline_at
             && (at < now || (at == now && !free))
         {
+            self.trace_event(id, "fallback", Some(resource), Detail::Hours(now - since));
             let measured_from = self.scenario.warm_up.hours();
             self.recorder
                 .record_wait(index, now - since, now, measured_from);
@@ -985,7 +1097,15 @@ impl<'s> Simulation<'s> {
         let patient = self.patients.get_mut(id);
         patient.wait_token = token;
         patient.wait_started = since;
+        let blocked = patient.blocked != 0;
         self.resources[resource.0 as usize].enqueue(now, wait.priority_rank, id, token);
+        let pathway = self.scenario.steps[step.0 as usize].pathway;
+        self.begin_wait(
+            id,
+            self.attribution.table.wait(pathway, resource, blocked),
+            resource,
+        );
+        self.trace_event(id, "queue", Some(resource), Detail::None);
         if let Some((at, _)) = deadline_at {
             self.patients.get_mut(id).deadline_at = at;
             self.events
@@ -1087,20 +1207,25 @@ impl<'s> Simulation<'s> {
     fn start_service(&mut self, id: PatientId, resource: ResourceId) -> Result<(), SimError> {
         let scenario = self.scenario;
         self.take_unit(resource);
+        self.end_cause(id);
         let now = self.now;
         let patient = self.patients.get_mut(id);
         patient.wait_token = 0;
         let waited = now - patient.wait_started;
         let step = patient.step;
+        let blocked = patient.blocked != 0;
         match &scenario.steps[step.0 as usize].kind {
             StepKind::Seize { wait, next } => {
                 self.record_served(wait, waited, id);
                 self.patients.get_mut(id).held |= 1 << resource.0;
+                self.trace_event(id, "start", Some(resource), Detail::Hours(waited));
                 self.advance(id, *next)
             }
             StepKind::Activity { wait, duration, .. } => {
                 self.record_served(wait, waited, id);
                 let hours = self.timed(id, step, duration);
+                self.begin_cause(id, self.attribution.table.at_step(step, blocked));
+                self.trace_event(id, "start", Some(resource), Detail::Hours(hours));
                 self.schedule_done(id, hours);
                 Ok(())
             }

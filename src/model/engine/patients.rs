@@ -63,6 +63,14 @@ pub struct Patient {
     pub next_draw_slot: u8,
     /// Category of each attribute.
     pub attributes: [u8; MAX_ATTRIBUTES],
+    /// Order of creation in the replication (census first), as the trace names patients.
+    pub number: u64,
+    /// Cause of the current timed state (`attribution::NO_CAUSE` between states).
+    pub cause: u32,
+    /// When the current cause began [hours].
+    pub cause_since: f64,
+    /// The split clock when the cause began (see `attribution::Split`) [hours].
+    pub cause_mark: f64,
 }
 
 impl Patient {
@@ -114,6 +122,10 @@ impl Patient {
             forgotten: 0,
             next_draw_slot: 0,
             attributes,
+            number: 0,
+            cause: super::attribution::NO_CAUSE,
+            cause_since: now,
+            cause_mark: 0.0,
         }
     }
 }
@@ -151,6 +163,11 @@ impl Patients {
     /// Frees a patient's slot for reuse. O(1).
     pub fn remove(&mut self, id: PatientId) {
         self.free.push(id);
+    }
+
+    /// Number of slots, used or free: ids run from 0 to this.
+    pub fn slots(&self) -> usize {
+        self.slots.len()
     }
 
     /// Number of patients in the system.

@@ -32,6 +32,10 @@ pub struct ResourceState {
     pub waiting_area: LevelIntegral,
     /// Integral of blocked units [unit-hours].
     pub blocked_area: LevelIntegral,
+    /// Hours with capacity 0 (nobody on duty) from time zero until `off_since`.
+    off_duty_before: f64,
+    /// When the capacity last became 0 (meaningful while it is 0) [hours].
+    off_since: f64,
 }
 
 impl ResourceState {
@@ -52,7 +56,31 @@ impl ResourceState {
             overtime_area: LevelIntegral::default(),
             waiting_area: LevelIntegral::default(),
             blocked_area: LevelIntegral::default(),
+            off_duty_before: 0.0,
+            off_since: 0.0,
         }
+    }
+
+    /// Hours from time zero to `now` in which the resource had no unit on duty: a clock
+    /// that moves only while the capacity is 0. O(1).
+    #[inline]
+    pub fn off_duty_hours(&self, now: f64) -> f64 {
+        if self.capacity == 0 {
+            self.off_duty_before + (now - self.off_since)
+        } else {
+            self.off_duty_before
+        }
+    }
+
+    /// Sets the units on duty from `now` (a roster change), keeping the off-duty clock.
+    pub fn set_capacity(&mut self, now: f64, capacity: u32) {
+        self.accrue(now);
+        if self.capacity == 0 && capacity > 0 {
+            self.off_duty_before += now - self.off_since;
+        } else if self.capacity > 0 && capacity == 0 {
+            self.off_since = now;
+        }
+        self.capacity = capacity;
     }
 
     /// Accrues every integral up to `now`; call before changing any level.

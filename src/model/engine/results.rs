@@ -290,6 +290,7 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
         Unit::Patients,
         simulation.patients.live() as f64,
     );
+    simulation.attribution.push_metrics(scenario, &mut out);
     out
 }
 

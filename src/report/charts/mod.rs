@@ -4,11 +4,13 @@
 //! A design keeps its palette colour in every chart: the base is the first colour, each
 //! variant the next, in the order given on the command line.
 
+mod attribution;
 mod bars;
 mod by_hour;
 mod studies;
 mod waits;
 
+pub use attribution::{LargestCause, largest_delayed_cause};
 pub use studies::{SweepCurve, sweep_chart, warm_up_chart};
 
 use crate::experiment::MetricSummary;
@@ -72,6 +74,7 @@ pub fn design_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
     charts.extend(waits::wait_charts(designs));
     charts.extend(by_hour::by_hour_charts(designs));
     charts.extend(bars::delayed_bed_days(designs));
+    charts.extend(attribution::where_the_days_go(designs));
     charts.extend(bars::costs(designs));
     charts
 }
