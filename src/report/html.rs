@@ -278,17 +278,10 @@ fn differences(report: &Report<'_>, rows: &[ComparisonRow], figures: &[Headline]
     }
 }
 
-/// A difference with its sign; fractions as percentage points.
+/// A difference with its sign (`+` or the minus sign U+2212); money as `−£1.02m`, shares
+/// in percentage points.
 fn signed(value: f64, unit: &str) -> String {
-    if !value.is_finite() {
-        return "n/a".to_string();
-    }
-    let sign = if value > 0.0 { "+" } else { "" };
-    if unit == "fraction" {
-        format!("{sign}{:.1} points", value * 100.0)
-    } else {
-        format!("{sign}{}", value_with_unit(value, unit))
-    }
+    super::format::difference(value, unit)
 }
 
 /// A distribution in plain words, or `none`.
