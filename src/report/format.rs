@@ -297,11 +297,16 @@ pub fn grouped(value: f64) -> String {
 /// Round tick positions covering `low..high`: about six, at steps of 1, 2, 2.5 or 5 times a
 /// power of ten. Returns the ticks and the step.
 pub fn ticks(low: f64, high: f64) -> (Vec<f64>, f64) {
+    ticks_about(low, high, 6)
+}
+
+/// Like [`ticks`], about `count` of them (at least one step).
+pub fn ticks_about(low: f64, high: f64, count: usize) -> (Vec<f64>, f64) {
     let span = high - low;
     if !(span.is_finite() && span > 0.0) {
         return (vec![low], 1.0);
     }
-    let rough = span / 6.0;
+    let rough = span / count.max(1) as f64;
     let power = 10f64.powf(rough.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
         .iter()
@@ -403,7 +408,10 @@ mod tests {
         assert_eq!(fixed(12_345.678, 1), "12,345.7");
         assert_eq!(pounds(1_234_567_890.0), "£1,234.57m");
         assert_eq!(pounds(9_999.0), "£9,999");
-        assert_eq!(ColumnFormat::new("unit-days", [11_452.4]).value(11_452.4), "11,452 bed-days");
+        assert_eq!(
+            ColumnFormat::new("unit-days", [11_452.4]).value(11_452.4),
+            "11,452 bed-days"
+        );
     }
 
     /// Issue 10 item 8: the numbers of one column share the decimals its largest value needs

@@ -62,7 +62,7 @@ pub(super) fn key_figures(designs: &[Design<'_>]) -> Vec<ChartSpec> {
                 title,
                 legend: design_legend(designs, Swatch::Bar, ""),
                 columns: 2,
-                panel_height: 150 + 56 * designs.len() as u32,
+                panel_height: 300 + 62 * designs.len() as u32,
                 panels: panels.to_vec(),
                 note: Some(
                     "Bars: mean over replications; whiskers: 95% confidence interval. Every design ran on the same seeds (common random numbers)."
@@ -113,7 +113,7 @@ pub(super) fn delayed_bed_days(designs: &[Design<'_>]) -> Option<ChartSpec> {
         title: "Delayed discharges: days spent ready to leave, by pathway".to_string(),
         legend: legend_if_several(designs, Swatch::Bar),
         columns: 1,
-        panel_height: (160 + 70 * metrics.len() * designs.len()).clamp(420, 1200) as u32,
+        panel_height: (220 + 60 * metrics.len() * designs.len()).clamp(480, 2000) as u32,
         panels: vec![Panel::Bars(BarPanel {
             caption: String::new(),
             categories,
@@ -180,7 +180,7 @@ pub(super) fn costs(designs: &[Design<'_>]) -> Option<ChartSpec> {
         ),
         legend: legend_if_several(designs, Swatch::Bar),
         columns: 1,
-        panel_height: (160 + 56 * metrics.len() * designs.len()).clamp(420, 1400) as u32,
+        panel_height: (220 + 56 * metrics.len() * designs.len()).clamp(480, 1800) as u32,
         panels: vec![Panel::Bars(BarPanel {
             caption: String::new(),
             categories,

@@ -124,7 +124,7 @@ fn legend(designs: &[Design<'_>], level: &str, reference: Option<&str>) -> Vec<L
 
 /// Columns and panel height: two columns when there is more than one panel.
 fn layout(panels: &[Panel]) -> (usize, u32) {
-    if panels.len() > 1 { (2, 460) } else { (1, 700) }
+    if panels.len() > 1 { (2, 560) } else { (1, 760) }
 }
 
 /// Mean patients waiting below which a resource's queue is not worth a panel.
