@@ -135,6 +135,25 @@ impl ColumnFormat {
         self.write(value, Some('+'))
     }
 
+    /// `value` as a difference without unit words, for a chart whose axis names the unit:
+    /// signed, money with `£` (`−£1.02m`), shares in percentage points (`+10.2`).
+    pub fn signed_number(&self, value: f64) -> String {
+        if self.unit == "GBP" {
+            return self.difference(value);
+        }
+        let bare = ColumnFormat {
+            unit: String::new(),
+            decimals: self.decimals,
+            money: self.money,
+        };
+        let scaled = if self.unit == "fraction" {
+            value * 100.0
+        } else {
+            value
+        };
+        bare.write(scaled, Some('+'))
+    }
+
     /// `value` in the column's format, with `sign` before a positive non-zero value.
     fn write(&self, value: f64, sign: Option<char>) -> String {
         if value.is_nan() {
@@ -453,6 +472,9 @@ mod tests {
         let shares = ColumnFormat::new("fraction", [0.8, 0.741]);
         assert_eq!(shares.value(0.741), "74.1%");
         assert_eq!(shares.difference(0.102), "+10.2 percentage points");
+        assert_eq!(shares.signed_number(-0.102), "\u{2212}10.2");
+        assert_eq!(money.signed_number(512_300.0), "+£0.51m");
+        assert_eq!(column.signed_number(0.59), "+0.59");
     }
 
     /// Differences carry their sign and unit words.

@@ -41,10 +41,10 @@ pub struct ChartError {
 }
 
 /// The result of a drawing step: plotters' errors differ by backend, so they become text.
-type Drawn = Result<(), String>;
+pub(super) type Drawn = Result<(), String>;
 
 /// A drawing error as text.
-fn to_message<E: ToString>(error: E) -> String {
+pub(super) fn to_message<E: ToString>(error: E) -> String {
     error.to_string()
 }
 
@@ -119,7 +119,7 @@ fn wrap_to_width(text: &str, size: f64, bold: bool) -> Vec<String> {
 }
 
 /// `text` broken into lines no wider than `limit` [px] when drawn at `size`.
-fn wrap_within(text: &str, size: f64, bold: bool, limit: u32) -> Vec<String> {
+pub(super) fn wrap_within(text: &str, size: f64, bold: bool, limit: u32) -> Vec<String> {
     let width = |line: &str| {
         if bold {
             (FONT, size, FontStyle::Bold)
@@ -205,7 +205,7 @@ fn height(spec: &ChartSpec, footnote: &str) -> u32 {
 
 /// How wide a label is drawn [px], measured with the bundled font (fonts are registered
 /// before any chart is laid out); about 0.6 em per character if it cannot be measured.
-fn label_width(label: &str, size: f64) -> u32 {
+pub(super) fn label_width(label: &str, size: f64) -> u32 {
     (FONT, size).into_font().box_size(label).map_or(
         (label.chars().count() as f64 * size * 0.6).ceil() as u32,
         |(w, _)| w,
@@ -286,6 +286,7 @@ fn draw<DB: DrawingBackend>(
         match panel {
             Panel::Lines(lines) => line_panel(cell, lines)?,
             Panel::Bars(bars) => bar_panel(cell, bars)?,
+            Panel::Differences(differences) => super::difference_panel::draw(cell, differences)?,
         }
     }
 
@@ -301,7 +302,7 @@ fn draw<DB: DrawingBackend>(
 
 /// Draws `caption` centred at the top of `area`, wrapped to its width, and returns the area
 /// below it.
-fn with_caption<DB: DrawingBackend>(
+pub(super) fn with_caption<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     caption: &str,
 ) -> Result<DrawingArea<DB, Shift>, String> {
@@ -331,7 +332,7 @@ fn with_caption<DB: DrawingBackend>(
 /// Round ticks for `range` that fit an axis `pixels` long without their labels touching:
 /// as many as fit, up to six. `across` is true for a horizontal axis, where each label's
 /// width counts; on a vertical axis the labels' height does.
-fn fitted_ticks(range: &Range<f64>, pixels: u32, across: bool) -> (Vec<f64>, f64) {
+pub(super) fn fitted_ticks(range: &Range<f64>, pixels: u32, across: bool) -> (Vec<f64>, f64) {
     for count in (2..=6).rev() {
         let (ticks, step) = ticks_about(range.start, range.end, count);
         let room = |label: String| {
@@ -350,13 +351,13 @@ fn fitted_ticks(range: &Range<f64>, pixels: u32, across: bool) -> (Vec<f64>, f64
 }
 
 /// A linear axis whose labels and grid lines sit exactly at the given ticks.
-struct TickedAxis {
+pub(super) struct TickedAxis {
     range: Range<f64>,
     ticks: Vec<f64>,
 }
 
 impl TickedAxis {
-    fn new(range: Range<f64>, ticks: Vec<f64>) -> Self {
+    pub(super) fn new(range: Range<f64>, ticks: Vec<f64>) -> Self {
         TickedAxis { range, ticks }
     }
 }
@@ -385,7 +386,7 @@ impl Ranged for TickedAxis {
 }
 
 /// The look every panel's axes share: fonts, light grid, grey axis lines.
-fn house_style<'m, 'a, 'b, X, Y, DB>(
+pub(super) fn house_style<'m, 'a, 'b, X, Y, DB>(
     mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
 ) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
 where
@@ -409,13 +410,13 @@ const Y_LABEL_AREA: u32 = 170;
 const LABEL_LINE: u32 = (LABEL_SIZE * 0.95) as u32;
 
 /// The height of the area below a panel for its tick labels and an axis title of `lines`.
-fn x_label_area(lines: &[String]) -> u32 {
+pub(super) fn x_label_area(lines: &[String]) -> u32 {
     X_LABEL_AREA + lines.len().saturating_sub(1) as u32 * LABEL_LINE
 }
 
 /// Draws an axis title that needed more than one line (plotters draws a one-line title
 /// itself) centred under the plot, whose pixel range on the backend is `plot`.
-fn draw_x_title<DB: DrawingBackend>(
+pub(super) fn draw_x_title<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     plot: &(Range<i32>, Range<i32>),
     lines: &[String],

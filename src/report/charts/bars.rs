@@ -65,7 +65,7 @@ pub(super) fn key_figures(designs: &[Design<'_>]) -> Vec<ChartSpec> {
                 panel_height: 300 + 62 * designs.len() as u32,
                 panels: panels.to_vec(),
                 note: Some(
-                    "Bars: mean over replications; whiskers: 95% confidence interval. Every design ran on the same seeds (common random numbers)."
+                    "Bars: mean over replications; whiskers: each design's own 95% confidence interval. Overlapping whiskers do not mean no difference: every design ran on the same random numbers, so the paired differences (the differences chart) are judged far more precisely than these intervals suggest."
                         .to_string(),
                 ),
             }

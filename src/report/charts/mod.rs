@@ -6,9 +6,11 @@
 
 mod bars;
 mod by_hour;
+mod differences;
 mod studies;
 mod waits;
 
+pub use differences::difference_charts;
 pub use studies::{SweepCurve, sweep_chart, warm_up_chart};
 
 use crate::experiment::MetricSummary;
