@@ -24,6 +24,9 @@ pub struct Rendered {
     pub stem: String,
     /// The chart's title.
     pub title: String,
+    /// A text alternative for readers who cannot see the chart: its title and what each
+    /// panel shows (also the SVG's `<title>`).
+    pub alt: String,
     /// PNG file bytes.
     pub png: Vec<u8>,
     /// SVG document.
@@ -80,12 +83,52 @@ pub fn render(spec: &ChartSpec, footnote: &str) -> Result<Rendered, ChartError> 
         root.present().map_err(|e| fail(e.to_string()))?;
     }
     let png = encode_png(&pixels, size).map_err(|e| fail(e.to_string()))?;
+    let alt = alt_text(spec);
     Ok(Rendered {
         stem: spec.stem.clone(),
         title: spec.title.clone(),
+        svg: with_title(&svg, &alt),
+        alt,
         png,
-        svg,
     })
+}
+
+/// The chart in words: its title, then the panels' captions, then the note.
+pub fn alt_text(spec: &ChartSpec) -> String {
+    let captions: Vec<&str> = spec
+        .panels
+        .iter()
+        .map(|p| match p {
+            Panel::Lines(l) => l.caption.as_str(),
+            Panel::Bars(b) => b.caption.as_str(),
+            Panel::Differences(d) => d.caption.as_str(),
+        })
+        .filter(|c| !c.is_empty())
+        .collect();
+    let mut text = format!("Chart: {}.", spec.title);
+    if !captions.is_empty() {
+        text.push_str(&format!(" Panels: {}.", captions.join("; ")));
+    }
+    if let Some(note) = &spec.note {
+        text.push(' ');
+        text.push_str(note);
+    }
+    text
+}
+
+/// `svg` with a `<title>` (its accessible name) as the first child of the root element.
+fn with_title(svg: &str, title: &str) -> String {
+    let escaped = title
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    match svg
+        .find("<svg")
+        .and_then(|start| svg[start..].find('>').map(|end| start + end + 1))
+    {
+        Some(end) => format!("{}\n<title>{escaped}</title>{}", &svg[..end], &svg[end..]),
+        None => svg.to_string(),
+    }
 }
 
 /// RGB pixels as PNG file bytes.

@@ -33,6 +33,19 @@ pub const WIDTH: u32 = 1600;
 /// The width a chart is placed at on an A4 page [mm]: the text width, at most 16 cm.
 pub const PRINTED_WIDTH_MM: f64 = 160.0;
 
+/// The tallest a chart may be [px]: 240 mm when printed 16 cm wide, which an A4 page holds
+/// with its caption (the report caps a printed chart at 245 mm tall).
+pub const MAX_HEIGHT: u32 = 2400;
+
+/// Room a chart needs besides its panels [px]: title, a two-row legend, note and footnote.
+pub const FRAME_HEIGHT: u32 = 480;
+
+/// How many panels of `panel_height` [px], two to a row, one chart holds within
+/// [`MAX_HEIGHT`]: at least two.
+pub fn panels_per_chart(panel_height: u32) -> usize {
+    2 * (MAX_HEIGHT.saturating_sub(FRAME_HEIGHT) / panel_height.max(1)).max(1) as usize
+}
+
 /// The smallest text the printed page may carry [pt] (issue 10 item 6).
 pub const MIN_PRINTED_PT: f64 = 9.0;
 

@@ -13,10 +13,7 @@ use crate::report::headline::Headline;
 use crate::report::spec::{
     Better, ChartSpec, DifferencePanel, DifferenceRow, Estimate, LegendEntry, Panel, Swatch,
 };
-use crate::report::theme::design_colour;
-
-/// Most panels on one chart: four rows of two, so that a chart fits an A4 page.
-const PER_CHART: usize = 8;
+use crate::report::theme::{design_colour, panels_per_chart};
 
 /// The note under every difference chart.
 const NOTE: &str = "Dot: mean over replications of the variant minus the base, replication by replication (every design ran on the same random numbers); whisker: paired 95% confidence interval. A whisker clear of the zero line is a clear difference. Shaded: the better side, where the figure states which way is better.";
@@ -51,9 +48,11 @@ pub fn difference_charts(
             swatch: Swatch::Bar,
         })
         .collect();
-    let pages = panels.len().div_ceil(PER_CHART);
+    let panel_height = 360 + 100 * variants.len() as u32;
+    let per_chart = panels_per_chart(panel_height);
+    let pages = panels.len().div_ceil(per_chart);
     panels
-        .chunks(PER_CHART)
+        .chunks(per_chart)
         .enumerate()
         .map(|(page, panels)| {
             let title = format!("Differences from {}", base.name());
@@ -70,7 +69,7 @@ pub fn difference_charts(
                 title,
                 legend: legend.clone(),
                 columns: 2,
-                panel_height: 360 + 100 * variants.len() as u32,
+                panel_height,
                 panels: panels.to_vec(),
                 note: Some(NOTE.to_string()),
             }
