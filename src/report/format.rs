@@ -473,8 +473,9 @@ mod tests {
         assert_eq!(shares.value(0.741), "74.1%");
         assert_eq!(shares.difference(0.102), "+10.2 percentage points");
         assert_eq!(shares.signed_number(-0.102), "\u{2212}10.2");
+        let money = ColumnFormat::new("GBP", [2_440_000.0]);
         assert_eq!(money.signed_number(512_300.0), "+£0.51m");
-        assert_eq!(column.signed_number(0.59), "+0.59");
+        assert_eq!(ColumnFormat::new("d", [8.12]).signed_number(0.59), "+0.59");
     }
 
     /// Differences carry their sign and unit words.

@@ -83,6 +83,10 @@ fn expected_labels(stem: &str) -> (&'static str, &'static [&'static str]) {
             &["ready for discharge, over 52 weeks"],
         ),
         "costs" => ("Cost by item over 52 weeks", &["pounds [£ million]"]),
+        s if s.starts_with("differences") => (
+            "Differences from ",
+            &["difference [percentage points]|difference, "],
+        ),
         s if s.starts_with("key_figures") => (
             "Key figures by design",
             &["per cent [%]|patients|days [d]|hours [h]|pounds [£|bed-days|staff-hours"],

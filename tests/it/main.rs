@@ -18,6 +18,7 @@ mod output_sets;
 mod own_file;
 mod plain_words;
 mod precision;
+mod print_layout;
 mod regression;
 mod rosters_and_deadlines;
 mod routes;
