@@ -65,6 +65,7 @@ th, td { border-bottom: 0.6pt solid #ccc; padding: 3pt 5pt; text-align: left; ve
          overflow-wrap: break-word; }
 th { background: #eef4f9; }
 td.number { text-align: right; white-space: nowrap; }
+th.number { text-align: right; }
 table.by-design th.figure { background: #fff; border-bottom: 1pt solid #0072b2; padding-top: 6pt; }
 table.by-design td { padding-top: 1.5pt; padding-bottom: 1.5pt; }
 table.by-design td.design { padding-left: 12pt; }
