@@ -104,6 +104,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
     let rows = sums.rows();
 
     write_atomic(&set.dir().join("comparison.csv"), &comparison_csv(&rows)?)?;
+    let run_at = carepath::experiment::output::utc_now();
     let manifest = serde_json::json!({
         "carepath_version": env!("CARGO_PKG_VERSION"),
         "seed": seed,
@@ -111,6 +112,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         "threads": threads,
         "settings": args.common.set.iter().map(|s| format!("{}={}", s.key, s.value)).collect::<Vec<_>>(),
         "wall_time_seconds": started.elapsed().as_secs_f64(),
+        "run_at": run_at,
         "scenarios": loaded.iter().map(|l| serde_json::json!({
             "name": l.scenario.name,
             "file": l.path,
@@ -131,6 +133,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
             &rows,
             seed,
             replications,
+            &run_at,
         )?)
     };
     set.commit()?;
@@ -174,6 +177,7 @@ fn write_comparison_pack(
     rows: &[ComparisonRow],
     seed: u64,
     replications: u32,
+    run_at: &str,
 ) -> Result<usize> {
     let summaries: Vec<_> = runs.iter().map(RunOutcome::summary).collect();
     let reported: Vec<ReportedDesign<'_>> = loaded
@@ -195,6 +199,7 @@ fn write_comparison_pack(
         replications,
         seed,
         command: &super::command_line(),
+        run_at,
     };
     Ok(write_pack(folder, &report)?)
 }

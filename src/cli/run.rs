@@ -227,6 +227,7 @@ fn write_outputs(
         horizon_hours: scenario.horizon.hours(),
         events: outcome.events,
         wall_time_seconds: wall_time,
+        run_at: carepath::experiment::output::utc_now(),
     };
     let resolved =
         toml::to_string(&loaded.file).context("cannot write the resolved scenario as TOML")?;
@@ -267,6 +268,7 @@ fn write_outputs(
         replications: scenario.replications,
         seed: scenario.seed,
         command: &super::command_line(),
+        run_at: &manifest.run_at,
     };
     Ok(Some(write_pack(set.dir(), &report)?))
 }

@@ -108,6 +108,15 @@ pub struct Manifest {
     pub events: u64,
     /// Wall-clock time of the replications [seconds] (varies between runs).
     pub wall_time_seconds: f64,
+    /// When the outputs were written: UTC, RFC 3339 (`2026-11-29T15:22:33Z`); varies
+    /// between runs (empty in a manifest written before carepath recorded it).
+    #[serde(default)]
+    pub run_at: String,
+}
+
+/// The time now, UTC, as RFC 3339 to the second: `2026-11-29T15:22:33Z`.
+pub fn utc_now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
 /// SHA-256 of `bytes` as lowercase hex.

@@ -439,11 +439,11 @@ impl Scenario {
             ["service", s] => format!("in service ({})", step_title(s)),
             ["delay", s] => format!("a set delay ({})", step_title(s)),
             ["wait", r, "busy"] => format!(
-                "waiting for {}, all on duty busy",
+                "waiting for {} (all busy)",
                 lower_first(&self.resource_title_named(r))
             ),
             ["wait", r, "off_duty"] => format!(
-                "waiting for {}, nobody on duty",
+                "waiting for {} (nobody on duty)",
                 lower_first(&self.resource_title_named(r))
             ),
             ["handoff", s, what] => format!(

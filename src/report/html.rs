@@ -5,9 +5,11 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::charts::Design;
-use super::format::{grouped, plain, value_with_noun, value_with_unit};
+use super::format::ColumnFormat;
+use super::format::{grouped, plain, value_with_unit};
 use super::headline::Headline;
 use super::render::Rendered;
+use super::theme::FONT;
 use crate::experiment::compare::{ComparisonRow, Verdict};
 use crate::experiment::output::sha256_hex;
 use crate::scenario::LoadedScenario;
@@ -36,20 +38,38 @@ pub struct Report<'a> {
     pub seed: u64,
     /// The command that reproduces the outputs.
     pub command: &'a str,
+    /// When the run's outputs were written: UTC, RFC 3339 (`2026-11-29T15:22:33Z`), as in
+    /// `manifest.json`. The report shows it in `<time>` elements only, so that a comparison
+    /// of two reports can leave it out.
+    pub run_at: &'a str,
 }
 
+/// The report's style sheet; `FONT_FAMILY` stands for [`FONT`], the charts' typeface. Print
+/// on A4 with page numbers; on screen, up to 60 rem wide, and on a phone (up to 40 rem) a
+/// smaller type whose table cells may break long words, so that nothing runs off the page.
 const STYLE: &str = "
-@page { size: A4; margin: 14mm 12mm; }
-body { font-family: 'DejaVu Sans', Verdana, Arial, sans-serif; color: #222; max-width: 186mm;
+@page { size: A4; margin: 14mm 12mm 16mm;
+        @bottom-right { content: 'Page ' counter(page) ' of ' counter(pages);
+                        font-family: FONT_FAMILY; font-size: 8pt; color: #555; } }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+body { font-family: FONT_FAMILY; color: #222; max-width: 186mm;
        margin: 0 auto; padding: 8mm 4mm; font-size: 10.5pt; line-height: 1.45; }
 h1 { font-size: 19pt; margin: 0 0 4pt; }
 h2 { font-size: 14pt; margin: 18pt 0 6pt; border-bottom: 1.5pt solid #0072b2; padding-bottom: 2pt; }
 h3 { font-size: 11.5pt; margin: 12pt 0 4pt; }
+h1, h2, h3 { break-after: avoid; page-break-after: avoid; overflow-wrap: break-word; }
 p.lead { font-size: 11.5pt; }
+p.run { color: #555; font-size: 9.5pt; margin: 0 0 6pt; }
 table { border-collapse: collapse; width: 100%; margin: 4pt 0 10pt; font-size: 9.5pt; }
-th, td { border-bottom: 0.6pt solid #ccc; padding: 3pt 5pt; text-align: left; vertical-align: top; }
+th, td { border-bottom: 0.6pt solid #ccc; padding: 3pt 5pt; text-align: left; vertical-align: top;
+         overflow-wrap: break-word; }
 th { background: #eef4f9; }
 td.number { text-align: right; white-space: nowrap; }
+th.number { text-align: right; }
+table.by-design th.figure { background: #fff; border-bottom: 1pt solid #0072b2; padding-top: 6pt; }
+table.by-design td { padding-top: 1.5pt; padding-bottom: 1.5pt; }
+table.by-design td.design { padding-left: 12pt; }
+table.by-design tbody { break-inside: avoid; page-break-inside: avoid; }
 .clear-up { color: #a33b00; font-weight: bold; }
 .clear-down { color: #006b4f; font-weight: bold; }
 .noise { color: #666; }
@@ -57,9 +77,21 @@ figure { margin: 10pt 0 16pt; break-inside: avoid; page-break-inside: avoid; }
 figure svg { width: 100%; height: auto; display: block; }
 figcaption { font-size: 9pt; color: #555; margin-top: 2pt; }
 .small { font-size: 9pt; color: #555; }
-code { font-family: 'DejaVu Sans Mono', Consolas, monospace; font-size: 9pt; }
+code { font-family: 'DejaVu Sans Mono', Consolas, monospace; font-size: 9pt; overflow-wrap: anywhere; }
 code.hash { font-size: 7pt; word-break: break-all; }
-@media print { h2 { break-after: avoid; } tr { break-inside: avoid; } }
+@media print {
+  body { padding: 0; }
+  tr { break-inside: avoid; page-break-inside: avoid; }
+  figure svg { width: 160mm; max-width: 100%; max-height: 245mm; margin: 0 auto; }
+}
+@media screen { body { max-width: 60rem; padding: 1.5rem 1rem; } }
+@media screen and (max-width: 40rem) {
+  body { font-size: 10pt; padding: 0.75rem 0.5rem; }
+  h1 { font-size: 15pt; }
+  table { font-size: 8.5pt; }
+  th, td { padding: 2pt 3pt; overflow-wrap: anywhere; }
+  td.number { white-space: normal; }
+}
 ";
 
 /// The report, with `charts`, as one HTML document (empty if there is no design).
@@ -81,10 +113,11 @@ pub fn report_html(report: &Report<'_>, charts: &[Rendered]) -> String {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) }
-                style { (PreEscaped(STYLE)) }
+                style { (PreEscaped(STYLE.replace("FONT_FAMILY", FONT))) }
             }
             body {
                 h1 { (title) }
+                p.run { "Run on " time datetime=(report.run_at) { (readable_time(report.run_at)) } "." }
                 @if !scenario.description.is_empty() {
                     p.lead { (scenario.description) }
                 }
@@ -104,7 +137,7 @@ pub fn report_html(report: &Report<'_>, charts: &[Rendered]) -> String {
                 h2 { "Charts" }
                 @for chart in charts {
                     figure {
-                        (PreEscaped(inline_svg(&chart.svg)))
+                        (PreEscaped(inline_svg(&chart.svg, &chart.alt)))
                         figcaption { (chart.title) " (charts/" (chart.stem) ".png, .svg)" }
                     }
                 }
@@ -122,12 +155,44 @@ pub fn report_html(report: &Report<'_>, charts: &[Rendered]) -> String {
     page.into_string()
 }
 
-/// An SVG document ready to sit inside HTML: without any XML declaration.
-fn inline_svg(svg: &str) -> &str {
-    match svg.find("<svg") {
-        Some(start) => &svg[start..],
-        None => svg,
+/// An SVG document ready to sit inside HTML: without any XML declaration, and announced to
+/// screen readers as an image named by `alt` (the chart's own `<title>` stays inside).
+fn inline_svg(svg: &str, alt: &str) -> String {
+    let svg = svg.find("<svg").map_or(svg, |start| &svg[start..]);
+    let label = html! { (alt) }.into_string().replace('"', "&quot;");
+    match svg.strip_prefix("<svg") {
+        Some(rest) => format!("<svg role=\"img\" aria-label=\"{label}\"{rest}"),
+        None => svg.to_string(),
     }
+}
+
+/// An RFC 3339 UTC time (`2026-11-29T15:22:33Z`) as a reader writes it: `29 November 2026,
+/// 15:22 UTC`; anything else as given.
+fn readable_time(rfc3339: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let parts = (|| {
+        let (date, time) = rfc3339.split_once('T')?;
+        let mut date = date.splitn(3, '-');
+        let (year, month, day) = (date.next()?, date.next()?, date.next()?);
+        let month = MONTHS.get(month.parse::<usize>().ok()?.checked_sub(1)?)?;
+        let day: u32 = day.parse().ok()?;
+        let clock = time.get(..5)?;
+        Some(format!("{day} {month} {year}, {clock} UTC"))
+    })();
+    parts.unwrap_or_else(|| rfc3339.to_string())
 }
 
 /// Most points in the summary at the top.
@@ -203,35 +268,85 @@ fn in_brief(report: &Report<'_>, figures: &[Headline]) -> Markup {
     }
 }
 
-/// The headline figures of every design: mean and interval, in plain units.
+/// The headline figures of every design: mean and interval, in plain units. Up to two
+/// designs side by side (a column each); with more, one group of rows per figure and a row
+/// per design, so that the table never grows wider than the page. A unit's numbers share
+/// one format across the table ([`ColumnFormat`]).
 fn key_figures(report: &Report<'_>, figures: &[Headline]) -> Markup {
+    let formats = unit_formats(
+        report
+            .designs
+            .iter()
+            .flat_map(|d| figures.iter().filter_map(|f| d.design.metric(&f.metric)))
+            .map(|m| (m.unit, m.mean)),
+    );
+    let format = |unit: &str| {
+        formats
+            .iter()
+            .find(|(u, _)| *u == unit)
+            .map_or_else(|| ColumnFormat::new(unit, []), |(_, f)| f.clone())
+    };
+    let cell = |m: Option<&crate::experiment::MetricSummary>| match m {
+        Some(m) if m.replications == 0 => html! {
+            td.number data-metric=(m.metric) data-mean="" { strong { (super::format::NO_PATIENTS) } }
+        },
+        Some(m) => {
+            let f =
+                format(m.unit).with_noun(report.designs[0].design.scenario.metric_noun(&m.metric));
+            html! {
+                td.number data-metric=(m.metric) data-mean=(m.mean.to_string()) {
+                    strong { (f.value(m.mean)) }
+                    br;
+                    span.small { (f.value(m.ci95_low)) " to " (f.value(m.ci95_high)) }
+                }
+            }
+        }
+        None => html! { td.number { "n/a" } },
+    };
     html! {
         h2 { "Key figures" }
-        table {
-            thead {
-                tr {
-                    th { "Figure" }
-                    @for design in report.designs {
-                        th { (design.design.scenario.title()) " (95% CI)" }
+        @if report.designs.len() <= 2 {
+            table {
+                thead {
+                    tr {
+                        th { "Figure" }
+                        @for design in report.designs {
+                            th { (design.design.scenario.title()) " (95% CI)" }
+                        }
+                    }
+                }
+                tbody {
+                    @for figure in figures {
+                        tr {
+                            td { (figure.plain_label()) }
+                            @for design in report.designs {
+                                (cell(design.design.metric(&figure.metric)))
+                            }
+                        }
                     }
                 }
             }
-            tbody {
+        } @else {
+            table.by-design {
+                thead { tr { th { "Figure and design" } th.number { "Mean" } th.number { "95% CI" } } }
                 @for figure in figures {
-                    tr {
-                        td { (figure.plain_label()) }
+                    tbody {
+                        tr { th.figure colspan="3" scope="colgroup" { (figure.plain_label()) } }
                         @for design in report.designs {
-                            @match design.design.metric(&figure.metric) {
-                                Some(m) if m.replications == 0 => td.number data-metric=(m.metric) data-mean="" {
-                                    strong { (super::format::NO_PATIENTS) }
-                                },
-                                Some(m) => td.number data-metric=(m.metric) data-mean=(m.mean.to_string()) {
-                                    @let noun = design.design.scenario.metric_noun(&m.metric);
-                                    strong { (value_with_noun(m.mean, m.unit, noun.as_ref())) }
-                                    br;
-                                    span.small { (value_with_noun(m.ci95_low, m.unit, noun.as_ref())) " to " (value_with_noun(m.ci95_high, m.unit, noun.as_ref())) }
-                                },
-                                None => td.number { "n/a" },
+                            tr {
+                                td.design { (design.design.scenario.title()) }
+                                @match design.design.metric(&figure.metric) {
+                                    Some(m) if m.replications == 0 => {
+                                        td.number data-metric=(m.metric) data-mean="" { strong { (super::format::NO_PATIENTS) } }
+                                        td.number {}
+                                    },
+                                    Some(m) => {
+                                        @let f = format(m.unit).with_noun(design.design.scenario.metric_noun(&m.metric));
+                                        td.number data-metric=(m.metric) data-mean=(m.mean.to_string()) { strong { (f.value(m.mean)) } }
+                                        td.number.small { (f.value(m.ci95_low)) " to " (f.value(m.ci95_high)) }
+                                    },
+                                    None => { td.number { "n/a" } td.number {} },
+                                }
                             }
                         }
                     }
@@ -239,6 +354,23 @@ fn key_figures(report: &Report<'_>, figures: &[Headline]) -> Markup {
             }
         }
     }
+}
+
+/// One [`ColumnFormat`] per unit for `values` given as (unit, value).
+fn unit_formats<'u>(
+    values: impl IntoIterator<Item = (&'u str, f64)>,
+) -> Vec<(&'u str, ColumnFormat)> {
+    let mut by_unit: Vec<(&str, Vec<f64>)> = Vec::new();
+    for (unit, value) in values {
+        match by_unit.iter_mut().find(|(u, _)| *u == unit) {
+            Some((_, list)) => list.push(value),
+            None => by_unit.push((unit, vec![value])),
+        }
+    }
+    by_unit
+        .into_iter()
+        .map(|(unit, list)| (unit, ColumnFormat::new(unit, list)))
+        .collect()
 }
 
 /// Each variant's headline figures against the base, with the paired interval and a verdict.
@@ -253,6 +385,10 @@ fn differences(report: &Report<'_>, rows: &[ComparisonRow], figures: &[Headline]
             "had no patients in either design is left out of that figure's pairs."
         }
         @for design in &report.designs[1..] {
+            @let formats = unit_formats(rows.iter().filter(|r| r.scenario == design.design.name()
+                && figures.iter().any(|f| f.metric == r.metric)).map(|r| (r.unit, r.diff_vs_base)));
+            @let format = |unit: &str| formats.iter().find(|(u, _)| *u == unit)
+                .map_or_else(|| ColumnFormat::new(unit, []), |(_, f)| f.clone());
             h3 { (design.design.scenario.title()) " against " (base.scenario.title()) }
             table {
                 thead { tr { th { "Figure" } th { "Difference" } th { "95% CI of the difference" } th { "Verdict" } } }
@@ -261,8 +397,8 @@ fn differences(report: &Report<'_>, rows: &[ComparisonRow], figures: &[Headline]
                         @if let Some(row) = rows.iter().find(|r| r.scenario == design.design.name() && r.metric == figure.metric) {
                             tr {
                                 td { (figure.plain_label()) }
-                                td.number { (signed(row.diff_vs_base, row.unit)) }
-                                td.number { (signed(row.diff_ci95_low, row.unit)) " to " (signed(row.diff_ci95_high, row.unit)) }
+                                td.number { (format(row.unit).difference(row.diff_vs_base)) }
+                                td.number { (format(row.unit).difference(row.diff_ci95_low)) " to " (format(row.unit).difference(row.diff_ci95_high)) }
                                 @match row.verdict() {
                                     Verdict::ClearlyHigher => td.clear-up { "clearly higher" },
                                     Verdict::ClearlyLower => td.clear-down { "clearly lower" },
@@ -279,17 +415,10 @@ fn differences(report: &Report<'_>, rows: &[ComparisonRow], figures: &[Headline]
     }
 }
 
-/// A difference with its sign; fractions as percentage points.
+/// A difference with its sign (`+` or the minus sign U+2212); money as `−£1.02m`, shares
+/// in percentage points.
 fn signed(value: f64, unit: &str) -> String {
-    if !value.is_finite() {
-        return "n/a".to_string();
-    }
-    let sign = if value > 0.0 { "+" } else { "" };
-    if unit == "fraction" {
-        format!("{sign}{:.1} points", value * 100.0)
-    } else {
-        format!("{sign}{}", value_with_unit(value, unit))
-    }
+    super::format::difference(value, unit)
 }
 
 /// A distribution in plain words, or `none`.
@@ -491,6 +620,7 @@ fn methods(report: &Report<'_>) -> Markup {
                     }
                     "; each metric is defined in the carepath README"
                 } }
+                tr { th { "Run on" } td { time datetime=(report.run_at) { (readable_time(report.run_at)) } " (UTC; also in manifest.json)" } }
                 tr { th { "Software" } td { "carepath " (env!("CARGO_PKG_VERSION")) "; verified against Erlang C, Pollaczek-Khinchine and Little's law in its test suite" } }
                 tr { th { "Reproduce" } td { code { (report.command) } } }
             }

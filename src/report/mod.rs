@@ -2,6 +2,7 @@
 //! finished runs. Knows how to present results; knows nothing of how they were simulated.
 
 pub mod charts;
+mod difference_panel;
 pub mod format;
 pub mod headline;
 pub mod html;

@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use thiserror::Error;
 
-use super::charts::{Design, design_charts};
+use super::charts::{Design, design_charts, difference_charts};
+use super::headline::Headline;
 use super::html::{Report, report_html};
 use super::render::{ChartError, Rendered, render};
-use super::spec::ChartSpec;
+use super::spec::{Better, ChartSpec};
 use crate::experiment::output::{OutputError, write_atomic};
 
 /// Why the board pack could not be written.
@@ -31,11 +32,28 @@ pub fn write_pack(folder: &Path, report: &Report<'_>) -> Result<usize, PackError
     let titles: Vec<String> = designs.iter().map(|d| d.scenario.title()).collect();
     let names: Vec<&str> = titles.iter().map(String::as_str).collect();
     let footnote = footnote(&names, report.replications, report.seed);
-    let charts = render_all(&design_charts(&designs), &footnote)?;
+    let mut specs = Vec::new();
+    if let (Some(rows), Some(base)) = (report.comparison, designs.first()) {
+        specs.extend(difference_charts(
+            &designs,
+            rows,
+            &base.headlines(),
+            &better,
+        ));
+    }
+    specs.extend(design_charts(&designs));
+    let charts = render_all(&specs, &footnote)?;
     write_charts(folder, &charts)?;
     let page = report_html(report, &charts);
     write_atomic(&folder.join("report.html"), page.as_bytes())?;
     Ok(charts.len())
+}
+
+/// Which way `figure` is better, for the differences chart's shaded side. Key figures do
+/// not state a direction yet (`better = "higher" | "lower"` comes with issue 10 item 2), so
+/// no side is marked.
+fn better(_figure: &Headline) -> Option<Better> {
+    None
 }
 
 /// The footnote every chart of a run carries: what produced it, so a chart pasted into a

@@ -10,7 +10,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use thiserror::Error;
 
-use super::format::{tick_label, ticks};
+use super::format::{tick_label, ticks_about};
 use super::spec::{BarPanel, ChartSpec, LegendEntry, LinePanel, Mark, Panel, Swatch, XAxis};
 use super::theme::{
     CAPTION_SIZE, FONT, FOOTNOTE_SIZE, INK, LABEL_SIZE, MUTED, TICK_SIZE, TITLE_SIZE, WIDTH,
@@ -24,6 +24,9 @@ pub struct Rendered {
     pub stem: String,
     /// The chart's title.
     pub title: String,
+    /// A text alternative for readers who cannot see the chart: its title and what each
+    /// panel shows (also the SVG's `<title>`).
+    pub alt: String,
     /// PNG file bytes.
     pub png: Vec<u8>,
     /// SVG document.
@@ -41,19 +44,23 @@ pub struct ChartError {
 }
 
 /// The result of a drawing step: plotters' errors differ by backend, so they become text.
-type Drawn = Result<(), String>;
+pub(super) type Drawn = Result<(), String>;
 
 /// A drawing error as text.
-fn to_message<E: ToString>(error: E) -> String {
+pub(super) fn to_message<E: ToString>(error: E) -> String {
     error.to_string()
 }
 
-/// Space above the panels for the title [px].
-const TITLE_HEIGHT: u32 = 90;
+/// Space above the title [px].
+const TITLE_TOP: u32 = 24;
+/// Height of one line of the title [px].
+const TITLE_LINE: u32 = (TITLE_SIZE * 0.95) as u32;
 /// Height of one row of legend entries [px].
-const LEGEND_ROW: u32 = 44;
+const LEGEND_ROW: u32 = (LABEL_SIZE * 1.3) as u32;
 /// Space below the panels per footnote line [px].
-const FOOT_LINE: u32 = 30;
+const FOOT_LINE: u32 = (FOOTNOTE_SIZE * 0.95) as u32;
+/// Left and right margin of the title, legend and footnotes [px].
+const SIDE: u32 = 40;
 
 /// Draws `spec` with `footnote` (scenario, replications, seed, version) at the bottom.
 pub fn render(spec: &ChartSpec, footnote: &str) -> Result<Rendered, ChartError> {
@@ -62,7 +69,7 @@ pub fn render(spec: &ChartSpec, footnote: &str) -> Result<Rendered, ChartError> 
         message,
     };
     register_fonts().map_err(fail)?;
-    let size = (WIDTH, height(spec));
+    let size = (WIDTH, height(spec, footnote));
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
@@ -76,12 +83,52 @@ pub fn render(spec: &ChartSpec, footnote: &str) -> Result<Rendered, ChartError> 
         root.present().map_err(|e| fail(e.to_string()))?;
     }
     let png = encode_png(&pixels, size).map_err(|e| fail(e.to_string()))?;
+    let alt = alt_text(spec);
     Ok(Rendered {
         stem: spec.stem.clone(),
         title: spec.title.clone(),
+        svg: with_title(&svg, &alt),
+        alt,
         png,
-        svg,
     })
+}
+
+/// The chart in words: its title, then the panels' captions, then the note.
+pub fn alt_text(spec: &ChartSpec) -> String {
+    let captions: Vec<&str> = spec
+        .panels
+        .iter()
+        .map(|p| match p {
+            Panel::Lines(l) => l.caption.as_str(),
+            Panel::Bars(b) => b.caption.as_str(),
+            Panel::Differences(d) => d.caption.as_str(),
+        })
+        .filter(|c| !c.is_empty())
+        .collect();
+    let mut text = format!("Chart: {}.", spec.title);
+    if !captions.is_empty() {
+        text.push_str(&format!(" Panels: {}.", captions.join("; ")));
+    }
+    if let Some(note) = &spec.note {
+        text.push(' ');
+        text.push_str(note);
+    }
+    text
+}
+
+/// `svg` with a `<title>` (its accessible name) as the first child of the root element.
+fn with_title(svg: &str, title: &str) -> String {
+    let escaped = title
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    match svg
+        .find("<svg")
+        .and_then(|start| svg[start..].find('>').map(|end| start + end + 1))
+    {
+        Some(end) => format!("{}\n<title>{escaped}</title>{}", &svg[..end], &svg[end..]),
+        None => svg.to_string(),
+    }
 }
 
 /// RGB pixels as PNG file bytes.
@@ -108,34 +155,104 @@ fn legend_rows(spec: &ChartSpec) -> u32 {
         .map_or(0, |(row, _)| row + 1)
 }
 
-/// The note, wrapped to the chart's width.
-fn note_lines(spec: &ChartSpec) -> Vec<String> {
-    let characters = ((WIDTH - 80) as f64 / (FOOTNOTE_SIZE * 0.5)) as usize;
-    spec.note.as_deref().map_or(Vec::new(), |note| {
-        textwrap::wrap(note, characters)
-            .into_iter()
-            .map(|line| line.into_owned())
-            .collect()
-    })
+/// `text` broken into lines no wider than the chart's text width when drawn at `size`
+/// (measured with the bundled font; a word wider than the line stands alone).
+fn wrap_to_width(text: &str, size: f64, bold: bool) -> Vec<String> {
+    wrap_within(text, size, bold, WIDTH - 2 * SIDE)
 }
 
-/// Lines below the panels: the wrapped note and the footnote.
-fn foot_lines(spec: &ChartSpec) -> u32 {
-    1 + note_lines(spec).len() as u32
+/// `text` broken into lines no wider than `limit` [px] when drawn at `size`.
+pub(super) fn wrap_within(text: &str, size: f64, bold: bool, limit: u32) -> Vec<String> {
+    let width = |line: &str| {
+        if bold {
+            (FONT, size, FontStyle::Bold)
+                .into_font()
+                .box_size(line)
+                .map_or(label_width(line, size), |(w, _)| w)
+        } else {
+            label_width(line, size)
+        }
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if !line.is_empty() && width(&candidate) > limit {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        } else {
+            line = candidate;
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The title, wrapped to the chart's width.
+fn title_lines(spec: &ChartSpec) -> Vec<String> {
+    wrap_to_width(&spec.title, TITLE_SIZE, true)
+}
+
+/// Space above the legend: the title's lines and a gap [px].
+fn title_height(spec: &ChartSpec) -> u32 {
+    TITLE_TOP + title_lines(spec).len().max(1) as u32 * TITLE_LINE + 16
+}
+
+/// Lines below the panels: the note and the footnote, each wrapped to the chart's width.
+fn foot_lines(spec: &ChartSpec, footnote: &str) -> Vec<String> {
+    let mut lines = spec
+        .note
+        .as_deref()
+        .map_or(Vec::new(), |note| wrap_to_width(note, FOOTNOTE_SIZE, false));
+    // The footnote breaks between the scenarios and the run's settings (replications · seed
+    // · version) where it can, so that the settings stay on one line.
+    let mut line = String::new();
+    let parts: Vec<&str> = match footnote.split_once(" · ") {
+        Some((scenarios, settings)) => vec![scenarios, settings],
+        None => vec![footnote],
+    };
+    for part in parts {
+        let candidate = if line.is_empty() {
+            part.to_string()
+        } else {
+            format!("{line} · {part}")
+        };
+        if label_width(&candidate, FOOTNOTE_SIZE) <= WIDTH - 2 * SIDE {
+            line = candidate;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if label_width(part, FOOTNOTE_SIZE) <= WIDTH - 2 * SIDE {
+            line = part.to_string();
+        } else {
+            lines.extend(wrap_to_width(part, FOOTNOTE_SIZE, false));
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// The chart's height [px]: title, legend, panels and footnote.
-fn height(spec: &ChartSpec) -> u32 {
-    TITLE_HEIGHT
+fn height(spec: &ChartSpec, footnote: &str) -> u32 {
+    title_height(spec)
         + legend_rows(spec) * LEGEND_ROW
         + rows(spec) * spec.panel_height
-        + foot_lines(spec) * FOOT_LINE
+        + foot_lines(spec, footnote).len() as u32 * FOOT_LINE
         + 24
 }
 
 /// How wide a label is drawn [px], measured with the bundled font (fonts are registered
 /// before any chart is laid out); about 0.6 em per character if it cannot be measured.
-fn label_width(label: &str, size: f64) -> u32 {
+pub(super) fn label_width(label: &str, size: f64) -> u32 {
     (FONT, size).into_font().box_size(label).map_or(
         (label.chars().count() as f64 * size * 0.6).ceil() as u32,
         |(w, _)| w,
@@ -145,12 +262,12 @@ fn label_width(label: &str, size: f64) -> u32 {
 /// (row, x) of each legend entry: entries flow left to right and wrap.
 fn legend_layout(entries: &[LegendEntry]) -> Vec<(u32, u32)> {
     let mut placed = Vec::with_capacity(entries.len());
-    let (mut row, mut x) = (0, 40);
+    let (mut row, mut x) = (0, SIDE);
     for entry in entries {
         let width = 56 + label_width(&entry.label, LABEL_SIZE) + 36;
-        if x > 40 && x + width > WIDTH - 40 {
+        if x > SIDE && x + width > WIDTH - SIDE {
             row += 1;
-            x = 40;
+            x = SIDE;
         }
         placed.push((row, x));
         x += width;
@@ -166,11 +283,15 @@ fn draw<DB: DrawingBackend>(
 ) -> Drawn {
     root.fill(&WHITE).map_err(to_message)?;
     let title_font = (FONT, TITLE_SIZE, FontStyle::Bold).into_font().color(&INK);
-    root.draw(&Text::new(spec.title.as_str(), (40, 28), title_font))
-        .map_err(to_message)?;
+    for (i, line) in title_lines(spec).into_iter().enumerate() {
+        let y = (TITLE_TOP + i as u32 * TITLE_LINE) as i32;
+        root.draw(&Text::new(line, (SIDE as i32, y), title_font.clone()))
+            .map_err(to_message)?;
+    }
+    let title_height = title_height(spec);
     let label_font = (FONT, LABEL_SIZE).into_font().color(&INK);
     for (entry, (row, x)) in spec.legend.iter().zip(legend_layout(&spec.legend)) {
-        let y = (TITLE_HEIGHT + row * LEGEND_ROW + LEGEND_ROW / 2) as i32;
+        let y = (title_height + row * LEGEND_ROW + LEGEND_ROW / 2) as i32;
         let x = x as i32;
         let colour = entry.colour.to_rgba();
         match entry.swatch {
@@ -192,7 +313,7 @@ fn draw<DB: DrawingBackend>(
             }
             Swatch::Bar => root
                 .draw(&Rectangle::new(
-                    [(x, y - 12), (x + 44, y + 12)],
+                    [(x, y - 14), (x + 44, y + 14)],
                     colour.filled(),
                 ))
                 .map_err(to_message)?,
@@ -202,7 +323,7 @@ fn draw<DB: DrawingBackend>(
             .map_err(to_message)?;
     }
 
-    let header = TITLE_HEIGHT + legend_rows(spec) * LEGEND_ROW;
+    let header = title_height + legend_rows(spec) * LEGEND_ROW;
     let body_height = rows(spec) * spec.panel_height;
     let (_, rest) = root.split_vertically(header);
     let (body, foot) = rest.split_vertically(body_height);
@@ -212,24 +333,23 @@ fn draw<DB: DrawingBackend>(
         match panel {
             Panel::Lines(lines) => line_panel(cell, lines)?,
             Panel::Bars(bars) => bar_panel(cell, bars)?,
+            Panel::Differences(differences) => super::difference_panel::draw(cell, differences)?,
         }
     }
 
     let foot_font = (FONT, FOOTNOTE_SIZE).into_font().color(&MUTED);
     let mut y = 10;
-    for line in note_lines(spec) {
-        foot.draw(&Text::new(line, (40, y), foot_font.clone()))
+    for line in foot_lines(spec, footnote) {
+        foot.draw(&Text::new(line, (SIDE as i32, y), foot_font.clone()))
             .map_err(to_message)?;
         y += FOOT_LINE as i32;
     }
-    foot.draw(&Text::new(footnote, (40, y), foot_font))
-        .map_err(to_message)?;
     Ok(())
 }
 
 /// Draws `caption` centred at the top of `area`, wrapped to its width, and returns the area
 /// below it.
-fn with_caption<DB: DrawingBackend>(
+pub(super) fn with_caption<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     caption: &str,
 ) -> Result<DrawingArea<DB, Shift>, String> {
@@ -237,8 +357,7 @@ fn with_caption<DB: DrawingBackend>(
         return Ok(area.clone());
     }
     let width = area.dim_in_pixel().0;
-    let characters = (f64::from(width.saturating_sub(40)) / (CAPTION_SIZE * 0.62)) as usize;
-    let lines = textwrap::wrap(caption, characters.max(10));
+    let lines = wrap_within(caption, CAPTION_SIZE, true, width.saturating_sub(40));
     let line_height = (CAPTION_SIZE * 1.25) as u32;
     let font = (FONT, CAPTION_SIZE, FontStyle::Bold)
         .into_font()
@@ -257,14 +376,35 @@ fn with_caption<DB: DrawingBackend>(
     Ok(below)
 }
 
+/// Round ticks for `range` that fit an axis `pixels` long without their labels touching:
+/// as many as fit, up to six. `across` is true for a horizontal axis, where each label's
+/// width counts; on a vertical axis the labels' height does.
+pub(super) fn fitted_ticks(range: &Range<f64>, pixels: u32, across: bool) -> (Vec<f64>, f64) {
+    for count in (2..=6).rev() {
+        let (ticks, step) = ticks_about(range.start, range.end, count);
+        let room = |label: String| {
+            if across {
+                label_width(&label, TICK_SIZE) + 28
+            } else {
+                (TICK_SIZE * 1.3) as u32
+            }
+        };
+        let needed: u32 = ticks.iter().map(|t| room(tick_label(*t, step))).sum();
+        if needed <= pixels {
+            return (ticks, step);
+        }
+    }
+    ticks_about(range.start, range.end, 1)
+}
+
 /// A linear axis whose labels and grid lines sit exactly at the given ticks.
-struct TickedAxis {
+pub(super) struct TickedAxis {
     range: Range<f64>,
     ticks: Vec<f64>,
 }
 
 impl TickedAxis {
-    fn new(range: Range<f64>, ticks: Vec<f64>) -> Self {
+    pub(super) fn new(range: Range<f64>, ticks: Vec<f64>) -> Self {
         TickedAxis { range, ticks }
     }
 }
@@ -293,7 +433,7 @@ impl Ranged for TickedAxis {
 }
 
 /// The look every panel's axes share: fonts, light grid, grey axis lines.
-fn house_style<'m, 'a, 'b, X, Y, DB>(
+pub(super) fn house_style<'m, 'a, 'b, X, Y, DB>(
     mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
 ) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
 where
@@ -308,6 +448,44 @@ where
         .axis_style(MUTED)
 }
 
+/// Height of the area below a panel for tick labels and the axis title [px].
+pub(super) const X_LABEL_AREA: u32 = (TICK_SIZE + LABEL_SIZE + 30.0) as u32;
+/// Width of the area left of a line panel for tick labels and the axis title [px].
+const Y_LABEL_AREA: u32 = 170;
+
+/// Height of one more line of an axis title [px].
+const LABEL_LINE: u32 = (LABEL_SIZE * 0.95) as u32;
+
+/// The height of the area below a panel for its tick labels and an axis title of `lines`.
+pub(super) fn x_label_area(lines: &[String]) -> u32 {
+    X_LABEL_AREA + lines.len().saturating_sub(1) as u32 * LABEL_LINE
+}
+
+/// Draws an axis title that needed more than one line (plotters draws a one-line title
+/// itself) centred under the plot, whose pixel range on the backend is `plot`.
+pub(super) fn draw_x_title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    plot: &(Range<i32>, Range<i32>),
+    lines: &[String],
+) -> Drawn {
+    if lines.len() < 2 {
+        return Ok(());
+    }
+    let (left, top) = area.get_base_pixel();
+    let centre = (plot.0.start + plot.0.end) / 2 - left;
+    let first = plot.1.end - top + (TICK_SIZE / 1.24) as i32 + 26;
+    let style = (FONT, LABEL_SIZE)
+        .into_font()
+        .color(&INK)
+        .pos(Pos::new(HPos::Center, VPos::Top));
+    for (i, line) in lines.iter().enumerate() {
+        let y = first + i as i32 * LABEL_LINE as i32;
+        area.draw(&Text::new(line.as_str(), (centre, y), style.clone()))
+            .map_err(to_message)?;
+    }
+    Ok(())
+}
+
 /// Light grey for grid lines.
 const GRID: RGBColor = RGBColor(222, 222, 222);
 
@@ -317,17 +495,24 @@ const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 /// Draws a panel of lines, bands and marks.
 fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePanel) -> Drawn {
     let area = &with_caption(area, &panel.caption)?;
+    let (width, height) = area.dim_in_pixel();
     let (x_ticks, x_step) = match panel.x_axis {
-        XAxis::Numbers => ticks(panel.x.start, panel.x.end),
+        XAxis::Numbers => fitted_ticks(&panel.x, width.saturating_sub(Y_LABEL_AREA + 58), true),
         XAxis::WeekDays => ((0..7).map(|d| f64::from(d) * 24.0).collect(), 24.0),
     };
-    let (y_ticks, y_step) = ticks(panel.y.start, panel.y.end);
+    let (y_ticks, y_step) = fitted_ticks(&panel.y, height.saturating_sub(X_LABEL_AREA + 28), false);
+    let x_title = wrap_within(
+        &panel.x_label,
+        LABEL_SIZE,
+        false,
+        width.saturating_sub(Y_LABEL_AREA + 58),
+    );
     let mut builder = ChartBuilder::on(area);
     builder
         .margin(14)
         .margin_right(44)
-        .x_label_area_size(84)
-        .y_label_area_size(120);
+        .x_label_area_size(x_label_area(&x_title))
+        .y_label_area_size(Y_LABEL_AREA);
     let x = TickedAxis::new(panel.x.clone(), x_ticks);
     let y = TickedAxis::new(panel.y.clone(), y_ticks);
     let mut chart = builder.build_cartesian_2d(x, y).map_err(to_message)?;
@@ -344,13 +529,16 @@ fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePan
     };
     let y_format = move |v: &f64| tick_label(*v, y_step);
     let mut mesh = chart.configure_mesh();
-    house_style(&mut mesh)
-        .x_desc(panel.x_label.as_str())
-        .y_desc(panel.y_label.as_str())
+    house_style(&mut mesh);
+    if x_title.len() == 1 {
+        mesh.x_desc(panel.x_label.as_str());
+    }
+    mesh.y_desc(panel.y_label.as_str())
         .x_label_formatter(&x_format)
         .y_label_formatter(&y_format)
         .draw()
         .map_err(to_message)?;
+    draw_x_title(area, &chart.plotting_area().get_pixel_range(), &x_title)?;
     for line in &panel.lines {
         if let Some((one_edge, other_edge)) = &line.band {
             let outline: Vec<(f64, f64)> = one_edge
@@ -450,18 +638,20 @@ fn bar_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BarPanel
     }
     let pad = 0.12 * (high - low);
     let x_range = (if low < 0.0 { low - pad } else { 0.0 })..(high + pad);
-    let (x_ticks, x_step) = ticks(x_range.start, x_range.end);
     let widest = panel
         .categories
         .iter()
         .map(|c| label_width(c, TICK_SIZE))
         .max()
         .unwrap_or(0);
+    let plot_width = area.dim_in_pixel().0.saturating_sub(widest + 30 + 58);
+    let (x_ticks, x_step) = fitted_ticks(&x_range, plot_width, true);
+    let x_title = wrap_within(&panel.x_label, LABEL_SIZE, false, plot_width);
     let mut builder = ChartBuilder::on(area);
     builder
         .margin(14)
         .margin_right(44)
-        .x_label_area_size(84)
+        .x_label_area_size(x_label_area(&x_title))
         .y_label_area_size(widest + 30);
     let x = TickedAxis::new(x_range.clone(), x_ticks);
     let centres: Vec<f64> = (0..categories).map(|row| row as f64 + 0.5).collect();
@@ -478,16 +668,22 @@ fn bar_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BarPanel
     };
     let x_format = move |v: &f64| tick_label(*v, x_step);
     let mut mesh = chart.configure_mesh();
-    house_style(&mut mesh)
-        .x_desc(panel.x_label.as_str())
-        .x_label_formatter(&x_format)
+    house_style(&mut mesh);
+    if x_title.len() == 1 {
+        mesh.x_desc(panel.x_label.as_str());
+    }
+    mesh.x_label_formatter(&x_format)
         .y_label_formatter(&y_format)
         .disable_y_mesh()
         .draw()
         .map_err(to_message)?;
+    draw_x_title(area, &chart.plotting_area().get_pixel_range(), &x_title)?;
     let slot = 0.8 / groups as f64;
     let value_font = (FONT, TICK_SIZE).into_font().color(&INK);
     let label_room = area.dim_in_pixel().1 as f64 / (categories * groups) as f64;
+    let label_needed = TICK_SIZE / 1.24 + 2.0;
+    // Value labels share the decimals of the panel's largest value (issue 10 item 8).
+    let decimals = super::format::decimals_for(low.abs().max(high.abs()));
     for c in 0..panel.categories.len() {
         let row_top = (categories - c) as f64;
         for (g, group) in panel.groups.iter().enumerate() {
@@ -529,12 +725,16 @@ fn bar_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BarPanel
                 }
                 label_at = label_at.max(right);
             }
-            if label_room >= 22.0 {
+            if label_room >= label_needed {
                 let style = value_font.clone().pos(Pos::new(HPos::Left, VPos::Center));
                 chart
                     .draw_series(std::iter::once(
                         EmptyElement::at((label_at, middle))
-                            + Text::new(super::format::significant(estimate.mean), (10, 0), style),
+                            + Text::new(
+                                super::format::fixed(estimate.mean, decimals),
+                                (10, 0),
+                                style,
+                            ),
                     ))
                     .map_err(to_message)?;
             }

@@ -53,6 +53,8 @@ pub enum Panel {
     Lines(LinePanel),
     /// Horizontal bars with 95% whiskers, one row of bars per category.
     Bars(BarPanel),
+    /// Differences from a base with their 95% intervals, around a zero line.
+    Differences(DifferencePanel),
 }
 
 /// How the horizontal axis of a line panel is labelled.
@@ -164,4 +166,40 @@ pub struct Estimate {
     pub low: f64,
     /// Upper end of the 95% interval.
     pub high: f64,
+}
+
+/// Which way a figure is better, where the figure states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    /// A higher value is better (e.g. the share seen within 2 hours).
+    Higher,
+    /// A lower value is better (e.g. delayed bed-days, total cost).
+    Lower,
+}
+
+/// A panel of differences from a base, one row per variant: a dot at the mean difference,
+/// a whisker over its paired 95% interval, a zero line, and the better side shaded where
+/// the figure states a direction.
+#[derive(Debug, Clone)]
+pub struct DifferencePanel {
+    /// Caption above the panel (the figure's label).
+    pub caption: String,
+    /// Horizontal axis label, with its unit.
+    pub x_label: String,
+    /// Which side of zero is better; `None` marks no side.
+    pub better: Option<Better>,
+    /// One row per variant, top to bottom.
+    pub rows: Vec<DifferenceRow>,
+}
+
+/// One variant's difference from the base in a [`DifferencePanel`].
+#[derive(Debug, Clone)]
+pub struct DifferenceRow {
+    /// The variant's colour (the same as in every chart).
+    pub colour: RGBColor,
+    /// Mean difference and its paired 95% interval, in the panel's display unit; `None`
+    /// where the figure cannot be compared (no replication has a value in both designs).
+    pub estimate: Option<Estimate>,
+    /// The difference as the report writes it (e.g. `−£1.02m`), printed beside the dot.
+    pub label: String,
 }

@@ -78,15 +78,13 @@ fn expected_labels(stem: &str) -> (&'static str, &'static [&'static str]) {
             "Patients waiting, by hour of the week",
             &["Hour of the week", "Patients waiting"],
         ),
-        "delayed_bed_days" => (
-            "Delayed discharges",
-            &["ready for discharge, over 52 weeks"],
-        ),
-        "where_the_delayed_days_go" => (
-            "Where the delayed bed-days go",
-            &["ready for discharge, over 52 weeks"],
-        ),
+        "delayed_bed_days" => ("Delayed discharges", &["ready for discharge, over 52"]),
+        "where_the_delayed_days_go" => ("Where the delayed bed-days go", &["Bed-days, 52"]),
         "costs" => ("Cost by item over 52 weeks", &["pounds [£ million]"]),
+        s if s.starts_with("differences") => (
+            "Differences from ",
+            &["difference [percentage points]|difference, "],
+        ),
         s if s.starts_with("key_figures") => (
             "Key figures by design",
             &["per cent [%]|patients|days [d]|hours [h]|pounds [£|bed-days|staff-hours"],

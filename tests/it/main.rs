@@ -21,6 +21,7 @@ mod output_sets;
 mod own_file;
 mod plain_words;
 mod precision;
+mod print_layout;
 mod readable_outputs;
 mod regression;
 mod rosters_and_deadlines;

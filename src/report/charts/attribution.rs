@@ -8,7 +8,6 @@
 //! first: the renderer has no stacked bars.
 
 use super::{Design, legend_if_several, measured_weeks};
-use crate::model::labels::lower_first;
 use crate::model::scenario::Scenario;
 
 use crate::report::spec::{BarGroup, BarPanel, ChartSpec, Estimate, Panel, Swatch};
@@ -39,10 +38,10 @@ pub struct LargestCause {
 impl LargestCause {
     /// The finding in one sentence, in `scenario`'s labels and unit noun, e.g. "Largest
     /// cause of delayed bed-days: Discharge to Assess P1, refer to social care: duplicate
-    /// assessment: 2,621 bed-days, 23% of them (95% CI 22% to 24%)." (over the measured
+    /// assessment: 2,621 bed-days, 22.9% of them (95% CI 22.1% to 23.7%)." (over the measured
     /// period).
     pub fn sentence(&self, scenario: &Scenario) -> String {
-        let percent = |x: f64| format!("{:.0}%", x * 100.0);
+        let percent = crate::report::format::per_cent;
         // One replication gives no interval (an infinite one is never printed).
         let interval = if self.share.low.is_finite() && self.share.high.is_finite() {
             format!(
@@ -67,11 +66,6 @@ impl LargestCause {
             percent(self.share.mean),
         )
     }
-}
-
-/// Unit-days in words, with thousands separated: `2,621 unit-days`.
-fn format_days(days: f64) -> String {
-    format!("{} unit-days", crate::report::format::grouped(days.round()))
 }
 
 /// The `blocked.R.by_cause.` metrics of a design: (metric, resource, pathway.cause).
@@ -136,9 +130,10 @@ pub(super) fn where_the_days_go(designs: &[Design<'_>]) -> Option<ChartSpec> {
         .iter()
         .map(|(_, resource, cause, _)| {
             let (pathway, cause) = cause.split_once('.').unwrap_or(("", cause));
+            // The pathway's short name: full labels leave the bars no room.
             let label = format!(
                 "{}: {}",
-                scenario.pathway_title_named(pathway),
+                crate::model::labels::readable(pathway),
                 scenario.cause_title(pathway, cause)
             );
             if one_resource {
@@ -165,19 +160,17 @@ pub(super) fn where_the_days_go(designs: &[Design<'_>]) -> Option<ChartSpec> {
     } else {
         "unit-days".to_string()
     };
-    let item = if one_resource {
-        format!(
-            "{days} of {}",
-            lower_first(&scenario.resource_title_named(&causes[0].1))
-        )
-    } else {
-        "Unit-days".to_string()
+    let item = {
+        let mut chars = days.chars();
+        chars
+            .next()
+            .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
     };
     let mut note = "Bars: mean over replications; whiskers: 95% confidence interval. Each delayed day is counted under what the patient was waiting for while holding the place (pathway: cause).".to_string();
     if left_out_count > 0 {
+        let left_out = crate::report::format::grouped(left_out.round());
         note.push_str(&format!(
-            " {left_out_count} smaller causes ({}) are not drawn.",
-            format_days(left_out)
+            " {left_out_count} smaller causes ({left_out} {days}) are not drawn."
         ));
     }
     if let Some(largest) = largest_delayed_cause(&base) {
@@ -193,10 +186,7 @@ pub(super) fn where_the_days_go(designs: &[Design<'_>]) -> Option<ChartSpec> {
         panels: vec![Panel::Bars(BarPanel {
             caption: String::new(),
             categories,
-            x_label: format!(
-                "{item} ready for discharge, over {} weeks measured",
-                measured_weeks(base.scenario)
-            ),
+            x_label: format!("{item}, {} weeks measured", measured_weeks(base.scenario)),
             groups,
         })],
         note: Some(note),
@@ -244,19 +234,11 @@ mod tests {
             .scenario;
         assert_eq!(
             cause.sentence(&scenario),
-            "Largest cause of delayed bed-days: Discharge to Assess P1, refer: waiting for the office to open: 2,621 bed-days, 23% of them (95% CI 22% to 24%)."
+            "Largest cause of delayed bed-days: Discharge to Assess P1, refer: waiting for the office to open: 2,621 bed-days, 22.9% of them (95% CI 22.1% to 23.7%)."
         );
         cause.share = estimate(0.229, f64::NEG_INFINITY, f64::INFINITY);
         let sentence = cause.sentence(&scenario);
         assert!(!sentence.contains("inf"), "{sentence}");
         assert!(sentence.contains("no interval from a single replication"));
-    }
-
-    #[test]
-    fn days_are_grouped_by_thousands() {
-        assert_eq!(format_days(2620.6), "2,621 unit-days");
-        assert_eq!(format_days(11455.5), "11,456 unit-days");
-        assert_eq!(format_days(999.0), "999 unit-days");
-        assert_eq!(format_days(1_234_567.0), "1,234,567 unit-days");
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{Design, design_legend, display_unit, legend_if_several, measured_weeks};
 use crate::report::spec::{BarGroup, BarPanel, ChartSpec, Panel, Swatch};
-use crate::report::theme::design_colour;
+use crate::report::theme::{design_colour, panels_per_chart};
 
 /// Bars for `metrics` (with their category names) in every design, scaled by `scale`.
 fn groups(designs: &[Design<'_>], metrics: &[String], scale: f64) -> Vec<BarGroup> {
@@ -16,9 +16,6 @@ fn groups(designs: &[Design<'_>], metrics: &[String], scale: f64) -> Vec<BarGrou
         })
         .collect()
 }
-
-/// Most key-figure panels on one chart: four rows of two, so that a chart fits an A4 page.
-const KEY_FIGURES_PER_CHART: usize = 8;
 
 /// One panel per headline figure of the base, a bar per design (comparisons only); as many
 /// charts as it takes to keep each to a printed page.
@@ -45,9 +42,11 @@ pub(super) fn key_figures(designs: &[Design<'_>]) -> Vec<ChartSpec> {
             }))
         })
         .collect();
-    let pages = panels.len().div_ceil(KEY_FIGURES_PER_CHART);
+    let panel_height = 300 + 62 * designs.len() as u32;
+    let per_chart = panels_per_chart(panel_height);
+    let pages = panels.len().div_ceil(per_chart);
     panels
-        .chunks(KEY_FIGURES_PER_CHART)
+        .chunks(per_chart)
         .enumerate()
         .map(|(page, panels)| {
             let (stem, title) = if pages == 1 {
@@ -63,10 +62,10 @@ pub(super) fn key_figures(designs: &[Design<'_>]) -> Vec<ChartSpec> {
                 title,
                 legend: design_legend(designs, Swatch::Bar, ""),
                 columns: 2,
-                panel_height: 150 + 56 * designs.len() as u32,
+                panel_height,
                 panels: panels.to_vec(),
                 note: Some(
-                    "Bars: mean over replications; whiskers: 95% confidence interval. Every design ran on the same seeds (common random numbers)."
+                    "Bars: mean over replications; whiskers: each design's own 95% confidence interval. Overlapping whiskers do not mean no difference: every design ran on the same random numbers, so the paired differences (the differences chart) are judged far more precisely than these intervals suggest."
                         .to_string(),
                 ),
             }
@@ -128,7 +127,7 @@ pub(super) fn delayed_bed_days(designs: &[Design<'_>]) -> Option<ChartSpec> {
         title: "Delayed discharges: days spent ready to leave, by pathway".to_string(),
         legend: legend_if_several(designs, Swatch::Bar),
         columns: 1,
-        panel_height: (160 + 70 * metrics.len() * designs.len()).clamp(420, 1200) as u32,
+        panel_height: (220 + 60 * metrics.len() * designs.len()).clamp(480, 2000) as u32,
         panels: vec![Panel::Bars(BarPanel {
             caption: String::new(),
             categories,
@@ -195,7 +194,7 @@ pub(super) fn costs(designs: &[Design<'_>]) -> Option<ChartSpec> {
         ),
         legend: legend_if_several(designs, Swatch::Bar),
         columns: 1,
-        panel_height: (160 + 56 * metrics.len() * designs.len()).clamp(420, 1400) as u32,
+        panel_height: (220 + 56 * metrics.len() * designs.len()).clamp(480, 1800) as u32,
         panels: vec![Panel::Bars(BarPanel {
             caption: String::new(),
             categories,

@@ -124,7 +124,15 @@ fn legend(designs: &[Design<'_>], level: &str, reference: Option<&str>) -> Vec<L
 
 /// Columns and panel height: two columns when there is more than one panel.
 fn layout(panels: &[Panel]) -> (usize, u32) {
-    if panels.len() > 1 { (2, 460) } else { (1, 700) }
+    if panels.len() > 1 {
+        // Lower panels when there are many rows, so that the chart stays within the height
+        // that prints on one A4 page (its legend, note and footnote take about 700 px).
+        let rows = panels.len().div_ceil(2) as u32;
+        let fitting = crate::report::theme::MAX_HEIGHT.saturating_sub(700) / rows;
+        (2, fitting.clamp(400, 560))
+    } else {
+        (1, 760)
+    }
 }
 
 /// Mean patients waiting below which a resource's queue is not worth a panel.

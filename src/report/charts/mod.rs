@@ -7,10 +7,12 @@
 mod attribution;
 mod bars;
 mod by_hour;
+mod differences;
 mod studies;
 mod waits;
 
 pub use attribution::{LargestCause, largest_delayed_cause};
+pub use differences::difference_charts;
 pub use studies::{SweepCurve, sweep_chart, warm_up_chart};
 
 use crate::experiment::MetricSummary;
