@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 
 use carepath::experiment::compare::{
-    Arm, ComparisonRow, Verdict, compare as compare_arms, comparison_csv,
+    Arm, ComparisonRow, Judgement, compare as compare_arms, comparison_csv, judge,
 };
 use carepath::experiment::output::{sha256_hex, write_atomic};
 use carepath::experiment::output_set::OutputSet;
@@ -106,7 +106,11 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
             results: &run.results,
         })
         .collect();
-    let rows = compare_arms(&arms);
+    let mut rows = compare_arms(&arms);
+    // Which way is better is the base's word: its key figures' `better`.
+    judge(&mut rows, |metric| {
+        loaded[0].scenario.key_figure(metric).and_then(|f| f.better)
+    });
 
     write_atomic(&set.dir().join("comparison.csv"), &comparison_csv(&rows)?)?;
     let manifest = serde_json::json!({
@@ -233,8 +237,9 @@ fn plain_words(
                 continue;
             };
             let by = number(v.diff_vs_base.abs());
-            let verdict = match v.verdict() {
-                Verdict::NotComparable => {
+            let verdict = match v.judgement() {
+                Judgement::Base => continue,
+                Judgement::NotComparable => {
                     let why = if b.mean.is_nan() && v.mean.is_nan() {
                         "no patients in either design"
                     } else {
@@ -247,15 +252,23 @@ fn plain_words(
                     ));
                     continue;
                 }
-                Verdict::Identical => "identical in every replication".to_string(),
+                Judgement::Identical => "identical in every replication".to_string(),
                 // One pair gives no interval: nothing can be said either way.
-                _ if v.paired < 2 => format!(
+                Judgement::TooFewPairs => format!(
                     "too few replications with patients in both designs to judge ({} pair)",
                     v.paired
                 ),
-                Verdict::ClearlyHigher => format!("clearly higher by {by}"),
-                Verdict::ClearlyLower => format!("clearly lower by {by}"),
-                Verdict::WithinNoise => "no clear difference (within noise)".to_string(),
+                Judgement::Better | Judgement::Worse => {
+                    let way = if v.diff_vs_base > 0.0 {
+                        "higher"
+                    } else {
+                        "lower"
+                    };
+                    format!("{}: {way} by {by}", v.verdict)
+                }
+                Judgement::Higher => format!("clearly higher by {by}"),
+                Judgement::Lower => format!("clearly lower by {by}"),
+                Judgement::WithinNoise => "no clear difference (within noise)".to_string(),
             };
             let interval = if v.diff_ci95_low.is_finite() && v.diff_ci95_high.is_finite() {
                 format!(
