@@ -155,6 +155,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         .into_iter()
         .map(|h| (h.metric, h.label))
         .collect();
+        outln!("{}", super::designs::designs_text(&loaded));
         outln!(
             "{}",
             plain_words(&rows, &labels, &loaded[0].scenario.name, replications, seed)

@@ -240,6 +240,33 @@ pub fn compare(arms: &[Arm<'_>]) -> Vec<ComparisonRow> {
     rows
 }
 
+/// The paired difference `b - a` of `metric` over the replications in which both have a
+/// value: (mean, 95% low, 95% high, pairs); `None` if either lacks the metric or the two
+/// have different replications. For ranking two variants against each other.
+pub fn paired_difference(
+    a: &[ReplicationResult],
+    b: &[ReplicationResult],
+    metric: &str,
+) -> Option<(f64, f64, f64, usize)> {
+    if a.len() != b.len() {
+        return None;
+    }
+    let value = |r: &ReplicationResult| {
+        r.metrics
+            .iter()
+            .find(|m| &*m.name == metric)
+            .map(|m| m.value)
+    };
+    let pairs: Option<Vec<f64>> = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| Some(value(y)? - value(x)?))
+        .collect();
+    let differences = observed(pairs?);
+    let (mean, _, low, high) = mean_sd_ci(&differences);
+    Some((mean, low, high, differences.len()))
+}
+
 /// Gives each row the direction `better_of(metric)` of its figure (for East London, the
 /// base scenario's key figures) and judges it again with it.
 pub fn judge(rows: &mut [ComparisonRow], better_of: impl Fn(&str) -> Option<Better>) {

@@ -176,6 +176,17 @@ mod tests {
     }
 
     #[test]
+    fn a_route_taken_by_every_patient_reads_as_all() {
+        assert_eq!(
+            changed(&[(
+                "probability = 0.8 }, { to = \"convey\", probability = 0.2",
+                "probability = 0.0 }, { to = \"convey\", probability = 1.0"
+            )]),
+            ["Rapid response: escalate: follow up 80%, convey 20% → all to convey"]
+        );
+    }
+
+    #[test]
     fn handoff_rules_each_read_on_their_own() {
         assert_eq!(
             changed(&[(

@@ -652,15 +652,24 @@ fn step_facts(out: &mut Facts, scenario: &Scenario, id: StepId, step: &super::sc
         }
         StepKind::Branch { arms } => {
             let mut previous = 0.0;
-            let routes: Vec<String> = arms
+            let shares: Vec<(f64, StepId)> = arms
                 .iter()
                 .map(|(cumulative, to)| {
                     let p = cumulative - previous;
                     previous = *cumulative;
-                    format!("{} {}", step_words(scenario, *to), share(p))
+                    (p, *to)
                 })
                 .collect();
-            out.add(key("routes"), format!("{title}: routes"), routes.join(", "));
+            let taken: Vec<&(f64, StepId)> = shares.iter().filter(|(p, _)| *p > 0.0).collect();
+            let routes = match taken.as_slice() {
+                [(_, only)] => format!("all to {}", step_words(scenario, *only)),
+                _ => taken
+                    .iter()
+                    .map(|(p, to)| format!("{} {}", step_words(scenario, *to), share(*p)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            out.add(key("routes"), title, routes);
         }
         StepKind::BranchOn { attribute, targets } => {
             let a = &scenario.attributes[attribute.0 as usize];
@@ -672,7 +681,7 @@ fn step_facts(out: &mut Facts, scenario: &Scenario, id: StepId, step: &super::sc
                 .collect();
             out.add(
                 key("routes"),
-                format!("{title}: routes by {}", a.name.replace('_', " ")),
+                format!("{title}, by {}", a.name.replace('_', " ")),
                 routes.join(", "),
             );
         }
@@ -692,7 +701,7 @@ fn step_facts(out: &mut Facts, scenario: &Scenario, id: StepId, step: &super::sc
             };
             out.add(
                 key("routes"),
-                format!("{title}: routes by the hour"),
+                format!("{title}, by the hour"),
                 format!(
                     "{} while {by}, else {}",
                     step_words(scenario, *open),
