@@ -169,9 +169,7 @@ mod tests {
                 "probability = 0.8 }, { to = \"convey\", probability = 0.2",
                 "probability = 0.9 }, { to = \"convey\", probability = 0.1"
             )]),
-            [
-                "Rapid response: escalate: routes: follow up 80%, convey 20% → follow up 90%, convey 10%"
-            ]
+            ["Rapid response: escalate: follow up 80%, convey 20% → follow up 90%, convey 10%"]
         );
     }
 
