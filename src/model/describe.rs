@@ -241,12 +241,16 @@ fn day_words(days: &[usize]) -> String {
         .join(", ")
 }
 
+/// Stretches of one day with a constant level above zero: (start, end [hours after
+/// midnight], level).
+type DayPattern = Vec<(f64, f64, u32)>;
+
 /// The level of `schedule` through each day as (start, end, level) stretches [hours after
 /// that day's midnight], level above zero only, adjacent equal levels joined.
-fn day_pattern(schedule: &WeekSchedule, day: usize) -> Vec<(f64, f64, u32)> {
+fn day_pattern(schedule: &WeekSchedule, day: usize) -> DayPattern {
     let segments = schedule.segments();
     let (day_start, day_end) = (day as f64 * 24.0, day as f64 * 24.0 + 24.0);
-    let mut stretches: Vec<(f64, f64, u32)> = Vec::new();
+    let mut stretches: DayPattern = Vec::new();
     for (i, segment) in segments.iter().enumerate() {
         let end = segments.get(i + 1).map_or(168.0, |s| s.start);
         let (from, to) = (segment.start.max(day_start), end.min(day_end));
@@ -275,8 +279,8 @@ pub fn schedule(schedule: &WeekSchedule, counts: bool) -> String {
             (false, _) => "always open".to_string(),
         };
     }
-    let patterns: Vec<Vec<(f64, f64, u32)>> = (0..7).map(|d| day_pattern(schedule, d)).collect();
-    let mut groups: Vec<(Vec<usize>, &Vec<(f64, f64, u32)>)> = Vec::new();
+    let patterns: Vec<DayPattern> = (0..7).map(|d| day_pattern(schedule, d)).collect();
+    let mut groups: Vec<(Vec<usize>, &DayPattern)> = Vec::new();
     for (day, pattern) in patterns.iter().enumerate() {
         if pattern.is_empty() {
             continue;

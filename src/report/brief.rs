@@ -147,11 +147,17 @@ fn target_points(report: &Report<'_>, titles: &[String]) -> Vec<String> {
                 return None;
             };
             let metric = format!("key.{}", figure.name);
+            // A design without the figure (its own key figures) says so, in its place.
             let per_design: Vec<(&str, String)> = report
                 .designs
                 .iter()
-                .filter_map(|d| d.design.metric(&metric))
-                .map(|m| (target_status(m, better, target), summary_interval(m)))
+                .map(|d| {
+                    d.design
+                        .metric(&metric)
+                        .map_or(("not reported", String::new()), |m| {
+                            (target_status(m, better, target), summary_interval(m))
+                        })
+                })
                 .collect();
             let first = per_design.first()?;
             let unit = report.designs[0].design.metric(&metric)?.unit;
@@ -170,7 +176,13 @@ fn target_points(report: &Report<'_>, titles: &[String]) -> Vec<String> {
                 let each: Vec<String> = per_design
                     .iter()
                     .zip(titles)
-                    .map(|((status, interval), title)| format!("{status} in {title}, {interval}"))
+                    .map(|((status, interval), title)| {
+                        if interval.is_empty() {
+                            format!("{status} in {title}")
+                        } else {
+                            format!("{status} in {title}, {interval}")
+                        }
+                    })
                     .collect();
                 format!("{} (target {wanted}): {}.", figure.label, each.join("; "))
             })

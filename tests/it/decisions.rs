@@ -178,7 +178,7 @@ fn in_brief_names_the_best_design_on_the_objective_and_a_met_or_missed_target() 
         !brief.contains("bed-days to"),
         "an interval repeats its unit:\n{brief}"
     );
-    let words = brief.replace(|c: char| c == '<' || c == '>', " ");
+    let words = brief.replace(['<', '>'], " ");
     let text: String = words
         .split(' ')
         .filter(|w| !w.contains('='))
