@@ -73,7 +73,7 @@ fn size(value: f64, unit: &str) -> String {
     }
 }
 
-/// A paired interval of a difference in words, with no minus signs: "2.32m to £2.64m lower",
+/// A paired interval of a difference in words, with no minus signs: "£2.32m to £2.64m lower",
 /// "5.1 to 7.3 percentage points higher", or "from £0.10m lower to £0.05m higher" when it
 /// includes zero.
 pub fn difference_range(low: f64, high: f64, unit: &str) -> String {
