@@ -8,7 +8,9 @@ use anyhow::{Result, bail};
 use clap::Args;
 
 use carepath::experiment::RunOutcome;
-use carepath::experiment::compare::{ComparisonRow, ComparisonSums, Verdict, comparison_csv};
+use carepath::experiment::compare::{
+    ComparisonRow, ComparisonSums, Judgement, Verdict, comparison_csv, judge,
+};
 use carepath::experiment::output::{sha256_hex, write_atomic};
 use carepath::experiment::output_set::OutputSet;
 use carepath::experiment::runner::run_designs;
@@ -101,7 +103,11 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         Ok(())
     })?;
     progress.finish_and_clear();
-    let rows = sums.rows();
+    let mut rows = sums.rows();
+    // Which way is better is the base's word: its key figures' `better`.
+    judge(&mut rows, |metric| {
+        loaded[0].scenario.key_figure(metric).and_then(|f| f.better)
+    });
 
     write_atomic(&set.dir().join("comparison.csv"), &comparison_csv(&rows)?)?;
     let run_at = carepath::experiment::output::utc_now();
@@ -153,6 +159,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         })
         .collect();
         let designs: Vec<&Scenario> = loaded.iter().map(|l| &l.scenario).collect();
+        outln!("{}", super::designs::designs_text(&loaded));
         outln!(
             "{}",
             plain_words(&rows, &labels, &designs, replications, seed)
@@ -251,20 +258,23 @@ fn plain_words(
             } else {
                 format!("{label} [{words}]")
             };
-            let verdict = match v.verdict() {
-                Verdict::NotComparable => {
+            let verdict = match v.judgement() {
+                Judgement::Base => continue,
+                Judgement::NotComparable => {
                     if b.mean.is_nan() && v.mean.is_nan() {
                         "no patients in either design".to_string()
                     } else {
                         "not comparable: no replication has patients in both designs".to_string()
                     }
                 }
-                Verdict::Identical => "identical in every replication".to_string(),
+                Judgement::Identical => "identical in every replication".to_string(),
                 // One pair gives no interval: nothing can be said either way.
-                _ if v.paired < 2 => format!("too few pairs to judge ({})", v.paired),
-                Verdict::ClearlyHigher => "clearly higher".to_string(),
-                Verdict::ClearlyLower => "clearly lower".to_string(),
-                Verdict::WithinNoise => "within noise".to_string(),
+                Judgement::TooFewPairs => format!("too few pairs to judge ({})", v.paired),
+                // Judged by the figure's direction: better or worse.
+                Judgement::Better | Judgement::Worse => v.verdict.to_string(),
+                Judgement::Higher => "clearly higher".to_string(),
+                Judgement::Lower => "clearly lower".to_string(),
+                Judgement::WithinNoise => "within noise".to_string(),
             };
             // Nothing to say about an interval where the designs are the same or not comparable.
             let comparable = !matches!(v.verdict(), Verdict::NotComparable | Verdict::Identical);

@@ -13,6 +13,7 @@ mod budget;
 mod check;
 mod compare;
 pub mod console;
+mod designs;
 mod run;
 mod sweep;
 mod table;

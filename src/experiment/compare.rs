@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::statistics::{MetricSummary, RunningMoments, SummarySums};
 use crate::model::ReplicationResult;
+use crate::model::scenario::Better;
 
 /// One metric of one scenario, against the base scenario.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,6 +47,65 @@ pub struct ComparisonRow {
     /// Replications in which both this scenario and the base have a value: the pairs the
     /// difference is over.
     pub paired: usize,
+    /// Which way the figure is better (`higher`, `lower`), as its key figure states; empty
+    /// where it states none.
+    #[serde(serialize_with = "direction_word")]
+    pub better: Option<Better>,
+    /// The verdict in words (see [`Judgement::words`]): `better`, `worse`, `within noise`,
+    /// `higher` or `lower` (no direction stated), `identical`, `too few pairs`,
+    /// `not comparable`, or `base` for the base's own rows.
+    pub verdict: &'static str,
+    /// Whether this is a row of the base itself.
+    #[serde(skip)]
+    pub is_base: bool,
+}
+
+/// A direction in `comparison.csv`: `higher`, `lower`, or empty.
+fn direction_word<S: serde::Serializer>(
+    better: &Option<Better>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(better.map_or("", Better::word))
+}
+
+/// What a difference from the base means once the figure's direction is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judgement {
+    /// The base's own row.
+    Base,
+    /// See [`Verdict::NotComparable`].
+    NotComparable,
+    /// See [`Verdict::Identical`].
+    Identical,
+    /// Fewer than two replications have a value in both designs: no interval, no verdict.
+    TooFewPairs,
+    /// The paired 95% interval includes zero.
+    WithinNoise,
+    /// Clearly in the figure's better direction.
+    Better,
+    /// Clearly in the figure's worse direction.
+    Worse,
+    /// Clearly higher, for a figure that states no direction.
+    Higher,
+    /// Clearly lower, for a figure that states no direction.
+    Lower,
+}
+
+impl Judgement {
+    /// The verdict in words, as in `comparison.csv`.
+    pub fn words(self) -> &'static str {
+        match self {
+            Judgement::Base => "base",
+            Judgement::NotComparable => "not comparable",
+            Judgement::Identical => "identical",
+            Judgement::TooFewPairs => "too few pairs",
+            Judgement::WithinNoise => "within noise",
+            Judgement::Better => "better",
+            Judgement::Worse => "worse",
+            Judgement::Higher => "higher",
+            Judgement::Lower => "lower",
+        }
+    }
 }
 
 /// A number in `comparison.csv`: no value (NaN) as an empty field.
@@ -74,6 +134,25 @@ pub enum Verdict {
 }
 
 impl ComparisonRow {
+    /// The verdict, judged with the figure's direction ([`ComparisonRow::better`]): clearly
+    /// higher is "better" for a higher-is-better figure and "worse" for a lower-is-better
+    /// one; with no direction it stays "higher" or "lower".
+    pub fn judgement(&self) -> Judgement {
+        if self.is_base {
+            return Judgement::Base;
+        }
+        match (self.verdict(), self.better) {
+            (Verdict::NotComparable, _) => Judgement::NotComparable,
+            (Verdict::Identical, _) => Judgement::Identical,
+            _ if self.paired < 2 => Judgement::TooFewPairs,
+            (Verdict::WithinNoise, _) => Judgement::WithinNoise,
+            (_, Some(better)) if better.is_improvement(self.diff_vs_base) => Judgement::Better,
+            (_, Some(_)) => Judgement::Worse,
+            (Verdict::ClearlyHigher, None) => Judgement::Higher,
+            (_, None) => Judgement::Lower,
+        }
+    }
+
     /// What the row says about the difference from the base.
     pub fn verdict(&self) -> Verdict {
         if self.diff_vs_base.is_nan() {
@@ -179,7 +258,7 @@ impl ComparisonSums {
     /// missing from the base (a step only the variant has) gets no difference (NaN).
     pub fn rows(&self) -> Vec<ComparisonRow> {
         let mut rows = Vec::new();
-        for design in &self.designs {
+        for (index, design) in self.designs.iter().enumerate() {
             let summary = design.sums.summary();
             for ((metric, in_base), differences) in summary
                 .into_iter()
@@ -205,15 +284,30 @@ impl ComparisonSums {
                     significant: diff_ci95_low > 0.0 || diff_ci95_high < 0.0,
                     replications: metric.replications,
                     paired,
+                    better: None,
+                    verdict: "",
+                    is_base: index == 0,
                 });
+                if let Some(row) = rows.last_mut() {
+                    row.verdict = row.judgement().words();
+                }
             }
         }
         rows
     }
 }
 
+/// Gives each row the direction `better_of(metric)` of its figure (for East London, the
+/// base scenario's key figures) and judges it again with it.
+pub fn judge(rows: &mut [ComparisonRow], better_of: impl Fn(&str) -> Option<Better>) {
+    for row in rows {
+        row.better = better_of(&row.metric);
+        row.verdict = row.judgement().words();
+    }
+}
+
 /// `comparison.csv`: `metric,unit,scenario,mean,ci95_low,ci95_high,diff_vs_base,
-/// diff_ci95_low,diff_ci95_high,significant`.
+/// diff_ci95_low,diff_ci95_high,significant,replications,paired,better,verdict`.
 pub fn comparison_csv(rows: &[ComparisonRow]) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
@@ -292,5 +386,46 @@ mod tests {
         assert_eq!((new.metric.as_str(), new.paired), ("new_step", 0));
         assert!(new.diff_vs_base.is_nan());
         assert_eq!(new.verdict(), Verdict::NotComparable);
+    }
+
+    /// Issue 10 item 2: a clear rise is "better" for a higher-is-better figure, "worse" for a
+    /// lower-is-better one, and only "higher" where no direction is stated.
+    #[test]
+    fn a_clear_rise_is_judged_by_the_figures_direction() {
+        let base = results(&[0.70, 0.75, 0.72, 0.80, 0.78]);
+        let variant = results(&[0.80, 0.86, 0.81, 0.90, 0.89]);
+        let compare = |base: &[ReplicationResult], variant: &[ReplicationResult]| {
+            let mut sums = ComparisonSums::new(&["base", "variant"]);
+            for (b, v) in base.iter().zip(variant) {
+                sums.add(&[b.clone(), v.clone()]);
+            }
+            sums.rows()
+        };
+        let mut rows = compare(&base, &variant);
+        assert_eq!(rows[0].verdict, "base");
+        assert_eq!(rows[1].verdict, "higher");
+        assert_eq!(rows[1].judgement(), Judgement::Higher);
+        judge(&mut rows, |_| Some(Better::Higher));
+        assert_eq!(rows[1].judgement(), Judgement::Better);
+        assert_eq!(rows[1].verdict, "better");
+        judge(&mut rows, |_| Some(Better::Lower));
+        assert_eq!(rows[1].verdict, "worse");
+        // A rise within noise stays within noise whichever way is better.
+        let noisy = results(&[0.80, 0.70, 0.77, 0.75, 0.78]);
+        let mut rows = compare(&base, &noisy);
+        judge(&mut rows, |_| Some(Better::Higher));
+        assert_eq!(rows[1].verdict, "within noise");
+        let csv = String::from_utf8(comparison_csv(&rows).unwrap()).unwrap();
+        assert!(
+            csv.starts_with("metric,unit,scenario,mean,ci95_low,ci95_high,diff_vs_base,diff_ci95_low,diff_ci95_high,significant,replications,paired,better,verdict\n"),
+            "{csv}"
+        );
+        assert!(
+            csv.lines()
+                .nth(2)
+                .unwrap()
+                .ends_with(",higher,within noise"),
+            "{csv}"
+        );
     }
 }

@@ -4,6 +4,7 @@
 pub mod bands;
 pub mod compare;
 pub mod curves;
+pub mod design_diff;
 pub mod output;
 pub mod output_set;
 pub mod precision;

@@ -3,6 +3,7 @@
 //! nothing of files, command lines or reports.
 
 pub mod arrivals;
+pub mod describe;
 pub mod distribution;
 pub mod engine;
 pub mod labels;

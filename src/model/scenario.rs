@@ -117,6 +117,53 @@ pub struct KeyFigure {
     pub label: String,
     /// Positions of the metrics it adds up, in a replication's metric list.
     pub terms: Vec<usize>,
+    /// Which way is better, if the scenario says.
+    pub better: Option<Better>,
+    /// A target in the figure's unit (a share as a fraction): a floor when higher is
+    /// better, a ceiling when lower is better.
+    pub target: Option<f64>,
+    /// Whether designs are ranked on this figure (at most one figure of a scenario).
+    pub objective: bool,
+}
+
+/// Which way a key figure is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    /// More is better (a share within a target, patients managed at home).
+    Higher,
+    /// Less is better (a wait, delayed bed-days, a cost).
+    Lower,
+}
+
+impl Better {
+    /// The word a scenario file uses: `higher` or `lower`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Better::Higher => "higher",
+            Better::Lower => "lower",
+        }
+    }
+
+    /// Whether a change of `difference` (variant minus base) is for the better.
+    pub fn is_improvement(self, difference: f64) -> bool {
+        match self {
+            Better::Higher => difference > 0.0,
+            Better::Lower => difference < 0.0,
+        }
+    }
+}
+
+impl Scenario {
+    /// The key figure reported as metric `metric` (`key.<name>`), if any.
+    pub fn key_figure(&self, metric: &str) -> Option<&KeyFigure> {
+        let name = metric.strip_prefix("key.")?;
+        self.key_figures.iter().find(|f| f.name == name)
+    }
+
+    /// The key figure designs are ranked on (`objective = true`), if any.
+    pub fn objective(&self) -> Option<&KeyFigure> {
+        self.key_figures.iter().find(|f| f.objective)
+    }
 }
 
 /// Weekly opening hours of an office.

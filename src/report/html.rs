@@ -6,11 +6,11 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::charts::Design;
 use super::format::ColumnFormat;
-use super::format::{grouped, plain, value_with_unit};
+use super::format::{grouped, plain};
 use super::headline::Headline;
 use super::render::Rendered;
 use super::theme::FONT;
-use crate::experiment::compare::{ComparisonRow, Verdict};
+use crate::experiment::compare::{ComparisonRow, Judgement};
 use crate::experiment::output::sha256_hex;
 use crate::scenario::LoadedScenario;
 use crate::scenario::file::{DistributionFile, ScenarioFile};
@@ -70,8 +70,9 @@ table.by-design th.figure { background: #fff; border-bottom: 1pt solid #0072b2; 
 table.by-design td { padding-top: 1.5pt; padding-bottom: 1.5pt; }
 table.by-design td.design { padding-left: 12pt; }
 table.by-design tbody { break-inside: avoid; page-break-inside: avoid; }
-.clear-up { color: #a33b00; font-weight: bold; }
-.clear-down { color: #006b4f; font-weight: bold; }
+.worse { color: #a33b00; font-weight: bold; }
+.better { color: #006b4f; font-weight: bold; }
+.clear { color: #333; font-weight: bold; }
 .noise { color: #666; }
 figure { margin: 10pt 0 16pt; break-inside: avoid; page-break-inside: avoid; }
 figure svg { width: 100%; height: auto; display: block; }
@@ -129,7 +130,10 @@ pub fn report_html(report: &Report<'_>, charts: &[Rendered]) -> String {
                     "with 95% confidence. Narrow intervals mean the figure is pinned down; they say nothing about whether the "
                     "assumptions are right, which the tables below set out."
                 }
-                (in_brief(report, &figures))
+                (super::brief::in_brief(report, &figures))
+                @if report.designs.len() > 1 {
+                    (super::brief::designs_section(report))
+                }
                 (key_figures(report, &figures))
                 @if let Some(rows) = report.comparison {
                     (differences(report, rows, &figures))
@@ -142,12 +146,10 @@ pub fn report_html(report: &Report<'_>, charts: &[Rendered]) -> String {
                     }
                 }
                 h2 { "Assumptions" }
-                @for design in report.designs {
-                    @if report.designs.len() > 1 {
-                        h3 { "Design: " (design.design.scenario.title()) }
-                    }
-                    (assumptions(&design.loaded.file, design.design.scenario))
+                @if report.designs.len() > 1 {
+                    (differing_settings(report))
                 }
+                (assumptions(&base.loaded.file, scenario))
                 (methods(report))
             }
         }
@@ -193,79 +195,6 @@ fn readable_time(rfc3339: &str) -> String {
         Some(format!("{day} {month} {year}, {clock} UTC"))
     })();
     parts.unwrap_or_else(|| rfc3339.to_string())
-}
-
-/// Most points in the summary at the top.
-const BRIEF_POINTS: usize = 6;
-
-/// The first headline figures of the base in sentences, and for a comparison each variant's
-/// clear differences from the base.
-fn in_brief(report: &Report<'_>, figures: &[Headline]) -> Markup {
-    let base = report.designs[0].design;
-    let sentence = |label: String, m: &crate::experiment::MetricSummary| {
-        let value = value_with_unit(m.mean, m.unit);
-        if m.replications == 0 {
-            format!("{label}: no patients in any replication.")
-        } else if m.ci95_low.is_finite() && m.ci95_high.is_finite() {
-            format!(
-                "{label}: {value} (95% confidence interval {} to {}).",
-                value_with_unit(m.ci95_low, m.unit),
-                value_with_unit(m.ci95_high, m.unit)
-            )
-        } else {
-            format!("{label}: {value} (one replication: no interval).")
-        }
-    };
-    let base_points: Vec<String> = figures
-        .iter()
-        .filter_map(|f| base.metric(&f.metric).map(|m| sentence(f.plain_label(), m)))
-        .take(BRIEF_POINTS)
-        .collect();
-    let variant_points = |variant: &str| -> Vec<String> {
-        let Some(rows) = report.comparison else {
-            return Vec::new();
-        };
-        figures
-            .iter()
-            .filter_map(|f| {
-                let row = rows
-                    .iter()
-                    .find(|r| r.scenario == variant && r.metric == f.metric)?;
-                let base_row = rows
-                    .iter()
-                    .find(|r| r.scenario == base.name() && r.metric == f.metric)?;
-                let direction = match row.verdict() {
-                    Verdict::ClearlyHigher => "up",
-                    Verdict::ClearlyLower => "down",
-                    _ => return None,
-                };
-                Some(format!(
-                    "{}: {direction} from {} to {} (difference {}, 95% CI {} to {}).",
-                    f.plain_label(),
-                    value_with_unit(base_row.mean, row.unit),
-                    value_with_unit(row.mean, row.unit),
-                    signed(row.diff_vs_base, row.unit),
-                    signed(row.diff_ci95_low, row.unit),
-                    signed(row.diff_ci95_high, row.unit)
-                ))
-            })
-            .take(BRIEF_POINTS)
-            .collect()
-    };
-    html! {
-        h2 { "In brief" }
-        p { "In " (base.scenario.title()) ":" }
-        ul { @for point in &base_points { li { (point) } } }
-        @for design in &report.designs[1..] {
-            @let points = variant_points(design.design.name());
-            p { "In " (design.design.scenario.title()) ", against " (base.scenario.title()) ":" }
-            @if points.is_empty() {
-                ul { li { "no clear difference in the key figures." } }
-            } @else {
-                ul { @for point in &points { li { (point) } } }
-            }
-        }
-    }
 }
 
 /// The headline figures of every design: mean and interval, in plain units. Up to two
@@ -381,7 +310,9 @@ fn differences(report: &Report<'_>, rows: &[ComparisonRow], figures: &[Headline]
         p {
             "Every design ran on the same replications with the same random numbers, so each difference is judged "
             "replication by replication (a paired 95% interval). A difference is called clear when that interval "
-            "excludes zero; otherwise it is within the noise of the simulation. A replication in which a figure "
+            "excludes zero; otherwise it is within the noise of the simulation. Where a key figure states which way is "
+            "better, a clear difference is called better (green) or worse (red); where it states none, it is only "
+            "clearly higher or clearly lower (in black). A replication in which a figure "
             "had no patients in either design is left out of that figure's pairs."
         }
         @for design in &report.designs[1..] {
@@ -399,12 +330,12 @@ fn differences(report: &Report<'_>, rows: &[ComparisonRow], figures: &[Headline]
                                 td { (figure.plain_label()) }
                                 td.number { (format(row.unit).difference(row.diff_vs_base)) }
                                 td.number { (format(row.unit).difference(row.diff_ci95_low)) " to " (format(row.unit).difference(row.diff_ci95_high)) }
-                                @match row.verdict() {
-                                    Verdict::ClearlyHigher => td.clear-up { "clearly higher" },
-                                    Verdict::ClearlyLower => td.clear-down { "clearly lower" },
-                                    Verdict::WithinNoise => td.noise { "within noise" },
-                                    Verdict::Identical => td.noise { "identical" },
-                                    Verdict::NotComparable => td.noise { "not comparable" },
+                                @match row.judgement() {
+                                    Judgement::Better => td.better { "better" },
+                                    Judgement::Worse => td.worse { "worse" },
+                                    Judgement::Higher => td.clear { "clearly higher" },
+                                    Judgement::Lower => td.clear { "clearly lower" },
+                                    other => td.noise { (other.words()) },
                                 }
                             }
                         }
@@ -415,10 +346,32 @@ fn differences(report: &Report<'_>, rows: &[ComparisonRow], figures: &[Headline]
     }
 }
 
-/// A difference with its sign (`+` or the minus sign U+2212); money as `−£1.02m`, shares
-/// in percentage points.
-fn signed(value: f64, unit: &str) -> String {
-    super::format::difference(value, unit)
+/// The settings in which the designs differ, one column per design (generated from the
+/// compiled scenarios); the tables after it are the base's.
+fn differing_settings(report: &Report<'_>) -> Markup {
+    let titles = super::brief::titles(report);
+    let scenarios: Vec<&crate::model::scenario::Scenario> =
+        report.designs.iter().map(|d| d.design.scenario).collect();
+    let rows = crate::experiment::design_diff::differing_settings(&scenarios);
+    html! {
+        h3 { "Where the designs differ" }
+        @if rows.is_empty() {
+            p { "The designs' settings are the same; the tables below hold for every design." }
+        } @else {
+            p { "Every other setting is the same in every design, as in the tables below, which are those of " (titles[0]) "." }
+            table.differing {
+                thead { tr { th { "Setting" } @for title in &titles { th { (title) } } } }
+                tbody {
+                    @for row in &rows {
+                        tr {
+                            td { (row.title) }
+                            @for value in &row.values { td { (value) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A distribution in plain words, or `none`.
@@ -426,9 +379,18 @@ fn distribution(d: Option<&DistributionFile>) -> String {
     d.map_or_else(|| "none".to_string(), ToString::to_string)
 }
 
-/// The scenario's inputs as tables: arrivals, staff and capacity, waits, handoffs, delays,
-/// demand changes, outcome costs.
+/// The scenario's inputs as tables: arrivals, office hours, staff and capacity, waits,
+/// handoffs, routes and their probabilities, delays, demand changes, outcome costs.
 fn assumptions(file: &ScenarioFile, scenario: &crate::model::scenario::Scenario) -> Markup {
+    let facts = crate::model::describe::facts(scenario);
+    let hours: Vec<_> = facts
+        .iter()
+        .filter(|f| f.key.starts_with("calendar."))
+        .collect();
+    let routes: Vec<_> = facts
+        .iter()
+        .filter(|f| f.key.starts_with("step.") && f.key.ends_with(".routes"))
+        .collect();
     let noun = |name: &str| {
         scenario
             .resource_named(name)
@@ -482,6 +444,13 @@ fn assumptions(file: &ScenarioFile, scenario: &crate::model::scenario::Scenario)
                         }
                     }
                 }
+            }
+        }
+        @if !hours.is_empty() {
+            h3 { "Office opening hours" }
+            table {
+                thead { tr { th { "Office" } th { "Open" } } }
+                tbody { @for f in &hours { tr { td { (f.title.trim_end_matches(": opening hours")) } td { (f.value) } } } }
             }
         }
         h3 { "Staff rosters, capacities and their costs" }
@@ -553,6 +522,13 @@ fn assumptions(file: &ScenarioFile, scenario: &crate::model::scenario::Scenario)
                         }
                     }
                 }
+            }
+        }
+        @if !routes.is_empty() {
+            h3 { "Routes and their probabilities" }
+            table {
+                thead { tr { th { "Step" } th { "Where patients go next" } } }
+                tbody { @for f in &routes { tr { td { (f.title) } td { (f.value) } } } }
             }
         }
         @if !delays.is_empty() {

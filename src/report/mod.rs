@@ -1,6 +1,7 @@
 //! The board pack: charts as PNG and SVG, and a self-contained HTML report, built from
 //! finished runs. Knows how to present results; knows nothing of how they were simulated.
 
+pub mod brief;
 pub mod charts;
 mod difference_panel;
 pub mod format;

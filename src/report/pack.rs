@@ -11,7 +11,7 @@ use super::charts::{Design, design_charts, difference_charts};
 use super::headline::Headline;
 use super::html::{Report, report_html};
 use super::render::{ChartError, Rendered, render};
-use super::spec::{Better, ChartSpec};
+use super::spec::ChartSpec;
 use crate::experiment::output::{OutputError, write_atomic};
 
 /// Why the board pack could not be written.
@@ -34,6 +34,12 @@ pub fn write_pack(folder: &Path, report: &Report<'_>) -> Result<usize, PackError
     let footnote = footnote(&names, report.replications, report.seed);
     let mut specs = Vec::new();
     if let (Some(rows), Some(base)) = (report.comparison, designs.first()) {
+        // Which way each figure is better is the base's word: its key figures' `better`.
+        let better = |figure: &Headline| {
+            base.scenario
+                .key_figure(&figure.metric)
+                .and_then(|f| f.better)
+        };
         specs.extend(difference_charts(
             &designs,
             rows,
@@ -47,13 +53,6 @@ pub fn write_pack(folder: &Path, report: &Report<'_>) -> Result<usize, PackError
     let page = report_html(report, &charts);
     write_atomic(&folder.join("report.html"), page.as_bytes())?;
     Ok(charts.len())
-}
-
-/// Which way `figure` is better, for the differences chart's shaded side. Key figures do
-/// not state a direction yet (`better = "higher" | "lower"` comes with issue 10 item 2), so
-/// no side is marked.
-fn better(_figure: &Headline) -> Option<Better> {
-    None
 }
 
 /// The footnote every chart of a run carries: what produced it, so a chart pasted into a

@@ -168,14 +168,8 @@ pub struct Estimate {
     pub high: f64,
 }
 
-/// Which way a figure is better, where the figure states it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Better {
-    /// A higher value is better (e.g. the share seen within 2 hours).
-    Higher,
-    /// A lower value is better (e.g. delayed bed-days, total cost).
-    Lower,
-}
+/// Which way a figure is better, where its key figure states it (`better = ...`).
+pub use crate::model::scenario::Better;
 
 /// A panel of differences from a base, one row per variant: a dot at the mean difference,
 /// a whisker over its paired 95% interval, a zero line, and the better side shaded where

@@ -390,10 +390,23 @@ fn compile_key_figures(
             );
             continue;
         }
+        let judgement = super::key_figure_rules::judgement(
+            problems,
+            name,
+            f,
+            unit,
+            figures
+                .iter()
+                .find(|g: &&KeyFigure| g.objective)
+                .map(|g| g.name.as_str()),
+        );
         figures.push(KeyFigure {
             name: name.clone(),
             label: f.label.get_ref().clone(),
             terms,
+            better: judgement.better,
+            target: judgement.target,
+            objective: judgement.objective,
         });
     }
     figures

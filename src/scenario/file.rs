@@ -62,6 +62,16 @@ pub struct KeyFigureFile {
     /// The metrics it adds up (same unit).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sum: Vec<Spanned<String>>,
+    /// Which way is better: `"higher"` or `"lower"` (default: neither, verdicts stay neutral).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub better: Option<Spanned<String>>,
+    /// A target in the figure's unit (a share as a fraction: 0.70 for 70%); needs `better`,
+    /// which says whether it is a floor (`higher`) or a ceiling (`lower`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Spanned<f64>>,
+    /// Whether designs are ranked on this figure (at most one; needs `better`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objective: Option<Spanned<bool>>,
 }
 
 /// `[[demand_changes]]`: referral volumes multiplied by `factor` for a while.

@@ -7,6 +7,7 @@ mod compile_steps;
 pub mod diagnostics;
 pub mod file;
 pub mod input;
+mod key_figure_rules;
 pub mod labels;
 pub mod layered;
 pub mod names;

@@ -353,11 +353,12 @@ fn a_comparison_draws_key_figures_by_design_and_reports_the_differences() {
     let tags = check_self_contained_html(&html);
     assert!(html.contains("Differences from East London baseline"));
     assert!(
-        html.contains("clearly lower"),
+        html.contains("<td class=\"better\">better</td>"),
         "no clear difference reported"
     );
     assert!(
-        html.contains("Delayed-discharge bed-days, all pathways: down from"),
+        html.contains("<li>Delayed-discharge bed-days, pathway 1: ")
+            && html.contains(" lower (better; paired 95% CI "),
         "the summary does not say that a single point of access cuts delayed bed-days"
     );
     let reported = reported_means(&tags);

@@ -85,7 +85,7 @@ fn compare_writes_the_table_and_says_what_is_clear() {
     );
     assert!(
         stdout.contains("Wait for a reablement start (mean, hours)")
-            && stdout.contains("clearly lower"),
+            && stdout.contains(" better\n"),
         "{stdout}"
     );
     assert!(
@@ -94,11 +94,12 @@ fn compare_writes_the_table_and_says_what_is_clear() {
     );
     let csv = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
     assert!(csv.starts_with(
-        "metric,unit,scenario,mean,ci95_low,ci95_high,diff_vs_base,diff_ci95_low,diff_ci95_high,significant,replications,paired\n"
+        "metric,unit,scenario,mean,ci95_low,ci95_high,diff_vs_base,diff_ci95_low,diff_ci95_high,significant,replications,paired,better,verdict\n"
     ));
     assert!(csv.lines().any(
         |l| l.starts_with("key.reablement_wait,h,east_london_more_reablement,")
             && l.contains(",true,")
+            && l.ends_with(",lower,better")
     ));
 }
 

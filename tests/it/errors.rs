@@ -236,6 +236,14 @@ invalid_fixtures! {
     release_on_fallback_route => [(24, 8, "releases `bed`, but a patient can reach it without holding `bed`", Some("skips the seize"))];
     /// Issue 9 item 18: seize, release and branch back: a loop that takes no time.
     instant_loop => [(16, 8, "`pick_up`, `hang_up`, `again`", Some("put a step that takes time on the loop"))];
+    /// Issue 10 item 2: which way a key figure is better, its target and the objective.
+    key_figure_directions => [
+        (26, 10, "`better` must be \"higher\" or \"lower\", found \"up\"", Some("better = \"higher\" when more is good")),
+        (27, 10, "`seen_in_time` is a share, so its `target` is a fraction from 0 to 1, found 70", Some("write 0.7 for 70%")),
+        (33, 10, "`wait` has a `target` but no `better`", Some("add better = \"higher\" (the target is met at or above it)")),
+        (34, 13, "the objective `wait` needs a direction", Some("add better = \"lower\"")),
+        (41, 13, "`wait` is already the objective", Some("keep `objective = true` on one key figure only")),
+    ];
     /// Three unrelated problems in one file are all reported, each at its own line.
     multiple_problems => [
         (11, 11, "`per_day` must be positive and at most 1000000, found -3", Some("the mean number of referrals per day")),

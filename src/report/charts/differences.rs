@@ -171,6 +171,9 @@ mod tests {
             significant: diff.1 > 0.0 || diff.2 < 0.0,
             replications: 10,
             paired: 10,
+            better: None,
+            verdict: "",
+            is_base: false,
         }
     }
 
