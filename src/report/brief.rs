@@ -348,11 +348,20 @@ pub fn in_brief(report: &Report<'_>, figures: &[Headline]) -> Markup {
         })
         .take(RUN_POINTS)
         .collect();
+    // Where the delayed days go (the attribution of blocked time to causes), in the base.
+    let largest_cause = crate::report::charts::largest_delayed_cause(&base)
+        .map(|cause| cause.sentence(base.scenario));
     html! {
         h2 { "In brief" }
         @if !targets.is_empty() {
             p { strong { "Targets." } }
             ul.brief-targets { @for point in &targets { li { (point) } } }
+        }
+        @if let Some(sentence) = &largest_cause {
+            p.brief-cause {
+                @if report.comparison.is_some() { (titles[0]) ": " }
+                (sentence)
+            }
         }
         @match report.comparison {
             Some(rows) => {

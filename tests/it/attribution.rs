@@ -596,4 +596,13 @@ fn board_pack_shows_where_the_delayed_bed_days_go() {
     assert!(charts.join("where_the_delayed_days_go.svg").is_file());
     let report = std::fs::read_to_string(run.path().join("report.html")).expect("report");
     assert!(report.contains("Where the delayed bed-days go"));
+    // In brief names the largest cause, with its share and interval, before the key figures.
+    let brief = &report[report.find("<h2>In brief</h2>").expect("In brief")..];
+    let brief = &brief[..brief
+        .find("<h2>Key figures</h2>")
+        .expect("key figures follow")];
+    assert!(
+        brief.contains("Largest cause of delayed bed-days: ") && brief.contains("of them (95% CI"),
+        "{brief}"
+    );
 }
