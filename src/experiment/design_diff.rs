@@ -155,7 +155,7 @@ mod tests {
                 "start = \"12:00\", end = \"20:00\", count = 2"
             )]),
             [
-                "Rr nurse: Mon–Fri 08:00–12:00 × 2, 12:00–20:00 × 3; Sat–Sun 08:00–20:00 × 2 \
+                "RR nurse: Mon–Fri 08:00–12:00 × 2, 12:00–20:00 × 3; Sat–Sun 08:00–20:00 × 2 \
                  (208 hours a week in all) → Mon–Fri 08:00–12:00 × 2, 12:00–20:00 × 4; \
                  Sat–Sun 08:00–20:00 × 2 (248 hours a week in all)"
             ]
@@ -223,7 +223,7 @@ mod tests {
     fn costs_read_in_pounds() {
         assert_eq!(
             changed(&[("cost_per_hour = 58.0", "cost_per_hour = 61.5")]),
-            ["Rr nurse: cost per hour on duty: £58 → £61.5"]
+            ["RR nurse: cost per hour on duty: £58 → £61.5"]
         );
     }
 
@@ -274,7 +274,7 @@ mod tests {
                     values: vec!["20".into(), "24".into(), "20".into()],
                 },
                 DifferingSetting {
-                    title: "Rr nurse: cost per hour on duty".into(),
+                    title: "RR nurse: cost per hour on duty".into(),
                     values: vec!["£58".into(), "£58".into(), "£60".into()],
                 },
             ]

@@ -16,18 +16,10 @@ use super::scenario::{
 };
 use super::week_schedule::WeekSchedule;
 
-/// An identifier in readable words, for where the scenario gives no label:
-/// `reablement_slot` reads "Reablement slot", `d2a_p1.await` "D2a p1 await".
-///
-/// Every title in this module goes through here, so that when items carry their own labels
-/// this is the one place to look them up.
+/// An identifier in readable words, for where the scenario gives no label (the one rule of
+/// [`super::labels::readable`]): `reablement_slot` reads "Reablement slot", `d2a_p1` "D2A P1".
 pub fn readable(identifier: &str) -> String {
-    let spaced = identifier.replace(['_', '.'], " ");
-    let mut chars = spaced.trim().chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    super::labels::readable(identifier)
 }
 
 /// Readable design titles for several designs at once: the words every `[run] name` shares
@@ -50,27 +42,23 @@ pub fn design_titles(names: &[&str]) -> Vec<String> {
 
 /// Title of a resource.
 pub fn resource_title(scenario: &Scenario, resource: ResourceId) -> String {
-    readable(&scenario.resources[resource.0 as usize].name)
+    scenario.resource_title(resource)
 }
 
 /// Title of a pathway.
 pub fn pathway_title(scenario: &Scenario, pathway: PathwayId) -> String {
-    readable(&scenario.pathways[pathway.0 as usize].name)
+    scenario.pathway_title(pathway)
 }
 
-/// Title of a step within its pathway: "D2a p1: refer to social care".
+/// Title of a step within its pathway, from their labels: "Discharge pathway 1: referral to
+/// social care".
 pub fn step_title(scenario: &Scenario, step: StepId) -> String {
-    let s = &scenario.steps[step.0 as usize];
-    format!(
-        "{}: {}",
-        pathway_title(scenario, s.pathway),
-        s.name.replace('_', " ")
-    )
+    scenario.step_in_pathway(step)
 }
 
-/// A step's own name in words, for routes within its pathway: "refer to social care".
+/// A step's own title (its label, else its name in words), for routes within its pathway.
 fn step_words(scenario: &Scenario, step: StepId) -> String {
-    scenario.steps[step.0 as usize].name.replace('_', " ")
+    super::labels::lower_first(&scenario.step_title(step))
 }
 
 /// A number with at most three significant figures and no trailing zeros (whole numbers
@@ -750,7 +738,7 @@ mod tests {
     #[test]
     fn identifiers_read_as_words() {
         assert_eq!(readable("reablement_slot"), "Reablement slot");
-        assert_eq!(readable("d2a_p1"), "D2a p1");
+        assert_eq!(readable("d2a_p1"), "D2A P1");
         assert_eq!(readable(""), "");
         assert_eq!(
             design_titles(&["east_london_baseline", "east_london_seven_day_social_care"]),

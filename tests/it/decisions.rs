@@ -57,7 +57,7 @@ fn a_variant_is_described_by_what_it_changes() {
     for text in [
         "Social care: opening hours: Mon–Fri 09:00–17:00 → every day 09:00–17:00",
         "Discharge hub: opening hours: Mon–Fri 08:00–18:00; Sat–Sun 09:00–15:00 → every day 08:00–18:00",
-        "Reablement slot: 122 → 146",
+        "Reablement places: 122 → 146",
         "Baseline with social care and the discharge hub working 7 days",
         "Baseline with 20% more reablement capacity",
     ] {
@@ -76,7 +76,7 @@ fn a_variant_is_described_by_what_it_changes() {
     assert!(!more.contains("opening hours"), "{more}");
     // Side by side in the assumptions: one column per design, only for what differs.
     let assumptions = section(&html, "Assumptions");
-    let row = row_after(assumptions, "Reablement slot");
+    let row = row_after(assumptions, "Reablement places");
     assert_eq!(
         row.matches("<td>").count(),
         4,
