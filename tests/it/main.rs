@@ -14,6 +14,7 @@ mod fuzz_findings;
 mod handoffs;
 mod issue9_census;
 mod issue9_metrics;
+#[cfg(target_os = "linux")]
 mod memory;
 mod output_sets;
 mod own_file;
