@@ -117,7 +117,7 @@ fn simulate(
         &format!("running {}", scenario.name),
     );
     let Some(precision) = args.precision else {
-        // The first batch (one replication per thread) is the pilot: its results are kept.
+        // The first batch (one replication per thread) is the pilot: its replications count.
         let batch = count
             .min(u32::try_from(threads).unwrap_or(u32::MAX))
             .max(1)

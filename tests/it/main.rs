@@ -17,6 +17,7 @@ mod handoffs;
 mod honest_sweeps;
 mod issue9_census;
 mod issue9_metrics;
+#[cfg(target_os = "linux")]
 mod memory;
 mod output_sets;
 mod own_file;

@@ -103,3 +103,44 @@ fn merge_refuses_shards_of_different_runs() {
         "nothing is written when merging fails"
     );
 }
+
+/// Merge reads the shards one replication at a time in replication order (issue 9 item 10:
+/// nothing kept per replication), so a shard whose rows of a replication were deleted is
+/// refused at the line where the next replication starts, naming the one expected.
+#[test]
+fn merge_refuses_a_shard_missing_a_replication() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    for k in 1..=2 {
+        let shard = format!("{k}/2");
+        run(&[
+            "run",
+            "scenarios/mmc.toml",
+            "-r",
+            "4",
+            "-q",
+            "--shard",
+            &shard,
+            "-o",
+            &path(&format!("s{k}")),
+        ]);
+    }
+    let csv = dir.path().join("s2/replications.csv");
+    let original = std::fs::read_to_string(&csv).unwrap();
+    let kept: Vec<&str> = original
+        .lines()
+        .filter(|line| !line.starts_with("2,"))
+        .collect();
+    std::fs::write(&csv, kept.join("\n") + "\n").unwrap();
+    let output = carepath(&["merge", &path("s1"), &path("s2"), "-o", &path("merged")]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}: line 2: replication 3 where replication 2 was expected",
+            csv.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("merged").exists());
+}
