@@ -5,7 +5,7 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::charts::Design;
-use super::format::{grouped, plain, value_with_noun, value_with_unit};
+use super::format::{grouped, plain, value_with_noun};
 use super::headline::Headline;
 use super::render::Rendered;
 use crate::experiment::compare::{ComparisonRow, Verdict};
@@ -138,14 +138,15 @@ const BRIEF_POINTS: usize = 6;
 fn in_brief(report: &Report<'_>, figures: &[Headline]) -> Markup {
     let base = report.designs[0].design;
     let sentence = |label: String, m: &crate::experiment::MetricSummary| {
-        let value = value_with_unit(m.mean, m.unit);
+        let noun = base.scenario.metric_noun(&m.metric);
+        let value = value_with_noun(m.mean, m.unit, noun.as_ref());
         if m.replications == 0 {
             format!("{label}: no patients in any replication.")
         } else if m.ci95_low.is_finite() && m.ci95_high.is_finite() {
             format!(
                 "{label}: {value} (95% confidence interval {} to {}).",
-                value_with_unit(m.ci95_low, m.unit),
-                value_with_unit(m.ci95_high, m.unit)
+                value_with_noun(m.ci95_low, m.unit, noun.as_ref()),
+                value_with_noun(m.ci95_high, m.unit, noun.as_ref())
             )
         } else {
             format!("{label}: {value} (one replication: no interval).")
@@ -169,6 +170,7 @@ fn in_brief(report: &Report<'_>, figures: &[Headline]) -> Markup {
                 let base_row = rows
                     .iter()
                     .find(|r| r.scenario == base.name() && r.metric == f.metric)?;
+                let noun = base.scenario.metric_noun(&f.metric);
                 let direction = match row.verdict() {
                     Verdict::ClearlyHigher => "up",
                     Verdict::ClearlyLower => "down",
@@ -177,11 +179,11 @@ fn in_brief(report: &Report<'_>, figures: &[Headline]) -> Markup {
                 Some(format!(
                     "{}: {direction} from {} to {} (difference {}, 95% CI {} to {}).",
                     f.plain_label(),
-                    value_with_unit(base_row.mean, row.unit),
-                    value_with_unit(row.mean, row.unit),
-                    signed(row.diff_vs_base, row.unit),
-                    signed(row.diff_ci95_low, row.unit),
-                    signed(row.diff_ci95_high, row.unit)
+                    value_with_noun(base_row.mean, row.unit, noun.as_ref()),
+                    value_with_noun(row.mean, row.unit, noun.as_ref()),
+                    signed(row.diff_vs_base, row.unit, noun.as_ref()),
+                    signed(row.diff_ci95_low, row.unit, noun.as_ref()),
+                    signed(row.diff_ci95_high, row.unit, noun.as_ref())
                 ))
             })
             .take(BRIEF_POINTS)
@@ -261,8 +263,9 @@ fn differences(report: &Report<'_>, rows: &[ComparisonRow], figures: &[Headline]
                         @if let Some(row) = rows.iter().find(|r| r.scenario == design.design.name() && r.metric == figure.metric) {
                             tr {
                                 td { (figure.plain_label()) }
-                                td.number { (signed(row.diff_vs_base, row.unit)) }
-                                td.number { (signed(row.diff_ci95_low, row.unit)) " to " (signed(row.diff_ci95_high, row.unit)) }
+                                @let noun = base.scenario.metric_noun(&figure.metric);
+                                td.number { (signed(row.diff_vs_base, row.unit, noun.as_ref())) }
+                                td.number { (signed(row.diff_ci95_low, row.unit, noun.as_ref())) " to " (signed(row.diff_ci95_high, row.unit, noun.as_ref())) }
                                 @match row.verdict() {
                                     Verdict::ClearlyHigher => td.clear-up { "clearly higher" },
                                     Verdict::ClearlyLower => td.clear-down { "clearly lower" },
@@ -280,7 +283,7 @@ fn differences(report: &Report<'_>, rows: &[ComparisonRow], figures: &[Headline]
 }
 
 /// A difference with its sign; fractions as percentage points.
-fn signed(value: f64, unit: &str) -> String {
+fn signed(value: f64, unit: &str, noun: Option<&crate::model::labels::UnitNoun>) -> String {
     if !value.is_finite() {
         return "n/a".to_string();
     }
@@ -288,7 +291,7 @@ fn signed(value: f64, unit: &str) -> String {
     if unit == "fraction" {
         format!("{sign}{:.1} points", value * 100.0)
     } else {
-        format!("{sign}{}", value_with_unit(value, unit))
+        format!("{sign}{}", value_with_noun(value, unit, noun))
     }
 }
 
