@@ -18,6 +18,7 @@ use crate::experiment::MetricSummary;
 use crate::experiment::compare::{ComparisonRow, Judgement};
 use crate::experiment::design_diff::differences;
 use crate::model::describe::design_titles;
+use crate::model::labels::UnitNoun;
 use crate::model::scenario::{Better, KeyFigure};
 
 /// Most clear differences listed for each variant.
@@ -40,6 +41,17 @@ fn without_shared_unit(first: &str, more: String) -> String {
             .strip_suffix(&first[space..])
             .map_or(more.clone(), str::to_string),
         None => more,
+    }
+}
+
+/// `text` (numbers as [`value_with_unit`] writes them) with the default unit words of
+/// unit-days and unit-hours ("bed-days", "staff-hours") in `noun`'s words ("place-days").
+fn in_noun(text: String, noun: Option<&UnitNoun>) -> String {
+    match noun {
+        Some(noun) => text
+            .replace("bed-days", &noun.days())
+            .replace("staff-hours", &noun.hours()),
+        None => text,
     }
 }
 
@@ -155,7 +167,11 @@ fn target_points(report: &Report<'_>, titles: &[String]) -> Vec<String> {
                     d.design
                         .metric(&metric)
                         .map_or(("not reported", String::new()), |m| {
-                            (target_status(m, better, target), summary_interval(m))
+                            let noun = base.metric_noun(&metric);
+                            (
+                                target_status(m, better, target),
+                                in_noun(summary_interval(m), noun.as_ref()),
+                            )
                         })
                 })
                 .collect();
@@ -233,7 +249,8 @@ fn objective_point(
     let better = figure.better?;
     let metric = format!("key.{}", figure.name);
     let label = &figure.label;
-    let base_interval = summary_interval(base.metric(&metric)?);
+    let noun = base.scenario.metric_noun(&metric);
+    let base_interval = in_noun(summary_interval(base.metric(&metric)?), noun.as_ref());
     let best = best_design(&designs, &metric, better)?;
     let clearly_better: Vec<usize> = (1..designs.len())
         .filter(|&i| {
@@ -273,12 +290,13 @@ fn objective_point(
         difference_range(r.diff_ci95_low, r.diff_ci95_high, r.unit)
     );
     sentence.push('.');
-    Some(sentence)
+    Some(in_noun(sentence, noun.as_ref()))
 }
 
 /// A variant's clear differences from the base in the key figures, largest relative to the
 /// base first, as sentences.
 fn variant_points(
+    scenario: &crate::model::scenario::Scenario,
     rows: &[ComparisonRow],
     figures: &[Headline],
     base: &str,
@@ -301,7 +319,11 @@ fn variant_points(
             } else {
                 (v.diff_vs_base / b.mean).abs()
             };
-            let way = if v.diff_vs_base > 0.0 { "higher" } else { "lower" };
+            let way = if v.diff_vs_base > 0.0 {
+                "higher"
+            } else {
+                "lower"
+            };
             let change = if v.unit == "fraction" {
                 format!("{} {way}", size(v.diff_vs_base, v.unit))
             } else if relative.is_finite() {
@@ -311,13 +333,14 @@ fn variant_points(
             };
             let value = value_with_unit(v.mean, v.unit);
             let against = without_shared_unit(&value, value_with_unit(b.mean, b.unit));
+            let numbers = format!(
+                "{value} against {against} in {base_title}, {change} ({verdict}paired 95% CI {}).",
+                difference_range(v.diff_ci95_low, v.diff_ci95_high, v.unit)
+            );
+            let noun = scenario.metric_noun(&f.metric);
             Some((
                 relative,
-                format!(
-                    "{}: {value} against {against} in {base_title}, {change} ({verdict}paired 95% CI {}).",
-                    f.plain_label(),
-                    difference_range(v.diff_ci95_low, v.diff_ci95_high, v.unit)
-                ),
+                format!("{}: {}", f.plain_label(), in_noun(numbers, noun.as_ref())),
             ))
         })
         .collect();
@@ -344,7 +367,12 @@ pub fn in_brief(report: &Report<'_>, figures: &[Headline]) -> Markup {
         .filter(|f| !has_target(base.scenario.key_figure(&f.metric)))
         .filter_map(|f| {
             let m = base.metric(&f.metric)?;
-            Some(format!("{}: {}.", f.plain_label(), summary_interval(m)))
+            let noun = base.scenario.metric_noun(&f.metric);
+            Some(format!(
+                "{}: {}.",
+                f.plain_label(),
+                in_noun(summary_interval(m), noun.as_ref())
+            ))
         })
         .take(RUN_POINTS)
         .collect();
@@ -369,7 +397,7 @@ pub fn in_brief(report: &Report<'_>, figures: &[Headline]) -> Markup {
                     p.brief-objective { strong { (sentence) } }
                 }
                 @for (design, title) in report.designs[1..].iter().zip(&titles[1..]) {
-                    @let points = variant_points(rows, figures, base.name(), design.design.name(), &titles[0]);
+                    @let points = variant_points(base.scenario, rows, figures, base.name(), design.design.name(), &titles[0]);
                     p { (title) " against " (titles[0]) ":" }
                     @if points.is_empty() {
                         ul { li { "no clear difference in any key figure." } }

@@ -178,6 +178,14 @@ release = { resource = "reablement_slot" }
 [[pathways.home.steps]]
 name = "out"
 end = { outcome = "independent" }
+
+[key_figures.blocked]
+label = "Time places were held after support ended"
+metric = "reablement_slot.blocked"
+
+[key_figures.waits]
+label = "Reablement places: patients waiting"
+metric = "reablement_slot.queue.mean"
 "#;
 
 /// Blocked time of a resource whose unit is a place reads in place-days, in the report's
@@ -189,12 +197,18 @@ fn blocked_time_reads_in_the_resources_unit_noun() {
     std::fs::write(&file, PLACES).unwrap();
     let run = run_into(&["run", file.to_str().unwrap()]);
     assert!(
-        run.stdout.contains("Reablement places: blocked place-days"),
+        run.stdout
+            .lines()
+            .any(|l| l.contains("Time places were held after support ended")
+                && l.trim_end().ends_with("place-days")),
         "{}",
         run.stdout
     );
     let html = std::fs::read_to_string(run.path().join("report.html")).unwrap();
-    assert!(html.contains("place-days"), "report");
+    assert!(
+        html.contains(" place-days"),
+        "report: in brief and key figures"
+    );
     assert!(!html.contains("bed-days"), "no bed-days for a place");
     assert!(html.contains("2 places at all times"));
     assert!(html.contains("3 staff at all times"), "unit_plural");
