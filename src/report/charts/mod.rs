@@ -91,19 +91,6 @@ pub fn words(name: &str) -> String {
         .join(": ")
 }
 
-/// `text` with its first letter lower-cased unless its first word is an acronym or name
-/// (another capital after the first letter): "Waits for acute stay: admit".
-fn lower(text: &str) -> String {
-    let first_word = text.split(' ').next().unwrap_or("");
-    if first_word.chars().skip(1).any(char::is_uppercase) {
-        return text.to_string();
-    }
-    let mut chars = text.chars();
-    chars.next().map_or(String::new(), |first| {
-        first.to_lowercase().chain(chars).collect()
-    })
-}
-
 /// One legend entry per design, as a solid line or a bar, labelled with `suffix`.
 fn design_legend(designs: &[Design<'_>], swatch: Swatch, suffix: &str) -> Vec<LegendEntry> {
     designs

@@ -2,8 +2,9 @@
 //! time, with the deadline marked where there is one. Patients who meet a deadline unserved
 //! never count as served, so the curve tops out at the share served.
 
-use super::{Design, legend_if_several, lower};
+use super::{Design, legend_if_several};
 use crate::experiment::bands::Band;
+use crate::model::labels::lower_first;
 use crate::model::scenario::DeadlineFrom;
 use crate::report::spec::{ChartSpec, Line, LinePanel, Mark, Panel, Swatch, XAxis};
 use crate::report::theme::design_colour;
@@ -116,7 +117,7 @@ pub(super) fn wait_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
             // `-` is in no name (scenario::names), so pathway `a_b` step `c` and pathway `a`
             // step `b_c` get different files.
             stem: format!("wait_{}", label.replace('.', "-")),
-            title: format!("Waits for {}", lower(&base.step_in_pathway(*step))),
+            title: format!("Waits for {}", lower_first(&base.step_in_pathway(*step))),
             legend,
             columns: 1,
             panel_height: 760,
