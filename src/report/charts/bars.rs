@@ -49,14 +49,8 @@ pub(super) fn key_figures(designs: &[Design<'_>]) -> Vec<ChartSpec> {
         .chunks(per_chart)
         .enumerate()
         .map(|(page, panels)| {
-            let (stem, title) = if pages == 1 {
-                ("key_figures".to_string(), "Key figures by design".to_string())
-            } else {
-                (
-                    format!("key_figures_{}", page + 1),
-                    format!("Key figures by design ({} of {pages})", page + 1),
-                )
-            };
+            let (stem, title) =
+                super::paged("key_figures", "Key figures by design", page, pages);
             ChartSpec {
                 stem,
                 title,

@@ -63,14 +63,7 @@ pub fn difference_charts(
         .enumerate()
         .map(|(page, panels)| {
             let title = format!("Differences from {}", base.scenario.title());
-            let (stem, title) = if pages == 1 {
-                ("differences".to_string(), title)
-            } else {
-                (
-                    format!("differences_{}", page + 1),
-                    format!("{title} ({} of {pages})", page + 1),
-                )
-            };
+            let (stem, title) = super::paged("differences", &title, page, pages);
             ChartSpec {
                 stem,
                 title,

@@ -81,6 +81,19 @@ pub fn design_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
     charts
 }
 
+/// The file stem and title of page `page` (from 0) of a chart split over `pages` pages:
+/// `stem` and `title` alone for one page, else `stem_2` and "title (2 of 3)".
+fn paged(stem: &str, title: &str, page: usize, pages: usize) -> (String, String) {
+    if pages == 1 {
+        (stem.to_string(), title.to_string())
+    } else {
+        (
+            format!("{stem}_{}", page + 1),
+            format!("{title} ({} of {pages})", page + 1),
+        )
+    }
+}
+
 /// A dotted name in plain words where no scenario is at hand to give its labels:
 /// `rapid_response.urgent_visit` becomes `Rapid response: Urgent visit` (see
 /// `model::labels::readable`). With a scenario, use its `*_title` methods instead.
