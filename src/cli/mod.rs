@@ -17,6 +17,7 @@ mod designs;
 mod run;
 mod sweep;
 mod table;
+mod validate;
 mod warmup;
 
 use std::path::PathBuf;
@@ -71,6 +72,9 @@ enum Command {
         #[arg(long, short = 'o')]
         out: Option<PathBuf>,
     },
+    /// Check the engine against queueing theory: run built-in models (Erlang C, Erlang B,
+    /// Pollaczek-Khinchine, Jackson, Cobham, Little) and say PASS or FAIL for each figure.
+    Validate(validate::ValidateArgs),
     /// Check a scenario file for mistakes without running it, and say what it contains.
     Check {
         /// The scenario file, e.g. scenarios/mmc.toml.
@@ -88,6 +92,7 @@ pub fn main() -> Result<()> {
         Command::Warmup(args) => warmup::warmup(&args),
         Command::Check { scenario } => check::check(&scenario),
         Command::Merge { folders, out } => merge(&folders, out),
+        Command::Validate(args) => validate::validate(&args),
     }
 }
 

@@ -1,6 +1,8 @@
 //! The command line as a user meets it: run, check, help, outputs and their columns.
 
-use crate::support::{carepath, erlang_c, run_into, text};
+use carepath::validate::theory::erlang_c;
+
+use crate::support::{carepath, run_into, text};
 
 /// `carepath run scenarios/mmc.toml` reports a mean wait whose CI contains Erlang C, and
 /// writes every output file with the documented columns.

@@ -122,79 +122,8 @@ pub fn assert_agrees(run: &Run, metric: &str, theory: f64, relative: f64) {
     );
 }
 
-/// Erlang C: probability of waiting and mean wait in queue for M/M/c with arrival rate
-/// `lambda`, service rate `mu` per server and `c` servers.
-pub fn erlang_c(lambda: f64, mu: f64, c: u32) -> (f64, f64) {
-    let a = lambda / mu;
-    let rho = a / f64::from(c);
-    assert!(rho < 1.0);
-    let mut term = 1.0; // a^k / k!
-    let mut sum = 0.0;
-    for k in 0..c {
-        if k > 0 {
-            term *= a / f64::from(k);
-        }
-        sum += term;
-    }
-    let last = term * a / f64::from(c); // a^c / c!
-    let tail = last / (1.0 - rho);
-    let p_wait = tail / (sum + tail);
-    (p_wait, p_wait / (f64::from(c) * mu - lambda))
-}
-
-/// An M/M/c scenario: Poisson arrivals `lambda` per hour, `servers` servers, exponential
-/// service with mean 1 hour; metrics `wait.queue.serve.*`, `server.*`.
-pub struct Mmc {
-    /// Arrivals per hour.
-    pub lambda: f64,
-    /// Servers.
-    pub servers: u32,
-    /// Measured days after the warm-up.
-    pub days: u32,
-    /// Warm-up days.
-    pub warm_up_days: u32,
-    /// Replications.
-    pub replications: u32,
-    /// Seed.
-    pub seed: u64,
-}
-
-impl Mmc {
-    /// The scenario as TOML text.
-    pub fn text(&self) -> String {
-        format!(
-            r#"
-[run]
-name = "mmc_{servers}"
-horizon = "{days} d"
-warm_up = "{warm} d"
-replications = {replications}
-seed = {seed}
-
-[resources.server]
-count = {servers}
-
-[arrivals.poisson]
-pathway = "queue"
-per_day = {per_day}
-
-[[pathways.queue.steps]]
-name = "serve"
-activity = {{ resource = "server", duration = {{ exponential = {{ mean = "1 h" }} }} }}
-
-[[pathways.queue.steps]]
-name = "done"
-end = {{ outcome = "served" }}
-"#,
-            servers = self.servers,
-            days = self.days,
-            warm = self.warm_up_days,
-            replications = self.replications,
-            seed = self.seed,
-            per_day = self.lambda * 24.0
-        )
-    }
-}
+/// The M/M/c scenario of the built-in validation cases (one model, not a copy).
+pub use carepath::validate::cases::Mmc;
 
 /// The path of the `carepath` binary built for these tests.
 pub fn binary() -> PathBuf {
@@ -249,14 +178,4 @@ pub fn text(output: &Output) -> (String, String) {
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
-}
-
-#[test]
-fn erlang_c_matches_published_values() {
-    // c = 2, a = 1: P(wait) = 1/3; Wq = (1/3) / (2 - 1) = 1/3.
-    let (p, wq) = erlang_c(1.0, 1.0, 2);
-    assert!((p - 1.0 / 3.0).abs() < 1e-12 && (wq - 1.0 / 3.0).abs() < 1e-12);
-    // c = 10, a = 9: P(wait) = 0.6687 (tables).
-    let (p, _) = erlang_c(9.0, 1.0, 10);
-    assert!((p - 0.6687).abs() < 1e-4, "{p}");
 }

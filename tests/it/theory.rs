@@ -1,176 +1,170 @@
-//! The engine against queueing theory: M/M/c (Erlang C) at three loads, M/G/1 with
-//! log-normal service (Pollaczek-Khinchine), a tandem with a pure delay (Jackson), and
-//! Little's law on every queue of a richer scenario.
+//! The engine against queueing theory, through the same built-in cases `carepath validate`
+//! runs (`carepath::validate::cases`): M/M/c (Erlang C) at three loads, M/G/1 with
+//! log-normal service (Pollaczek-Khinchine), a loss system made of a zero-length deadline
+//! (Erlang B), a tandem with a pure delay (Jackson), two non-preemptive priorities (Cobham),
+//! and Little's law on every queue of a richer scenario. The models and formulas live in the
+//! library only, so a test and `validate` cannot drift apart (issue 15 item 3).
+//!
+//! Each case runs at full length with its own seed. Every check must pass the PASS rule of
+//! `validate`, and the stricter rule these tests have always held: the theoretical value
+//! inside the 95% interval itself, and the mean within the tolerance (2%) of it.
 
-use crate::support::{Mmc, assert_agrees, erlang_c, run_text};
+use carepath::validate::cases::{self, Scale};
+use carepath::validate::{Case, CheckOutcome, run_case};
+use indicatif::ProgressBar;
 
-fn check_mmc(lambda: f64, c: u32, days: u32, replications: u32) {
-    let scenario = Mmc {
-        lambda,
-        servers: c,
-        days,
-        warm_up_days: 20,
-        replications,
-        seed: 99,
-    };
-    let run = run_text(&scenario.text());
-    let (p_wait, wq) = erlang_c(lambda, 1.0, c);
-    assert_agrees(&run, "wait.queue.serve.mean", wq, 0.02);
-    assert_agrees(&run, "wait.queue.serve.share_waiting", p_wait, 0.02);
-    assert_agrees(&run, "server.utilisation", lambda / f64::from(c), 0.02);
-    // Little's law on the queue: L = lambda x W.
-    assert_agrees(&run, "server.queue.mean", lambda * wq, 0.02);
+use crate::support::{carepath, text};
+
+/// Runs `case` at its own seed on every core.
+fn outcomes(case: &Case) -> Vec<CheckOutcome> {
+    run_case(case, None, 0, &ProgressBar::hidden())
+        .unwrap_or_else(|e| panic!("{}: {e}", case.name))
+}
+
+/// Asserts that every check of `case` passes and agrees strictly (inside the interval and
+/// within the tolerance).
+fn assert_case_agrees(case: &Case) {
+    for c in outcomes(case) {
+        let figure = format!(
+            "{}: {} ({}): mean {} [{}, {}], theory {}",
+            c.case, c.label, c.metric, c.mean, c.ci95_low, c.ci95_high, c.theory
+        );
+        assert!(c.pass, "FAIL by validate's rule: {figure}");
+        assert!(c.inside_ci(), "theory outside the 95% interval: {figure}");
+        assert!(
+            c.relative_error() <= c.tolerance,
+            "{figure}: {:.2}% from theory",
+            c.relative_error() * 100.0
+        );
+    }
 }
 
 /// Light load, rho = 0.5: waits are rare and short.
 #[test]
 fn mmc_light_load_matches_erlang_c() {
-    check_mmc(5.0, 10, 2000, 30);
+    assert_case_agrees(&cases::mmc_light(Scale::Full));
 }
 
 /// Moderate load, rho = 0.8.
 #[test]
 fn mmc_moderate_load_matches_erlang_c() {
-    check_mmc(8.0, 10, 2000, 30);
+    assert_case_agrees(&cases::mmc_moderate(Scale::Full));
 }
 
 /// Heavy load, rho = 0.9: the shipped reference scenario's numbers.
 #[test]
 fn mmc_heavy_load_matches_erlang_c() {
-    check_mmc(9.0, 10, 4000, 40);
+    assert_case_agrees(&cases::mmc_heavy(Scale::Full));
 }
 
-/// M/G/1 with log-normal service of mean 1 h and sd 1.5 h at rho = 0.6: the
-/// Pollaczek-Khinchine formula Wq = lambda E[S^2] / (2 (1 - rho)) needs the second moment,
-/// so it checks that `log_normal = { mean, sd }` means the duration's own mean and sd.
+/// M/G/1 with log-normal service: Pollaczek-Khinchine needs the second moment, so this
+/// checks that `log_normal = { mean, sd }` means the duration's own mean and sd.
 #[test]
 fn mg1_lognormal_matches_pollaczek_khinchine() {
-    let (lambda, mean, sd) = (0.6_f64, 1.0_f64, 1.5_f64);
-    let text = format!(
-        r#"
-[run]
-name = "mg1"
-horizon = "20000 d"
-warm_up = "20 d"
-replications = 40
-seed = 5
-
-[resources.server]
-count = 1
-
-[arrivals.poisson]
-pathway = "queue"
-per_day = {per_day}
-
-[[pathways.queue.steps]]
-name = "serve"
-activity = {{ resource = "server", duration = {{ log_normal = {{ mean = "{mean} h", sd = "{sd} h" }} }} }}
-
-[[pathways.queue.steps]]
-name = "done"
-end = {{ outcome = "served" }}
-"#,
-        per_day = lambda * 24.0
-    );
-    let run = run_text(&text);
-    let second_moment = sd * sd + mean * mean;
-    let rho = lambda * mean;
-    let wq = lambda * second_moment / (2.0 * (1.0 - rho));
-    assert_agrees(&run, "wait.queue.serve.mean", wq, 0.02);
-    assert_agrees(&run, "wait.queue.serve.share_waiting", rho, 0.02);
+    assert_case_agrees(&cases::mg1(Scale::Full));
 }
 
-/// Two staffed stages with a pure delay between them. By Burke's theorem the departures of
-/// an M/M/c queue are Poisson, and an infinite-server delay keeps them Poisson, so by
-/// Jackson's theorem each stage behaves as an independent M/M/c queue.
+/// A zero-length deadline turns a queue into a loss system; the share turned away is
+/// Erlang B even with log-normal service (insensitivity).
+#[test]
+fn zero_length_deadline_matches_erlang_b() {
+    assert_case_agrees(&cases::erlang_b_loss(Scale::Full));
+}
+
+/// Two staffed stages with a pure delay between them behave as independent M/M/c queues.
 #[test]
 fn tandem_with_delay_matches_jackson() {
-    let text = r#"
-[run]
-name = "tandem"
-horizon = "3000 d"
-warm_up = "20 d"
-replications = 30
-seed = 17
+    assert_case_agrees(&cases::tandem(Scale::Full));
+}
 
-[resources.first]
-count = 5
-
-[resources.second]
-count = 3
-
-[arrivals.poisson]
-pathway = "tandem"
-per_day = 96.0                    # 4 an hour
-
-[[pathways.tandem.steps]]
-name = "stage_one"
-activity = { resource = "first", duration = { exponential = { mean = "1 h" } } }
-
-[[pathways.tandem.steps]]
-name = "travel"
-delay = { duration = { exponential = { mean = "2 h" } } }
-
-[[pathways.tandem.steps]]
-name = "stage_two"
-activity = { resource = "second", duration = { exponential = { mean = "30 min" } } }
-
-[[pathways.tandem.steps]]
-name = "done"
-end = { outcome = "done" }
-"#;
-    let run = run_text(text);
-    let (_, wq1) = erlang_c(4.0, 1.0, 5);
-    let (_, wq2) = erlang_c(4.0, 2.0, 3);
-    assert_agrees(&run, "wait.tandem.stage_one.mean", wq1, 0.02);
-    assert_agrees(&run, "wait.tandem.stage_two.mean", wq2, 0.02);
-    let sojourn = wq1 + 1.0 + 2.0 + wq2 + 0.5;
-    assert_agrees(&run, "tandem.time_in_pathway.mean", sojourn, 0.02);
+/// Non-preemptive priorities at one server: each class's mean wait by Cobham's formula.
+#[test]
+fn priority_queue_matches_cobham() {
+    assert_case_agrees(&cases::priority(Scale::Full));
 }
 
 /// Little's law, L = lambda W, on every resource queue of the shipped rich scenario (with
 /// rosters, priorities, deadlines and blocking), computed from the run's own metrics.
 #[test]
 fn littles_law_holds_on_every_queue_of_the_rich_scenario() {
-    let text = std::fs::read_to_string(
-        crate::support::repository_root().join("scenarios/small_rich.toml"),
-    )
-    .unwrap();
-    let text = text.replace("horizon = \"364 d\"", "horizon = \"3640 d\"");
-    let run = run_text(&text);
-    let horizon_hours = 3640.0 * 24.0;
-    let waits_by_resource = [
-        (
-            "rr_nurse",
-            vec!["wait.rapid_response.visit", "wait.rapid_response.follow_up"],
-        ),
-        ("acute_bed", vec!["wait.hospital.admit"]),
-        ("reablement_slot", vec!["wait.hospital.await_reablement"]),
-    ];
-    for (resource, waits) in waits_by_resource {
-        let queue = run.values(&format!("{resource}.queue.mean"));
-        let little: Vec<f64> = (0..queue.len())
-            .map(|r| {
-                waits
-                    .iter()
-                    .map(|w| {
-                        run.values(&format!("{w}.waits"))[r] * run.values(&format!("{w}.mean"))[r]
-                    })
-                    .sum::<f64>()
-                    / horizon_hours
-            })
-            .collect();
-        let l: f64 = queue.iter().sum::<f64>() / queue.len() as f64;
-        let lambda_w: f64 = little.iter().sum::<f64>() / little.len() as f64;
+    let outcomes = outcomes(&cases::little(Scale::Full));
+    assert_eq!(outcomes.len(), 3);
+    for c in outcomes {
         assert!(
-            l > 0.0,
-            "{resource}: no queue at all, the test would prove nothing"
+            c.mean > 0.0,
+            "{}: no queue at all, the test would prove nothing",
+            c.label
         );
-        let error = (l - lambda_w).abs() / l;
+        assert!(c.pass, "{}: L = {}, lambda W = {}", c.label, c.mean, c.theory);
         assert!(
-            error < 0.02,
-            "{resource}: L = {l}, lambda W = {lambda_w} ({:.2}% apart)",
-            error * 100.0
+            c.relative_error() < c.tolerance,
+            "{}: L = {}, lambda W = {} ({:.2}% apart)",
+            c.label,
+            c.mean,
+            c.theory,
+            c.relative_error() * 100.0
         );
     }
+}
+
+/// A deliberately wrong theory value fails: the same run of a case, with Erlang C's mean
+/// wait misstated by 10%, fails every check it touches and no other.
+#[test]
+fn a_wrong_theory_value_fails() {
+    let mut case = cases::mmc_light(Scale::Quick);
+    case.checks[0].theory = match case.checks[0].theory {
+        carepath::validate::Theory::Value(v) => carepath::validate::Theory::Value(v * 1.1),
+        ref other => panic!("expected a value, found {other:?}"),
+    };
+    let result = outcomes(&case);
+    assert!(!result[0].pass, "{:?}", result[0]);
+    assert!(result[1..].iter().all(|c| c.pass), "{result:?}");
+}
+
+/// `carepath validate` passes and exits 0 on a correct engine, prints the rule, each figure
+/// with its interval and theory, and how long it took.
+#[test]
+fn validate_passes_and_exits_zero() {
+    let output = carepath(&["validate", "--quick", "--only", "mmc_light", "-q"]);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("PASS: the theoretical value lies inside the 95% interval"));
+    assert!(stdout.contains("mmc_light: M/M/10, rho 0.5: Erlang C"), "{stdout}");
+    assert!(stdout.contains("mean wait in queue"), "{stdout}");
+    let passes = stdout.lines().filter(|l| l.ends_with("  PASS")).count();
+    assert_eq!(passes, 4, "{stdout}");
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+    assert!(stdout.contains("4 of 4 checks passed. Took "), "{stdout}");
+    assert!(stdout.contains("s of CPU time"), "{stdout}");
+    assert!(stdout.lines().all(|l| l.chars().count() <= 100), "{stdout}");
+}
+
+/// With a wrong theory (every closed-form value misstated by 10%), `carepath validate`
+/// prints FAIL and exits non-zero.
+#[test]
+fn validate_fails_and_exits_non_zero_on_a_wrong_theory() {
+    let output = carepath(&[
+        "validate",
+        "--quick",
+        "--only",
+        "mmc_light",
+        "-q",
+        "--misstate-theory",
+        "1.1",
+    ]);
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert_eq!(stdout.matches("FAIL").count(), 4, "{stdout}");
+    assert!(stdout.contains("0 of 4 checks passed."), "{stdout}");
+    assert!(stderr.contains("4 of 4 checks FAILED"), "{stderr}");
+}
+
+/// An unknown case name is refused with the list of names.
+#[test]
+fn validate_names_the_cases_for_an_unknown_one() {
+    let output = carepath(&["validate", "--only", "mmc_typo"]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("mmc_light"), "{stderr}");
+    assert!(stderr.contains("priority"), "{stderr}");
 }
