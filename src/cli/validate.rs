@@ -39,7 +39,11 @@ pub struct ValidateArgs {
 /// Runs the chosen cases and prints the table; an error if any check fails.
 pub fn validate(args: &ValidateArgs) -> Result<()> {
     let started = Instant::now();
-    let scale = if args.quick { Scale::Quick } else { Scale::Full };
+    let scale = if args.quick {
+        Scale::Quick
+    } else {
+        Scale::Full
+    };
     let mut chosen: Vec<Case> = if args.only.is_empty() {
         cases::all(scale)
     } else {
@@ -65,14 +69,19 @@ pub fn validate(args: &ValidateArgs) -> Result<()> {
         "carepath validate: {} case{} against queueing theory, {} length, {threads} thread{}.",
         chosen.len(),
         if chosen.len() == 1 { "" } else { "s" },
-        if args.quick { "quick (a fifth)" } else { "full" },
+        if args.quick {
+            "quick (a fifth)"
+        } else {
+            "full"
+        },
         if threads == 1 { "" } else { "s" },
     );
     outln!(
         "PASS: the theoretical value lies inside the 95% interval of the mean over replications,\n\
-         widened on each side by {:.0}% of the theoretical value (the bias of a finite run).\n",
+         widened on each side by {:.0}% of the theoretical value (the bias of a finite run).",
         TOLERANCE * 100.0
     );
+    outln!("");
     let mut outcomes: Vec<(&Case, Vec<CheckOutcome>, f64)> = Vec::new();
     for case in &chosen {
         let case_started = Instant::now();
@@ -107,14 +116,26 @@ pub fn validate(args: &ValidateArgs) -> Result<()> {
 /// The table: a heading line per case, then one row per check.
 fn table(outcomes: &[(&Case, Vec<CheckOutcome>, f64)]) -> String {
     let mut rows = vec![
-        ["  figure", "mean", "95% interval", "", "", "theory", "result"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "  figure",
+            "mean",
+            "95% interval",
+            "",
+            "",
+            "theory",
+            "result",
+        ]
+        .map(String::from)
+        .to_vec(),
     ];
     for (_, checks, _) in outcomes {
         for c in checks {
             let interval = if c.ci95_low.is_finite() && c.ci95_high.is_finite() {
-                [number(c.ci95_low, c.unit), "to".into(), number(c.ci95_high, c.unit)]
+                [
+                    number(c.ci95_low, c.unit),
+                    "to".into(),
+                    number(c.ci95_high, c.unit),
+                ]
             } else {
                 ["no interval".into(), String::new(), String::new()]
             };

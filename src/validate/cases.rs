@@ -278,7 +278,7 @@ name = "erlang_b"
 horizon = "{days} d"
 warm_up = "20 d"
 replications = 30
-seed = 31
+seed = 1
 
 [resources.unit]
 count = {servers}
@@ -313,12 +313,7 @@ end = {{ outcome = "lost" }}
                 "fraction",
                 blocked,
             ),
-            Check::value(
-                "mean busy units",
-                "unit.busy",
-                "",
-                lambda * (1.0 - blocked),
-            ),
+            Check::value("mean busy units", "unit.busy", "", lambda * (1.0 - blocked)),
         ],
     }
 }
@@ -459,12 +454,7 @@ end = {{ outcome = "served" }}
         title: "M/M/1, two non-preemptive priorities: Cobham",
         scenario,
         checks: vec![
-            Check::value(
-                "urgent mean wait",
-                "wait.urgent.serve.mean",
-                "h",
-                waits[0],
-            ),
+            Check::value("urgent mean wait", "wait.urgent.serve.mean", "h", waits[0]),
             Check::value(
                 "routine mean wait",
                 "wait.routine.serve.mean",
@@ -476,7 +466,8 @@ end = {{ outcome = "served" }}
 }
 
 /// The shipped rich scenario (`scenarios/small_rich.toml`: rosters, priorities, deadlines,
-/// blocking, handoffs), run for ten years instead of one.
+/// blocking, handoffs), run for ten years instead of one at [`Scale::Full`] (two at
+/// [`Scale::Quick`]).
 const SMALL_RICH: &str = include_str!("../../scenarios/small_rich.toml");
 
 /// Little's law `L = lambda W` (Little, "A proof for the queuing formula L = lambda W",
@@ -499,7 +490,7 @@ pub fn little(scale: Scale) -> Case {
     };
     Case {
         name: "little",
-        title: "small_rich.toml, 10 years: Little's law",
+        title: "small_rich.toml (rosters, deadlines, blocking): Little's law",
         scenario,
         checks: vec![
             little(

@@ -192,17 +192,25 @@ pub fn run_case(
     let mut missing: Option<String> = None;
     let mut outcome = RunOutcome::empty(&scenario);
     let count = scenario.replications;
-    run_more(&scenario, 0, count, threads, progress, &mut outcome, |result| {
-        for (name, column) in names.iter().zip(values.iter_mut()) {
-            match result.metrics.iter().find(|m| &*m.name == name.as_str()) {
-                Some(m) => column.push(m.value),
-                None => {
-                    missing.get_or_insert_with(|| name.clone());
+    run_more(
+        &scenario,
+        0,
+        count,
+        threads,
+        progress,
+        &mut outcome,
+        |result| {
+            for (name, column) in names.iter().zip(values.iter_mut()) {
+                match result.metrics.iter().find(|m| &*m.name == name.as_str()) {
+                    Some(m) => column.push(m.value),
+                    None => {
+                        missing.get_or_insert_with(|| name.clone());
+                    }
                 }
             }
-        }
-        Ok(())
-    })
+            Ok(())
+        },
+    )
     .map_err(|source| ValidateError::Run {
         case: case.name,
         source,
@@ -223,9 +231,8 @@ pub fn run_case(
         .checks
         .iter()
         .map(|check| {
-            let (mean, _, ci95_low, ci95_high) = mean_sd_ci(&observed(
-                column(&check.metric).iter().copied(),
-            ));
+            let (mean, _, ci95_low, ci95_high) =
+                mean_sd_ci(&observed(column(&check.metric).iter().copied()));
             let theory = match &check.theory {
                 Theory::Value(value) => *value,
                 Theory::LittlesLaw { waits } => {

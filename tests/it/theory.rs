@@ -17,8 +17,7 @@ use crate::support::{carepath, text};
 
 /// Runs `case` at its own seed on every core.
 fn outcomes(case: &Case) -> Vec<CheckOutcome> {
-    run_case(case, None, 0, &ProgressBar::hidden())
-        .unwrap_or_else(|e| panic!("{}: {e}", case.name))
+    run_case(case, None, 0, &ProgressBar::hidden()).unwrap_or_else(|e| panic!("{}: {e}", case.name))
 }
 
 /// Asserts that every check of `case` passes and agrees strictly (inside the interval and
@@ -95,7 +94,11 @@ fn littles_law_holds_on_every_queue_of_the_rich_scenario() {
             "{}: no queue at all, the test would prove nothing",
             c.label
         );
-        assert!(c.pass, "{}: L = {}, lambda W = {}", c.label, c.mean, c.theory);
+        assert!(
+            c.pass,
+            "{}: L = {}, lambda W = {}",
+            c.label, c.mean, c.theory
+        );
         assert!(
             c.relative_error() < c.tolerance,
             "{}: L = {}, lambda W = {} ({:.2}% apart)",
@@ -129,7 +132,10 @@ fn validate_passes_and_exits_zero() {
     let (stdout, stderr) = text(&output);
     assert!(output.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("PASS: the theoretical value lies inside the 95% interval"));
-    assert!(stdout.contains("mmc_light: M/M/10, rho 0.5: Erlang C"), "{stdout}");
+    assert!(
+        stdout.contains("mmc_light: M/M/10, rho 0.5: Erlang C"),
+        "{stdout}"
+    );
     assert!(stdout.contains("mean wait in queue"), "{stdout}");
     let passes = stdout.lines().filter(|l| l.ends_with("  PASS")).count();
     assert_eq!(passes, 4, "{stdout}");
