@@ -274,7 +274,7 @@ fn littles_law<'a>(
                     let count = column(&format!("{w}.waits")).get(r).copied();
                     let mean = column(&format!("{w}.mean")).get(r).copied();
                     match (count, mean) {
-                        (Some(count), _) if count == 0.0 => 0.0,
+                        (Some(0.0), _) => 0.0,
                         (Some(count), Some(mean)) => count * mean,
                         _ => f64::NAN,
                     }
