@@ -100,7 +100,8 @@ struct BareList {
 impl BareList {
     fn push(&mut self, time: f64, event: Bare) {
         self.sequence += 1;
-        self.heap.push(Reverse((time.to_bits(), self.sequence, event)));
+        self.heap
+            .push(Reverse((time.to_bits(), self.sequence, event)));
     }
 }
 
@@ -182,7 +183,10 @@ fn yardstick(c: &mut Criterion) {
     let hours = (10.0 + SHORT_DAYS) * 24.0;
     let mmc = || vec![BareStage::new(10, 1.0)];
     let tandem = || vec![BareStage::new(10, 1.0), BareStage::new(5, 0.5)];
-    for (label, stages) in [("mmc", &mmc as &dyn Fn() -> Vec<BareStage>), ("tandem", &tandem)] {
+    for (label, stages) in [
+        ("mmc", &mmc as &dyn Fn() -> Vec<BareStage>),
+        ("tandem", &tandem),
+    ] {
         let (_, events) = bare_loop(9.0, &mut stages(), hours, 0);
         group.throughput(Throughput::Elements(events));
         let mut seed = 0;
