@@ -10,6 +10,18 @@ pub const HOURS_PER_DAY: f64 = 24.0;
 /// Hours in one week.
 pub const HOURS_PER_WEEK: f64 = 168.0;
 
+/// `x.floor()`, exactly, without a call into the maths library for the usual case of a
+/// positive `x` below 2^52 (then truncating to an integer and back is the floor; the
+/// target's baseline instruction set has no rounding instruction, so `floor` is a call).
+#[inline]
+pub fn floor_non_negative(x: f64) -> f64 {
+    if x > 0.0 && x < 4_503_599_627_370_496.0 {
+        (x as u64) as f64
+    } else {
+        x.floor()
+    }
+}
+
 /// An instant on the simulated clock [hours since the start of the run].
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
 pub struct SimTime(f64);
@@ -107,5 +119,27 @@ mod tests {
         assert_eq!((later - start).hours(), 1.5);
         assert_eq!(SimDuration::from_days(2.0).hours(), 48.0);
         assert_eq!(SimDuration::from_hours(36.0).days(), 1.5);
+    }
+
+    #[test]
+    fn floor_non_negative_is_floor() {
+        for x in [
+            0.0,
+            -0.0,
+            0.3,
+            1.0,
+            1.0 - f64::EPSILON,
+            167.999_999_999,
+            2f64.powi(52) - 0.5,
+            2f64.powi(52),
+            1e300,
+            -0.5,
+            -3.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
+            assert_eq!(floor_non_negative(x).to_bits(), x.floor().to_bits(), "{x}");
+        }
+        assert!(floor_non_negative(f64::NAN).is_nan());
     }
 }

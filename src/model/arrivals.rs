@@ -7,7 +7,7 @@
 
 use rand_distr::{Distribution, Exp1};
 
-use crate::kernel::time::HOURS_PER_WEEK;
+use crate::kernel::time::{HOURS_PER_WEEK, floor_non_negative};
 use crate::kernel::{SimTime, Stream};
 use crate::model::scenario::DemandChange;
 
@@ -87,7 +87,7 @@ impl ArrivalPattern<'_> {
                 return SimTime::from_hours(t);
             }
             let shifted = t + self.week_offset;
-            let position = shifted - (shifted / HOURS_PER_WEEK).floor() * HOURS_PER_WEEK;
+            let position = shifted - floor_non_negative(shifted / HOURS_PER_WEEK) * HOURS_PER_WEEK;
             let hour = (position as usize).min(167);
             let (factor, next_change) = self.change_factor(t);
             let hour_end = (hour as f64 + 1.0 - position)

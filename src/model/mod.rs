@@ -8,6 +8,7 @@ pub mod distribution;
 pub mod engine;
 pub mod labels;
 pub mod load;
+pub mod log_histogram;
 pub mod metrics;
 pub mod residual_life;
 pub mod scenario;

@@ -4,7 +4,7 @@
 //! nothing between its changes and an opening-hours calendar can answer "when will this many
 //! working hours have passed" without stepping hour by hour.
 
-use crate::kernel::time::HOURS_PER_WEEK;
+use crate::kernel::time::{HOURS_PER_WEEK, floor_non_negative};
 
 /// One stretch of the week with a constant level.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -177,7 +177,7 @@ impl WeekSchedule {
         let weekly_open = self.weekly_open_hours();
         let mut elapsed = 0.0;
         let mut remaining = work;
-        let whole_weeks = (remaining / weekly_open).floor() - 1.0;
+        let whole_weeks = floor_non_negative(remaining / weekly_open) - 1.0;
         if whole_weeks >= 1.0 {
             elapsed += whole_weeks * HOURS_PER_WEEK;
             remaining -= whole_weeks * weekly_open;

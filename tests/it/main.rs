@@ -21,6 +21,7 @@ mod issue9_metrics;
 mod memory;
 mod output_sets;
 mod own_file;
+mod percentiles;
 mod plain_words;
 mod precision;
 mod print_layout;

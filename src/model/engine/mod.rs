@@ -17,7 +17,7 @@ mod trace;
 use rand::RngExt;
 use thiserror::Error;
 
-use crate::kernel::time::HOURS_PER_WEEK;
+use crate::kernel::time::{HOURS_PER_WEEK, floor_non_negative};
 use crate::kernel::{
     DrawStream, EventQueue, ReplicationKey, SimTime, Stream, StreamKey, entity_key,
 };
@@ -251,6 +251,9 @@ struct Simulation<'s> {
     attribute_purposes: Vec<StreamKey>,
     /// Each source's next arrival, as an event-list key (time bits, sequence).
     next_arrivals: Vec<(u64, u64)>,
+    /// The source whose next arrival comes first (`None` without sources); changes only
+    /// when an arrival is scheduled.
+    earliest_arrival: Option<usize>,
     /// Patients created so far by each source (the ordinal in each patient's identity).
     arrivals_so_far: Vec<u64>,
     recorder: Recorder,
@@ -433,6 +436,7 @@ impl<'s> Simulation<'s> {
                 .collect(),
             arrivals_so_far: vec![0; scenario.sources.len()],
             next_arrivals: vec![(u64::MAX, u64::MAX); scenario.sources.len()],
+            earliest_arrival: None,
             recorder: Recorder::new(scenario),
             next_token: 1,
             needs_service: vec![false; scenario.resources.len()],
@@ -453,7 +457,7 @@ impl<'s> Simulation<'s> {
 
     fn hour_of_week(&self, at: f64) -> f64 {
         let shifted = at + self.week_offset;
-        (shifted - (shifted / HOURS_PER_WEEK).floor() * HOURS_PER_WEEK)
+        (shifted - floor_non_negative(shifted / HOURS_PER_WEEK) * HOURS_PER_WEEK)
             .clamp(0.0, HOURS_PER_WEEK - 1e-9)
     }
 
@@ -487,7 +491,7 @@ impl<'s> Simulation<'s> {
         loop {
             // Each source's next arrival is kept outside the event list: half the events of a
             // busy queue, each spared a push and a pop.
-            let arrival = (0..self.next_arrivals.len()).min_by_key(|&s| self.next_arrivals[s]);
+            let arrival = self.earliest_arrival;
             let take_arrival = match (arrival, self.events.peek_key()) {
                 (Some(s), Some(listed)) => self.next_arrivals[s] < listed,
                 (Some(_), None) => true,
@@ -545,6 +549,8 @@ impl<'s> Simulation<'s> {
             &mut self.source_streams[source],
         );
         self.next_arrivals[source] = EventQueue::<Event>::key(at, self.events.reserve_sequence());
+        self.earliest_arrival =
+            (0..self.next_arrivals.len()).min_by_key(|&s| self.next_arrivals[s]);
     }
 
     fn schedule_capacity_change(&mut self, resource: usize) {
@@ -617,7 +623,7 @@ impl<'s> Simulation<'s> {
         if time >= end {
             f64::INFINITY
         } else {
-            (time.floor() + 1.0).min(end)
+            (floor_non_negative(time) + 1.0).min(end)
         }
     }
 
