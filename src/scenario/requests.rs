@@ -171,7 +171,7 @@ pub fn resolve_wait(
                 if list.len() < 2 || list.len() > MAX_REQUEST_PARTS {
                     problems.add(
                         choice.span(),
-                        format!("`any_of` lists {} resources", list.len()),
+                        format!("`any_of` needs from 2 to {MAX_REQUEST_PARTS} alternatives, found {}", list.len()),
                         &format!("list from 2 to {MAX_REQUEST_PARTS} alternatives, in order of preference, e.g. any_of = [\"nurse\", \"therapist\"]"),
                     );
                     return None;
@@ -205,7 +205,7 @@ pub fn resolve_wait(
             if items.is_empty() || items.len() > MAX_REQUEST_PARTS {
                 problems.add(
                     list.span(),
-                    format!("`resources` lists {} resources", items.len()),
+                    format!("`resources` needs from 1 to {MAX_REQUEST_PARTS} resources, found {}", items.len()),
                     &format!("list from 1 to {MAX_REQUEST_PARTS} resources, taken all at once, e.g. resources = [\"nurse\", \"car\"]"),
                 );
                 return None;
