@@ -173,12 +173,10 @@ impl<'a> StepCompiler<'a> {
         }
         let priority_levels = self.rank_priorities(&mut steps);
         let priorities: BTreeMap<usize, i64> = self.step_priorities.iter().copied().collect();
-        let (requests, shared) = super::requests::build(
-            &mut steps,
-            &self.pending_requests,
-            &priority_levels,
-            &|s| priorities.get(&s).copied().unwrap_or(0),
-        );
+        let (requests, shared) =
+            super::requests::build(&mut steps, &self.pending_requests, &priority_levels, &|s| {
+                priorities.get(&s).copied().unwrap_or(0)
+            });
         self.check_graph(&steps, &mut pathways);
         CompiledSteps {
             steps,
@@ -652,7 +650,8 @@ impl<'a> StepCompiler<'a> {
         match &pending {
             Some(p) => {
                 for (r, _) in &p.parts {
-                    self.priorities.push((this.0 as usize, r.0 as usize, priority));
+                    self.priorities
+                        .push((this.0 as usize, r.0 as usize, priority));
                 }
             }
             None => self

@@ -183,7 +183,8 @@ pub struct ResourceFile {
     /// Cost of one unit available for one day, used or not (commissioned capacity)
     /// [GBP/unit-day].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost_per_day_available: Option<Spanned<f64>>,    /// How the queue is served when the first in line asks for more than is free:
+    pub cost_per_day_available: Option<Spanned<f64>>,
+    /// How the queue is served when the first in line asks for more than is free:
     /// `"first_come_first_served"` (default) or `"first_fit"` (smaller requests pass).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<Spanned<String>>,

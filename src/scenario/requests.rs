@@ -129,7 +129,9 @@ pub fn resolve_wait(
             if !(1..=MAX_REQUEST_UNITS).contains(&n) {
                 problems.add(
                     units.span(),
-                    format!("`units` must be a whole number from 1 to {MAX_REQUEST_UNITS}, found {n}"),
+                    format!(
+                        "`units` must be a whole number from 1 to {MAX_REQUEST_UNITS}, found {n}"
+                    ),
                     "the units taken at once, e.g. units = 2 for a double-handed visit",
                 );
                 return None;
@@ -224,7 +226,7 @@ pub fn resolve_wait(
     let first = parts[0].0;
     let mask = parts.iter().fold(0u64, |m, (r, _)| m | 1 << r.0);
     let complex = any_of || parts.len() > 1 || parts[0].1 > 1;
-    let pending = complex.then(|| PendingRequest {
+    let pending = complex.then_some(PendingRequest {
         step,
         any_of,
         parts,
@@ -259,7 +261,8 @@ pub fn build(
         pending_at[p.step] = Some(p);
     }
     for (s, step) in steps.iter_mut().enumerate() {
-        let (StepKind::Seize { wait, .. } | StepKind::Activity { wait, .. }) = &mut step.kind else {
+        let (StepKind::Seize { wait, .. } | StepKind::Activity { wait, .. }) = &mut step.kind
+        else {
             continue;
         };
         let priority = priority_of(s);

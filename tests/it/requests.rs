@@ -141,7 +141,8 @@ end = { outcome = "visited" }
             .sqrt();
         let half = 2.2 * sd / (shares.len() as f64).sqrt();
         assert!(
-            (mean - theory).abs() <= half.max(0.01 * theory) && (mean - theory).abs() < 0.03 * theory,
+            (mean - theory).abs() <= half.max(0.01 * theory)
+                && (mean - theory).abs() < 0.03 * theory,
             "{class}: lost share {mean} +- {half}, chain {theory}"
         );
     }
@@ -184,7 +185,10 @@ end = { outcome = "visited" }
 "#;
     let run = run_text(text);
     for (nurse, car) in run.values("nurse.busy").iter().zip(run.values("car.busy")) {
-        assert!((nurse - car).abs() < 1e-9, "nurse busy {nurse}, car busy {car}");
+        assert!(
+            (nurse - car).abs() < 1e-9,
+            "nurse busy {nurse}, car busy {car}"
+        );
     }
     assert_agrees(&run, "car.busy", 1.5, 0.02);
     let (_, wq) = erlang_c(1.5, 1.0, 2);
@@ -231,8 +235,17 @@ end = { outcome = "visited" }
     let by_therapist = run.values("wait.visits.visit.served_by.therapist");
     for ((w, n), t) in waits.iter().zip(&by_nurse).zip(&by_therapist) {
         // Both are counted when a visit starts, after the warm-up.
-        assert_eq!(n + t, *w, "served by nurse {n} + by therapist {t}, waits {w}");
-        assert!(n / 2.0 > t / 3.0, "nurse per unit {} not above therapist {}", n / 2.0, t / 3.0);
+        assert_eq!(
+            n + t,
+            *w,
+            "served by nurse {n} + by therapist {t}, waits {w}"
+        );
+        assert!(
+            n / 2.0 > t / 3.0,
+            "nurse per unit {} not above therapist {}",
+            n / 2.0,
+            t / 3.0
+        );
     }
 }
 
@@ -324,7 +337,10 @@ const NO_DEADLINE: &str = ", deadline = \"100 h\", fallback = \"gave_up\"";
 /// double-handed one (hand-traced above).
 #[test]
 fn first_come_first_served_holds_a_small_request_behind_a_large_one() {
-    let run = run_text(&queue_order_scenario("first_come_first_served", NO_DEADLINE));
+    let run = run_text(&queue_order_scenario(
+        "first_come_first_served",
+        NO_DEADLINE,
+    ));
     assert_eq!(run.mean("wait.visits.double.mean"), 4.0);
     assert_eq!(run.mean("wait.visits.single.mean"), 4.0);
 }

@@ -285,8 +285,8 @@ impl<'s> Simulation<'s> {
         match scenario.resources[r].queue_order {
             QueueOrder::FirstComeFirstServed => {
                 let patients = &self.patients;
-                let entry = self.resources[r]
-                    .first_current(|p, t| patients.get(p).wait_token == t)?;
+                let entry =
+                    self.resources[r].first_current(|p, t| patients.get(p).wait_token == t)?;
                 let (request, spec) = request_of(self, entry.0)?;
                 let grant = self.fits(spec, Some(entry))?;
                 Some((entry.0, request, grant))

@@ -167,7 +167,11 @@ impl ResourceState {
 
     /// Whether a current entry waits at priority rank `rank` or ahead of it; drops stale
     /// entries from the front of those queues on the way.
-    pub fn waiting_ahead(&mut self, rank: usize, is_current: impl Fn(PatientId, u64) -> bool) -> bool {
+    pub fn waiting_ahead(
+        &mut self,
+        rank: usize,
+        is_current: impl Fn(PatientId, u64) -> bool,
+    ) -> bool {
         if self.waiting == 0 {
             return false;
         }
