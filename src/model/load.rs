@@ -168,6 +168,28 @@ fn time_at(scenario: &Scenario, step: usize) -> f64 {
     }
 }
 
+/// Units of resource `id` a wait takes: its `units` of each resource it asks for; an
+/// `any_of` request's units are split evenly over its alternatives (which one serves is
+/// decided by who is free, so this is only a guide).
+fn units_of(scenario: &Scenario, wait: &crate::model::scenario::Wait, id: ResourceId) -> f64 {
+    match wait.request {
+        None => f64::from(u8::from(wait.resource == id)),
+        Some(request) => {
+            let spec = &scenario.requests[request.0 as usize];
+            let share = if spec.any_of {
+                1.0 / spec.parts.len() as f64
+            } else {
+                1.0
+            };
+            spec.parts
+                .iter()
+                .filter(|p| p.resource == id)
+                .map(|p| f64::from(p.units) * share)
+                .sum()
+        }
+    }
+}
+
 /// The long-run offered load of every resource, in scenario order (see the module header
 /// for the method and its limits).
 pub fn offered_loads(scenario: &Scenario) -> Vec<ResourceLoad> {
@@ -200,12 +222,12 @@ pub fn offered_loads(scenario: &Scenario) -> Vec<ResourceLoad> {
             let mut every_wait_has_deadline = true;
             for (s, step) in scenario.steps.iter().enumerate() {
                 match &step.kind {
-                    StepKind::Activity { wait, .. } if wait.resource == id => {
+                    StepKind::Activity { wait, .. } if units_of(scenario, wait, id) > 0.0 => {
                         every_wait_has_deadline &= wait.deadline.is_some();
                         starts += visits[s];
-                        offered += visits[s] * times[s];
+                        offered += visits[s] * times[s] * units_of(scenario, wait, id);
                     }
-                    StepKind::Seize { wait, .. } if wait.resource == id => {
+                    StepKind::Seize { wait, .. } if units_of(scenario, wait, id) > 0.0 => {
                         every_wait_has_deadline &= wait.deadline.is_some();
                         starts += visits[s];
                         seized = true;
@@ -216,7 +238,9 @@ pub fn offered_loads(scenario: &Scenario) -> Vec<ResourceLoad> {
             if seized {
                 let holding = balance(&predecessors, &no_inflow, |p, rate| {
                     match &scenario.steps[p].kind {
-                        StepKind::Seize { wait, .. } if wait.resource == id => visits[p],
+                        StepKind::Seize { wait, .. } if units_of(scenario, wait, id) > 0.0 => {
+                            visits[p] * units_of(scenario, wait, id)
+                        }
                         StepKind::Release { resource, .. } if *resource == id => 0.0,
                         _ => rate,
                     }

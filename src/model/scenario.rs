@@ -90,6 +90,11 @@ pub struct Scenario {
     pub wait_costs: Vec<Option<f64>>,
     /// Handoffs, in step order.
     pub handoffs: Vec<StepId>,
+    /// Requests for several units, several resources or alternatives, by [`RequestId`]
+    /// (also one-unit waits for a resource that such requests share).
+    pub requests: Vec<ResourceRequest>,
+    /// Whether some seize takes more than one unit of a resource.
+    pub multi_unit_holds: bool,
     /// Named outcomes (including transfers into other pathways).
     pub outcomes: Vec<Outcome>,
     /// Patients present at time zero.
@@ -201,6 +206,50 @@ pub struct Resource {
     pub cost_per_day_available: f64,
     /// Number of distinct priority levels waiting for this resource.
     pub priority_levels: usize,
+    /// How the queue is served when the request at its head cannot start.
+    pub queue_order: QueueOrder,
+    /// Whether some request for this resource asks for several units, several resources or
+    /// alternatives: its queue is then served by the general rule of `engine::requests`
+    /// (every wait for it has a [`Wait::request`]).
+    pub shared: bool,
+}
+
+/// How a resource's queue is served when the request first in line cannot start (it asks
+/// for more units, or for other resources, than are free) but one behind it could.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QueueOrder {
+    /// Strict first come, first served (within priority): nobody passes the first in line.
+    #[default]
+    FirstComeFirstServed,
+    /// The first request in line (priority, then arrival) that fits the free units starts:
+    /// smaller requests pass a larger one that is waiting ("first fit", as in backfilling).
+    FirstFit,
+}
+
+/// Index of a multi-unit, multi-resource or alternatives request in [`Scenario::requests`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RequestId(pub u32);
+
+/// What a waiting step asks for when it is more than one unit of one resource: every part
+/// at once (`all_of`), or one of the parts, the first free in the listed order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceRequest {
+    /// `true`: one of the parts (`resource = { any_of = [...] }`), in order of preference;
+    /// `false`: all of them together, or none.
+    pub any_of: bool,
+    /// The parts, each a resource at most once.
+    pub parts: Vec<RequestPart>,
+}
+
+/// One resource of a [`ResourceRequest`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestPart {
+    /// The resource.
+    pub resource: ResourceId,
+    /// Units of it asked for (at least 1).
+    pub units: u32,
+    /// Rank of the wait's priority among this resource's levels (0 = served first).
+    pub priority_rank: usize,
 }
 
 /// A referral source: a non-homogeneous Poisson process feeding one pathway.
@@ -357,6 +406,11 @@ pub struct Wait {
     pub deadline: Option<Deadline>,
     /// This waiting point's index, for its metrics.
     pub index: WaitId,
+    /// The request in [`Scenario::requests`] when it is more than one unit of `resource`
+    /// on a queue of its own (`resource` is then its first part, or first alternative).
+    pub request: Option<RequestId>,
+    /// Every resource the request names, one bit per resource id.
+    pub mask: u64,
 }
 
 /// A wait target: the share of the patients reaching a waiting point who are served within

@@ -374,6 +374,40 @@ fn differing_settings(report: &Report<'_>) -> Markup {
     }
 }
 
+/// The resources a wait asks for, by their titles: "Nurse", "Nurse or Therapist",
+/// "Nurse and Car", with "2 x" before a resource taken twice.
+fn wait_resources(
+    scenario: &crate::model::scenario::Scenario,
+    wait: &crate::scenario::file::WaitFile,
+) -> String {
+    use crate::scenario::requests::ResourceChoiceFile;
+    let units = wait.units.as_ref().map_or(1, |u| *u.get_ref());
+    let times = |title: String| {
+        if units > 1 {
+            format!("{units} x {title}")
+        } else {
+            title
+        }
+    };
+    match (&wait.resource, &wait.resources) {
+        (Some(choice), _) => match choice.get_ref() {
+            ResourceChoiceFile::Named(name) => times(scenario.resource_title_named(name)),
+            ResourceChoiceFile::AnyOf(list) => list
+                .iter()
+                .map(|n| times(scenario.resource_title_named(n.get_ref())))
+                .collect::<Vec<_>>()
+                .join(" or "),
+        },
+        (None, Some(list)) => list
+            .get_ref()
+            .iter()
+            .map(|n| scenario.resource_title_named(n.get_ref()))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        (None, None) => String::new(),
+    }
+}
+
 /// A distribution in plain words, or `none`.
 fn distribution(d: Option<&DistributionFile>) -> String {
     d.map_or_else(|| "none".to_string(), ToString::to_string)
@@ -489,7 +523,7 @@ fn assumptions(file: &ScenarioFile, scenario: &crate::model::scenario::Scenario)
                     @if let Some(wait) = wait {
                         tr {
                             td { (scenario.step_title_named(pathway, step.name.get_ref())) }
-                            td { (scenario.resource_title_named(wait.resource.get_ref())) }
+                            td { (wait_resources(scenario, wait)) }
                             td { @if step.activity.is_some() { (distribution(wait.duration.as_ref().map(|d| d.get_ref()))) } @else { "until released" } }
                             td {
                                 @if let Some(deadline) = &wait.deadline {

@@ -228,6 +228,9 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
     for (resource, levels) in resources.iter_mut().zip(&compiled.priority_levels) {
         resource.priority_levels = levels.len().max(1);
     }
+    for (resource, shared) in resources.iter_mut().zip(&compiled.shared) {
+        resource.shared = *shared;
+    }
     let steps_table = compiled.steps;
     let pathways = compiled.pathways;
 
@@ -304,6 +307,13 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
     let (waits, handoffs) = compiled.waits_and_handoffs;
     let wait_targets = compiled.wait_targets;
     let wait_costs = compiled.wait_costs;
+    let requests = compiled.requests;
+    let multi_unit_holds = steps_table.iter().any(|s| match &s.kind {
+        crate::model::scenario::StepKind::Seize { wait, .. } => wait
+            .request
+            .is_some_and(|r| requests[r.0 as usize].parts.iter().any(|p| p.units > 1)),
+        _ => false,
+    });
     let mut scenario = Scenario {
         name,
         description: run.description.clone().unwrap_or_default(),
@@ -322,6 +332,8 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         wait_targets,
         wait_costs,
         handoffs,
+        requests,
+        multi_unit_holds,
         outcomes,
         initial,
         key_figures: Vec::new(),
@@ -806,6 +818,8 @@ fn compile_resource(
             "cost_per_day_available",
         ),
         priority_levels: 1,
+        queue_order: super::requests::queue_order(problems, file.queue.as_ref()),
+        shared: false,
     }
 }
 

@@ -33,6 +33,10 @@ pub struct CompiledSteps {
     /// Each waiting point's cost per patient-day waiting [GBP/patient-day], by wait index;
     /// `None` where none is written.
     pub wait_costs: Vec<Option<f64>>,
+    /// Requests for several units, resources or alternatives (see `scenario::requests`).
+    pub requests: Vec<crate::model::scenario::ResourceRequest>,
+    /// Per resource: whether a request shares its queue.
+    pub shared: Vec<bool>,
 }
 
 /// Compiles the `[pathways]` of one file.
@@ -51,6 +55,10 @@ pub struct StepCompiler<'a> {
     wait_targets: Vec<Vec<WaitTarget>>,
     wait_costs: Vec<Option<f64>>,
     handoffs: Vec<StepId>,
+    /// Requests for more than one unit of one resource, by step.
+    pending_requests: Vec<super::requests::PendingRequest>,
+    /// Each waiting step's priority, as (step, priority).
+    step_priorities: Vec<(usize, i64)>,
 }
 
 /// Names of the step kinds, in the order they are listed to the user.
@@ -89,6 +97,8 @@ impl<'a> StepCompiler<'a> {
             wait_targets: Vec::new(),
             wait_costs: Vec::new(),
             handoffs: Vec::new(),
+            pending_requests: Vec::new(),
+            step_priorities: Vec::new(),
         }
     }
 
@@ -162,6 +172,11 @@ impl<'a> StepCompiler<'a> {
             });
         }
         let priority_levels = self.rank_priorities(&mut steps);
+        let priorities: BTreeMap<usize, i64> = self.step_priorities.iter().copied().collect();
+        let (requests, shared) =
+            super::requests::build(&mut steps, &self.pending_requests, &priority_levels, &|s| {
+                priorities.get(&s).copied().unwrap_or(0)
+            });
         self.check_graph(&steps, &mut pathways);
         CompiledSteps {
             steps,
@@ -174,6 +189,8 @@ impl<'a> StepCompiler<'a> {
             ),
             wait_targets: std::mem::take(&mut self.wait_targets),
             wait_costs: std::mem::take(&mut self.wait_costs),
+            requests,
+            shared,
         }
     }
 
@@ -277,7 +294,7 @@ impl<'a> StepCompiler<'a> {
                     "use `activity` to seize, work for a duration and release in one step",
                 );
             }
-            let wait = self.compile_wait(pathway_index, pathway_name, wait, this)?;
+            let wait = self.compile_wait(pathway_index, pathway_name, wait, this, true)?;
             return Some(StepKind::Seize { wait, next: next? });
         }
         if let Some(activity) = &s.activity {
@@ -288,7 +305,7 @@ impl<'a> StepCompiler<'a> {
                     None
                 }
             };
-            let wait = self.compile_wait(pathway_index, pathway_name, activity, this)?;
+            let wait = self.compile_wait(pathway_index, pathway_name, activity, this, false)?;
             return Some(StepKind::Activity {
                 wait,
                 duration: duration?,
@@ -566,9 +583,11 @@ impl<'a> StepCompiler<'a> {
         pathway_name: &str,
         wait: &Spanned<WaitFile>,
         this: StepId,
+        seize: bool,
     ) -> Option<Wait> {
         let w = wait.get_ref();
-        let resource = self.names.resource(self.problems, &w.resource);
+        let resolved =
+            super::requests::resolve_wait(self.problems, self.names, wait, this.0 as usize, seize);
         let priority = w.priority.as_ref().map_or(0, |p| *p.get_ref());
         let from = match w
             .deadline_from
@@ -627,9 +646,20 @@ impl<'a> StepCompiler<'a> {
         let cost = w.cost_per_day_waiting.as_ref().map(|rate| {
             super::compile::non_negative_cost(self.problems, Some(rate), "cost_per_day_waiting")
         });
-        let resource = resource?;
-        self.priorities
-            .push((this.0 as usize, resource.0 as usize, priority));
+        let (resource, mask, pending) = resolved?;
+        match &pending {
+            Some(p) => {
+                for (r, _) in &p.parts {
+                    self.priorities
+                        .push((this.0 as usize, r.0 as usize, priority));
+                }
+            }
+            None => self
+                .priorities
+                .push((this.0 as usize, resource.0 as usize, priority)),
+        }
+        self.step_priorities.push((this.0 as usize, priority));
+        self.pending_requests.extend(pending);
         let index = WaitId(self.waits.len() as u32);
         self.waits.push(this);
         self.wait_targets.push(targets);
@@ -639,6 +669,8 @@ impl<'a> StepCompiler<'a> {
             priority_rank: 0,
             deadline,
             index,
+            request: None,
+            mask,
         })
     }
 
@@ -693,6 +725,7 @@ impl<'a> StepCompiler<'a> {
                 .unwrap_or(0);
             if let StepKind::Seize { wait, .. } | StepKind::Activity { wait, .. } =
                 &mut steps[step].kind
+                && wait.resource.0 as usize == resource
             {
                 wait.priority_rank = rank;
             }

@@ -184,6 +184,10 @@ pub struct ResourceFile {
     /// [GBP/unit-day].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_day_available: Option<Spanned<f64>>,
+    /// How the queue is served when the first in line asks for more than is free:
+    /// `"first_come_first_served"` (default) or `"first_fit"` (smaller requests pass).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<Spanned<String>>,
 }
 
 /// `[arrivals.NAME]`: one referral source.
@@ -276,8 +280,16 @@ pub struct StepFile {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct WaitFile {
-    /// The resource waited for.
-    pub resource: Spanned<String>,
+    /// The resource waited for, or alternatives: `{ any_of = ["nurse", "therapist"] }`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<Spanned<super::requests::ResourceChoiceFile>>,
+    /// Several resources taken all at once, e.g. `["nurse", "car"]` (a name listed twice
+    /// takes two units); instead of `resource`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Units of `resource` taken at once (default 1), e.g. 2 for a double-handed visit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<Spanned<i64>>,
     /// Time the unit is used (`activity` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<Spanned<DistributionFile>>,

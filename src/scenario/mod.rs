@@ -12,6 +12,7 @@ pub mod labels;
 pub mod layered;
 pub mod names;
 pub mod overlay;
+pub mod requests;
 pub mod routes;
 pub mod settings;
 pub mod units;

@@ -138,7 +138,7 @@ impl Graph {
 }
 
 fn bit(wait: &Wait) -> u64 {
-    1 << wait.resource.0
+    wait.mask
 }
 
 /// Whether a wait's deadline can already have passed when the patient arrives, sending it to

@@ -232,6 +232,18 @@ invalid_fixtures! {
     hours_arm_to_itself => [(19, 8, "step `sort` in pathway `letters` can lead straight back to itself", Some("put a step that takes time on the loop"))];
     /// Issue 9 item 18: a second seize of a bed already held.
     seize_twice => [(24, 8, "already holding a unit of `bed`", Some("release = { resource = \"bed\" }"))];
+    /// Issue 12 item 1: `units` of 0 names the key and the range.
+    request_units => [(15, 42, "`units` must be a whole number from 1 to 1000, found 0", Some("units = 2 for a double-handed visit"))];
+    /// Issue 12 item 1: `resource` and `resources` in one wait.
+    request_resource_and_resources => [(18, 46, "both `resource` and `resources`", Some("resources = [\"nurse\", \"car\"] for several at once"))];
+    /// Issue 12 item 2: `any_of` with one alternative, with an unknown resource, and on a seize.
+    request_any_of => [
+        (19, 25, "`any_of` needs from 2 to 16 alternatives, found 1", Some("in order of preference")),
+        (23, 46, "no resource called `therapists`", Some("did you mean `therapist`?")),
+        (27, 22, "`any_of` is for an `activity`", Some("make the step an activity")),
+    ];
+    /// Issue 12 item 1: an unknown `queue` order names the two there are.
+    request_queue_order => [(8, 9, "`queue` must be \"first_come_first_served\" or \"first_fit\", found \"fifo\"", Some("\"first_fit\" lets a smaller request start"))];
     /// Issue 9 item 18: a release reached through a deadline's fallback, without the bed.
     release_on_fallback_route => [(24, 8, "releases `bed`, but a patient can reach it without holding `bed`", Some("skips the seize"))];
     /// Issue 9 item 18: seize, release and branch back: a loop that takes no time.

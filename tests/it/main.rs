@@ -27,6 +27,7 @@ mod precision;
 mod print_layout;
 mod readable_outputs;
 mod regression;
+mod requests;
 mod rosters_and_deadlines;
 mod routes;
 mod shards;

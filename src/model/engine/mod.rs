@@ -9,6 +9,7 @@ mod attribution;
 mod by_hour;
 mod census;
 mod patients;
+mod requests;
 mod resources;
 mod results;
 mod runaway;
@@ -284,6 +285,8 @@ struct Simulation<'s> {
     attribution: Attribution,
     /// The patient-level trace, when one is asked for.
     trace: Option<Tracer<'s>>,
+    /// Units held beyond one, and alternatives' use (see `requests`).
+    request_state: requests::RequestState,
 }
 
 /// Day-by-day values of one replication, for choosing a warm-up: per resource the mean
@@ -452,6 +455,10 @@ impl<'s> Simulation<'s> {
             quarter_marks: vec![[0.0; 3]; scenario.resources.len()],
             attribution: Attribution::new(scenario),
             trace: None,
+            request_state: requests::RequestState::new(
+                scenario.resources.len(),
+                &scenario.requests,
+            ),
         }
     }
 
@@ -614,6 +621,7 @@ impl<'s> Simulation<'s> {
         self.by_hour.restart(now);
         self.next_tick = self.next_whole_hour(now);
         self.restart_causes();
+        self.request_state.restart();
     }
 
     /// The first whole hour after `time`, or the end of the run if that comes first;
@@ -706,10 +714,15 @@ impl<'s> Simulation<'s> {
         };
         let now = self.now;
         self.end_cause(id);
-        self.resources[wait.resource.0 as usize].abandon(now);
+        if wait.request.is_none() {
+            self.resources[wait.resource.0 as usize].abandon(now);
+        }
         let patient = self.patients.get_mut(id);
         patient.wait_token = 0;
         let waited = now - patient.wait_started;
+        if let Some(request) = wait.request {
+            self.abandon_several(request)?;
+        }
         self.trace_event(id, "fallback", Some(wait.resource), Detail::Hours(waited));
         let index = wait.index.0 as usize;
         let measured_from = self.scenario.warm_up.hours();
@@ -722,6 +735,15 @@ impl<'s> Simulation<'s> {
         let step = self.patients.get(id).step;
         let scenario = self.scenario;
         match &scenario.steps[step.0 as usize].kind {
+            StepKind::Activity { wait, next, .. } if wait.request.is_some() => {
+                self.end_cause(id);
+                if let Some(request) = wait.request {
+                    let first = self.taken_first(id, request);
+                    self.trace_event(id, "finish", Some(first), Detail::None);
+                    self.give_back_several(id, request)?;
+                }
+                self.advance(id, *next)
+            }
             StepKind::Activity { wait, next, .. } => {
                 let resource = wait.resource;
                 self.end_cause(id);
@@ -860,7 +882,10 @@ impl<'s> Simulation<'s> {
             match &scenario.steps[step.0 as usize].kind {
                 StepKind::Seize { wait, next } => match self.request(id, step, wait, since)? {
                     Request::Granted => {
-                        self.patients.get_mut(id).held |= 1 << wait.resource.0;
+                        match wait.request {
+                            None => self.patients.get_mut(id).held |= 1 << wait.resource.0,
+                            Some(request) => self.hold_all(id, request),
+                        }
                         self.trace_event(id, "start", Some(wait.resource), Detail::Hours(0.0));
                         since = self.now;
                         step = *next;
@@ -877,12 +902,11 @@ impl<'s> Simulation<'s> {
                             let hours = self.timed(id, step, duration);
                             let blocked = self.patients.get(id).blocked != 0;
                             self.begin_cause(id, self.attribution.table.at_step(step, blocked));
-                            self.trace_event(
-                                id,
-                                "start",
-                                Some(wait.resource),
-                                Detail::Hours(hours),
-                            );
+                            let first = match wait.request {
+                                None => wait.resource,
+                                Some(request) => self.taken_first(id, request),
+                            };
+                            self.trace_event(id, "start", Some(first), Detail::Hours(hours));
                             self.schedule_done(id, hours);
                             return Ok(());
                         }
@@ -1045,9 +1069,10 @@ impl<'s> Simulation<'s> {
             }
             patient.blocked |= bit;
             let now = self.now;
+            let units = self.request_state.held(id, resource.0 as usize);
             let state = &mut self.resources[resource.0 as usize];
             state.accrue(now);
-            state.blocked += 1;
+            state.blocked += units;
             self.trace_event(id, "block", Some(resource), Detail::None);
         }
         Ok(())
@@ -1064,6 +1089,9 @@ impl<'s> Simulation<'s> {
         wait: &Wait,
         since: f64,
     ) -> Result<Request, SimError> {
+        if let Some(request) = wait.request {
+            return self.request_several(id, step, wait, request, since);
+        }
         let resource = wait.resource;
         if self.patients.get(id).held & (1 << resource.0) != 0 {
             return Err(SimError::AlreadyHolding {
@@ -1142,9 +1170,17 @@ impl<'s> Simulation<'s> {
         resource: ResourceId,
         was_blocked: bool,
     ) -> Result<(), SimError> {
-        self.give_back_unit(resource);
+        let units = if self.scenario.multi_unit_holds {
+            self.request_state.take_held(id, resource.0 as usize)
+        } else {
+            1
+        };
+        let now = self.now;
+        let state = &mut self.resources[resource.0 as usize];
+        state.accrue(now);
+        state.busy -= units;
         if was_blocked {
-            self.resources[resource.0 as usize].blocked -= 1;
+            self.resources[resource.0 as usize].blocked -= units;
             let patient = self.patients.get(id);
             let pathway = self.scenario.steps[patient.step.0 as usize].pathway.0 as usize;
             let stay = self.now - patient.blocked_since;
@@ -1182,8 +1218,12 @@ impl<'s> Simulation<'s> {
     fn serve_from(&mut self, first: usize) -> Result<(), SimError> {
         let mut next = Some(first);
         while let Some(r) = next {
-            while let Some(id) = self.next_to_serve(r) {
-                self.start_service(id, ResourceId(r as u16))?;
+            if self.scenario.resources[r].shared {
+                self.serve_shared(r)?;
+            } else {
+                while let Some(id) = self.next_to_serve(r) {
+                    self.start_service(id, ResourceId(r as u16))?;
+                }
             }
             next = None;
             if self.marked > 0

@@ -61,6 +61,8 @@ pub struct Patient {
     pub forgotten: u32,
     /// Slot in `draws` to reuse next.
     pub next_draw_slot: u8,
+    /// The alternative taken by the current `any_of` activity (its part index).
+    pub alternative: u8,
     /// Category of each attribute.
     pub attributes: [u8; MAX_ATTRIBUTES],
     /// Order of creation in the replication (census first), as the trace names patients.
@@ -121,6 +123,7 @@ impl Patient {
             episode: 0,
             forgotten: 0,
             next_draw_slot: 0,
+            alternative: 0,
             attributes,
             number: 0,
             cause: super::attribution::NO_CAUSE,

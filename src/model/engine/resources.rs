@@ -158,4 +158,74 @@ impl ResourceState {
         }
         None
     }
+
+    /// Units free to start new work (0 while in overtime).
+    #[inline]
+    pub fn free_units(&self) -> u32 {
+        self.capacity.saturating_sub(self.busy)
+    }
+
+    /// Whether a current entry waits at priority rank `rank` or ahead of it; drops stale
+    /// entries from the front of those queues on the way.
+    pub fn waiting_ahead(
+        &mut self,
+        rank: usize,
+        is_current: impl Fn(PatientId, u64) -> bool,
+    ) -> bool {
+        if self.waiting == 0 {
+            return false;
+        }
+        for queue in self.queues.iter_mut().take(rank + 1) {
+            while let Some(&(patient, token)) = queue.front() {
+                if is_current(patient, token) {
+                    return true;
+                }
+                queue.pop_front();
+            }
+        }
+        false
+    }
+
+    /// The first current entry, highest priority first, without removing it; drops stale
+    /// entries from the front of the queues on the way.
+    pub fn first_current(
+        &mut self,
+        is_current: impl Fn(PatientId, u64) -> bool,
+    ) -> Option<(PatientId, u64)> {
+        if self.waiting == 0 {
+            return None;
+        }
+        for queue in &mut self.queues {
+            while let Some(&(patient, token)) = queue.front() {
+                if is_current(patient, token) {
+                    return Some((patient, token));
+                }
+                queue.pop_front();
+            }
+        }
+        None
+    }
+
+    /// The first current entry at or after `position` in queue order (priority, then
+    /// arrival; stale entries counted), with `position` moved to it. O(priority levels +
+    /// stale entries skipped).
+    pub fn current_at(
+        &self,
+        position: &mut usize,
+        is_current: impl Fn(PatientId, u64) -> bool,
+    ) -> Option<(PatientId, u64)> {
+        let mut offset = 0;
+        for queue in &self.queues {
+            let len = queue.len();
+            while *position < offset + len {
+                let (patient, token) = queue[*position - offset];
+                if is_current(patient, token) {
+                    return Some((patient, token));
+                }
+                *position += 1;
+            }
+            offset += len;
+        }
+        None
+    }
 }

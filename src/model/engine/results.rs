@@ -291,6 +291,7 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
         simulation.patients.live() as f64,
     );
     simulation.attribution.push_metrics(scenario, &mut out);
+    super::requests::push_metrics(simulation, &mut out);
     out
 }
 
