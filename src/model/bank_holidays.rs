@@ -58,9 +58,12 @@ pub struct OutsideTable {
     pub year: i16,
 }
 
+/// A date as (year, month, day).
+type Ymd = (i16, i8, i8);
+
 /// One-off changes to the regular rules, as GOV.UK lists them: (date removed, date added),
-/// for every region unless the regions are named.
-const ONE_OFF: [(Option<(i16, i8, i8)>, (i16, i8, i8)); 5] = [
+/// the same in every region.
+const ONE_OFF: [(Option<Ymd>, Ymd); 5] = [
     // Early May bank holiday moved from Monday 4 to Friday 8 May (75th anniversary of VE Day).
     (Some((2020, 5, 4)), (2020, 5, 8)),
     // Spring bank holiday moved from Monday 30 May to Thursday 2 June; Friday 3 June added
