@@ -356,7 +356,7 @@ const PLAIN_TYPES: [(&str, &str, &str); 12] = [
     (
         "a string",
         "text in double quotes",
-        "e.g. \"nurse\" or \"45 min\"",
+        "e.g. \"nurse\", \"45 min\" or, for a date, \"2026-12-01\"",
     ),
     (
         "a sequence",
