@@ -117,6 +117,12 @@ pub fn describe(scenario: &Scenario) -> String {
         scenario.horizon.days(),
         scenario.replications,
         scenario.seed,
-        carepath::scenario::units::WEEKDAY_NAMES[scenario.start_day],
+        match scenario.start_date {
+            Some(date) => format!(
+                "{} {date}",
+                carepath::scenario::units::WEEKDAY_NAMES[scenario.start_day]
+            ),
+            None => carepath::scenario::units::WEEKDAY_NAMES[scenario.start_day].to_string(),
+        },
     )
 }

@@ -3,6 +3,9 @@
 //! nothing of files, command lines or reports.
 
 pub mod arrivals;
+pub mod bank_holidays;
+pub mod dated_schedule;
+pub mod dates;
 pub mod describe;
 pub mod distribution;
 pub mod engine;

@@ -5,6 +5,7 @@
 
 use crate::kernel::{SimDuration, StreamKey};
 
+use super::dated_schedule::DatedSchedule;
 use super::distribution::Distribution;
 use super::week_schedule::WeekSchedule;
 
@@ -67,6 +68,10 @@ pub struct Scenario {
     pub seed: u64,
     /// Day of the week at time zero (Monday = 0), at 00:00.
     pub start_day: usize,
+    /// The date at time zero (00:00), when the run is on real dates (`[run] start`); dated
+    /// periods, bank holidays and month-of-year demand are then compiled into `dated`
+    /// schedules and demand changes. See `model::dates` for labels.
+    pub start_date: Option<jiff::civil::Date>,
     /// Opening hours of offices.
     pub calendars: Vec<Calendar>,
     /// Patient attributes.
@@ -176,8 +181,11 @@ impl Scenario {
 pub struct Calendar {
     /// Name in the scenario file.
     pub name: String,
-    /// Level 1 while open, 0 while closed.
+    /// Level 1 while open, 0 while closed: the usual week.
     pub schedule: WeekSchedule,
+    /// The opening hours over the run on real dates (dated periods, bank holidays), when the
+    /// run has a start date; `schedule` is then only the usual week, for descriptions.
+    pub dated: Option<DatedSchedule>,
 }
 
 /// A categorical patient attribute.
@@ -196,8 +204,12 @@ pub struct Attribute {
 pub struct Resource {
     /// Name in the scenario file.
     pub name: String,
-    /// Units available through the week.
+    /// Units available through the usual week.
     pub schedule: WeekSchedule,
+    /// Units available over the run on real dates (dated periods, bank holidays), when the
+    /// run has a start date and they change anything; `schedule` is then only the usual
+    /// week, for descriptions.
+    pub dated: Option<DatedSchedule>,
     /// Cost of one unit per available hour, and per overtime hour [GBP/h].
     pub cost_per_hour: f64,
     /// Cost of one unit held by a patient per day [GBP/unit-day].

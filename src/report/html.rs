@@ -471,8 +471,11 @@ fn assumptions(file: &ScenarioFile, scenario: &crate::model::scenario::Scenario)
                     @for change in &file.demand_changes {
                         @let c = change.get_ref();
                         tr {
-                            td { (c.start.get_ref()) " after the start" }
-                            td { (c.length.get_ref()) }
+                            @match (&c.start, &c.length, &c.from, &c.to) {
+                                (Some(start), Some(length), _, _) => { td { (start.get_ref()) " after the start" } td { (length.get_ref()) } }
+                                (_, _, Some(from), Some(to)) => { td { (from.get_ref()) } td { "to " (to.get_ref()) } }
+                                _ => { td {} td {} }
+                            }
                             td.number { (plain(*c.factor.get_ref())) }
                             td { @if c.sources.is_empty() { "all" } @else { (c.sources.iter().map(|s| scenario.source_title(s.get_ref())).collect::<Vec<_>>().join(", ")) } }
                         }

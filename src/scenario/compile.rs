@@ -124,6 +124,10 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         })
     });
 
+    // Runs on real dates (issue 13 item 1): see `compile_dates`.
+    let start_date = super::compile_dates::start_date(problems, file);
+    let start_day = start_date.map_or(start_day, crate::model::dates::weekday_index);
+
     let max_inside = run.max_patients_inside.as_ref().map_or(DEFAULT_MAX_INSIDE, |m| {
         u64::try_from(*m.get_ref())
             .ok()
@@ -141,7 +145,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
             })
     });
 
-    let calendars = file
+    let mut calendars = file
         .calendars
         .iter()
         .map(|(name, calendar)| {
@@ -161,6 +165,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
             Calendar {
                 name: name.clone(),
                 schedule,
+                dated: None,
             }
         })
         .collect::<Vec<_>>();
@@ -221,6 +226,14 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
             );
         }
     }
+    super::compile_dates::apply(
+        problems,
+        file,
+        start_date,
+        (warm_up + horizon).hours(),
+        &mut calendars,
+        &mut resources,
+    );
     let names = Names::new(file, &attributes);
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut steps = StepCompiler::new(file, &names, problems, &mut outcomes);
@@ -268,7 +281,13 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
             compile_source(problems, &names, &attributes, name, arrival).map(|s| (index, s))
         })
         .collect::<Vec<_>>();
-    attach_demand_changes(problems, file, &mut sources);
+    attach_demand_changes(
+        problems,
+        file,
+        &mut sources,
+        start_date,
+        (warm_up + horizon).hours(),
+    );
     check_peak_volumes(problems, file, &sources, (warm_up + horizon).hours());
     let sources: Vec<Source> = sources.into_iter().map(|(_, source)| source).collect();
     if sources.is_empty() && file.initial.is_empty() {
@@ -322,6 +341,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         replications,
         seed,
         start_day,
+        start_date,
         calendars,
         attributes,
         resources,
@@ -541,7 +561,7 @@ fn positive_count(problems: &mut Problems, value: &Spanned<i64>, key: &str, help
 
 /// A whole number from 0 to `max`, or a problem saying so (issue 9 item 7: no count may
 /// wrap).
-fn bounded_count(
+pub(super) fn bounded_count(
     problems: &mut Problems,
     value: &Spanned<i64>,
     key: &str,
@@ -585,12 +605,14 @@ pub(super) fn non_negative_cost(
 
 /// Whether shift lines describe staff on duty (with counts) or an office's opening hours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ShiftUse {
+pub(super) enum ShiftUse {
+    /// Staff on duty or places available, with counts.
     Roster,
+    /// An office's opening hours, without counts.
     OpeningHours,
 }
 
-fn compile_shifts(
+pub(super) fn compile_shifts(
     problems: &mut Problems,
     lines: &Spanned<Vec<ShiftFile>>,
     use_: ShiftUse,
@@ -820,6 +842,7 @@ fn compile_resource(
         priority_levels: 1,
         queue_order: super::requests::queue_order(problems, file.queue.as_ref()),
         shared: false,
+        dated: None,
     }
 }
 
@@ -937,29 +960,40 @@ fn attach_demand_changes(
     problems: &mut Problems,
     file: &ScenarioFile,
     sources: &mut [(usize, Source)],
+    start_date: Option<jiff::civil::Date>,
+    run_hours: f64,
 ) {
     let source_names: Vec<String> = file.arrivals.keys().cloned().collect();
     for change in &file.demand_changes {
         let c = change.get_ref();
-        within_a_century(problems, &c.start, "start");
-        within_a_century(problems, &c.length, "length");
-        let start = c.start.get_ref().to_sim().hours();
-        let length = c.length.get_ref().to_sim().hours();
+        let (start, length) = match (&c.start, &c.length) {
+            (Some(start_text), Some(length_text)) if c.from.is_none() && c.to.is_none() => {
+                within_a_century(problems, start_text, "start");
+                within_a_century(problems, length_text, "length");
+                let start = start_text.get_ref().to_sim().hours();
+                let length = length_text.get_ref().to_sim().hours();
+                if start < 0.0 {
+                    problems.add(
+                        start_text.span(),
+                        "`start` cannot be negative",
+                        "time from the start of the run (including the warm-up), e.g. start = \"40 w\"",
+                    );
+                }
+                if length <= 0.0 {
+                    problems.add(
+                        length_text.span(),
+                        "`length` must be longer than zero",
+                        "e.g. length = \"12 w\"",
+                    );
+                }
+                (start, length)
+            }
+            _ => match super::compile_dates::change_window(problems, change, start_date) {
+                Some((start, end)) => (start, end - start),
+                None => continue,
+            },
+        };
         let factor = *c.factor.get_ref();
-        if start < 0.0 {
-            problems.add(
-                c.start.span(),
-                "`start` cannot be negative",
-                "time from the start of the run (including the warm-up), e.g. start = \"40 w\"",
-            );
-        }
-        if length <= 0.0 {
-            problems.add(
-                c.length.span(),
-                "`length` must be longer than zero",
-                "e.g. length = \"12 w\"",
-            );
-        }
         if !(factor.is_finite() && (0.0..=100.0).contains(&factor)) {
             problems.add(
                 c.factor.span(),
@@ -983,6 +1017,15 @@ fn attach_demand_changes(
                 });
             }
         }
+    }
+    let arrival_files: Vec<_> = file.arrivals.values().collect();
+    for (index, source) in sources.iter_mut() {
+        let arrival = arrival_files[*index].get_ref();
+        source
+            .demand_changes
+            .extend(super::compile_dates::month_changes(
+                problems, arrival, start_date, run_hours,
+            ));
     }
     for (_, source) in sources {
         source

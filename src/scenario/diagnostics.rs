@@ -169,7 +169,7 @@ pub fn key_before(source: &str, position: usize) -> Option<String> {
 
 /// What each schema type of `file` is, in scenario-file words, and an example of it. These
 /// are the only places where Rust type names are turned into words an analyst knows.
-const SCHEMA_WORDS: [(&str, &str, &str); 33] = [
+const SCHEMA_WORDS: [(&str, &str, &str); 35] = [
     (
         "ScenarioFile",
         "a scenario file",
@@ -281,6 +281,16 @@ const SCHEMA_WORDS: [(&str, &str, &str); 33] = [
         "[[demand_changes]] then start = \"30 d\", length = \"90 d\", factor = 1.15",
     ),
     (
+        "PeriodFile",
+        "a dated period: a table with `from`, `to` and `count`, `roster` or `hours`",
+        "{ from = \"2026-12-01\", to = \"2027-03-31\", count = 120 }",
+    ),
+    (
+        "BankHolidaysFile",
+        "a table with `region`, `add`, `remove`, `rosters` or `offices`",
+        "[bank_holidays] then region = \"scotland\"",
+    ),
+    (
         "DistributionFile::Fixed",
         "a duration such as \"45 min\"",
         "{ fixed = \"45 min\" }",
@@ -346,7 +356,7 @@ const PLAIN_TYPES: [(&str, &str, &str); 12] = [
     (
         "a string",
         "text in double quotes",
-        "e.g. \"nurse\" or \"45 min\"",
+        "e.g. \"nurse\", \"45 min\" or, for a date, \"2026-12-01\"",
     ),
     (
         "a sequence",

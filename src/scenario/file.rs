@@ -45,6 +45,49 @@ pub struct ScenarioFile {
     /// The figures a board asks for, named plainly, printed after a run.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub key_figures: BTreeMap<String, Spanned<KeyFigureFile>>,
+    /// Which bank holidays apply and what they change (runs with a `[run] start` date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_holidays: Option<Spanned<BankHolidaysFile>>,
+}
+
+/// `[bank_holidays]`: the bank holidays of a run on real dates.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BankHolidaysFile {
+    /// `england_and_wales` (default), `scotland`, `northern_ireland`, or `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<Spanned<String>>,
+    /// Dates added as bank holidays, e.g. `["2026-12-24"]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub add: Vec<Spanned<String>>,
+    /// Dates of the region's list that are not to count.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remove: Vec<Spanned<String>>,
+    /// What rosters follow on a bank holiday: a day name (default `sunday`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rosters: Option<Spanned<String>>,
+    /// What office opening hours follow on a bank holiday: `closed` (default) or a day name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offices: Option<Spanned<String>>,
+}
+
+/// A dated period of a calendar or a resource: from `from` 00:00 to the end of `to`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodFile {
+    /// First day of the period, e.g. `"2026-12-01"`.
+    pub from: Spanned<String>,
+    /// Last day of the period (included), e.g. `"2027-03-31"`.
+    pub to: Spanned<String>,
+    /// Fixed number of units during the period (resources).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<Spanned<i64>>,
+    /// Weekly roster during the period (resources).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roster: Option<Spanned<Vec<ShiftFile>>>,
+    /// Weekly opening hours during the period (calendars).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<Spanned<Vec<ShiftFile>>>,
 }
 
 /// `[key_figures.NAME]`: a plainly named figure: one metric, or the sum of several.
@@ -74,14 +117,23 @@ pub struct KeyFigureFile {
     pub objective: Option<Spanned<bool>>,
 }
 
-/// `[[demand_changes]]`: referral volumes multiplied by `factor` for a while.
+/// `[[demand_changes]]`: referral volumes multiplied by `factor` for a while, given either
+/// by `start` and `length` or, in a run with a start date, by the dates `from` and `to`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemandChangeFile {
     /// When the change starts, from time zero (the start of the warm-up).
-    pub start: Spanned<DurationText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Spanned<DurationText>>,
     /// How long it lasts.
-    pub length: Spanned<DurationText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length: Option<Spanned<DurationText>>,
+    /// First day of the change, e.g. `"2027-01-01"` (runs with a start date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Spanned<String>>,
+    /// Last day of the change (included), e.g. `"2027-01-31"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Spanned<String>>,
     /// Multiplier on the referral rate, e.g. 1.15 for 15% more.
     pub factor: Spanned<f64>,
     /// Sources affected (default: every source).
@@ -115,6 +167,10 @@ pub struct RunFile {
     /// Most patients inside at once before a run stops (default 1,000,000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_patients_inside: Option<Spanned<i64>>,
+    /// The date of time zero, e.g. `"2026-12-01"`: the run is then on real dates (weekday
+    /// derived; dated periods, bank holidays and month-of-year demand apply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Spanned<String>>,
     /// The run's title for readers (default: the name in words). Last, so that the
     /// messages about a `[run]` written as a list count its items as before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -142,6 +198,9 @@ pub struct ShiftFile {
 pub struct CalendarFile {
     /// The weekly lines of opening hours.
     pub hours: Spanned<Vec<ShiftFile>>,
+    /// Dated periods with other opening hours (runs with a start date).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub periods: Vec<Spanned<PeriodFile>>,
 }
 
 /// `[attributes.NAME]`: a categorical patient attribute.
@@ -188,6 +247,10 @@ pub struct ResourceFile {
     /// `"first_come_first_served"` (default) or `"first_fit"` (smaller requests pass).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<Spanned<String>>,
+    /// Dated periods with another count or roster (runs with a start date), e.g. escalation
+    /// beds from 1 December to 31 March.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub periods: Vec<Spanned<PeriodFile>>,
 }
 
 /// `[arrivals.NAME]`: one referral source.
@@ -210,6 +273,9 @@ pub struct ArrivalFile {
     /// Growth in volume per year, as a fraction (0.03 = 3% a year; default 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub growth_per_year: Option<Spanned<f64>>,
+    /// 12 relative weights, January first, scaled to mean 1 (runs with a start date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month_profile: Option<Spanned<Vec<f64>>>,
     /// Attribute probabilities for this source, overriding `[attributes]`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, Spanned<Vec<f64>>>,

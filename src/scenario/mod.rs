@@ -3,6 +3,7 @@
 //! reported at once against its place in the file (`diagnostics`).
 
 pub mod compile;
+mod compile_dates;
 mod compile_steps;
 pub mod diagnostics;
 pub mod file;

@@ -168,6 +168,32 @@ macro_rules! invalid_fixtures {
 }
 
 invalid_fixtures! {
+    /// Runs on real dates (issue 13 item 1): a start date with no 13th month.
+    bad_start_date => [(5, 9, "`start` must be a calendar date written YYYY-MM-DD", Some("e.g. \"2026-12-01\""))];
+    /// A dated period whose `to` is before its `from`.
+    period_to_before_from => [(9, 40, "period `to` (2026-12-01) is before `from` (2027-03-31)", Some("on or after `from`"))];
+    /// A bank holiday region that does not exist lists those that do.
+    unknown_holiday_region => [(8, 10, "unknown bank holiday `region` \"wales\"", Some("england_and_wales (the default), scotland, northern_ireland, or none"))];
+    /// A run that goes past the last year of the bank holiday table names the years known.
+    run_beyond_holiday_table => [(5, 9, "known for 2018 to 2028 only", Some("set region = \"none\""))];
+    /// Every dated key in a run with no start date asks for `start`.
+    dated_keys_without_start => [
+        (7, 1, "`[bank_holidays]` needs the run to start on a date", Some("add start = \"2026-12-01\"")),
+        (12, 12, "`periods` needs the run to start on a date", Some("add start = \"2026-12-01\"")),
+        (16, 12, "`periods` needs the run to start on a date", Some("add start = \"2026-12-01\"")),
+        (21, 17, "`month_profile` needs the run to start on a date", Some("add start = \"2026-12-01\"")),
+        (24, 8, "`from` needs the run to start on a date", Some("add start = \"2026-12-01\"")),
+    ];
+    /// Mistakes in dated rules, each at its place.
+    dated_rule_mistakes => [
+        (9, 13, "`start_day` is monday but the run starts on 2026-12-01, a tuesday", Some("delete `start_day`")),
+        (12, 11, "`rosters` must be a day of the week", Some("rosters = \"sunday\"")),
+        (13, 11, "2026-12-24 is not a bank holiday", Some("delete this one")),
+        (19, 12, "periods of `bed` overlap", Some("start after the other one ends")),
+        (20, 3, "needs one of `count` or `roster`", Some("count = 120")),
+        (26, 17, "`month_profile` needs 12 weights", Some("January first")),
+        (29, 8, "not both", Some("keep the dates")),
+    ];
     /// A string that is never closed is a TOML syntax error, reported where the string breaks.
     syntax_error => [(3, 21, "expected `\"`", None)];
     /// A misspelt key (`per_dya`) gets "did you mean `per_day`?".

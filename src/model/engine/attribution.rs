@@ -108,7 +108,7 @@ impl CauseTable {
                     if wait_cause[slot] == NO_CAUSE {
                         let resource = &scenario.resources[r];
                         let name = &resource.name;
-                        let can_be_off = resource.schedule.segments().iter().any(|s| s.level == 0);
+                        let can_be_off = resource.can_be_off();
                         wait_cause[slot] = add(
                             format!("wait.{name}.busy"),
                             pathway,
@@ -514,8 +514,8 @@ impl Simulation<'_> {
     /// Hours calendar `c` is closed among the `hours` from `since`.
     #[inline(never)]
     fn closed_hours(&self, c: u16, since: f64, hours: f64) -> f64 {
-        let schedule = &self.scenario.calendars[c as usize].schedule;
-        hours - schedule.open_hours_from(self.hour_of_week(since), hours)
+        let calendar = &self.scenario.calendars[c as usize];
+        hours - calendar.open_hours_from(since, self.week_offset, hours)
     }
 
     /// Writes the `attributed` rows of a cause just closed.

@@ -18,7 +18,7 @@ mod trace;
 use rand::RngExt;
 use thiserror::Error;
 
-use crate::kernel::time::{HOURS_PER_WEEK, floor_non_negative};
+use crate::kernel::time::floor_non_negative;
 use crate::kernel::{
     DrawStream, EventQueue, ReplicationKey, SimTime, Stream, StreamKey, entity_key,
 };
@@ -399,7 +399,7 @@ impl<'s> Simulation<'s> {
         let resources = scenario
             .resources
             .iter()
-            .map(|r| ResourceState::new(r.schedule.level_at(week_offset), r.priority_levels))
+            .map(|r| ResourceState::new(r.level_at(0.0, week_offset), r.priority_levels))
             .collect();
         Simulation {
             scenario,
@@ -463,9 +463,7 @@ impl<'s> Simulation<'s> {
     }
 
     fn hour_of_week(&self, at: f64) -> f64 {
-        let shifted = at + self.week_offset;
-        (shifted - floor_non_negative(shifted / HOURS_PER_WEEK) * HOURS_PER_WEEK)
-            .clamp(0.0, HOURS_PER_WEEK - 1e-9)
+        crate::model::dated_schedule::hour_of_week(at, self.week_offset)
     }
 
     /// Schedules the first events and places the initial census.
@@ -562,10 +560,8 @@ impl<'s> Simulation<'s> {
 
     fn schedule_capacity_change(&mut self, resource: usize) {
         // A hair past now, so that a change falling exactly now is not found again.
-        let position = self.hour_of_week(self.now + 1e-9);
-        if let Some((until, _)) = self.scenario.resources[resource]
-            .schedule
-            .next_change(position)
+        if let Some((until, _)) =
+            self.scenario.resources[resource].next_change(self.now + 1e-9, self.week_offset)
         {
             let at = SimTime::from_hours(self.now + 1e-9 + until);
             self.events.schedule(at, Event::Capacity(resource as u16));
@@ -689,10 +685,7 @@ impl<'s> Simulation<'s> {
     fn on_capacity_change(&mut self, resource: usize) -> Result<(), SimError> {
         let now = self.now;
         // Read the roster a hair after now: at the change, not just before it.
-        let position = self.hour_of_week(now + 1e-9);
-        let level = self.scenario.resources[resource]
-            .schedule
-            .level_at(position);
+        let level = self.scenario.resources[resource].level_at(now + 1e-9, self.week_offset);
         self.resources[resource].set_capacity(now, level);
         self.schedule_capacity_change(resource);
         self.serve_queue(ResourceId(resource as u16))
@@ -826,9 +819,9 @@ impl<'s> Simulation<'s> {
     fn working_delay(&self, calendar: Option<usize>, work: f64) -> f64 {
         match calendar {
             None => work,
-            Some(c) => self.scenario.calendars[c]
-                .schedule
-                .working_time_from(self.hour_of_week(self.now), work),
+            Some(c) => {
+                self.scenario.calendars[c].working_time_from(self.now, self.week_offset, work)
+            }
         }
     }
 
@@ -966,8 +959,8 @@ impl<'s> Simulation<'s> {
                 } => {
                     let is_open = match hours {
                         OpenWhen::Calendar(c) => {
-                            let position = self.hour_of_week(self.now);
-                            scenario.calendars[c.0 as usize].schedule.level_at(position) > 0
+                            scenario.calendars[c.0 as usize].level_at(self.now, self.week_offset)
+                                > 0
                         }
                         OpenWhen::Staffed(r) => self.resources[r.0 as usize].capacity > 0,
                     };
