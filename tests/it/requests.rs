@@ -3,7 +3,8 @@
 //! granting, `any_of` against M/M/(c1+c2), the two queue orders on hand-traced examples,
 //! and priorities, deadlines and releases with such requests.
 
-use crate::support::{assert_agrees, erlang_c, run_text};
+use crate::support::{assert_agrees, run_text};
+use carepath::validate::theory::erlang_c;
 
 /// Blocking probability of each class of a multi-rate loss system with `capacity` servers:
 /// class k arrives at rate `lambdas[k]`, takes `units[k]` servers for an exponential time of
