@@ -172,43 +172,48 @@ pub fn brief_points(scenario: &Scenario, changes: &[CauseChange]) -> Vec<String>
 pub fn changes_section(report: &Report<'_>, rows: &[ComparisonRow]) -> Markup {
     let base = report.designs[0].design;
     let scenario = base.scenario;
-    let per_variant: Vec<(String, Vec<CauseChange>)> = report.designs[1..]
+    let titles = super::brief::titles(report);
+    let per_variant: Vec<(&String, Vec<CauseChange>)> = report.designs[1..]
         .iter()
-        .map(|d| {
-            (
-                d.design.scenario.title(),
-                cause_changes(rows, base.name(), d.design.name()),
-            )
-        })
+        .zip(&titles[1..])
+        .map(|(d, title)| (title, cause_changes(rows, base.name(), d.design.name())))
         .filter(|(_, changes)| !changes.is_empty())
         .collect();
+    // Numbers only in the cells (the unit is in the headers), so that the table fits a
+    // printed page; the decimals of the variant's largest change.
+    let format =
+        |changes: &[CauseChange]| ColumnFormat::new("", changes.iter().map(|c| c.row.diff_vs_base));
     html! {
         @if !per_variant.is_empty() {
-            h2 { "Where the delayed days go: change from " (scenario.title()) }
+            h2 { "Where the delayed days go: change from " (titles[0]) }
             p {
-                "Each cause of delayed days (time holding a unit no longer needed, by what the patient was waiting for), "
+                "Each cause of delayed days (time holding a bed or place no longer needed, by what the patient was waiting for), "
                 "in the base and in the variant, with the change judged replication by replication (a paired 95% interval). "
                 "A change is clear when its interval excludes zero. Largest fall first."
             }
             @for (title, changes) in &per_variant {
-                @let format = ColumnFormat::new("unit-days", changes.iter().map(|c| c.row.diff_vs_base));
-                h3 { (title) " against " (scenario.title()) }
+                @let format = format(changes);
+                @let several = changes.iter().any(|c| c.resource != changes[0].resource);
+                @let unit = if several { "unit-days".to_string() } else { days(scenario, &changes[0].resource) };
+                h3 { (title) " against " (titles[0]) " [" (unit) "]" }
                 table.causes {
                     thead { tr {
-                        th { "Pathway" } th { "Cause" } th { "Unit" }
-                        th { (scenario.title()) } th { (title) }
+                        th { "Pathway" } th { "Cause" }
+                        th { (titles[0]) } th { (title) }
                         th { "Change" } th { "95% CI of the change" } th { "Verdict" }
                     } }
                     tbody {
                         @for c in changes {
                             tr {
-                                td { (scenario.pathway_title_named(&c.pathway)) }
+                                td {
+                                    (scenario.pathway_title_named(&c.pathway))
+                                    @if several { " (" (days(scenario, &c.resource)) ")" }
+                                }
                                 td { (scenario.cause_short(&c.pathway, &c.cause)) }
-                                td { (days(scenario, &c.resource)) }
                                 td.number { (format.value(c.base)) }
                                 td.number { (format.value(c.row.mean)) }
-                                td.number { (format.difference(c.row.diff_vs_base)) }
-                                td.number { (format.difference(c.row.diff_ci95_low)) " to " (format.difference(c.row.diff_ci95_high)) }
+                                td.number { (format.signed_number(c.row.diff_vs_base)) }
+                                td.number { (format.signed_number(c.row.diff_ci95_low)) " to " (format.signed_number(c.row.diff_ci95_high)) }
                                 @match c.direction() {
                                     Some(std::cmp::Ordering::Less) => td.better { @if c.removed() { "removed" } @else { "lower" } },
                                     Some(_) => td.worse { "higher" },

@@ -23,8 +23,8 @@ pub fn design_colour(index: usize) -> RGBColor {
 }
 
 /// Colours of the segments of a stacked bar, in order: the Okabe-Ito colours without their
-/// grey (kept for "other"), then darker shades of the first three.
-pub const SEGMENTS: [RGBColor; 10] = [
+/// grey (kept for "other"), then darker shades of the first five.
+pub const SEGMENTS: [RGBColor; 12] = [
     RGBColor(0, 114, 178),
     RGBColor(230, 159, 0),
     RGBColor(0, 158, 115),
@@ -35,6 +35,8 @@ pub const SEGMENTS: [RGBColor; 10] = [
     RGBColor(0, 62, 100),
     RGBColor(140, 90, 0),
     RGBColor(0, 90, 65),
+    RGBColor(140, 50, 0),
+    RGBColor(125, 55, 100),
 ];
 
 /// The segment of a stacked bar that sums what is not drawn on its own.

@@ -628,7 +628,7 @@ fn comparison_says_which_causes_of_delayed_days_a_variant_removes() {
     );
     let report = std::fs::read_to_string(run.path().join("report.html")).expect("report");
     let table = &report[report
-        .find("<h2>Where the delayed days go: change from East London baseline</h2>")
+        .find("<h2>Where the delayed days go: change from Baseline</h2>")
         .expect("the table of changes by cause")..];
     assert!(
         table.contains("Referral to social care: office closed"),

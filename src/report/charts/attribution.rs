@@ -331,7 +331,7 @@ fn resource_charts(designs: &[Design<'_>], blocked: &Blocked, several: bool) -> 
         note.push_str(&format!(" Other causes: {}.", words.join("; ")));
     }
     if designs.len() > 1 {
-        note.push_str(" The report's table \"Where the delayed days go: change from the base\" gives each cause's change with its paired 95% interval.");
+        note.push_str(" The report's table of changes by cause gives each cause's change from the base with its paired 95% interval.");
     }
     if let Some(largest) = largest_delayed_cause(&base) {
         note.push(' ');
