@@ -131,7 +131,7 @@ fn blocked_resources(designs: &[Design<'_>]) -> Vec<Blocked> {
             let Some(mean) = design.metric(&metric).map(|m| m.mean) else {
                 continue;
             };
-            if !(mean > 0.0) {
+            if mean.is_nan() || mean <= 0.0 {
                 continue;
             }
             let (pathway, cause) = cause.split_once('.').unwrap_or(("", &cause));
