@@ -465,6 +465,44 @@ impl Scenario {
         }
     }
 
+    /// An attribution cause of `pathway` in a few words, for chart legends and table cells
+    /// where the pathway and "delayed" are said once around it (the one rule every chart of
+    /// causes uses): the step or resource, then what happened, capitalised.
+    /// `handoff.refer_to_social_care.office_closed` -> "Refer to social care: office closed",
+    /// `wait.reablement_slot.busy` -> "Waiting for reablement slot", `wait.R.off_duty` ->
+    /// "R: nobody on duty", `service.S` and `delay.S` -> the step's title; a `blocked.` cause
+    /// reads as the cause it is blocked by. See [`Scenario::cause_title`] for the sentence
+    /// form.
+    pub fn cause_short(&self, pathway: &str, cause: &str) -> String {
+        let cause = cause.strip_prefix("blocked.").unwrap_or(cause);
+        let step_title = |name: &str| {
+            self.step_named(pathway, name)
+                .map_or_else(|| readable(name), |id| self.step_title(id))
+        };
+        let parts: Vec<&str> = cause.split('.').collect();
+        match parts.as_slice() {
+            ["service" | "delay", s] => step_title(s),
+            ["wait", r, "busy"] => {
+                format!("Waiting for {}", lower_first(&self.resource_title_named(r)))
+            }
+            ["wait", r, "off_duty"] => {
+                format!("{}: nobody on duty", self.resource_title_named(r))
+            }
+            ["handoff", s, what] => format!(
+                "{}: {}",
+                step_title(s),
+                match *what {
+                    "office_closed" => "office closed".to_string(),
+                    "processing" => "processing".to_string(),
+                    "bounced" => "bounced back".to_string(),
+                    "duplicate_assessment" => "duplicate assessment".to_string(),
+                    other => readable(other).to_lowercase(),
+                }
+            ),
+            _ => readable(&parts.join("_")),
+        }
+    }
+
     /// A daily series of `carepath warmup` (`acute_bed.busy`, `acute_bed.queue`,
     /// `system.in_system`) in words, with its unit: `Acute beds: beds in use`.
     pub fn series_title(&self, series: &str) -> String {

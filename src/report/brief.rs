@@ -404,6 +404,11 @@ pub fn in_brief(report: &Report<'_>, figures: &[Headline]) -> Markup {
                     } @else {
                         ul { @for point in &points { li { (point) } } }
                     }
+                    @let causes = crate::report::cause_changes::brief_points(base.scenario, &crate::report::cause_changes::cause_changes(rows, base.name(), design.design.name()));
+                    @if !causes.is_empty() {
+                        p { (title) ", where the delayed days go, against " (titles[0]) ":" }
+                        ul.brief-causes { @for point in &causes { li { (point) } } }
+                    }
                 }
             }
             None => {

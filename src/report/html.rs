@@ -137,6 +137,7 @@ pub fn report_html(report: &Report<'_>, charts: &[Rendered]) -> String {
                 (key_figures(report, &figures))
                 @if let Some(rows) = report.comparison {
                     (differences(report, rows, &figures))
+                    (super::cause_changes::changes_section(report, rows))
                 }
                 h2 { "Charts" }
                 @for chart in charts {

@@ -2,6 +2,7 @@
 //! finished runs. Knows how to present results; knows nothing of how they were simulated.
 
 pub mod brief;
+pub mod cause_changes;
 pub mod charts;
 mod difference_panel;
 pub mod format;
@@ -10,4 +11,5 @@ pub mod html;
 pub mod pack;
 pub mod render;
 pub mod spec;
+mod stacked_panel;
 pub mod theme;

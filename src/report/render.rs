@@ -102,6 +102,7 @@ pub fn alt_text(spec: &ChartSpec) -> String {
             Panel::Lines(l) => l.caption.as_str(),
             Panel::Bars(b) => b.caption.as_str(),
             Panel::Differences(d) => d.caption.as_str(),
+            Panel::Stacked(s) => s.caption.as_str(),
         })
         .filter(|c| !c.is_empty())
         .collect();
@@ -334,6 +335,7 @@ fn draw<DB: DrawingBackend>(
             Panel::Lines(lines) => line_panel(cell, lines)?,
             Panel::Bars(bars) => bar_panel(cell, bars)?,
             Panel::Differences(differences) => super::difference_panel::draw(cell, differences)?,
+            Panel::Stacked(stacked) => super::stacked_panel::draw(cell, stacked)?,
         }
     }
 

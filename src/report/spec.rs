@@ -55,6 +55,8 @@ pub enum Panel {
     Bars(BarPanel),
     /// Differences from a base with their 95% intervals, around a zero line.
     Differences(DifferencePanel),
+    /// Horizontal bars split into coloured segments, one bar per row.
+    Stacked(StackedPanel),
 }
 
 /// How the horizontal axis of a line panel is labelled.
@@ -196,4 +198,31 @@ pub struct DifferenceRow {
     pub estimate: Option<Estimate>,
     /// The difference as the report writes it (e.g. `−£1.02m`), printed beside the dot.
     pub label: String,
+}
+
+/// A panel of horizontal stacked bars: one bar per row, split into segments (e.g. the causes
+/// of a pathway's delayed bed-days), each segment's colour named in the chart's legend; the
+/// bar's total is printed at its end and each segment's value inside it where it fits.
+#[derive(Debug, Clone)]
+pub struct StackedPanel {
+    /// Caption above the panel (empty for a single-panel chart).
+    pub caption: String,
+    /// Row names, top to bottom; wrapped onto several lines rather than cut.
+    pub rows: Vec<String>,
+    /// Horizontal axis label, with its unit.
+    pub x_label: String,
+    /// The segments, drawn left to right in this order.
+    pub segments: Vec<Segment>,
+    /// What each bar's total is, row by row, printed at its end (e.g. "11,456"); `None`
+    /// prints the sum of the segments.
+    pub totals: Vec<Option<String>>,
+}
+
+/// One segment series of a [`StackedPanel`]: the same colour in every row.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    /// Its colour (as in the legend).
+    pub colour: RGBColor,
+    /// Its length in each row [display unit]; zero or NaN draws nothing.
+    pub values: Vec<f64>,
 }

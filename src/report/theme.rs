@@ -22,6 +22,26 @@ pub fn design_colour(index: usize) -> RGBColor {
     PALETTE[index % PALETTE.len()]
 }
 
+/// Colours of the segments of a stacked bar, in order: the Okabe-Ito colours without their
+/// grey (kept for "other"), then darker shades of the first five.
+pub const SEGMENTS: [RGBColor; 12] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(213, 94, 0),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(240, 228, 66),
+    RGBColor(0, 62, 100),
+    RGBColor(140, 90, 0),
+    RGBColor(0, 90, 65),
+    RGBColor(140, 50, 0),
+    RGBColor(125, 55, 100),
+];
+
+/// The segment of a stacked bar that sums what is not drawn on its own.
+pub const OTHER_SEGMENT: RGBColor = RGBColor(190, 190, 190);
+
 /// Near-black for text and reference lines.
 pub const INK: RGBColor = RGBColor(34, 34, 34);
 /// Grey for footnotes and grid lines.

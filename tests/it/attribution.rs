@@ -606,3 +606,47 @@ fn board_pack_shows_where_the_delayed_bed_days_go() {
         "{brief}"
     );
 }
+
+/// Item 3: a comparison's board pack draws one stacked bar per design in each pathway's
+/// panel, tables each cause's change with its paired interval, and In brief says which
+/// causes the seven-day variant removes or reduces: among them P1's hours waiting for the
+/// social care office to open, with the size and its paired interval.
+#[test]
+fn comparison_says_which_causes_of_delayed_days_a_variant_removes() {
+    let run = run_into(&[
+        "compare",
+        "scenarios/east_london/baseline.toml",
+        "scenarios/east_london/seven_day_social_care.toml",
+        "-r",
+        "3",
+        "-q",
+    ]);
+    let charts = run.path().join("charts");
+    assert!(
+        charts.join("where_the_delayed_days_go.png").is_file()
+            || charts.join("where_the_delayed_days_go_1.png").is_file()
+    );
+    let report = std::fs::read_to_string(run.path().join("report.html")).expect("report");
+    let table = &report[report
+        .find("<h2>Where the delayed days go: change from Baseline</h2>")
+        .expect("the table of changes by cause")..];
+    assert!(
+        table.contains("Referral to social care: office closed"),
+        "{table}"
+    );
+    let brief = &report[report.find("<h2>In brief</h2>").expect("In brief")..];
+    let brief = &brief[..brief.find("<h2>The designs</h2>").expect("designs follow")];
+    let sentence = brief
+        .split("<li>")
+        .find(|item| {
+            item.starts_with("Removes delayed days of")
+                || item.starts_with("Reduces delayed days of")
+        })
+        .unwrap_or_else(|| panic!("no cause removed or reduced: {brief}"));
+    assert!(
+        sentence.contains("Discharge pathway 1 (home with reablement), referral to social care: waiting for the office to open: "),
+        "{sentence}"
+    );
+    assert!(sentence.contains("bed-days (paired 95% CI "), "{sentence}");
+    assert!(sentence.contains(" lower)"), "{sentence}");
+}

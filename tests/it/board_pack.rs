@@ -79,7 +79,10 @@ fn expected_labels(stem: &str) -> (&'static str, &'static [&'static str]) {
             &["Hour of the week", "Patients waiting"],
         ),
         "delayed_bed_days" => ("Delayed discharges", &["ready for discharge, over 52"]),
-        "where_the_delayed_days_go" => ("Where the delayed bed-days go", &["Bed-days, 52"]),
+        // A comparison's chart is split over pages (a panel per pathway).
+        s if s.starts_with("where_the_delayed_days_go") => {
+            ("Where the delayed bed-days go", &["Bed-days, 52"])
+        }
         "costs" => ("Cost by item over 52 weeks", &["pounds [£ million]"]),
         s if s.starts_with("differences") => (
             "Differences from ",

@@ -109,12 +109,14 @@ impl CauseTable {
                         let resource = &scenario.resources[r];
                         let name = &resource.name;
                         let can_be_off = resource.can_be_off();
-                        wait_cause[slot] = add(
-                            format!("wait.{name}.busy"),
-                            pathway,
-                            true,
-                            Split::OffDuty(r as u16),
-                        );
+                        // A roster never empty has no off-duty hours to split off: the
+                        // wait is counted whole, on the fast path (the same hours).
+                        let how = if can_be_off {
+                            Split::OffDuty(r as u16)
+                        } else {
+                            Split::Whole
+                        };
+                        wait_cause[slot] = add(format!("wait.{name}.busy"), pathway, true, how);
                         add(
                             format!("wait.{name}.off_duty"),
                             pathway,
@@ -445,7 +447,10 @@ impl Simulation<'_> {
     /// off-duty clock is the mark.
     #[inline]
     pub(super) fn begin_wait(&mut self, id: PatientId, cause: u32, resource: ResourceId) {
-        let mark = self.resources[resource.0 as usize].off_duty_hours(self.now);
+        let mark = match self.attribution.table.split[cause as usize] {
+            Split::OffDuty(_) => self.resources[resource.0 as usize].off_duty_hours(self.now),
+            _ => 0.0,
+        };
         self.begin_marked(id, cause, mark);
     }
 

@@ -3,18 +3,20 @@
 //! see `README.md`, "Where the days go"), as a chart, and the largest cause in plain figures
 //! for the report's summary.
 //!
-//! Does not own the causes (the engine's `attribution` module does) nor the drawing (the
-//! renderer draws every bar chart alike). The bars are side by side, one per cause, largest
-//! first: the renderer has no stacked bars.
+//! Does not own the causes (the engine's `attribution` module does), their words
+//! (`Scenario::cause_short`, one rule for every chart) nor the drawing (`stacked_panel`). A
+//! stacked bar per pathway, segments in the same colour for the same cause in every bar; in
+//! a comparison one bar per design within each pathway's panel.
 
-use super::{Design, legend_if_several, measured_weeks};
+use super::{Design, measured_weeks};
 use crate::model::scenario::Scenario;
 
-use crate::report::spec::{BarGroup, BarPanel, ChartSpec, Estimate, Panel, Swatch};
-use crate::report::theme::design_colour;
+use crate::report::spec::{ChartSpec, Estimate, LegendEntry, Panel, Segment, StackedPanel, Swatch};
+use crate::report::theme::{FRAME_HEIGHT, MAX_HEIGHT, OTHER_SEGMENT, SEGMENTS};
 
-/// Most causes drawn; the rest are summed in the note.
-const MOST_CAUSES: usize = 12;
+/// Most causes drawn as segments of their own; the rest are one "other causes" segment,
+/// named in the note.
+const MOST_CAUSES: usize = SEGMENTS.len();
 
 /// The largest cause of a resource's blocked unit-days in one design.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,91 +108,272 @@ pub fn largest_delayed_cause(design: &Design<'_>) -> Option<LargestCause> {
     })
 }
 
-/// One chart per design set: the base's causes of blocked unit-days, largest first (at most
-/// [`MOST_CAUSES`]), a bar per design; `None` if the base has no blocked unit-days.
-pub(super) fn where_the_days_go(designs: &[Design<'_>]) -> Option<ChartSpec> {
+/// One resource's blocked unit-days by cause, as the summaries of the designs give them.
+struct Blocked {
+    /// The resource, e.g. `acute_bed`.
+    resource: String,
+    /// Pathways with blocked unit-days in any design, in the scenario's order.
+    pathways: Vec<String>,
+    /// Causes (without the pathway) with blocked unit-days in any design, largest in the
+    /// base first (then in any design).
+    causes: Vec<String>,
+}
+
+/// The blocked resources of `designs` with their pathways and causes, each with blocked
+/// unit-days (a mean above zero) in at least one design.
+fn blocked_resources(designs: &[Design<'_>]) -> Vec<Blocked> {
     let base = designs[0];
-    let mut causes: Vec<(String, String, String, f64)> = by_cause(&base)
-        .into_iter()
-        .filter_map(|(m, r, c)| {
-            let mean = base.metric(&m)?.mean;
-            (mean > 0.0).then_some((m, r, c, mean))
-        })
-        .collect();
-    if causes.is_empty() {
-        return None;
-    }
-    causes.sort_by(|a, b| b.3.total_cmp(&a.3));
-    let left_out: f64 = causes.iter().skip(MOST_CAUSES).map(|c| c.3).sum();
-    let left_out_count = causes.len().saturating_sub(MOST_CAUSES);
-    causes.truncate(MOST_CAUSES);
-    let one_resource = causes.windows(2).all(|w| w[0].1 == w[1].1);
-    let scenario = base.scenario;
-    let categories = causes
-        .iter()
-        .map(|(_, resource, cause, _)| {
-            let (pathway, cause) = cause.split_once('.').unwrap_or(("", cause));
-            // The pathway's short name: full labels leave the bars no room.
-            let label = format!(
-                "{}: {}",
-                crate::model::labels::readable(pathway),
-                scenario.cause_title(pathway, cause)
-            );
-            if one_resource {
-                label
-            } else {
-                format!("{label} ({})", scenario.resource_title_named(resource))
+    let mut found: Vec<Blocked> = Vec::new();
+    // Per resource, per cause: (hours in the base, hours in all designs).
+    let mut sizes: Vec<Vec<(f64, f64)>> = Vec::new();
+    for (d, design) in designs.iter().enumerate() {
+        for (metric, resource, cause) in by_cause(design) {
+            let Some(mean) = design.metric(&metric).map(|m| m.mean) else {
+                continue;
+            };
+            if mean.is_nan() || mean <= 0.0 {
+                continue;
             }
-        })
-        .collect();
-    let groups = designs
+            let (pathway, cause) = cause.split_once('.').unwrap_or(("", &cause));
+            let r = match found.iter().position(|b| b.resource == resource) {
+                Some(r) => r,
+                None => {
+                    found.push(Blocked {
+                        resource: resource.clone(),
+                        pathways: Vec::new(),
+                        causes: Vec::new(),
+                    });
+                    sizes.push(Vec::new());
+                    found.len() - 1
+                }
+            };
+            let blocked = &mut found[r];
+            if !blocked.pathways.iter().any(|p| p == pathway) {
+                blocked.pathways.push(pathway.to_string());
+            }
+            let c = match blocked.causes.iter().position(|c| c == cause) {
+                Some(c) => c,
+                None => {
+                    blocked.causes.push(cause.to_string());
+                    sizes[r].push((0.0, 0.0));
+                    blocked.causes.len() - 1
+                }
+            };
+            if d == 0 {
+                sizes[r][c].0 += mean;
+            }
+            sizes[r][c].1 += mean;
+        }
+    }
+    for (blocked, sizes) in found.iter_mut().zip(&sizes) {
+        let order = |p: &String| {
+            base.scenario
+                .pathway_named(p)
+                .map_or(usize::MAX, |id| usize::from(id.0))
+        };
+        blocked.pathways.sort_by_key(order);
+        let mut ranked: Vec<(String, (f64, f64))> = blocked
+            .causes
+            .drain(..)
+            .zip(sizes.iter().copied())
+            .collect();
+        ranked.sort_by(|a, b| (b.1.0.total_cmp(&a.1.0)).then(b.1.1.total_cmp(&a.1.1)));
+        blocked.causes = ranked.into_iter().map(|(c, _)| c).collect();
+    }
+    found
+}
+
+/// The mean blocked unit-days of `resource` held by `pathway`'s patients for `cause` in
+/// `design` (zero where the design does not report it or it is not positive: the cause
+/// then has no segment).
+fn blocked_mean(design: &Design<'_>, resource: &str, pathway: &str, cause: &str) -> f64 {
+    design
+        .metric(&format!(
+            "blocked.{resource}.by_cause.{pathway}.{cause}.unit_days"
+        ))
+        .map_or(0.0, |m| m.mean)
+}
+
+/// "Where the delayed bed-days go": for each blocked resource, a stacked bar per pathway
+/// (segments: what the patients holding the units waited for, the largest [`MOST_CAUSES`]
+/// causes on their own and the rest as "other causes"); in a comparison, a panel per
+/// pathway with a stacked bar per design. Split over pages like every long chart. Empty if
+/// nothing was blocked.
+pub(super) fn where_the_days_go(designs: &[Design<'_>]) -> Vec<ChartSpec> {
+    let resources = blocked_resources(designs);
+    let several = resources.len() > 1;
+    let mut charts = Vec::new();
+    for blocked in &resources {
+        charts.extend(resource_charts(designs, blocked, several));
+    }
+    charts
+}
+
+/// The charts of one blocked resource (see [`where_the_days_go`]).
+fn resource_charts(designs: &[Design<'_>], blocked: &Blocked, several: bool) -> Vec<ChartSpec> {
+    let base = designs[0];
+    let scenario = base.scenario;
+    let resource = blocked.resource.as_str();
+    let noun = scenario
+        .resource_named(resource)
+        .map(|r| scenario.unit_noun(r))
+        .unwrap_or_default();
+    let days = noun.days();
+    let drawn = &blocked.causes[..blocked.causes.len().min(MOST_CAUSES)];
+    let others = &blocked.causes[drawn.len()..];
+    // A cause is named as in the pathway where the base holds most units for it.
+    let cause_label = |cause: &str| {
+        let pathway = blocked
+            .pathways
+            .iter()
+            .max_by(|a, b| {
+                blocked_mean(&base, resource, a, cause)
+                    .total_cmp(&blocked_mean(&base, resource, b, cause))
+            })
+            .map_or("", String::as_str);
+        scenario.cause_short(pathway, cause)
+    };
+    let mut legend: Vec<LegendEntry> = drawn
         .iter()
-        .enumerate()
-        .map(|(d, design)| BarGroup {
-            colour: design_colour(d),
-            values: causes.iter().map(|c| design.estimate(&c.0, 1.0)).collect(),
+        .zip(SEGMENTS.iter().cycle())
+        .map(|(cause, colour)| LegendEntry {
+            label: cause_label(cause),
+            colour: *colour,
+            swatch: Swatch::Bar,
         })
         .collect();
-    let days = if one_resource {
-        scenario
-            .resource_named(&causes[0].1)
-            .map(|r| scenario.unit_noun(r))
-            .unwrap_or_default()
-            .days()
+    if !others.is_empty() {
+        legend.push(LegendEntry {
+            label: format!("{} other causes", others.len()),
+            colour: OTHER_SEGMENT,
+            swatch: Swatch::Bar,
+        });
+    }
+    // Each bar: (design, pathway).
+    let bar = |design: &Design<'_>, pathway: &str| -> Vec<f64> {
+        let mut values: Vec<f64> = drawn
+            .iter()
+            .map(|c| blocked_mean(design, resource, pathway, c))
+            .collect();
+        if !others.is_empty() {
+            values.push(
+                others
+                    .iter()
+                    .map(|c| blocked_mean(design, resource, pathway, c))
+                    .sum(),
+            );
+        }
+        values
+    };
+    let colours: Vec<_> = SEGMENTS
+        .iter()
+        .cycle()
+        .take(drawn.len())
+        .copied()
+        .chain((!others.is_empty()).then_some(OTHER_SEGMENT))
+        .collect();
+    let panel = |caption: String, rows: Vec<String>, bars: Vec<Vec<f64>>| {
+        let segments = colours
+            .iter()
+            .enumerate()
+            .map(|(s, colour)| Segment {
+                colour: *colour,
+                values: bars.iter().map(|b| b[s]).collect(),
+            })
+            .collect();
+        Panel::Stacked(StackedPanel {
+            caption,
+            totals: vec![None; rows.len()],
+            rows,
+            x_label: format!(
+                "{}, {} weeks measured",
+                capitalised(&days),
+                measured_weeks(scenario)
+            ),
+            segments,
+        })
+    };
+    let titles: Vec<String> = designs.iter().map(|d| d.scenario.title()).collect();
+    let (panels, row_count) = if designs.len() == 1 {
+        let rows = blocked
+            .pathways
+            .iter()
+            .map(|p| scenario.pathway_title_named(p))
+            .collect();
+        let bars = blocked.pathways.iter().map(|p| bar(&base, p)).collect();
+        (
+            vec![panel(String::new(), rows, bars)],
+            blocked.pathways.len(),
+        )
     } else {
-        "unit-days".to_string()
+        let panels = blocked
+            .pathways
+            .iter()
+            .map(|p| {
+                let bars = designs.iter().map(|d| bar(d, p)).collect();
+                panel(scenario.pathway_title_named(p), titles.clone(), bars)
+            })
+            .collect();
+        (panels, designs.len())
     };
-    let item = {
-        let mut chars = days.chars();
-        chars
-            .next()
-            .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
-    };
-    let mut note = "Bars: mean over replications; whiskers: 95% confidence interval. Each delayed day is counted under what the patient was waiting for while holding the place (pathway: cause).".to_string();
-    if left_out_count > 0 {
-        let left_out = crate::report::format::grouped(left_out.round());
-        note.push_str(&format!(
-            " {left_out_count} smaller causes ({left_out} {days}) are not drawn."
-        ));
+    let caption_room = if designs.len() == 1 { 0 } else { 70 };
+    let panel_height = (150 + caption_room + 78 * row_count as u32).max(300);
+    let legend_room = 60 * legend.len().div_ceil(2) as u32;
+    let per_chart =
+        (MAX_HEIGHT.saturating_sub(FRAME_HEIGHT + legend_room) / panel_height).max(1) as usize;
+    let pages = panels.len().div_ceil(per_chart);
+    let mut note = format!(
+        "Each bar: the mean over replications of the delayed {days} of a pathway's patients (time holding a {} while no longer needing it), split by what they were waiting for; the total is at the bar's end.",
+        noun.singular
+    );
+    if !others.is_empty() {
+        let words: Vec<String> = others.iter().map(|c| cause_label(c)).collect();
+        note.push_str(&format!(" Other causes: {}.", words.join("; ")));
+    }
+    if designs.len() > 1 {
+        note.push_str(" The report's table of changes by cause gives each cause's change from the base with its paired 95% interval.");
     }
     if let Some(largest) = largest_delayed_cause(&base) {
         note.push(' ');
-        note.push_str(&largest.sentence(base.scenario));
+        note.push_str(&largest.sentence(scenario));
     }
-    Some(ChartSpec {
-        stem: "where_the_delayed_days_go".to_string(),
-        title: format!("Where the delayed {days} go: by what the patient waited for"),
-        legend: legend_if_several(designs, Swatch::Bar),
-        columns: 1,
-        panel_height: (160 + 40 * causes.len() * designs.len()).clamp(420, 1400) as u32,
-        panels: vec![Panel::Bars(BarPanel {
-            caption: String::new(),
-            categories,
-            x_label: format!("{item}, {} weeks measured", measured_weeks(base.scenario)),
-            groups,
-        })],
-        note: Some(note),
-    })
+    let stem = if several {
+        format!("where_the_delayed_days_go_{resource}")
+    } else {
+        "where_the_delayed_days_go".to_string()
+    };
+    let title = if several {
+        format!(
+            "{}: where the delayed {days} go",
+            scenario.resource_title_named(resource)
+        )
+    } else {
+        format!("Where the delayed {days} go")
+    };
+    panels
+        .chunks(per_chart)
+        .enumerate()
+        .map(|(page, panels)| {
+            let (stem, title) = super::paged(&stem, &title, page, pages);
+            ChartSpec {
+                stem,
+                title,
+                legend: legend.clone(),
+                columns: 1,
+                panel_height,
+                panels: panels.to_vec(),
+                note: Some(note.clone()),
+            }
+        })
+        .collect()
+}
+
+/// `text` with its first letter upper-cased.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
 }
 
 #[cfg(test)]
@@ -216,6 +399,30 @@ mod tests {
         name = "out"
         end = { outcome = "home" }
     "#;
+
+    /// Charts name causes in a few words by one rule (`Scenario::cause_short`): the step's
+    /// or resource's label, then what happened.
+    #[test]
+    fn causes_read_short_in_charts() {
+        let scenario = crate::scenario::parse("t.toml", SCENARIO)
+            .expect("test scenario loads")
+            .scenario;
+        let short = |cause: &str| scenario.cause_short("d2a_p1", cause);
+        assert_eq!(
+            short("handoff.refer_to_social_care.office_closed"),
+            "Refer to social care: office closed"
+        );
+        assert_eq!(
+            short("blocked.handoff.refer.duplicate_assessment"),
+            "Refer: duplicate assessment"
+        );
+        assert_eq!(short("wait.acute_bed.busy"), "Waiting for acute bed");
+        assert_eq!(
+            short("wait.acute_bed.off_duty"),
+            "Acute bed: nobody on duty"
+        );
+        assert_eq!(short("service.stay"), "Stay");
+    }
 
     /// A single replication has no interval, and the sentence says so instead of printing
     /// an infinite one.
