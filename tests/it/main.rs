@@ -11,6 +11,7 @@ mod decisions;
 mod determinism;
 mod east_london;
 mod errors;
+mod fitting;
 mod fuzz;
 mod fuzz_findings;
 mod handoffs;
