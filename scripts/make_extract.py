@@ -10,7 +10,7 @@ only):
 referrals.csv: two years of referrals (2025-01-06, a Monday, to 2027-01-03), one row each,
 columns referral_id, referred_at (YYYY-MM-DD HH:MM), source. Arrivals are a Poisson process
 with a rate constant within each hour of the week:
-  - gp:        8 a day, growing 5% a year; hours 08:00-18:00 only (GP surgery hours), weekdays
+  - gp:        8 a day, growing 10% a year; hours 08:00-18:00 only (GP surgery hours), weekdays
                1.2 x the weekend rate; the same hour profile every day.
   - ambulance: 3 a day, flat by day; an hour profile that differs between weekdays (peak
                10:00-14:00) and weekends (peak 18:00-23:00).
@@ -61,7 +61,7 @@ def hourly_rate(source, day, hour_of_day):
     """Referrals per hour from `source` on day `day` of the window."""
     weekday = (START + timedelta(days=day)).weekday()
     if source == "gp":
-        growth = 1.05 ** (day / 365.0)
+        growth = 1.10 ** (day / 365.0)
         return 8.0 * 7 * GP_DAYS[weekday] * GP_HOURS[hour_of_day] * growth
     profile = AMB_WEEKDAY if weekday < 5 else AMB_WEEKEND
     return 3.0 * profile[hour_of_day]

@@ -837,7 +837,7 @@ mod tests {
 
     #[test]
     fn gamma_shape_solves_its_equation() {
-        for k in [0.3, 1.0, 2.5, 40.0] {
+        for k in [0.3f64, 1.0, 2.5, 40.0] {
             let s = k.ln() - digamma(k);
             assert!((gamma_shape(s) / k - 1.0).abs() < 1e-9, "k = {k}");
         }
@@ -859,7 +859,7 @@ mod tests {
     #[test]
     fn kolmogorov_p_matches_tabled_values() {
         // Large-sample critical values: D √n = 1.358 at 5%, 1.628 at 1% (Smirnov 1948).
-        let n = 1e6;
+        let n: f64 = 1e6;
         assert!((kolmogorov_p(1.358 / n.sqrt(), n) - 0.05).abs() < 0.002);
         assert!((kolmogorov_p(1.628 / n.sqrt(), n) - 0.01).abs() < 0.001);
     }

@@ -65,6 +65,15 @@ pub fn arrivals_toml(name: &str, fit: &ArrivalFit, pathway: &str) -> String {
         sig(p.high)
     ));
     let growth_line = match fit.growth_per_year {
+        Some(g) if fit.days >= super::arrivals::YEAR_DAYS && g.contains(0.0) => {
+            out.push_str(&format!(
+                "# growth_per_year not written: its 95% CI includes no growth (estimate {}, 95% CI {} to {})\n",
+                sig(g.value),
+                sig(g.low),
+                sig(g.high)
+            ));
+            None
+        }
         Some(g) if fit.days >= super::arrivals::YEAR_DAYS => Some(format!(
             "growth_per_year = {}  # 95% CI {} to {}\n",
             sig(g.value),
