@@ -418,18 +418,23 @@ fn fit_arrivals_on_the_shipped_extract_writes_tables_charts_and_toml_that_compil
         .iter()
         .find(|s| s.name == "gp")
         .expect("a source `gp`");
-    // The generator: 8 a day growing 5% a year from 2025-01-06; the data end two years on.
+    // The generator: 8 a day growing 10% a year from 2025-01-06; the data end two years on.
     let per_day = gp.hourly_rate.iter().sum::<f64>() / 7.0;
     within(
         per_day,
-        8.0 * 1.05f64.powi(2),
+        8.0 * 1.10f64.powi(2),
         0.05,
         "gp per_day at the end of the data",
     );
     assert!(
-        (gp.growth_per_year - 0.05).abs() < 0.06,
+        (gp.growth_per_year - 0.10).abs() < 0.06,
         "growth {}",
         gp.growth_per_year
+    );
+    // The ambulance volume does not grow: its interval includes zero and none is written.
+    assert!(
+        toml.contains("growth_per_year not written: its 95% CI includes no growth"),
+        "{toml}"
     );
     let ambulance: f64 = loaded
         .scenario
