@@ -6,6 +6,7 @@
 //! [`scenario`] language, the [`experiment`] runner and its outputs, and the command line.
 
 pub mod experiment;
+pub mod fit;
 pub mod kernel;
 pub mod model;
 pub mod report;

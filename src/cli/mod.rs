@@ -14,6 +14,7 @@ mod check;
 mod compare;
 pub mod console;
 mod designs;
+mod fit;
 mod run;
 mod sweep;
 mod table;
@@ -80,6 +81,10 @@ enum Command {
         /// The scenario file, e.g. scenarios/mmc.toml.
         scenario: PathBuf,
     },
+    /// Fit scenario inputs from an extract (CSV): arrival patterns from timestamps, or
+    /// duration distributions from lengths of stay; prints the TOML to paste.
+    #[command(subcommand)]
+    Fit(fit::FitCommand),
 }
 
 /// Parses the command line and runs the chosen command.
@@ -93,6 +98,7 @@ pub fn main() -> Result<()> {
         Command::Check { scenario } => check::check(&scenario),
         Command::Merge { folders, out } => merge(&folders, out),
         Command::Validate(args) => validate::validate(&args),
+        Command::Fit(command) => fit::fit(&command),
     }
 }
 
@@ -201,18 +207,24 @@ pub fn progress_bar(quiet: bool, total: u64, message: &str) -> indicatif::Progre
 /// The message shown for an error: scenario problems as rendered, anything else with its
 /// chain of causes.
 pub fn describe(error: &anyhow::Error) -> String {
+    if let Some(carepath::fit::extract::FitError::Data { report }) = error.downcast_ref() {
+        return report.trim_end().to_string();
+    }
     match error.downcast_ref::<ScenarioError>() {
         Some(ScenarioError::Invalid { report, .. }) => report.trim_end().to_string(),
         _ => format!("error: {error:#}"),
     }
 }
 
-/// Exit status: 2 for a scenario with problems, 141 when standard output's reader went
+/// Exit status: 2 for a scenario (or a `fit` extract) with problems, 141 when standard output's reader went
 /// away (see [`console`]), 1 for anything else (including a scenario file that cannot be
 /// read).
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     if error.is::<console::PipeClosed>() {
         return console::CLOSED_PIPE_STATUS;
+    }
+    if let Some(carepath::fit::extract::FitError::Data { .. }) = error.downcast_ref() {
+        return 2;
     }
     match error.downcast_ref::<ScenarioError>() {
         Some(ScenarioError::Invalid { .. }) => 2,

@@ -12,6 +12,7 @@ mod decisions;
 mod determinism;
 mod east_london;
 mod errors;
+mod fitting;
 mod fuzz;
 mod fuzz_findings;
 mod handoffs;

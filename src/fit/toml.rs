@@ -1,0 +1,222 @@
+//! The TOML `carepath fit` prints and writes to `fit.toml`: scenario text to paste, with
+//! comments saying what each number rests on.
+//!
+//! The scenario language has a 24-hour `hour_profile` and a 7-day `day_profile` whose product
+//! is the hour-of-week rate, but no 168-hour profile and no month-of-year profile. When the
+//! weekday test finds that the hour profile differs by weekday, the source is written as
+//! seven sources, one per weekday (`day_profile` zero on the other days), each with its own
+//! hour profile: together exactly the 168-hour profile. The month-of-year profile is written
+//! as a comment.
+
+use super::arrivals::ArrivalFit;
+use super::durations::{DurationFit, sig};
+use crate::scenario::names;
+
+/// Weekday names as suffixes, Monday first.
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// Weekday names in words, Monday first.
+const DAY_WORDS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// A scenario name for group `group` of column `column` (letters, digits, `_`; see
+/// `scenario::names`): the group itself if it is a valid name, else e.g. `pathway_1` for
+/// group `1` of column `pathway`.
+pub fn source_name(group: &str, column: Option<&str>) -> String {
+    if names::is_valid(group) {
+        return group.to_string();
+    }
+    let prefix = names::suggest(column.unwrap_or("group"), "group");
+    names::suggest(group, &prefix)
+}
+
+/// A TOML array of numbers; more than 12 go on rows of 12 so that lines stay short.
+fn list(values: impl IntoIterator<Item = f64>) -> String {
+    let v: Vec<String> = values.into_iter().map(sig).collect();
+    if v.len() <= 12 {
+        return format!("[{}]", v.join(", "));
+    }
+    let rows: Vec<String> = v
+        .chunks(12)
+        .map(|row| format!("    {},", row.join(", ")))
+        .collect();
+    format!("[\n{}\n]", rows.join("\n"))
+}
+
+/// The `[arrivals.NAME]` table(s) for one group's fit, for sources feeding `pathway`.
+pub fn arrivals_toml(name: &str, fit: &ArrivalFit, pathway: &str) -> String {
+    let mut out = String::new();
+    let p = &fit.per_day;
+    out.push_str(&format!(
+        "# `{name}`: {} arrivals over {} days ({} to {}); per_day {} (95% CI {} to {})\n",
+        fit.arrivals,
+        fit.days,
+        fit.from,
+        fit.until.yesterday().unwrap_or(fit.until),
+        sig(p.value),
+        sig(p.low),
+        sig(p.high)
+    ));
+    let growth_line = match fit.growth_per_year {
+        Some(g) if fit.days >= super::arrivals::YEAR_DAYS && g.contains(0.0) => {
+            out.push_str(&format!(
+                "# growth_per_year not written: its 95% CI includes no growth (estimate {}, 95% CI {} to {})\n",
+                sig(g.value),
+                sig(g.low),
+                sig(g.high)
+            ));
+            None
+        }
+        Some(g) if fit.days >= super::arrivals::YEAR_DAYS => Some(format!(
+            "growth_per_year = {}  # 95% CI {} to {}\n",
+            sig(g.value),
+            sig(g.low),
+            sig(g.high)
+        )),
+        Some(g) => {
+            out.push_str(&format!(
+                "# growth_per_year not written: the window is under a year (estimate {}, 95% CI {} to {})\n",
+                sig(g.value),
+                sig(g.low),
+                sig(g.high)
+            ));
+            None
+        }
+        None => None,
+    };
+    if let Some(months) = fit.month_profile {
+        out.push_str(&format!(
+            "# month of year (January first, average 1; the scenario language has no key for it): {}\n",
+            list(months)
+        ));
+    }
+    let split = fit.weekday_test.is_some_and(|t| t.differs());
+    if let Some(t) = fit.weekday_test {
+        out.push_str(&format!(
+            "# weekday test: the hour profile {} by weekday (chi-square {} on {} df, p {}{})\n",
+            if split {
+                "differs"
+            } else {
+                "does not differ clearly"
+            },
+            sig(t.chi_square),
+            t.df,
+            if t.p_value < 1e-4 {
+                "< 0.0001".to_string()
+            } else {
+                format!("= {}", sig(t.p_value))
+            },
+            if t.sparse_share > 0.2 {
+                format!(
+                    "; {:.0}% of expected counts under 5, so the test is approximate",
+                    t.sparse_share * 100.0
+                )
+            } else {
+                String::new()
+            }
+        ));
+    }
+    // With growth, the scenario's clock starts where the data end: per_day is the rate at
+    // the end of the window, the window's mean grown over half its length.
+    let at_end = match (&growth_line, fit.growth_per_year) {
+        (Some(_), Some(g)) => {
+            let factor = (1.0 + g.value).powf(fit.days as f64 / 2.0 / 365.0);
+            out.push_str(&format!(
+                "# per_day is the rate at the end of the window (the mean over the window, {}, grown by growth_per_year over half the window), so a run starts where the data end\n",
+                sig(p.value)
+            ));
+            factor
+        }
+        _ => 1.0,
+    };
+    if !split {
+        out.push_str(&format!("[arrivals.{name}]\npathway = \"{pathway}\"\n"));
+        out.push_str(&format!("per_day = {}\n", sig(p.value * at_end)));
+        out.push_str(&format!(
+            "hour_profile = {}\n",
+            list(fit.hour_share.iter().map(|s| s.value))
+        ));
+        out.push_str(&format!("day_profile = {}\n", list(fit.day_profile)));
+        if let Some(g) = &growth_line {
+            out.push_str(g);
+        }
+        return out;
+    }
+    out.push_str("# written as one source per weekday, each with its own hour profile (the 168-hour profile)\n");
+    for (d, day) in DAYS.iter().enumerate() {
+        let counts = &fit.counts[d * 24..(d + 1) * 24];
+        let rate = fit.weekday_rate[d].value;
+        if rate <= 0.0 {
+            out.push_str(&format!(
+                "# no arrivals on {}s: no source `{name}_{day}`\n",
+                DAY_WORDS[d]
+            ));
+            continue;
+        }
+        let mut day_profile = [0.0; 7];
+        day_profile[d] = 1.0;
+        out.push_str(&format!(
+            "[arrivals.{name}_{day}]\npathway = \"{pathway}\"\nper_day = {}  # {} a day on {}s, / 7\n",
+            sig(rate * at_end / 7.0),
+            sig(rate * at_end),
+            DAY_WORDS[d]
+        ));
+        out.push_str(&format!(
+            "hour_profile = {}\n",
+            list(counts.iter().map(|c| *c as f64))
+        ));
+        out.push_str(&format!("day_profile = {}\n", list(day_profile)));
+        if let Some(g) = &growth_line {
+            out.push_str(g);
+        }
+    }
+    out
+}
+
+/// The distribution lines for one group's duration fit: the best family the scenario
+/// language has (with a note when Weibull ranks above it) and the empirical alternative.
+pub fn durations_toml(name: &str, fit: &DurationFit, unit: &str) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "# `{name}`: {} durations ({} still in progress, right-censored)\n",
+        fit.n, fit.censored
+    ));
+    for (rank, f) in fit.fits.iter().enumerate() {
+        out.push_str(&format!(
+            "#   {}. {:<11} AIC {:>10}  KS {}{}  ({})\n",
+            rank + 1,
+            f.family.name(),
+            format!("{:.1}", f.aic),
+            sig(f.ks),
+            f.p_value
+                .map_or(String::new(), |p| format!(", p = {}", sig(p))),
+            f.family.parameter_words()
+        ));
+    }
+    if let Some((rank, best)) = fit.best_expressible() {
+        if rank > 0 {
+            out.push_str(&format!(
+                "# {} fits best, but the scenario language has no {}; the best it has is the {}:\n",
+                fit.fits[0].family.name(),
+                fit.fits[0].family.name(),
+                best.family.name()
+            ));
+        }
+        if let Some(text) = best.family.toml(unit) {
+            out.push_str(&format!("{name} = {text}\n"));
+        }
+    }
+    out.push_str(&format!(
+        "# or, without a family, the empirical distribution (20 equal-probability quantiles{}):\n# {name} = {}\n",
+        if fit.censored > 0 { " of the Kaplan-Meier curve" } else { "" },
+        fit.empirical_toml(unit)
+    ));
+    out
+}
