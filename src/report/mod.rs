@@ -3,6 +3,7 @@
 
 pub mod brief;
 pub mod charts;
+pub mod diagram;
 mod difference_panel;
 pub mod format;
 pub mod headline;
@@ -10,4 +11,6 @@ pub mod html;
 pub mod pack;
 pub mod render;
 pub mod spec;
+pub mod study;
 pub mod theme;
+pub mod workbook;

@@ -291,6 +291,13 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
         simulation.patients.live() as f64,
     );
     simulation.attribution.push_metrics(scenario, &mut out);
+    for ((from, to), count) in simulation.route_table.routes().zip(&recorder.routes) {
+        out.push(MetricValue {
+            name: super::routes::route_metric(scenario, from, to).into(),
+            unit: Unit::Patients,
+            value: *count as f64,
+        });
+    }
     out
 }
 
