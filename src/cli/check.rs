@@ -13,11 +13,22 @@ use carepath::scenario::load;
 pub fn check(path: &Path, diagram: Option<&Path>) -> Result<()> {
     let loaded = load(path)?;
     if let Some(folder) = diagram {
-        let inputs: Vec<std::path::PathBuf> =
-            loaded.layers.iter().map(|l| l.path.clone().into()).collect();
+        let inputs: Vec<std::path::PathBuf> = loaded
+            .layers
+            .iter()
+            .map(|l| l.path.clone().into())
+            .collect();
         let set = carepath::experiment::output_set::OutputSet::prepare(folder, &inputs)?;
-        let (dot, drawn) = carepath::report::diagram::diagram(&loaded.scenario, None)
-            .map_err(|message| anyhow::anyhow!("cannot draw the pathway diagram: {message}"))?;
+        let (dot, drawn) = carepath::report::diagram::diagram(
+            &loaded.scenario,
+            None,
+            &format!(
+                "Scenario {} · not run · carepath {}",
+                loaded.scenario.title(),
+                env!("CARGO_PKG_VERSION")
+            ),
+        )
+        .map_err(|message| anyhow::anyhow!("cannot draw the pathway diagram: {message}"))?;
         carepath::experiment::output::write_atomic(
             &set.dir().join(carepath::report::diagram::DOT_FILE),
             dot.as_bytes(),

@@ -142,11 +142,17 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
             .collect();
         let mut sheets = vec![key_figures_sheet(&designs), comparison_sheet(&rows)];
         for (l, summary) in loaded.iter().zip(&summaries) {
-            sheets.push(all_figures_sheet(&format!("All {}", l.scenario.name), summary));
+            sheets.push(all_figures_sheet(
+                &format!("All {}", l.scenario.name),
+                summary,
+            ));
         }
         for l in &loaded {
             let resolved = toml::to_string(&l.file).unwrap_or_default();
-            sheets.push(assumptions_sheet(&format!("Assumptions {}", l.scenario.name), &resolved));
+            sheets.push(assumptions_sheet(
+                &format!("Assumptions {}", l.scenario.name),
+                &resolved,
+            ));
         }
         write_workbook(set.dir(), &sheets)?;
     }
@@ -186,9 +192,9 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
             plain_words(&rows, &labels, &designs, replications, seed)
         );
         let extras = match charts {
-            Some(count) => format!(
-                ", report.html, pathways.dot, {count} charts in charts/ as PNG and SVG"
-            ),
+            Some(count) => {
+                format!(", report.html, pathways.dot, {count} charts in charts/ as PNG and SVG")
+            }
             None => String::new(),
         };
         outln!(

@@ -337,9 +337,9 @@ fn print_run(
         ", results.xlsx"
     };
     let mut extras = match charts {
-        Some(charts) => format!(
-            ", report.html, pathways.dot, {charts} charts in charts/ as PNG and SVG"
-        ),
+        Some(charts) => {
+            format!(", report.html, pathways.dot, {charts} charts in charts/ as PNG and SVG")
+        }
         None => String::new(),
     };
     if args.trace.is_some() {

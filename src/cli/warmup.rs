@@ -112,7 +112,15 @@ pub fn warmup(args: &WarmupArgs) -> Result<()> {
             .map(|a| {
                 vec![
                     scenario.series_title(&a.series),
-                    format!("{} days{}", a.days, if at_limit(a.days) { " (at the limit)" } else { "" }),
+                    format!(
+                        "{} days{}",
+                        a.days,
+                        if at_limit(a.days) {
+                            " (at the limit)"
+                        } else {
+                            ""
+                        }
+                    ),
                     carepath::report::format::plain(a.mean_after),
                 ]
             })

@@ -191,12 +191,13 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError
     };
     for (_, folder) in in_order {
         if merged.curves.is_some() {
-            merged.reader = Some(CurvesReader::open(folder).map_err(|reason| {
-                MergeError::Read {
-                    path: folder.join(CURVES_FILE),
-                    reason,
-                }
-            })?);
+            merged.reader =
+                Some(
+                    CurvesReader::open(folder).map_err(|reason| MergeError::Read {
+                        path: folder.join(CURVES_FILE),
+                        reason,
+                    })?,
+                );
         }
         read_replications(&folder.join("replications.csv"), &units, &mut merged)?;
     }
@@ -288,9 +289,11 @@ impl Merged {
             let (resources, waits) = self.shape;
             reader
                 .read_into(&mut result, resources, waits)
-                .map_err(|reason| MergeError::Mismatch(format!(
-                    "{reason}\nhelp: merge the unedited folders of shards 1/N to N/N of one run"
-                )))?;
+                .map_err(|reason| {
+                    MergeError::Mismatch(format!(
+                        "{reason}\nhelp: merge the unedited folders of shards 1/N to N/N of one run"
+                    ))
+                })?;
             curves.add(&result);
         }
         self.next += 1;

@@ -102,7 +102,9 @@ impl CurvesWriter {
 /// `curves.txt` being read, one replication at a time.
 pub struct CurvesReader {
     path: PathBuf,
-    lines: std::iter::Peekable<std::iter::Enumerate<std::io::Lines<std::io::BufReader<std::fs::File>>>>,
+    lines: std::iter::Peekable<
+        std::iter::Enumerate<std::io::Lines<std::io::BufReader<std::fs::File>>>,
+    >,
 }
 
 impl CurvesReader {

@@ -121,9 +121,9 @@ pub fn flow(scenario: &Scenario, summary: Option<&[MetricSummary]>) -> Flow {
             );
         }
         let shape = match step.kind {
-            StepKind::Branch { .. } | StepKind::BranchOn { .. } | StepKind::BranchOnHours { .. } => {
-                BRANCH
-            }
+            StepKind::Branch { .. }
+            | StepKind::BranchOn { .. }
+            | StepKind::BranchOnHours { .. } => BRANCH,
             StepKind::End { .. } | StepKind::Transfer { .. } => LEAVE,
             StepKind::Seize { .. } | StepKind::Activity { .. } => QUEUE,
             _ => STEP,
@@ -172,8 +172,7 @@ pub fn flow(scenario: &Scenario, summary: Option<&[MetricSummary]>) -> Flow {
                 .routes()
                 .zip(&per_route)
                 .filter(|((from, to), _)| {
-                    *to == entry
-                        && scenario.steps[from.0 as usize].pathway != PathwayId(p as u16)
+                    *to == entry && scenario.steps[from.0 as usize].pathway != PathwayId(p as u16)
                 })
                 .map(|(_, c)| c.unwrap_or(0.0))
                 .sum();
@@ -198,9 +197,9 @@ fn kind_and_use(scenario: &Scenario, kind: &StepKind) -> (&'static str, Option<S
         StepKind::Delay { .. } => ("delay", None),
         StepKind::Handoff { handoff, .. } => (
             "handoff",
-            handoff.hours.map(|c| {
-                crate::model::labels::readable(&scenario.calendars[c.0 as usize].name)
-            }),
+            handoff
+                .hours
+                .map(|c| crate::model::labels::readable(&scenario.calendars[c.0 as usize].name)),
         ),
         StepKind::Branch { .. } => ("branch", None),
         StepKind::BranchOn { attribute, .. } => (
@@ -272,10 +271,8 @@ fn condition(scenario: &Scenario, from: StepId, to: StepId) -> String {
                 && deadline.fallback == to
                 && *next != to
             {
-                parts.push(format!(
-                    "after {}",
-                    super::format::plain(deadline.limit.hours())
-                ) + " h");
+                parts
+                    .push(format!("after {}", super::format::plain(deadline.limit.hours())) + " h");
             }
         }
         _ => {}
@@ -324,7 +321,13 @@ fn escape(text: &str) -> String {
 /// # Errors
 /// A message if the DOT text cannot be parsed or laid out, or the SVG cannot be drawn
 /// (an internal fault: the DOT text is carepath's own).
-pub fn draw(dot_text: &str, title: &str, alt: &str) -> Result<Rendered, String> {
+pub fn draw(
+    dot_text: &str,
+    title: &str,
+    subtitle: &str,
+    footnote: &str,
+    alt: &str,
+) -> Result<Rendered, String> {
     let text = dot_text.to_string();
     // The layout library asserts on what it cannot handle; a fault there must not end the
     // run, so its panics become an error.
@@ -339,12 +342,19 @@ pub fn draw(dot_text: &str, title: &str, alt: &str) -> Result<Rendered, String> 
         Ok::<String, String>(writer.finalize())
     })
     .map_err(|_| "the layout of the pathway diagram failed".to_string())??;
-    let mut svg = svg.replace("font-family: Times, serif;", &format!("font-family: {FONT};"));
+    let svg = svg.replace(
+        "font-family: Times, serif;",
+        &format!("font-family: {FONT};"),
+    );
+    let mut svg = framed(&svg, title, subtitle, footnote);
     // The text alternative as the drawing's own title, as the charts have.
     if let Some(open) = svg.find("<svg")
         && let Some(end) = svg[open..].find('>')
     {
-        svg.insert_str(open + end + 1, &format!("<title>{}</title>", escape_xml(alt)));
+        svg.insert_str(
+            open + end + 1,
+            &format!("<title>{}</title>", escape_xml(alt)),
+        );
     }
     let png = png_of(&svg)?;
     Ok(Rendered {
@@ -354,6 +364,46 @@ pub fn draw(dot_text: &str, title: &str, alt: &str) -> Result<Rendered, String> 
         png,
         svg,
     })
+}
+
+/// The laid-out drawing with the pack's frame: a title and a line saying what the arrows
+/// carry above it, the footnote (scenario, replications, seed, version) below, on white;
+/// type sized to the drawing's width so that it reads like the charts' when printed.
+fn framed(svg: &str, title: &str, subtitle: &str, footnote: &str) -> String {
+    let number = |name: &str| -> Option<f64> {
+        let open = &svg[svg.find("<svg")?..];
+        let at = open.find(&format!(" {name}=\""))? + name.len() + 3;
+        open[at..].split('"').next()?.parse().ok()
+    };
+    let (Some(width), Some(height), Some(open), Some(close)) = (
+        number("width"),
+        number("height"),
+        svg.find("<svg"),
+        svg.rfind("</svg>"),
+    ) else {
+        return svg.to_string();
+    };
+    let Some(open_end) = svg[open..].find('>').map(|e| open + e + 1) else {
+        return svg.to_string();
+    };
+    let size = (width / 55.0).max(20.0);
+    let (top, bottom) = (size * 3.0, size * 1.8);
+    let total = height + top + bottom;
+    let text = |y: f64, scale: f64, weight: &str, content: &str| {
+        format!(
+            "<text x=\"{x}\" y=\"{y}\" font-family=\"{FONT}\" font-size=\"{s}\" font-weight=\"{weight}\" fill=\"#222222\">{}</text>",
+            escape_xml(content),
+            x = size,
+            s = size * scale,
+        )
+    };
+    format!(
+        "<svg width=\"{width}\" height=\"{total}\" viewBox=\"0 0 {width} {total}\" xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"100%\" height=\"100%\" fill=\"white\"/>{}{}<g transform=\"translate(0,{top})\">{}</g>{}</svg>",
+        text(size * 1.3, 1.0, "bold", title),
+        text(size * 2.4, 0.65, "normal", subtitle),
+        &svg[open_end..close],
+        text(total - size * 0.7, 0.55, "normal", footnote),
+    )
 }
 
 /// `text` inside an XML attribute.
@@ -404,18 +454,22 @@ fn png_of(svg: &str) -> Result<Vec<u8>, String> {
 pub fn diagram(
     scenario: &Scenario,
     summary: Option<&[MetricSummary]>,
+    footnote: &str,
 ) -> Result<(String, Rendered), String> {
     let flow = flow(scenario, summary);
     let dot_text = dot(scenario, &flow);
     let steps = scenario.steps.len();
     let pathways = scenario.pathways.len();
     let title = if summary.is_some() {
-        format!("{}: pathways, patients a year on each route", scenario.title())
+        format!(
+            "{}: pathways, patients a year on each route",
+            scenario.title()
+        )
     } else {
         format!("{}: pathways", scenario.title())
     };
     let mut alt = format!(
-        "Flow diagram of {pathways} pathway(s) with {steps} steps and {} routes.",
+        "Chart: {title}. Flow diagram of {pathways} pathway(s) with {steps} steps and {} routes.",
         flow.arrows.len()
     );
     if summary.is_some() {
@@ -424,12 +478,18 @@ pub fn diagram(
             .iter()
             .filter(|a| a.per_year.is_some())
             .collect();
-        busiest.sort_by(|a, b| b.per_year.unwrap_or(0.0).total_cmp(&a.per_year.unwrap_or(0.0)));
+        busiest.sort_by(|a, b| {
+            b.per_year
+                .unwrap_or(0.0)
+                .total_cmp(&a.per_year.unwrap_or(0.0))
+        });
         let name = |node: &str| {
             flow.nodes
                 .iter()
                 .find(|n| n.0 == node)
-                .map_or(node.to_string(), |n| n.1.lines().next().unwrap_or("").to_string())
+                .map_or(node.to_string(), |n| {
+                    n.1.lines().next().unwrap_or("").to_string()
+                })
         };
         let listed: Vec<String> = busiest
             .iter()
@@ -440,6 +500,11 @@ pub fn diagram(
             let _ = write!(alt, " Busiest routes: {}.", listed.join("; "));
         }
     }
-    let drawn = draw(&dot_text, &title, &alt)?;
+    let subtitle = if summary.is_some() {
+        "Boxes: steps, with their kind and the resource or office they use. Arrows: mean patients a year who took the route (share of those leaving the step)."
+    } else {
+        "Boxes: steps, with their kind and the resource or office they use. Arrows: routes, with the branch probability or condition (not run: no patients a year)."
+    };
+    let drawn = draw(&dot_text, &title, subtitle, footnote, &alt)?;
     Ok((dot_text, drawn))
 }

@@ -51,7 +51,7 @@ pub fn write_pack(folder: &Path, report: &Report<'_>) -> Result<usize, PackError
     specs.extend(design_charts(&designs));
     let mut charts = render_all(&specs, &footnote)?;
     if let Some(base) = designs.first() {
-        let (dot, drawn) = super::diagram::diagram(base.scenario, Some(base.summary))
+        let (dot, drawn) = super::diagram::diagram(base.scenario, Some(base.summary), &footnote)
             .map_err(|message| ChartError {
                 chart: super::diagram::STEM.to_string(),
                 message,

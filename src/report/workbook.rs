@@ -149,9 +149,7 @@ pub fn workbook_bytes(sheets: &[Sheet]) -> Result<Vec<u8>, String> {
                 }
                 let width = match cell {
                     Cell::Text(text) => {
-                        worksheet
-                            .write_string(r, c as u16, text)
-                            .map_err(fail)?;
+                        worksheet.write_string(r, c as u16, text).map_err(fail)?;
                         text.chars().count() + 1
                     }
                     Cell::Number(value, format) if value.is_finite() => {
@@ -255,9 +253,17 @@ pub fn all_figures_sheet(name: &str, summary: &[MetricSummary]) -> Sheet {
         .collect();
     Sheet {
         name: sheet_name(name),
-        header: ["Metric", "Unit", "Mean", "SD", "95% CI low", "95% CI high", "Replications"]
-            .map(String::from)
-            .to_vec(),
+        header: [
+            "Metric",
+            "Unit",
+            "Mean",
+            "SD",
+            "95% CI low",
+            "95% CI high",
+            "Replications",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows,
     }
 }
@@ -407,7 +413,10 @@ fn unique_names(sheets: &[Sheet]) -> Vec<Sheet> {
                 let keep = 31 - suffix.len();
                 name = format!(
                     "{}{suffix}",
-                    sheet_name(&sheet.name).chars().take(keep).collect::<String>()
+                    sheet_name(&sheet.name)
+                        .chars()
+                        .take(keep)
+                        .collect::<String>()
                 );
                 n += 1;
             }

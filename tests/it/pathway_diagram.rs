@@ -55,8 +55,7 @@ fn route_counts_add_up_to_each_pathways_arrivals() {
             })
             .collect();
         let into = |s: usize| -> f64 { counts.iter().filter(|c| c.1 == s).map(|c| c.2).sum() };
-        let out_of =
-            |s: usize| -> f64 { counts.iter().filter(|c| c.0 == s).map(|c| c.2).sum() };
+        let out_of = |s: usize| -> f64 { counts.iter().filter(|c| c.0 == s).map(|c| c.2).sum() };
         let mut instant = 0;
         for (s, step) in scenario.steps.iter().enumerate() {
             let is_entry = scenario.pathways.iter().any(|p| p.entry.0 as usize == s);
@@ -71,8 +70,12 @@ fn route_counts_add_up_to_each_pathways_arrivals() {
                         | StepKind::Transfer { .. }
                 )
             {
-                assert_eq!(into(s), out_of(s), "step {}", scenario.step_label(
-                    carepath::model::scenario::StepId(s as u32)));
+                assert_eq!(
+                    into(s),
+                    out_of(s),
+                    "step {}",
+                    scenario.step_label(carepath::model::scenario::StepId(s as u32))
+                );
                 instant += 1;
             }
         }
@@ -110,18 +113,25 @@ fn route_counts_add_up_to_each_pathways_arrivals() {
 fn a_run_draws_the_pathways_with_patients_a_year_on_each_route() {
     let run = run_into(&["run", "scenarios/small_rich.toml", "-r", "3", "-q"]);
     let dot = std::fs::read_to_string(run.path().join("pathways.dot")).unwrap();
-    let loaded = carepath::scenario::load(&repository_root().join("scenarios/small_rich.toml"))
-        .unwrap();
+    let loaded =
+        carepath::scenario::load(&repository_root().join("scenarios/small_rich.toml")).unwrap();
     let scenario = &loaded.scenario;
     let routes = RouteTable::new(scenario).len();
     let arrows: Vec<&str> = dot.lines().filter(|l| l.contains(" -> s")).collect();
-    assert!(arrows.len() > routes, "one arrow per route and per referral route");
+    assert!(
+        arrows.len() > routes,
+        "one arrow per route and per referral route"
+    );
     for arrow in &arrows {
         assert!(arrow.contains("/yr"), "every arrow has a volume: {arrow}");
     }
     for s in 0..scenario.steps.len() {
         let id = carepath::model::scenario::StepId(s as u32);
-        assert!(dot.contains(&scenario.step_title(id)), "{}", scenario.step_title(id));
+        assert!(
+            dot.contains(&scenario.step_title(id)),
+            "{}",
+            scenario.step_title(id)
+        );
     }
     let svg = std::fs::read_to_string(run.path().join("charts/pathways.svg")).unwrap();
     let document = roxmltree::Document::parse(&svg).expect("the SVG is well-formed XML");
@@ -137,7 +147,12 @@ fn a_run_draws_the_pathways_with_patients_a_year_on_each_route() {
     let png = std::fs::read(run.path().join("charts/pathways.png")).unwrap();
     let decoder = png::Decoder::new(std::io::Cursor::new(png));
     let info = decoder.read_info().expect("a valid PNG").info().clone();
-    assert!(info.width > 400 && info.height > 200, "{}x{}", info.width, info.height);
+    assert!(
+        info.width > 400 && info.height > 200,
+        "{}x{}",
+        info.width,
+        info.height
+    );
     let report = std::fs::read_to_string(run.path().join("report.html")).unwrap();
     let (charts, diagram, assumptions) = (
         report.find("<h2>Charts</h2>").unwrap(),
@@ -162,7 +177,10 @@ fn check_writes_the_diagram_without_volumes() {
     assert!(output.status.success(), "{:?}", text(&output));
     let dot = std::fs::read_to_string(out.join("pathways.dot")).unwrap();
     assert!(!dot.contains("/yr"));
-    assert!(dot.contains("p = 0.84"), "the escalation branch's probability");
+    assert!(
+        dot.contains("p = 0.84"),
+        "the escalation branch's probability"
+    );
     let svg = std::fs::read_to_string(out.join("charts/pathways.svg")).unwrap();
     roxmltree::Document::parse(&svg).expect("the SVG is well-formed XML");
     assert!(out.join("charts/pathways.png").is_file());

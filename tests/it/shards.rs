@@ -62,13 +62,17 @@ fn shards_merged_equal_one_run_byte_for_byte() {
     }
     // The same charts, drawn from the same curves (issue 14 item 5), and a report.
     let charts = |run: &str| {
-        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.path().join(run).join("charts"))
-            .unwrap()
-            .map(|e| {
-                let e = e.unwrap();
-                (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
-            })
-            .collect();
+        let mut files: Vec<(String, Vec<u8>)> =
+            std::fs::read_dir(dir.path().join(run).join("charts"))
+                .unwrap()
+                .map(|e| {
+                    let e = e.unwrap();
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        std::fs::read(e.path()).unwrap(),
+                    )
+                })
+                .collect();
         files.sort();
         files
     };
@@ -79,7 +83,10 @@ fn shards_merged_equal_one_run_byte_for_byte() {
         full.iter().map(|f| &f.0).collect::<Vec<_>>()
     );
     for ((name, a), (_, b)) in merged.iter().zip(&full) {
-        assert!(a == b, "charts/{name} differs between merged shards and one run");
+        assert!(
+            a == b,
+            "charts/{name} differs between merged shards and one run"
+        );
     }
     assert!(dir.path().join("merged/report.html").is_file());
 }

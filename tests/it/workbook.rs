@@ -51,7 +51,14 @@ fn same(a: f64, b: f64) -> bool {
 /// `summary.csv` (as numbers, exactly), a header row, and the sheets a run promises.
 #[test]
 fn every_key_figure_in_the_workbook_matches_summary_csv() {
-    let run = run_into(&["run", "scenarios/east_london/baseline.toml", "-r", "3", "-q", "--no-report"]);
+    let run = run_into(&[
+        "run",
+        "scenarios/east_london/baseline.toml",
+        "-r",
+        "3",
+        "-q",
+        "--no-report",
+    ]);
     let expected = summary(run.path());
     let mut workbook: Xlsx<_> = open_workbook(run.path().join("results.xlsx")).unwrap();
     assert_eq!(
@@ -63,7 +70,15 @@ fn every_key_figure_in_the_workbook_matches_summary_csv() {
     let header: Vec<String> = rows.next().unwrap().iter().map(words).collect();
     assert_eq!(
         header,
-        ["Key figure", "Metric", "Unit", "Mean", "95% CI low", "95% CI high", "Replications"]
+        [
+            "Key figure",
+            "Metric",
+            "Unit",
+            "Mean",
+            "95% CI low",
+            "95% CI high",
+            "Replications"
+        ]
     );
     let mut checked = 0;
     for row in rows {
@@ -81,7 +96,10 @@ fn every_key_figure_in_the_workbook_matches_summary_csv() {
         checked += 1;
     }
     let keys = expected.keys().filter(|m| m.starts_with("key.")).count();
-    assert!(keys > 3 && checked >= keys, "checked {checked} of {keys} key figures");
+    assert!(
+        keys > 3 && checked >= keys,
+        "checked {checked} of {keys} key figures"
+    );
     // All figures: every row of summary.csv, in order.
     let all = workbook.worksheet_range("All figures").unwrap();
     let metrics: Vec<String> = all.rows().skip(1).map(|r| words(&r[0])).collect();
@@ -116,7 +134,9 @@ fn a_comparisons_workbook_has_the_differences_and_verdicts() {
     assert_eq!(cells.len(), rows.len());
     for (row, cell) in rows.iter().zip(cells) {
         assert_eq!(words(&cell[1]), row[column("metric")]);
-        let diff = row[column("diff_vs_base")].parse::<f64>().unwrap_or(f64::NAN);
+        let diff = row[column("diff_vs_base")]
+            .parse::<f64>()
+            .unwrap_or(f64::NAN);
         assert!(same(number(&cell[6]), diff), "{}", &row[column("metric")]);
         assert_eq!(words(&cell[9]), row[column("verdict")]);
     }
