@@ -342,7 +342,7 @@ pub fn draw(
         Ok::<String, String>(writer.finalize())
     })
     .map_err(|_| "the layout of the pathway diagram failed".to_string())??;
-    let svg = svg.replace(
+    let svg = sorted_styles(&svg).replace(
         "font-family: Times, serif;",
         &format!("font-family: {FONT};"),
     );
@@ -364,6 +364,24 @@ pub fn draw(
         png,
         svg,
     })
+}
+
+/// The SVG with the lines of its `<style>` block in sorted order: the layout library
+/// writes them from a hash map, in an order that changes from process to process, and the
+/// same run must give the same bytes.
+fn sorted_styles(svg: &str) -> String {
+    let (Some(start), Some(end)) = (svg.find("<style>\n"), svg.find("</style>")) else {
+        return svg.to_string();
+    };
+    let start = start + "<style>\n".len();
+    if end < start {
+        return svg.to_string();
+    }
+    let mut lines: Vec<&str> = svg[start..end].lines().collect();
+    lines.sort_unstable();
+    let mut block = lines.join("\n");
+    block.push('\n');
+    format!("{}{block}{}", &svg[..start], &svg[end..])
 }
 
 /// The laid-out drawing with the pack's frame: a title and a line saying what the arrows
@@ -443,7 +461,13 @@ fn png_of(svg: &str) -> Result<Vec<u8>, String> {
         resvg::tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    pixmap.encode_png().map_err(|e| e.to_string())
+    // On white, every pixel is opaque: written as RGB, as the charts are.
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    super::render::encode_png(&rgb, (width, height)).map_err(|e| e.to_string())
 }
 
 /// The diagram of `scenario`, with volumes from `summary` if given: its DOT text and its
