@@ -444,23 +444,6 @@ fn apply_overrides(loaded: &mut LoadedScenario, args: &RunArgs) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::parse_percent;
-
-    /// `5%` and `0.05` are the same precision; a bare `5` is refused with both spellings
-    /// suggested (review finding: the message did not say why 5 was out of range).
-    #[test]
-    fn precision_as_percent_or_fraction() {
-        assert_eq!(parse_percent("5%"), Ok(0.05));
-        assert_eq!(parse_percent("0.05"), Ok(0.05));
-        let refused = parse_percent("5").unwrap_err();
-        assert!(refused.contains("--precision 5%"), "{refused}");
-        assert!(parse_percent("abc").is_err());
-        assert!(parse_percent("0%").is_err());
-    }
-}
-
 /// Writes the workbook of a merged run, and, when every shard kept its curves, its board
 /// pack: the files one run of all replications writes. Returns how many charts were drawn
 /// (`None` without curves).
@@ -493,4 +476,21 @@ pub fn write_merged_pack(
         run_at: &merged.manifest.run_at,
     };
     Ok(Some(write_pack(folder, &report)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_percent;
+
+    /// `5%` and `0.05` are the same precision; a bare `5` is refused with both spellings
+    /// suggested (review finding: the message did not say why 5 was out of range).
+    #[test]
+    fn precision_as_percent_or_fraction() {
+        assert_eq!(parse_percent("5%"), Ok(0.05));
+        assert_eq!(parse_percent("0.05"), Ok(0.05));
+        let refused = parse_percent("5").unwrap_err();
+        assert!(refused.contains("--precision 5%"), "{refused}");
+        assert!(parse_percent("abc").is_err());
+        assert!(parse_percent("0%").is_err());
+    }
 }
