@@ -10,7 +10,9 @@ headless Chromium (through playwright, with the system's chromium) and checks th
 - every chart is announced as an image with a text alternative;
 - the printed A4 PDF numbers its pages, and its text holds every key figure's mean from
   comparison.csv as the report writes it;
-- no heading is the last thing on a printed page.
+- no heading is the last thing on a printed page;
+- the reports of a sweep and a warm-up study have no box past the page and label their
+  charts.
 
 Usage: .ci/browser_check.py CAREPATH_BINARY CHROMIUM_BINARY [OUTPUT_FOLDER]
 (an OUTPUT_FOLDER of an earlier comparison is checked as it is, without running carepath).
@@ -150,6 +152,36 @@ def main():
             lines = [l for l in lines if not re.fullmatch(r"Page \d+ of \d+", l)]
             if lines and lines[-1] in headings:
                 failures.append(f"page {number} ends with the heading '{lines[-1]}'")
+
+    # The studies' own reports (issue 14 item 5) follow the same print rules: no box past
+    # the page, every chart labelled.
+    if len(sys.argv) <= 3:
+        with tempfile.TemporaryDirectory() as tmp:
+            studies = {
+                "sweep": [carepath, "sweep", "scenarios/east_london/baseline.toml", "--vary",
+                          "resources.reablement_slot.count=100..140:20", "--minimise-cost",
+                          "-r", "2", "-q", "-o", str(Path(tmp) / "sweep")],
+                "warmup": [carepath, "warmup", "scenarios/east_london/baseline.toml",
+                           "-r", "2", "-q", "-o", str(Path(tmp) / "warmup")],
+            }
+            with sync_playwright() as p:
+                browser = p.chromium.launch(
+                    executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
+                )
+                for name, command in studies.items():
+                    subprocess.run(command, check=True)
+                    study = (Path(tmp) / name / "report.html").resolve()
+                    for media, width in [("print", A4_TEXT_WIDTH_PX), ("screen", 390), ("screen", 1280)]:
+                        page = browser.new_page(viewport={"width": width, "height": 900})
+                        page.emulate_media(media=media)
+                        page.goto(study.as_uri())
+                        limit = page.evaluate("document.documentElement.clientWidth")
+                        for line in page.evaluate(OVERFLOW, limit):
+                            failures.append(f"{name} {media} {width}px: past the page edge: {line}")
+                        if page.evaluate(UNLABELLED):
+                            failures.append(f"{name}: a chart has no text alternative")
+                        page.close()
+                browser.close()
 
     print(f"browser check: three-design comparison prints on {pages} A4 pages; "
           f"{checked} key-figure values found in the PDF text")

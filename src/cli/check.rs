@@ -8,9 +8,34 @@ use carepath::model::load::offered_loads;
 use carepath::model::scenario::{Scenario, StepKind};
 use carepath::scenario::load;
 
-/// Loads and checks `path`, printing what it contains.
-pub fn check(path: &Path) -> Result<()> {
+/// Loads and checks `path`, printing what it contains; with `diagram`, also writes the
+/// pathway diagram (without volumes) there as an output set.
+pub fn check(path: &Path, diagram: Option<&Path>) -> Result<()> {
     let loaded = load(path)?;
+    if let Some(folder) = diagram {
+        let inputs: Vec<std::path::PathBuf> = loaded
+            .layers
+            .iter()
+            .map(|l| l.path.clone().into())
+            .collect();
+        let set = carepath::experiment::output_set::OutputSet::prepare(folder, &inputs)?;
+        let (dot, drawn) = carepath::report::diagram::diagram(
+            &loaded.scenario,
+            None,
+            &format!(
+                "Scenario {} · not run · carepath {}",
+                loaded.scenario.title(),
+                env!("CARGO_PKG_VERSION")
+            ),
+        )
+        .map_err(|message| anyhow::anyhow!("cannot draw the pathway diagram: {message}"))?;
+        carepath::experiment::output::write_atomic(
+            &set.dir().join(carepath::report::diagram::DOT_FILE),
+            dot.as_bytes(),
+        )?;
+        carepath::report::pack::write_charts(set.dir(), &[drawn])?;
+        set.commit()?;
+    }
     outln!(
         "{} is valid.
 ",

@@ -129,6 +129,33 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         &set.dir().join("manifest.json"),
         &serde_json::to_vec_pretty(&manifest)?,
     )?;
+    {
+        use carepath::report::workbook::{
+            all_figures_sheet, assumptions_sheet, comparison_sheet, key_figures_sheet,
+            write_workbook,
+        };
+        let summaries: Vec<_> = runs.iter().map(RunOutcome::summary).collect();
+        let designs: Vec<(&Scenario, &[carepath::experiment::MetricSummary])> = loaded
+            .iter()
+            .zip(&summaries)
+            .map(|(l, s)| (&l.scenario, s.as_slice()))
+            .collect();
+        let mut sheets = vec![key_figures_sheet(&designs), comparison_sheet(&rows)];
+        for (l, summary) in loaded.iter().zip(&summaries) {
+            sheets.push(all_figures_sheet(
+                &format!("All {}", l.scenario.name),
+                summary,
+            ));
+        }
+        for l in &loaded {
+            let resolved = toml::to_string(&l.file).unwrap_or_default();
+            sheets.push(assumptions_sheet(
+                &format!("Assumptions {}", l.scenario.name),
+                &resolved,
+            ));
+        }
+        write_workbook(set.dir(), &sheets)?;
+    }
     let charts = if args.common.no_report {
         None
     } else {
@@ -165,11 +192,13 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
             plain_words(&rows, &labels, &designs, replications, seed)
         );
         let extras = match charts {
-            Some(count) => format!(", report.html, {count} charts in charts/ as PNG and SVG"),
+            Some(count) => {
+                format!(", report.html, pathways.dot, {count} charts in charts/ as PNG and SVG")
+            }
             None => String::new(),
         };
         outln!(
-            "Outputs in {}/ (comparison.csv, manifest.json{extras}).",
+            "Outputs in {}/ (comparison.csv, manifest.json, results.xlsx{extras}).",
             folder.display()
         );
     }

@@ -80,6 +80,10 @@ enum Command {
     Check {
         /// The scenario file, e.g. scenarios/mmc.toml.
         scenario: PathBuf,
+        /// Also draw the pathway diagram (without volumes) into this folder:
+        /// pathways.dot, and charts/pathways.svg and .png.
+        #[arg(long, value_name = "DIR")]
+        diagram: Option<PathBuf>,
     },
     /// Fit scenario inputs from an extract (CSV): arrival patterns from timestamps, or
     /// duration distributions from lengths of stay; prints the TOML to paste.
@@ -95,7 +99,7 @@ pub fn main() -> Result<()> {
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Warmup(args) => warmup::warmup(&args),
-        Command::Check { scenario } => check::check(&scenario),
+        Command::Check { scenario, diagram } => check::check(&scenario, diagram.as_deref()),
         Command::Merge { folders, out } => merge(&folders, out),
         Command::Validate(args) => validate::validate(&args),
         Command::Fit(command) => fit::fit(&command),
@@ -175,15 +179,26 @@ fn merge(folders: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
         .flat_map(|f| carepath::experiment::shard::SHARD_FILES.map(|name| f.join(name)))
         .collect();
     let set = OutputSet::prepare(&out, &inputs)?;
-    let manifest = carepath::experiment::shard::merge(folders, set.dir())?;
+    let merged = carepath::experiment::shard::merge(folders, set.dir())?;
+    let charts = run::write_merged_pack(set.dir(), &merged)?;
+    let manifest = merged.manifest;
     set.commit()?;
     outln!(
-        "Merged {} shard folders: {} replications of `{}` into {}/.",
+        "Merged {} shard folders: {} replications of `{}` into {}/ (summary.csv, replications.csv, manifest.json, scenario.toml, results.xlsx{}).",
         folders.len(),
         manifest.replications,
         manifest.scenario_name,
-        out.display()
+        out.display(),
+        match charts {
+            Some(count) => format!(", report.html, pathways.dot, {count} charts in charts/"),
+            None => String::new(),
+        }
     );
+    if charts.is_none() {
+        outln!(
+            "No report: a shard folder lacks curves.txt (written by `run --shard` of this version), which the charts need."
+        );
+    }
     Ok(())
 }
 

@@ -9,6 +9,7 @@ use clap::Args;
 use carepath::experiment::output::{Manifest, ReplicationsCsv, RunFiles, sha256_hex, write_run};
 use carepath::experiment::output_set::OutputSet;
 use carepath::experiment::precision::run_to_precision;
+use carepath::experiment::shard_curves::CurvesWriter;
 use carepath::experiment::trace::write_trace;
 use carepath::experiment::{MetricSummary, RunError, RunOutcome, run_more};
 use carepath::model::ReplicationResult;
@@ -77,12 +78,24 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let set = OutputSet::prepare(&folder, &inputs)?;
     // Each replication is written as it finishes and kept only in running sums.
     let mut csv = ReplicationsCsv::create(set.dir())?;
+    // A shard also keeps each replication's curves, for `merge` to draw the charts.
+    let mut curves = match args.shard {
+        Some(_) => Some(CurvesWriter::create(set.dir())?),
+        None => None,
+    };
     let started = Instant::now();
     let (outcome, precision) = simulate(&mut loaded, args, first, count, &mut |result| {
-        Ok(csv.add(result)?)
+        csv.add(result)?;
+        if let Some(curves) = &mut curves {
+            curves.add(result)?;
+        }
+        Ok(())
     })?;
     let wall_time = started.elapsed().as_secs_f64();
     csv.finish()?;
+    if let Some(curves) = curves {
+        curves.finish()?;
+    }
     let summary = outcome.summary();
     // A shard's summary covers only its own replications; `merge` recomputes the whole.
     let charts = write_outputs(&set, &loaded, args, &outcome, &summary, wall_time)?;
@@ -251,7 +264,14 @@ fn write_outputs(
         }
         write_trace(scenario, replications, set.dir())?;
     }
-    if args.common.no_report || args.shard.is_some() {
+    if args.shard.is_some() {
+        return Ok(None);
+    }
+    carepath::report::workbook::write_workbook(
+        set.dir(),
+        &carepath::report::workbook::run_sheets(scenario, summary, &resolved),
+    )?;
+    if args.common.no_report {
         return Ok(None);
     }
     let reported = [ReportedDesign {
@@ -311,15 +331,22 @@ fn print_run(
         outcome.events as f64 / wall_time.max(1e-9) / 1e6,
         args.common.threads(),
     );
+    let workbook = if args.shard.is_some() {
+        ""
+    } else {
+        ", results.xlsx"
+    };
     let mut extras = match charts {
-        Some(charts) => format!(", report.html, {charts} charts in charts/ as PNG and SVG"),
+        Some(charts) => {
+            format!(", report.html, pathways.dot, {charts} charts in charts/ as PNG and SVG")
+        }
         None => String::new(),
     };
     if args.trace.is_some() {
         extras.push_str(", trace.csv");
     }
     outln!(
-        "Outputs in {}/ (summary.csv, replications.csv, manifest.json, scenario.toml{extras}).",
+        "Outputs in {}/ (summary.csv, replications.csv, manifest.json, scenario.toml{workbook}{extras}).",
         folder.display()
     );
     Ok(())
@@ -415,6 +442,40 @@ fn apply_overrides(loaded: &mut LoadedScenario, args: &RunArgs) {
         loaded.scenario.seed = seed;
         loaded.file.run.seed = Some(toml::Spanned::new(0..0, seed as i64));
     }
+}
+
+/// Writes the workbook of a merged run, and, when every shard kept its curves, its board
+/// pack: the files one run of all replications writes. Returns how many charts were drawn
+/// (`None` without curves).
+pub fn write_merged_pack(
+    folder: &Path,
+    merged: &carepath::experiment::shard::MergeOutcome,
+) -> Result<Option<usize>> {
+    let scenario = &merged.loaded.scenario;
+    carepath::report::workbook::write_workbook(
+        folder,
+        &carepath::report::workbook::run_sheets(scenario, &merged.summary, &merged.resolved),
+    )?;
+    let Some(curves) = &merged.curves else {
+        return Ok(None);
+    };
+    let reported = [ReportedDesign {
+        design: Design {
+            scenario,
+            curves,
+            summary: &merged.summary,
+        },
+        loaded: &merged.loaded,
+    }];
+    let report = Report {
+        designs: &reported,
+        comparison: None,
+        replications: merged.manifest.replications,
+        seed: merged.manifest.seed,
+        command: &super::command_line(),
+        run_at: &merged.manifest.run_at,
+    };
+    Ok(Some(write_pack(folder, &report)?))
 }
 
 #[cfg(test)]

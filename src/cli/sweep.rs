@@ -196,11 +196,76 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
                     &footnote(&[&base.scenario.title()], replications, seed),
                 )?;
                 write_charts(set.dir(), &charts)?;
-                Some(charts.len())
+                Some(charts)
             }
             None => None,
         }
     };
+    if !args.common.no_report {
+        let mut what = vec![format!(
+            "{} was run at {} points, varying {}, with {replications} replications at each point (seed {seed}; common random numbers: replication r of every point uses the same streams).",
+            base.scenario.title(),
+            summaries.len(),
+            args.vary
+                .iter()
+                .zip(&titles)
+                .map(|(v, t)| format!("{t} ({})", v.key))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )];
+        what.push("Each figure is the mean over the replications with its 95% confidence interval in brackets.".to_string());
+        let chosen = match &optimum {
+            Some((text, _)) => vec![text.clone()],
+            None => vec!["No point was chosen: run with --minimise-cost to choose the point with the lowest total cost, with the points not clearly worse.".to_string()],
+        };
+        let mut header = vec!["Point".to_string()];
+        header.extend(shown.iter().map(|m| base.scenario.metric_title(m)));
+        header.push("Queues".to_string());
+        let rows = summaries
+            .iter()
+            .zip(&unstable)
+            .map(|((values, summary), unstable)| {
+                let mut row = vec![point_words(&titles, values)];
+                for metric in &shown {
+                    row.push(summary.iter().find(|m| &m.metric == metric).map_or(
+                        "not reported".to_string(),
+                        |m| {
+                            format!(
+                                "{} [{}, {}]",
+                                carepath::report::format::value_with_unit(m.mean, m.unit),
+                                carepath::report::format::value_with_unit(m.ci95_low, m.unit),
+                                carepath::report::format::value_with_unit(m.ci95_high, m.unit)
+                            )
+                        },
+                    ));
+                }
+                row.push(if *unstable { "growing" } else { "settled" }.to_string());
+                row
+            })
+            .collect();
+        let notes = summaries
+            .iter()
+            .zip(&growing)
+            .filter(|(_, words)| !words.is_empty())
+            .map(|((values, _), words)| {
+                format!(
+                    "Unstable: {}: {words}; its figures depend on the run length.",
+                    point_words(&titles, values)
+                )
+            })
+            .collect();
+        let page = carepath::report::study::study_html(&carepath::report::study::StudyReport {
+            title: format!("{}: sweep", base.scenario.title()),
+            what,
+            chosen,
+            header,
+            rows,
+            notes,
+            chart: chart.as_ref().and_then(|c| c.first()),
+            command: &super::command_line(),
+        });
+        write_atomic(&set.dir().join("report.html"), page.as_bytes())?;
+    }
     set.commit()?;
     if args.common.quiet {
         return Ok(());
@@ -231,9 +296,11 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         outln!("{text}");
     }
     let extras = if chart.is_some() {
-        ", charts/sweep.png and .svg"
-    } else {
+        ", report.html, charts/sweep.png and .svg"
+    } else if args.common.no_report {
         ""
+    } else {
+        ", report.html"
     };
     outln!("Outputs in {}/ (sweep.csv{extras}).", folder.display());
     Ok(())

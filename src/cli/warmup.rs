@@ -84,11 +84,59 @@ pub fn warmup(args: &WarmupArgs) -> Result<()> {
                 let footnote = footnote(&[&scenario.title()], replications, scenario.seed);
                 let charts = render_all(&[spec], &footnote)?;
                 write_charts(set.dir(), &charts)?;
-                Some(charts.len())
+                Some(charts)
             }
             None => None,
         }
     };
+    if !args.common.no_report {
+        let longest = advice.iter().map(|a| a.days).max().unwrap_or(0);
+        let at_limit = |days: usize| days > 0 && days + 5 >= means.first().map_or(0, Vec::len) / 2;
+        let what = vec![
+            format!(
+                "{} was run {replications} times from time zero for {days} days (seed {}), recording each day the mean units busy and patients waiting for each resource, and the patients in the system.",
+                scenario.title(),
+                scenario.seed
+            ),
+            "For each series, MSER-5 (White, 1997) chooses the number of days to discard: it groups the daily means (over replications) into batches of five days and cuts where the standard error of the mean of what remains is smallest, looking no further than half the run.".to_string(),
+        ];
+        let mut chosen = vec![format!(
+            "Recommended warm-up: {longest} days, the longest cut of any series, so that every series has settled (the scenario now uses {:.0} days).",
+            scenario.warm_up.days()
+        )];
+        if advice.iter().any(|a| at_limit(a.days)) {
+            chosen.push("At least one series was cut at MSER's limit of half the run: it may not have settled; run longer.".to_string());
+        }
+        let rows = advice
+            .iter()
+            .map(|a| {
+                vec![
+                    scenario.series_title(&a.series),
+                    format!(
+                        "{} days{}",
+                        a.days,
+                        if at_limit(a.days) {
+                            " (at the limit)"
+                        } else {
+                            ""
+                        }
+                    ),
+                    carepath::report::format::plain(a.mean_after),
+                ]
+            })
+            .collect();
+        let page = carepath::report::study::study_html(&carepath::report::study::StudyReport {
+            title: format!("{}: warm-up", scenario.title()),
+            what,
+            chosen,
+            header: vec!["Series".into(), "Days to discard".into(), "Mean afterwards".into()],
+            rows,
+            notes: vec!["Daily series over every day of each replication are in warmup.csv (day, then one column per series).".to_string()],
+            chart: chart.as_ref().and_then(|c| c.first()),
+            command: &super::command_line(),
+        });
+        write_atomic(&set.dir().join("report.html"), page.as_bytes())?;
+    }
     set.commit()?;
     if !args.common.quiet {
         outln!(

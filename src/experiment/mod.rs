@@ -10,6 +10,7 @@ pub mod output_set;
 pub mod precision;
 pub mod runner;
 pub mod shard;
+pub mod shard_curves;
 pub mod stability;
 pub mod statistics;
 pub mod sweep;

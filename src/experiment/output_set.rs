@@ -38,7 +38,10 @@ use super::output::OutputError;
 
 /// Names carepath writes at the top of an output folder; anything else there is the user's,
 /// and a folder holding it is never replaced.
-pub const KNOWN_FILES: [&str; 11] = [
+pub const KNOWN_FILES: [&str; 14] = [
+    "results.xlsx",
+    "curves.txt",
+    "pathways.dot",
     "summary.csv",
     "replications.csv",
     "scenario.toml",

@@ -8,7 +8,9 @@ use std::str::FromStr;
 
 use thiserror::Error;
 
+use super::curves::Curves;
 use super::output::{Manifest, ReplicationsCsv, RunFiles, write_run};
+use super::shard_curves::{CURVES_FILE, CurvesReader};
 use super::statistics::SummarySums;
 use crate::model::{MetricValue, ReplicationResult, Unit, metric_catalogue};
 use crate::scenario::load;
@@ -88,14 +90,19 @@ fn read(path: &Path) -> Result<String, MergeError> {
 }
 
 /// The files `merge` reads from each shard folder.
-pub const SHARD_FILES: [&str; 3] = ["manifest.json", "scenario.toml", "replications.csv"];
+pub const SHARD_FILES: [&str; 4] = [
+    "manifest.json",
+    "scenario.toml",
+    "replications.csv",
+    CURVES_FILE,
+];
 
 /// Merges shard folders into `out`, writing the files a single run of all replications would
 /// have written (the manifest records the shards instead of one thread count and wall time).
 /// Rows are matched by metric name: every replication of every shard must report the same
 /// metrics. The shards' rows are streamed, one replication at a time, in replication order:
 /// the memory does not grow with the number of replications.
-pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
+pub fn merge(folders: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError> {
     let mut shards: Vec<(PathBuf, Manifest)> = Vec::new();
     for folder in folders {
         let path = folder.join("manifest.json");
@@ -155,7 +162,11 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
     }
 
     let resolved = read(&first_folder.join("scenario.toml"))?;
-    let units = units_of(&first_folder.join("scenario.toml"))?;
+    let loaded = load(&first_folder.join("scenario.toml")).map_err(|e| MergeError::Read {
+        path: first_folder.join("scenario.toml"),
+        reason: e.to_string(),
+    })?;
+    let units = units_of(&loaded.scenario);
     // The shards' rows are streamed in replication order (shard 1 first) into the merged
     // `replications.csv` and the running summary, exactly as one run adds its replications.
     let mut in_order: Vec<(u32, &PathBuf)> = seen
@@ -164,13 +175,30 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
         .map(|(shard, (folder, _))| (shard.index, folder))
         .collect();
     in_order.sort_unstable();
+    // The curves for the charts, where every shard kept them (shards of older versions
+    // did not: then the merge writes the tables only).
+    let with_curves = in_order
+        .iter()
+        .all(|(_, folder)| folder.join(CURVES_FILE).is_file());
     let mut merged = Merged {
         names: None,
         csv: ReplicationsCsv::create(out)?,
         sums: SummarySums::new(),
         next: 0,
+        curves: with_curves.then(|| Curves::new(&loaded.scenario)),
+        reader: None,
+        shape: (loaded.scenario.resources.len(), loaded.scenario.waits.len()),
     };
     for (_, folder) in in_order {
+        if merged.curves.is_some() {
+            merged.reader =
+                Some(
+                    CurvesReader::open(folder).map_err(|reason| MergeError::Read {
+                        path: folder.join(CURVES_FILE),
+                        reason,
+                    })?,
+                );
+        }
         read_replications(&folder.join("replications.csv"), &units, &mut merged)?;
     }
     if merged.next != u64::from(first.replications) {
@@ -196,7 +224,28 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
             resolved_scenario: &resolved,
         },
     )?;
-    Ok(manifest)
+    Ok(MergeOutcome {
+        manifest,
+        summary,
+        curves: merged.curves,
+        loaded,
+        resolved,
+    })
+}
+
+/// What a merge produced besides its files: what the board pack and workbook need.
+#[derive(Debug)]
+pub struct MergeOutcome {
+    /// The merged run's manifest, as written.
+    pub manifest: Manifest,
+    /// The summary of every metric over all replications, as in `summary.csv`.
+    pub summary: Vec<crate::experiment::MetricSummary>,
+    /// The curves of all replications, in replication order, if every shard kept them.
+    pub curves: Option<Curves>,
+    /// The resolved scenario, loaded from the first shard's `scenario.toml`.
+    pub loaded: crate::scenario::LoadedScenario,
+    /// That file's text.
+    pub resolved: String,
 }
 
 /// The merge so far: the metric names every replication must report (once the first is
@@ -207,6 +256,12 @@ struct Merged {
     csv: ReplicationsCsv,
     sums: SummarySums,
     next: u64,
+    /// The curves' running sums, when every shard kept its curves.
+    curves: Option<Curves>,
+    /// The current shard's curves file.
+    reader: Option<CurvesReader>,
+    /// Resources and waiting points of the scenario.
+    shape: (usize, usize),
 }
 
 impl Merged {
@@ -227,9 +282,20 @@ impl Merged {
                 self.next
             )));
         }
-        let result = match_by_name(path, replication, rows, units, &mut self.names)?;
+        let mut result = match_by_name(path, replication, rows, units, &mut self.names)?;
         self.csv.add(&result)?;
         self.sums.add(&result);
+        if let (Some(curves), Some(reader)) = (&mut self.curves, &mut self.reader) {
+            let (resources, waits) = self.shape;
+            reader
+                .read_into(&mut result, resources, waits)
+                .map_err(|reason| {
+                    MergeError::Mismatch(format!(
+                        "{reason}\nhelp: merge the unedited folders of shards 1/N to N/N of one run"
+                    ))
+                })?;
+            curves.add(&result);
+        }
         self.next += 1;
         Ok(())
     }
@@ -390,17 +456,13 @@ fn match_by_name(
 }
 
 /// The unit of every metric the resolved scenario reports, key figures included.
-fn units_of(resolved: &Path) -> Result<Vec<(String, Unit)>, MergeError> {
-    let loaded = load(resolved).map_err(|e| MergeError::Read {
-        path: resolved.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    let mut units = metric_catalogue(&loaded.scenario);
-    for figure in &loaded.scenario.key_figures {
+fn units_of(scenario: &crate::model::scenario::Scenario) -> Vec<(String, Unit)> {
+    let mut units = metric_catalogue(scenario);
+    for figure in &scenario.key_figures {
         let unit = figure.terms.first().map_or(Unit::Patients, |&t| units[t].1);
         units.push((format!("key.{}", figure.name), unit));
     }
-    Ok(units)
+    units
 }
 
 #[cfg(test)]

@@ -95,6 +95,11 @@ code.hash { font-size: 7pt; word-break: break-all; }
 }
 ";
 
+/// The style sheet of every carepath report, with the charts' typeface filled in.
+pub fn style_sheet() -> String {
+    STYLE.replace("FONT_FAMILY", FONT)
+}
+
 /// The report, with `charts`, as one HTML document (empty if there is no design).
 pub fn report_html(report: &Report<'_>, charts: &[Rendered]) -> String {
     let Some(base) = report.designs.first() else {
@@ -139,12 +144,8 @@ pub fn report_html(report: &Report<'_>, charts: &[Rendered]) -> String {
                     (differences(report, rows, &figures))
                     (super::cause_changes::changes_section(report, rows))
                 }
-                h2 { "Charts" }
-                @for chart in charts {
-                    figure {
-                        (PreEscaped(inline_svg(&chart.svg, &chart.alt)))
-                        figcaption { (chart.title) " (charts/" (chart.stem) ".png, .svg)" }
-                    }
+                @for section in Section::ORDER {
+                    (charts_section(section, charts))
                 }
                 h2 { "Assumptions" }
                 @if report.designs.len() > 1 {
@@ -158,9 +159,86 @@ pub fn report_html(report: &Report<'_>, charts: &[Rendered]) -> String {
     page.into_string()
 }
 
+/// The sections of the report that hold charts, in the report's order: the headline
+/// results, then series over time, then time at each level, then the pathway diagram (the
+/// assumptions follow).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// Waits, resources, delays and costs: the charts of the key results.
+    Results,
+    /// Occupancy and queues over calendar time (file stems starting `daily` or
+    /// `over_time`).
+    OverTime,
+    /// Time at each occupancy level (file stems starting `levels`).
+    Levels,
+    /// The pathway diagram (file stem `pathways`).
+    Diagram,
+}
+
+impl Section {
+    /// The sections in the report's order.
+    pub const ORDER: [Section; 4] = [
+        Section::Results,
+        Section::OverTime,
+        Section::Levels,
+        Section::Diagram,
+    ];
+
+    /// The section a chart belongs in, by its file stem.
+    pub fn of(stem: &str) -> Section {
+        if stem == super::diagram::STEM {
+            Section::Diagram
+        } else if stem.starts_with("daily") || stem.starts_with("over_time") {
+            Section::OverTime
+        } else if stem.starts_with("levels") {
+            Section::Levels
+        } else {
+            Section::Results
+        }
+    }
+
+    /// The section's heading.
+    fn heading(self) -> &'static str {
+        match self {
+            Section::Results => "Charts",
+            Section::OverTime => "Over time",
+            Section::Levels => "Time at each level",
+            Section::Diagram => "Pathway diagram",
+        }
+    }
+}
+
+/// The charts of `section`, under its heading; nothing if it has none.
+fn charts_section(section: Section, charts: &[Rendered]) -> Markup {
+    let mine: Vec<&Rendered> = charts
+        .iter()
+        .filter(|c| Section::of(&c.stem) == section)
+        .collect();
+    html! {
+        @if !mine.is_empty() {
+            h2 { (section.heading()) }
+            @if section == Section::Diagram {
+                p.small {
+                    "Each box is a step of a pathway, with its kind (wait, activity, handoff, delay, end; "
+                    "branch, release, block and transfer take no time) and the resource or office it uses. "
+                    "Each arrow is labelled with the mean number of patients a year who took that route in the "
+                    "measured period, and, where a step has several routes out, their share. Also as "
+                    "pathways.dot (Graphviz)."
+                }
+            }
+            @for chart in mine {
+                figure {
+                    (PreEscaped(inline_svg(&chart.svg, &chart.alt)))
+                    figcaption { (chart.title) " (charts/" (chart.stem) ".png, .svg)" }
+                }
+            }
+        }
+    }
+}
+
 /// An SVG document ready to sit inside HTML: without any XML declaration, and announced to
 /// screen readers as an image named by `alt` (the chart's own `<title>` stays inside).
-fn inline_svg(svg: &str, alt: &str) -> String {
+pub(super) fn inline_svg(svg: &str, alt: &str) -> String {
     let svg = svg.find("<svg").map_or(svg, |start| &svg[start..]);
     let label = html! { (alt) }.into_string().replace('"', "&quot;");
     match svg.strip_prefix("<svg") {

@@ -4,6 +4,7 @@
 pub mod brief;
 pub mod cause_changes;
 pub mod charts;
+pub mod diagram;
 mod difference_panel;
 pub mod format;
 pub mod headline;
@@ -12,4 +13,6 @@ pub mod pack;
 pub mod render;
 pub mod spec;
 mod stacked_panel;
+pub mod study;
 pub mod theme;
+pub mod workbook;

@@ -25,8 +25,9 @@ pub enum PackError {
     Output(#[from] OutputError),
 }
 
-/// Draws every chart of the report's designs and writes them and `report.html` into
-/// `folder`; returns how many charts there are.
+/// Draws every chart of the report's designs and the base's pathway diagram (with its
+/// route volumes; also as `pathways.dot`), and writes them and `report.html` into `folder`;
+/// returns how many charts there are (the diagram counts as one).
 pub fn write_pack(folder: &Path, report: &Report<'_>) -> Result<usize, PackError> {
     let designs: Vec<Design<'_>> = report.designs.iter().map(|d| d.design).collect();
     let titles: Vec<String> = designs.iter().map(|d| d.scenario.title()).collect();
@@ -48,7 +49,16 @@ pub fn write_pack(folder: &Path, report: &Report<'_>) -> Result<usize, PackError
         ));
     }
     specs.extend(design_charts(&designs));
-    let charts = render_all(&specs, &footnote)?;
+    let mut charts = render_all(&specs, &footnote)?;
+    if let Some(base) = designs.first() {
+        let (dot, drawn) = super::diagram::diagram(base.scenario, Some(base.summary), &footnote)
+            .map_err(|message| ChartError {
+                chart: super::diagram::STEM.to_string(),
+                message,
+            })?;
+        write_atomic(&folder.join(super::diagram::DOT_FILE), dot.as_bytes())?;
+        charts.push(drawn);
+    }
     write_charts(folder, &charts)?;
     let page = report_html(report, &charts);
     write_atomic(&folder.join("report.html"), page.as_bytes())?;

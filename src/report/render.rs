@@ -133,7 +133,10 @@ fn with_title(svg: &str, title: &str) -> String {
 }
 
 /// RGB pixels as PNG file bytes.
-fn encode_png(pixels: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, png::EncodingError> {
+pub(super) fn encode_png(
+    pixels: &[u8],
+    (width, height): (u32, u32),
+) -> Result<Vec<u8>, png::EncodingError> {
     let mut bytes = Vec::new();
     let mut encoder = png::Encoder::new(&mut bytes, width, height);
     encoder.set_color(png::ColorType::Rgb);

@@ -109,8 +109,10 @@ pub fn printed_pt(nominal: f64) -> f64 {
 /// list falls back alike in both where DejaVu Sans is not installed).
 pub const FONT: &str = "DejaVu Sans, Verdana, Arial, sans-serif";
 
-static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+/// The bundled DejaVu Sans font file (TrueType).
+pub(crate) static REGULAR_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+/// The bundled DejaVu Sans Bold font file (TrueType).
+pub(crate) static BOLD_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// Registers the bundled font with plotters once, under [`FONT`]; charts never look for
 /// system fonts.
@@ -118,8 +120,8 @@ pub fn register_fonts() -> Result<(), String> {
     static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
     REGISTERED
         .get_or_init(|| {
-            register_font(FONT, FontStyle::Normal, REGULAR)
-                .and_then(|()| register_font(FONT, FontStyle::Bold, BOLD))
+            register_font(FONT, FontStyle::Normal, REGULAR_FONT)
+                .and_then(|()| register_font(FONT, FontStyle::Bold, BOLD_FONT))
                 .map_err(|_| "the bundled DejaVu Sans font could not be read".to_string())
         })
         .clone()

@@ -253,14 +253,25 @@ fn issue9_item13_merge_leaves_no_stale_report() {
     ok(&["run", s(&scenario), "-q", "-s", "5", "-o", s(&merged)]);
     assert!(merged.join("report.html").exists());
     ok(&["merge", s(&path("s1")), s(&path("s2")), "-o", s(&merged)]);
+    // The merge writes its own report, charts and workbook (issue 14 item 5): the run's
+    // report was replaced, not left beside the merged tables.
     assert_eq!(
         listing(&merged),
         [
+            "charts",
             "manifest.json",
+            "pathways.dot",
             "replications.csv",
+            "report.html",
+            "results.xlsx",
             "scenario.toml",
             "summary.csv"
         ]
+    );
+    let report = std::fs::read_to_string(merged.join("report.html")).unwrap();
+    assert!(
+        report.contains("carepath merge"),
+        "the report is the merge's own"
     );
 }
 

@@ -46,7 +46,13 @@ fn shards_merged_equal_one_run_byte_for_byte() {
         "-o",
         &path("full"),
     ]);
-    for file in ["summary.csv", "replications.csv", "scenario.toml"] {
+    for file in [
+        "summary.csv",
+        "replications.csv",
+        "scenario.toml",
+        "results.xlsx",
+        "pathways.dot",
+    ] {
         let merged = std::fs::read(dir.path().join("merged").join(file)).unwrap();
         let full = std::fs::read(dir.path().join("full").join(file)).unwrap();
         assert!(
@@ -54,6 +60,35 @@ fn shards_merged_equal_one_run_byte_for_byte() {
             "{file} differs between merged shards and one run"
         );
     }
+    // The same charts, drawn from the same curves (issue 14 item 5), and a report.
+    let charts = |run: &str| {
+        let mut files: Vec<(String, Vec<u8>)> =
+            std::fs::read_dir(dir.path().join(run).join("charts"))
+                .unwrap()
+                .map(|e| {
+                    let e = e.unwrap();
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        std::fs::read(e.path()).unwrap(),
+                    )
+                })
+                .collect();
+        files.sort();
+        files
+    };
+    let (merged, full) = (charts("merged"), charts("full"));
+    assert!(full.len() > 4, "one run draws charts");
+    assert_eq!(
+        merged.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        full.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for ((name, a), (_, b)) in merged.iter().zip(&full) {
+        assert!(
+            a == b,
+            "charts/{name} differs between merged shards and one run"
+        );
+    }
+    assert!(dir.path().join("merged/report.html").is_file());
 }
 
 /// Shards of runs with different seeds, or a missing shard, are refused with a clear message.

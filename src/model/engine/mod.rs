@@ -12,6 +12,7 @@ mod patients;
 mod requests;
 mod resources;
 mod results;
+pub mod routes;
 mod runaway;
 mod trace;
 
@@ -157,6 +158,8 @@ struct Recorder {
     /// [patient-hours]. Each wait adds its part after the warm-up when it ends, so this is
     /// not reset with the rest at the end of the warm-up.
     waiting_hours: Vec<f64>,
+    /// Patients who took each route (see [`routes::RouteTable`]), by route index.
+    routes: Vec<u64>,
 }
 
 impl Recorder {
@@ -198,6 +201,7 @@ impl Recorder {
                 })
                 .collect(),
             waiting_hours: vec![0.0; scenario.waits.len()],
+            routes: vec![0; routes::RouteTable::new(scenario).len()],
         }
     }
 
@@ -229,6 +233,7 @@ impl Recorder {
             .iter_mut()
             .for_each(DurationSample::reset);
         self.bounces.fill(0);
+        self.routes.fill(0);
         for stays in self.blocked_stays.iter_mut().flatten() {
             stays.iter_mut().for_each(DurationSample::reset);
         }
@@ -258,6 +263,8 @@ struct Simulation<'s> {
     /// Patients created so far by each source (the ordinal in each patient's identity).
     arrivals_so_far: Vec<u64>,
     recorder: Recorder,
+    /// The routes between steps, for counting moves.
+    route_table: routes::RouteTable,
     next_token: u64,
     /// Resources whose queue must be looked at (see `serve_queue`).
     needs_service: Vec<bool>,
@@ -441,6 +448,7 @@ impl<'s> Simulation<'s> {
             next_arrivals: vec![(u64::MAX, u64::MAX); scenario.sources.len()],
             earliest_arrival: None,
             recorder: Recorder::new(scenario),
+            route_table: routes::RouteTable::new(scenario),
             next_token: 1,
             needs_service: vec![false; scenario.resources.len()],
             marked: 0,
@@ -871,7 +879,14 @@ impl<'s> Simulation<'s> {
         loop {
             self.count_instant_step(id, step)?;
             let patient = self.patients.get_mut(id);
+            let from = patient.step;
             patient.step = step;
+            // A patient placed at a step (an arrival, a census patient) took no route.
+            if from != step
+                && let Some(route) = self.route_table.index(from, step)
+            {
+                self.recorder.routes[route] += 1;
+            }
             match &scenario.steps[step.0 as usize].kind {
                 StepKind::Seize { wait, next } => match self.request(id, step, wait, since)? {
                     Request::Granted => {
