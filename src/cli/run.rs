@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use carepath::experiment::output::{Manifest, ReplicationsCsv, RunFiles, sha256_hex, write_run};
+use carepath::experiment::daily_shard::ShardSeries;
 use carepath::experiment::output_set::OutputSet;
 use carepath::experiment::precision::run_to_precision;
 use carepath::experiment::trace::write_trace;
@@ -77,12 +78,23 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let set = OutputSet::prepare(&folder, &inputs)?;
     // Each replication is written as it finishes and kept only in running sums.
     let mut csv = ReplicationsCsv::create(set.dir())?;
+    // A shard keeps each replication's daily series on disk, for `merge`'s percentiles.
+    let mut series = match args.shard {
+        Some(_) => Some(ShardSeries::create(set.dir(), &loaded.scenario)?),
+        None => None,
+    };
     let started = Instant::now();
     let (outcome, precision) = simulate(&mut loaded, args, first, count, &mut |result| {
+        if let Some(series) = series.as_mut() {
+            series.add(result)?;
+        }
         Ok(csv.add(result)?)
     })?;
     let wall_time = started.elapsed().as_secs_f64();
     csv.finish()?;
+    if let Some(series) = series {
+        series.finish()?;
+    }
     let summary = outcome.summary();
     // A shard's summary covers only its own replications; `merge` recomputes the whole.
     let charts = write_outputs(&set, &loaded, args, &outcome, &summary, wall_time)?;
@@ -237,6 +249,7 @@ fn write_outputs(
         resolved_scenario: &resolved,
     };
     write_run(set.dir(), &files)?;
+    outcome.curves.daily.write(set.dir(), scenario)?;
     if let Some(replications) = &args.trace {
         // To precision, the run may have stopped before a replication asked for.
         // (A shard's range was checked before it ran: --precision cannot be sharded.)

@@ -4,12 +4,15 @@
 pub mod bands;
 pub mod compare;
 pub mod curves;
+pub mod daily;
+pub mod daily_shard;
 pub mod design_diff;
 pub mod output;
 pub mod output_set;
 pub mod precision;
 pub mod runner;
 pub mod shard;
+pub mod sketch;
 pub mod stability;
 pub mod statistics;
 pub mod sweep;

@@ -38,7 +38,7 @@ use super::output::OutputError;
 
 /// Names carepath writes at the top of an output folder; anything else there is the user's,
 /// and a folder holding it is never replaced.
-pub const KNOWN_FILES: [&str; 9] = [
+pub const KNOWN_FILES: [&str; 13] = [
     "summary.csv",
     "replications.csv",
     "scenario.toml",
@@ -48,6 +48,10 @@ pub const KNOWN_FILES: [&str; 9] = [
     "sweep.csv",
     "warmup.csv",
     "trace.csv",
+    "daily.csv",
+    "levels.csv",
+    "daily_replications.csv",
+    "levels_replications.csv",
 ];
 
 /// The folder of charts inside an output folder (PNG and SVG files only).

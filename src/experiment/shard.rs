@@ -88,7 +88,13 @@ fn read(path: &Path) -> Result<String, MergeError> {
 }
 
 /// The files `merge` reads from each shard folder.
-pub const SHARD_FILES: [&str; 3] = ["manifest.json", "scenario.toml", "replications.csv"];
+pub const SHARD_FILES: [&str; 5] = [
+    "manifest.json",
+    "scenario.toml",
+    "replications.csv",
+    super::daily_shard::DAILY_REPLICATIONS_CSV,
+    super::daily_shard::LEVELS_REPLICATIONS_CSV,
+];
 
 /// Merges shard folders into `out`, writing the files a single run of all replications would
 /// have written (the manifest records the shards instead of one thread count and wall time).
@@ -164,13 +170,14 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
         .map(|(shard, (folder, _))| (shard.index, folder))
         .collect();
     in_order.sort_unstable();
+    let folders_in_order: Vec<&PathBuf> = in_order.iter().map(|(_, folder)| *folder).collect();
     let mut merged = Merged {
         names: None,
         csv: ReplicationsCsv::create(out)?,
         sums: SummarySums::new(),
         next: 0,
     };
-    for (_, folder) in in_order {
+    for folder in &folders_in_order {
         read_replications(&folder.join("replications.csv"), &units, &mut merged)?;
     }
     if merged.next != u64::from(first.replications) {
@@ -196,6 +203,17 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
             resolved_scenario: &resolved,
         },
     )?;
+    // Shards of a carepath that kept no per-replication series give no daily tables.
+    if super::daily_shard::has_series(&first_folder) {
+        let scenario_path = first_folder.join("scenario.toml");
+        let loaded = load(&scenario_path).map_err(|e| MergeError::Read {
+            path: scenario_path,
+            reason: e.to_string(),
+        })?;
+        let sums =
+            super::daily_shard::read_shards(&folders_in_order, &loaded.scenario, first.replications)?;
+        sums.write(out, &loaded.scenario)?;
+    }
     Ok(manifest)
 }
 
@@ -386,6 +404,8 @@ fn match_by_name(
         by_hour: Vec::new(),
         waits: Vec::new(),
         events: 0,
+        daily: Vec::new(),
+        levels: Vec::new(),
     })
 }
 

@@ -14,7 +14,8 @@ pub mod scenario;
 pub mod week_schedule;
 
 pub use engine::{
-    CauseTable, DailySeries, ReplicationResult, SimError, TRACE_HEADER, TracedRunError,
+    CauseTable, DAILY_STATISTICS, DailySeries, DayWindow, ReplicationResult, ResourceLevels,
+    daily_series_names, SimError, TRACE_HEADER, TracedRunError,
     metric_catalogue, run_daily_series, run_replication, run_replication_traced,
 };
 pub use metrics::{MetricValue, Unit};
