@@ -46,7 +46,15 @@ fn shards_merged_equal_one_run_byte_for_byte() {
         "-o",
         &path("full"),
     ]);
-    for file in ["summary.csv", "replications.csv", "scenario.toml"] {
+    // daily.csv and levels.csv too (issue 14 item 5): rebuilt from the shards'
+    // per-replication series.
+    for file in [
+        "summary.csv",
+        "replications.csv",
+        "scenario.toml",
+        "daily.csv",
+        "levels.csv",
+    ] {
         let merged = std::fs::read(dir.path().join("merged").join(file)).unwrap();
         let full = std::fs::read(dir.path().join("full").join(file)).unwrap();
         assert!(
