@@ -6,8 +6,8 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
-use carepath::experiment::output::{Manifest, ReplicationsCsv, RunFiles, sha256_hex, write_run};
 use carepath::experiment::daily_shard::ShardSeries;
+use carepath::experiment::output::{Manifest, ReplicationsCsv, RunFiles, sha256_hex, write_run};
 use carepath::experiment::output_set::OutputSet;
 use carepath::experiment::precision::run_to_precision;
 use carepath::experiment::trace::write_trace;

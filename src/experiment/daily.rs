@@ -135,8 +135,7 @@ impl DailySums {
     }
 
     fn row(&self, series: usize, day: usize, statistic: usize) -> DailyRow {
-        let cell =
-            &self.cells[(series * self.days + day) * DAILY_STATISTICS.len() + statistic];
+        let cell = &self.cells[(series * self.days + day) * DAILY_STATISTICS.len() + statistic];
         DailyRow {
             day,
             series: self.names[series].clone(),
@@ -187,7 +186,11 @@ impl LevelSums {
     /// Adds one replication's shares; replications must come in replication order.
     pub fn add(&mut self, levels: &ResourceLevels) {
         add_padded(&mut self.in_use, &levels.in_use, self.replications);
-        add_padded(&mut self.queue_at_least, &levels.queue_at_least, self.replications);
+        add_padded(
+            &mut self.queue_at_least,
+            &levels.queue_at_least,
+            self.replications,
+        );
         self.full.add(levels.full);
         self.replications += 1;
     }
@@ -236,7 +239,11 @@ pub fn level_rows(scenario: &Scenario, levels: &[LevelSums]) -> Vec<LevelRow> {
         for (k, m) in sums.in_use.iter().enumerate() {
             rows.push(row("in_use", k, m));
         }
-        rows.push(row("full_house", resource.schedule.peak() as usize, &sums.full));
+        rows.push(row(
+            "full_house",
+            resource.schedule.peak() as usize,
+            &sums.full,
+        ));
         for (k, m) in sums.queue_at_least.iter().enumerate() {
             rows.push(row("queue_at_least", k, m));
         }

@@ -171,10 +171,14 @@ impl Rows {
 
     fn peek(&mut self) -> Result<Option<&csv::StringRecord>, MergeError> {
         if self.peeked.is_none() {
-            self.peeked = self.records.next().transpose().map_err(|e| MergeError::Read {
-                path: self.path.clone(),
-                reason: e.to_string(),
-            })?;
+            self.peeked = self
+                .records
+                .next()
+                .transpose()
+                .map_err(|e| MergeError::Read {
+                    path: self.path.clone(),
+                    reason: e.to_string(),
+                })?;
         }
         Ok(self.peeked.as_ref())
     }

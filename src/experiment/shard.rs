@@ -210,8 +210,11 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<Manifest, MergeError> {
             path: scenario_path,
             reason: e.to_string(),
         })?;
-        let sums =
-            super::daily_shard::read_shards(&folders_in_order, &loaded.scenario, first.replications)?;
+        let sums = super::daily_shard::read_shards(
+            &folders_in_order,
+            &loaded.scenario,
+            first.replications,
+        )?;
         sums.write(out, &loaded.scenario)?;
     }
     Ok(manifest)

@@ -140,7 +140,11 @@ mod tests {
         let values: Vec<f64> = (0..2000)
             .map(|i| {
                 let u = ((i * 7919) % 2000) as f64 / 2000.0;
-                if i % 50 == 0 { 0.0 } else { 1e-4 * 10f64.powf(6.0 * u) }
+                if i % 50 == 0 {
+                    0.0
+                } else {
+                    1e-4 * 10f64.powf(6.0 * u)
+                }
             })
             .collect();
         let mut sketch = Sketch::new();

@@ -15,7 +15,7 @@ pub mod week_schedule;
 
 pub use engine::{
     CauseTable, DAILY_STATISTICS, DailySeries, DayWindow, ReplicationResult, ResourceLevels,
-    daily_series_names, SimError, TRACE_HEADER, TracedRunError,
-    metric_catalogue, run_daily_series, run_replication, run_replication_traced,
+    SimError, TRACE_HEADER, TracedRunError, daily_series_names, metric_catalogue, run_daily_series,
+    run_replication, run_replication_traced,
 };
 pub use metrics::{MetricValue, Unit};

@@ -56,7 +56,11 @@ fn time_at_level_shares_match_the_erlang_state_probabilities() {
     }
     for j in 1..=3 {
         let theory = 1.0 - p[..2 + j].iter().sum::<f64>();
-        checked.push((format!("queue >= {j}"), theory, sums.queue_at_least[j].mean_sd_ci()));
+        checked.push((
+            format!("queue >= {j}"),
+            theory,
+            sums.queue_at_least[j].mean_sd_ci(),
+        ));
     }
     checked.push(("full house".into(), busy_theory[2], sums.full.mean_sd_ci()));
     for (what, theory, (mean, _, low, high)) in checked {
@@ -98,7 +102,10 @@ fn level_shares_sum_to_one_and_give_the_mean_units_in_use() {
             .find(|m| &*m.name == "server.busy")
             .map(|m| m.value)
             .unwrap();
-        assert!((mean - busy).abs() < 1e-9, "levels give {mean}, the engine {busy}");
+        assert!(
+            (mean - busy).abs() < 1e-9,
+            "levels give {mean}, the engine {busy}"
+        );
         assert_eq!(levels.queue_at_least[0], 1.0);
         assert!(levels.queue_at_least.windows(2).all(|w| w[0] >= w[1]));
     }
@@ -131,8 +138,8 @@ fn daily_occupancy_envelope_stays_within_capacity_and_overtime() {
         let in_use = daily.envelope(series("in_use"), 1);
         let available = daily.envelope(series("available"), 1);
         for day in 0..daily.days {
-            let limit = available[day].percentiles[0]
-                .max(available[day.saturating_sub(1)].percentiles[0]);
+            let limit =
+                available[day].percentiles[0].max(available[day.saturating_sub(1)].percentiles[0]);
             let top = in_use[day].percentiles[4];
             assert!(
                 top <= limit,
@@ -171,7 +178,8 @@ fn daily_series_of_an_mmc_are_consistent() {
         sums.add(result);
     }
     let daily = &sums.daily;
-    let rows = |name: &str, statistic: usize| daily.envelope(daily.series(name).unwrap(), statistic);
+    let rows =
+        |name: &str, statistic: usize| daily.envelope(daily.series(name).unwrap(), statistic);
     let available = rows("resource.server.available", 0);
     let in_use = rows("resource.server.in_use", 1);
     let busy = rows("resource.server.in_use", 0);
@@ -219,6 +227,9 @@ fn daily_tables_are_the_same_for_any_thread_count() {
     for file in ["daily.csv", "levels.csv"] {
         let one = std::fs::read(dir.path().join("one").join(file)).unwrap();
         let two = std::fs::read(dir.path().join("two").join(file)).unwrap();
-        assert!(!one.is_empty() && one == two, "{file} differs between 1 and 2 threads");
+        assert!(
+            !one.is_empty() && one == two,
+            "{file} differs between 1 and 2 threads"
+        );
     }
 }

@@ -203,7 +203,11 @@ fn daily_envelopes_memory_is_flat_in_the_replication_count() {
     };
     let (few, many) = (run("300"), run("3000"));
     let daily = std::fs::read_to_string(dir.path().join("out_3000/daily.csv")).unwrap();
-    assert!(daily.lines().any(|l| l.starts_with("30,resource.server.in_use,mean,")));
+    assert!(
+        daily
+            .lines()
+            .any(|l| l.starts_with("30,resource.server.in_use,mean,"))
+    );
     eprintln!("daily envelopes: 300 replications {few} KiB, 3,000 replications {many} KiB");
     assert!(
         many.saturating_sub(few) < 2048,

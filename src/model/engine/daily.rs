@@ -156,7 +156,8 @@ impl LevelTimes {
             self.in_use.resize(busy + 1, 0.0);
         }
         if waiting >= self.queue.len() {
-            self.queue.resize((waiting + 1).max(2 * self.queue.len()), 0.0);
+            self.queue
+                .resize((waiting + 1).max(2 * self.queue.len()), 0.0);
         }
         self.in_use[busy] += dt;
         self.queue[waiting] += dt;
@@ -305,7 +306,10 @@ mod tests {
         log.segment(0, 40.0, 10.0 + 72.0, [5]);
         let mut out = Vec::new();
         log.finish_into(&mut out);
-        assert_eq!(out, vec![2.0, 2.0, (2.0 * 6.0 + 5.0 * 18.0) / 24.0, 5.0, 5.0, 5.0]);
+        assert_eq!(
+            out,
+            vec![2.0, 2.0, (2.0 * 6.0 + 5.0 * 18.0) / 24.0, 5.0, 5.0, 5.0]
+        );
     }
 
     #[test]

@@ -100,8 +100,7 @@ impl ResourceState {
                 (self.last_change, self.capacity, self.busy, self.waiting);
             self.daily
                 .segment(0, from, now, [capacity, busy, self.blocked, waiting]);
-            self.level_times
-                .segment(from, now, capacity, busy, waiting);
+            self.level_times.segment(from, now, capacity, busy, waiting);
             self.capacity_area.level = f64::from(self.capacity);
             self.busy_area.level = f64::from(self.busy);
             self.overtime_area.level = f64::from(self.busy.saturating_sub(self.capacity));

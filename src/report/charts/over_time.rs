@@ -99,7 +99,12 @@ fn series(daily: &DailySums, resource: &str, name: &str, statistic: usize) -> Ve
 }
 
 /// Charts of `panels`, as many as keep each to a printed page.
-fn paged_charts(stem: &str, title: &str, legend: &[LegendEntry], panels: Vec<Panel>) -> Vec<ChartSpec> {
+fn paged_charts(
+    stem: &str,
+    title: &str,
+    legend: &[LegendEntry],
+    panels: Vec<Panel>,
+) -> Vec<ChartSpec> {
     let per_chart = panels_per_chart(PANEL_HEIGHT);
     let pages = panels.len().div_ceil(per_chart);
     panels
@@ -129,6 +134,7 @@ pub(super) fn over_time_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
     }
     let scenario = design.scenario;
     let mut occupancy = Vec::new();
+    let mut staff = Vec::new();
     let mut queues = Vec::new();
     for (r, resource) in scenario.resources.iter().enumerate() {
         let title = scenario.resource_title(ResourceId(r as u16));
@@ -145,11 +151,21 @@ pub(super) fn over_time_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
                 thin: false,
             });
             let label = format!("{} in use", crate::model::labels::readable(&noun.plural));
-            occupancy.push(panel(title.clone(), daily.days, &label, lines));
+            let drawn = panel(title.clone(), daily.days, &label, lines);
+            if resource.schedule.is_constant() {
+                occupancy.push(drawn);
+            } else {
+                staff.push(drawn);
+            }
         }
         let queue = series(daily, &resource.name, "queue", DAY_MEAN);
         if queue.iter().any(|r| r.percentiles[4] > NOBODY_WAITS) {
-            queues.push(panel(title, daily.days, "Patients waiting", envelope(&queue)));
+            queues.push(panel(
+                title,
+                daily.days,
+                "Patients waiting",
+                envelope(&queue),
+            ));
         }
     }
     let colour = design_colour(0);
@@ -159,7 +175,10 @@ pub(super) fn over_time_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
         swatch,
     };
     let occupancy_legend = [
-        entry("in use, time-average of the day (median, 50% and 90% bands)", Swatch::Line),
+        entry(
+            "in use, time-average of the day (median, 50% and 90% bands)",
+            Swatch::Line,
+        ),
         entry("capacity: most units on duty that day", Swatch::Dashed),
     ];
     let queue_legend = [entry(
@@ -168,10 +187,16 @@ pub(super) fn over_time_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
     )];
     let mut charts = paged_charts(
         "occupancy_over_time",
-        "Units in use against capacity, day by day",
+        "Beds, places and fixed teams in use against capacity, day by day",
         &occupancy_legend,
         occupancy,
     );
+    charts.extend(paged_charts(
+        "staff_over_time",
+        "Staff busy against rostered, day by day",
+        &occupancy_legend,
+        staff,
+    ));
     charts.extend(paged_charts(
         "queue_over_time",
         "Patients waiting, day by day",
@@ -225,7 +250,16 @@ pub(super) fn level_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
                             .levels
                             .get(r)
                             .filter(|s| s.replications > 0)
-                            .map(|s| s.in_use.get(k).map_or(Estimate { mean: 0.0, low: 0.0, high: 0.0 }, estimate))
+                            .map(|s| {
+                                s.in_use.get(k).map_or(
+                                    Estimate {
+                                        mean: 0.0,
+                                        low: 0.0,
+                                        high: 0.0,
+                                    },
+                                    estimate,
+                                )
+                            })
                     })
                     .collect(),
             })
@@ -241,13 +275,13 @@ pub(super) fn level_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
             title,
             legend: super::legend_if_several(designs, Swatch::Bar),
             columns: 1,
-            panel_height: (160 + 26 * levels as u32).min(1900),
+            panel_height: (160 + 30 * levels as u32).min(1900),
             panels: vec![Panel::Bars(BarPanel {
                 caption: String::new(),
                 categories: (0..levels)
-                    .map(|k| format!("{k} {} in use", noun.of(k as f64)))
+                    .map(|k| format!("{k} {}", noun.of(k as f64)))
                     .collect(),
-                x_label: "Share of the time measured [%]".to_string(),
+                x_label: format!("Share of the time measured with this many {} in use [%]", noun.plural),
                 groups,
             })],
             note: Some(format!(
