@@ -91,6 +91,18 @@ fn expected_labels(stem: &str) -> (&'static str, &'static [&'static str]) {
         ),
         "sweep" => ("Sweep of ", &["pounds [£ million]"]),
         "warmup" => ("Daily series from time zero", &["Day of the run"]),
+        s if s.starts_with("occupancy_over_time") => (
+            "Beds, places and fixed teams in use against capacity, day by day",
+            &["Day after the warm-up"],
+        ),
+        s if s.starts_with("staff_over_time") => (
+            "Staff busy against rostered, day by day",
+            &["Day after the warm-up"],
+        ),
+        s if s.starts_with("queue_over_time") => {
+            ("Patients waiting, day by day", &["Day after the warm-up"])
+        }
+        s if s.starts_with("levels_") => ("Chance all ", &["Share of the time measured"]),
         other => panic!("unexpected chart {other}"),
     }
 }

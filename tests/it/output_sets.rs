@@ -256,6 +256,8 @@ fn issue9_item13_merge_leaves_no_stale_report() {
     assert_eq!(
         listing(&merged),
         [
+            "daily.csv",
+            "levels.csv",
             "manifest.json",
             "replications.csv",
             "scenario.toml",
