@@ -6,6 +6,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
+use carepath::experiment::daily_shard::ShardSeries;
 use carepath::experiment::output::{Manifest, ReplicationsCsv, RunFiles, sha256_hex, write_run};
 use carepath::experiment::output_set::OutputSet;
 use carepath::experiment::precision::run_to_precision;
@@ -78,10 +79,14 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let set = OutputSet::prepare(&folder, &inputs)?;
     // Each replication is written as it finishes and kept only in running sums.
     let mut csv = ReplicationsCsv::create(set.dir())?;
-    // A shard also keeps each replication's curves, for `merge` to draw the charts.
-    let mut curves = match args.shard {
-        Some(_) => Some(CurvesWriter::create(set.dir())?),
-        None => None,
+    // A shard also keeps each replication's curves (for `merge` to draw the charts) and
+    // daily series (for `merge`'s percentiles), on disk.
+    let (mut curves, mut series) = match args.shard {
+        Some(_) => (
+            Some(CurvesWriter::create(set.dir())?),
+            Some(ShardSeries::create(set.dir(), &loaded.scenario)?),
+        ),
+        None => (None, None),
     };
     let started = Instant::now();
     let (outcome, precision) = simulate(&mut loaded, args, first, count, &mut |result| {
@@ -89,12 +94,18 @@ pub fn run(args: &RunArgs) -> Result<()> {
         if let Some(curves) = &mut curves {
             curves.add(result)?;
         }
+        if let Some(series) = series.as_mut() {
+            series.add(result)?;
+        }
         Ok(())
     })?;
     let wall_time = started.elapsed().as_secs_f64();
     csv.finish()?;
     if let Some(curves) = curves {
         curves.finish()?;
+    }
+    if let Some(series) = series {
+        series.finish()?;
     }
     let summary = outcome.summary();
     // A shard's summary covers only its own replications; `merge` recomputes the whole.
@@ -250,6 +261,7 @@ fn write_outputs(
         resolved_scenario: &resolved,
     };
     write_run(set.dir(), &files)?;
+    outcome.curves.daily.write(set.dir(), scenario)?;
     if let Some(replications) = &args.trace {
         // To precision, the run may have stopped before a replication asked for.
         // (A shard's range was checked before it ran: --precision cannot be sharded.)

@@ -54,6 +54,8 @@ pub struct Curves {
     pub waits: Vec<WaitSums>,
     /// Replications added.
     pub replications: usize,
+    /// Day-by-day levels and time at each level, across replications.
+    pub daily: super::daily::DailyAndLevels,
 }
 
 impl Curves {
@@ -75,6 +77,7 @@ impl Curves {
                 })
                 .collect(),
             replications: 0,
+            daily: super::daily::DailyAndLevels::new(scenario),
         }
     }
 
@@ -82,6 +85,7 @@ impl Curves {
     /// the sums to be the same whatever the thread count.
     pub fn add(&mut self, result: &ReplicationResult) {
         self.replications += 1;
+        self.daily.add(result);
         self.whole_week &= !result.by_hour.is_empty()
             && result
                 .by_hour

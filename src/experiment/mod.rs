@@ -4,6 +4,8 @@
 pub mod bands;
 pub mod compare;
 pub mod curves;
+pub mod daily;
+pub mod daily_shard;
 pub mod design_diff;
 pub mod output;
 pub mod output_set;
@@ -11,6 +13,7 @@ pub mod precision;
 pub mod runner;
 pub mod shard;
 pub mod shard_curves;
+pub mod sketch;
 pub mod stability;
 pub mod statistics;
 pub mod sweep;

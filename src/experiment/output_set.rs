@@ -38,7 +38,7 @@ use super::output::OutputError;
 
 /// Names carepath writes at the top of an output folder; anything else there is the user's,
 /// and a folder holding it is never replaced.
-pub const KNOWN_FILES: [&str; 14] = [
+pub const KNOWN_FILES: [&str; 18] = [
     "results.xlsx",
     "curves.txt",
     "pathways.dot",
@@ -53,6 +53,10 @@ pub const KNOWN_FILES: [&str; 14] = [
     "trace.csv",
     "fit.toml",
     "fit.csv",
+    "daily.csv",
+    "levels.csv",
+    "daily_replications.csv",
+    "levels_replications.csv",
 ];
 
 /// The folder of charts inside an output folder (PNG and SVG files only).

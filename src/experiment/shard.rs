@@ -90,11 +90,13 @@ fn read(path: &Path) -> Result<String, MergeError> {
 }
 
 /// The files `merge` reads from each shard folder.
-pub const SHARD_FILES: [&str; 4] = [
+pub const SHARD_FILES: [&str; 6] = [
     "manifest.json",
     "scenario.toml",
     "replications.csv",
     CURVES_FILE,
+    super::daily_shard::DAILY_REPLICATIONS_CSV,
+    super::daily_shard::LEVELS_REPLICATIONS_CSV,
 ];
 
 /// Merges shard folders into `out`, writing the files a single run of all replications would
@@ -180,6 +182,7 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError
     let with_curves = in_order
         .iter()
         .all(|(_, folder)| folder.join(CURVES_FILE).is_file());
+    let folders_in_order: Vec<&PathBuf> = in_order.iter().map(|(_, folder)| *folder).collect();
     let mut merged = Merged {
         names: None,
         csv: ReplicationsCsv::create(out)?,
@@ -189,7 +192,7 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError
         reader: None,
         shape: (loaded.scenario.resources.len(), loaded.scenario.waits.len()),
     };
-    for (_, folder) in in_order {
+    for folder in &folders_in_order {
         if merged.curves.is_some() {
             merged.reader =
                 Some(
@@ -224,6 +227,19 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError
             resolved_scenario: &resolved,
         },
     )?;
+    // Shards of a carepath that kept no per-replication series give no daily tables.
+    if super::daily_shard::has_series(&first_folder) {
+        let sums = super::daily_shard::read_shards(
+            &folders_in_order,
+            &loaded.scenario,
+            first.replications,
+        )?;
+        sums.write(out, &loaded.scenario)?;
+        // The report's over-time and level charts read the same sums.
+        if let Some(curves) = merged.curves.as_mut() {
+            curves.daily = sums;
+        }
+    }
     Ok(MergeOutcome {
         manifest,
         summary,
@@ -452,6 +468,8 @@ fn match_by_name(
         by_hour: Vec::new(),
         waits: Vec::new(),
         events: 0,
+        daily: Vec::new(),
+        levels: Vec::new(),
     })
 }
 

@@ -191,6 +191,8 @@ mod tests {
             by_hour: Vec::new(),
             waits: Vec::new(),
             events: 0,
+            daily: Vec::new(),
+            levels: Vec::new(),
         }
     }
 

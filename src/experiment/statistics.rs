@@ -349,6 +349,8 @@ mod tests {
             by_hour: Vec::new(),
             waits: Vec::new(),
             events: 0,
+            daily: Vec::new(),
+            levels: Vec::new(),
         };
         let results = [
             result(0, f64::NAN),

@@ -84,6 +84,11 @@ impl DatedSchedule {
         (next < self.starts.len()).then(|| (self.starts[next] - t, self.levels[next]))
     }
 
+    /// The largest level at any time [units].
+    pub fn peak(&self) -> u32 {
+        self.levels.iter().copied().max().unwrap_or(0)
+    }
+
     /// Whether the level is 0 at some time.
     pub fn has_zero(&self) -> bool {
         self.levels.contains(&0)
@@ -213,6 +218,12 @@ impl Resource {
             Some(dated) => dated.next_change(t),
             None => self.schedule.next_change(hour_of_week(t, week_offset)),
         }
+    }
+
+    /// The most units available at any time of the run, dated periods included [units].
+    pub fn peak(&self) -> u32 {
+        let dated = self.dated.as_ref().map_or(0, DatedSchedule::peak);
+        self.schedule.peak().max(dated)
     }
 
     /// Whether no unit is available at some time of the run.

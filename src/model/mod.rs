@@ -18,7 +18,8 @@ pub mod scenario;
 pub mod week_schedule;
 
 pub use engine::{
-    CauseTable, DailySeries, ReplicationResult, SimError, TRACE_HEADER, TracedRunError,
-    metric_catalogue, run_daily_series, run_replication, run_replication_traced,
+    CauseTable, DAILY_STATISTICS, DailySeries, DayWindow, ReplicationResult, ResourceLevels,
+    SimError, TRACE_HEADER, TracedRunError, daily_series_names, metric_catalogue, run_daily_series,
+    run_replication, run_replication_traced,
 };
 pub use metrics::{MetricValue, Unit};

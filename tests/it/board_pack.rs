@@ -95,6 +95,17 @@ fn expected_labels(stem: &str) -> (&'static str, &'static [&'static str]) {
         ),
         "sweep" => ("Sweep of ", &["pounds [£ million]"]),
         "warmup" => ("Daily series from time zero", &["Day of the run"]),
+        s if s.starts_with("occupancy_over_time") => (
+            "Beds, places and fixed teams in use against capacity",
+            &["Day after the warm-up"],
+        ),
+        s if s.starts_with("staff_over_time") => {
+            ("Staff busy against rostered", &["Day after the warm-up"])
+        }
+        s if s.starts_with("queue_over_time") => {
+            ("Patients waiting, day by day", &["Day after the warm-up"])
+        }
+        s if s.starts_with("levels_") => ("Chance all ", &["Share of the time measured"]),
         other => panic!("unexpected chart {other}"),
     }
 }
@@ -157,6 +168,11 @@ fn a_run_draws_every_chart_as_png_and_svg_with_title_axis_labels_and_footnote() 
             "where_the_delayed_days_go",
             "costs",
             "pathways",
+            "occupancy_over_time",
+            "staff_over_time",
+            "queue_over_time",
+            "levels_care_home_broker",
+            "levels_rehab_bed",
         ]
         .map(String::from),
     );

@@ -7,6 +7,7 @@ mod by_hour;
 mod census;
 mod cli;
 mod compare;
+mod daily_envelopes;
 mod dates;
 mod decisions;
 mod determinism;

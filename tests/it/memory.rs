@@ -167,3 +167,50 @@ fn compare_and_merge_memory_is_flat_in_the_replication_count() {
         "merge: {many} KiB against {few} KiB"
     );
 }
+
+/// The daily envelopes (issue 14 items 1 and 2) keep memory flat in the replication count:
+/// a month of an M/M/2 queue (a few hundred daily cells, each a running sum and a bounded
+/// sketch) takes no more memory for 3,000 replications than for 300 (within 2 MiB). Keeping
+/// every replication's series instead would take about 3,000 x 300 x 8 bytes, 7 MiB more.
+#[test]
+fn daily_envelopes_memory_is_flat_in_the_replication_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = Mmc {
+        lambda: 1.0,
+        servers: 2,
+        days: 30,
+        warm_up_days: 0,
+        replications: 2,
+        seed: 1,
+    };
+    let path = dir.path().join("month.toml");
+    std::fs::write(&path, scenario.text()).unwrap();
+    let path = path.to_string_lossy().into_owned();
+    let run = |replications: &str| {
+        let out = dir.path().join(format!("out_{replications}"));
+        peak_kib(&[
+            "run",
+            &path,
+            "-r",
+            replications,
+            "-t",
+            "1",
+            "-q",
+            "--no-report",
+            "-o",
+            out.to_str().unwrap(),
+        ])
+    };
+    let (few, many) = (run("300"), run("3000"));
+    let daily = std::fs::read_to_string(dir.path().join("out_3000/daily.csv")).unwrap();
+    assert!(
+        daily
+            .lines()
+            .any(|l| l.starts_with("30,resource.server.in_use,mean,"))
+    );
+    eprintln!("daily envelopes: 300 replications {few} KiB, 3,000 replications {many} KiB");
+    assert!(
+        many.saturating_sub(few) < 2048,
+        "3,000 replications took {many} KiB at peak, 300 took {few} KiB"
+    );
+}

@@ -259,6 +259,8 @@ fn issue9_item13_merge_leaves_no_stale_report() {
         listing(&merged),
         [
             "charts",
+            "daily.csv",
+            "levels.csv",
             "manifest.json",
             "pathways.dot",
             "replications.csv",

@@ -46,12 +46,16 @@ fn shards_merged_equal_one_run_byte_for_byte() {
         "-o",
         &path("full"),
     ]);
+    // daily.csv and levels.csv too (issue 14 item 5): rebuilt from the shards'
+    // per-replication series.
     for file in [
         "summary.csv",
         "replications.csv",
         "scenario.toml",
         "results.xlsx",
         "pathways.dot",
+        "daily.csv",
+        "levels.csv",
     ] {
         let merged = std::fs::read(dir.path().join("merged").join(file)).unwrap();
         let full = std::fs::read(dir.path().join("full").join(file)).unwrap();

@@ -73,6 +73,8 @@ fn run_keeping_results(
                 by_hour: Vec::new(),
                 waits: Vec::new(),
                 events: result.events,
+                daily: Vec::new(),
+                levels: Vec::new(),
             });
             Ok(())
         },

@@ -120,6 +120,8 @@ impl Simulation<'_> {
                 let pathway = scenario.steps[group.step.0 as usize].pathway;
                 self.recorder.entries[pathway.0 as usize] += 1;
                 self.attribution.enter(pathway);
+                let inside = super::daily::pathway_series(scenario, pathway.0 as usize);
+                self.counts.change(inside, self.now, true);
                 placed.push(Placed {
                     id,
                     step: group.step,

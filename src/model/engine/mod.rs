@@ -8,6 +8,7 @@
 mod attribution;
 mod by_hour;
 mod census;
+mod daily;
 mod patients;
 mod requests;
 mod resources;
@@ -32,6 +33,8 @@ use crate::model::scenario::{
 use attribution::Attribution;
 pub use attribution::CauseTable;
 use by_hour::ByHour;
+pub use daily::{DAILY_STATISTICS, DayWindow, ResourceLevels, daily_series_names};
+use daily::{DailyCounts, pathway_series, wait_series};
 use patients::{HandoffPhase, Patient, PatientId, Patients};
 use resources::ResourceState;
 pub use trace::TRACE_HEADER;
@@ -113,6 +116,13 @@ pub struct ReplicationResult {
     pub waits: Vec<WaitCurve>,
     /// Events processed (for speed measurements).
     pub events: u64,
+    /// Day-by-day levels after the warm-up, flat `[series][day][statistic]`: series as
+    /// [`daily_series_names`], days of [`DayWindow::of`], statistics [`DAILY_STATISTICS`]
+    /// (time-average and maximum over the day). Empty when read back from `replications.csv`.
+    pub daily: Vec<f64>,
+    /// Per resource, in scenario order: the shares of the measured time at each level.
+    /// Empty when read back from `replications.csv`.
+    pub levels: Vec<ResourceLevels>,
 }
 
 /// Something that happens at an instant.
@@ -290,6 +300,8 @@ struct Simulation<'s> {
     quarter_marks: Vec<[f64; 3]>,
     /// Hours attributed to causes.
     attribution: Attribution,
+    /// Patients waiting at each waiting point and inside each pathway, day by day.
+    counts: DailyCounts,
     /// The patient-level trace, when one is asked for.
     trace: Option<Tracer<'s>>,
     /// Units held beyond one, and alternatives' use (see `requests`).
@@ -351,8 +363,21 @@ pub fn run_replication_traced(
 }
 
 /// The result of a finished replication.
-fn finish(simulation: Simulation<'_>, replication: u32) -> ReplicationResult {
+fn finish(mut simulation: Simulation<'_>, replication: u32) -> ReplicationResult {
     let scenario = simulation.scenario;
+    let mut daily = Vec::new();
+    for state in &simulation.resources {
+        state.daily.finish_into(&mut daily);
+    }
+    simulation
+        .counts
+        .finish_into(scenario.end_time().hours(), &mut daily);
+    let levels = simulation
+        .resources
+        .iter()
+        .zip(&scenario.resources)
+        .map(|(state, resource)| state.level_times.shares(resource.schedule.peak()))
+        .collect();
     let mut metrics = results::collect(&simulation);
     results::add_key_figures(scenario, &mut metrics);
     ReplicationResult {
@@ -361,6 +386,8 @@ fn finish(simulation: Simulation<'_>, replication: u32) -> ReplicationResult {
         by_hour: simulation.by_hour.averages(),
         waits: results::wait_curves(&simulation),
         events: simulation.events_processed,
+        daily,
+        levels,
     }
 }
 
@@ -403,10 +430,14 @@ impl<'s> Simulation<'s> {
         let key = ReplicationKey::new(scenario.seed, u64::from(replication));
         let stream = |name: String| key.stream(StreamKey::named(&name));
         let week_offset = scenario.start_day as f64 * 24.0;
+        let window = DayWindow::of(scenario);
         let resources = scenario
             .resources
             .iter()
-            .map(|r| ResourceState::new(r.level_at(0.0, week_offset), r.priority_levels))
+            .map(|r| {
+                let level = r.level_at(0.0, week_offset);
+                ResourceState::new(level, r.peak(), r.priority_levels, window)
+            })
             .collect();
         Simulation {
             scenario,
@@ -462,6 +493,7 @@ impl<'s> Simulation<'s> {
             next_tick: f64::INFINITY,
             quarter_marks: vec![[0.0; 3]; scenario.resources.len()],
             attribution: Attribution::new(scenario),
+            counts: DailyCounts::new(window, scenario.waits.len() + scenario.pathways.len()),
             trace: None,
             request_state: requests::RequestState::new(
                 scenario.resources.len(),
@@ -681,6 +713,8 @@ impl<'s> Simulation<'s> {
         self.recorder.entries[pathway.0 as usize] += 1;
         self.attribution.enter(pathway);
         let scenario = self.scenario;
+        let inside = pathway_series(scenario, pathway.0 as usize);
+        self.counts.change(inside, self.now, true);
         self.trace_event(
             id,
             "arrival",
@@ -718,6 +752,8 @@ impl<'s> Simulation<'s> {
         if wait.request.is_none() {
             self.resources[wait.resource.0 as usize].abandon(now);
         }
+        self.counts
+            .change(wait_series(wait.index.0 as usize), now, false);
         let patient = self.patients.get_mut(id);
         patient.wait_token = 0;
         let waited = now - patient.wait_started;
@@ -1015,6 +1051,8 @@ impl<'s> Simulation<'s> {
                     self.leave_pathway(id, from, *outcome);
                     self.recorder.entries[into.0 as usize] += 1;
                     self.attribution.enter(into);
+                    let inside = pathway_series(scenario, into.0 as usize);
+                    self.counts.change(inside, self.now, true);
                     let patient = self.patients.get_mut(id);
                     patient.entered_pathway = self.now;
                     patient.new_episode();
@@ -1047,6 +1085,8 @@ impl<'s> Simulation<'s> {
     fn leave_pathway(&mut self, id: PatientId, pathway: PathwayId, outcome: OutcomeId) {
         let p = pathway.0 as usize;
         self.attribution.leave(pathway);
+        let inside = pathway_series(self.scenario, p);
+        self.counts.change(inside, self.now, false);
         let time_in_pathway = self.now - self.patients.get(id).entered_pathway;
         self.recorder.exits[p] += 1;
         self.recorder.outcome_counts[p][outcome.0 as usize] += 1;
@@ -1141,6 +1181,7 @@ impl<'s> Simulation<'s> {
         patient.wait_started = since;
         let blocked = patient.blocked != 0;
         self.resources[resource.0 as usize].enqueue(now, wait.priority_rank, id, token);
+        self.counts.change(wait_series(index), now, true);
         let pathway = self.scenario.steps[step.0 as usize].pathway;
         self.begin_wait(
             id,
@@ -1270,12 +1311,16 @@ impl<'s> Simulation<'s> {
         let blocked = patient.blocked != 0;
         match &scenario.steps[step.0 as usize].kind {
             StepKind::Seize { wait, next } => {
+                self.counts
+                    .change(wait_series(wait.index.0 as usize), now, false);
                 self.record_served(wait, waited, id);
                 self.patients.get_mut(id).held |= 1 << resource.0;
                 self.trace_event(id, "start", Some(resource), Detail::Hours(waited));
                 self.advance(id, *next)
             }
             StepKind::Activity { wait, duration, .. } => {
+                self.counts
+                    .change(wait_series(wait.index.0 as usize), now, false);
                 self.record_served(wait, waited, id);
                 let hours = self.timed(id, step, duration);
                 self.begin_cause(id, self.attribution.table.at_step(step, blocked));

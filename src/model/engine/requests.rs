@@ -18,6 +18,7 @@
 //! that one names is "shared" and every wait for it is served here. The tables are sized at
 //! the start (held units grow with the patient slab), so serving allocates nothing.
 
+use super::daily::wait_series;
 use super::patients::PatientId;
 use super::trace::Detail;
 use super::{Event, Request, SimError, Simulation};
@@ -150,6 +151,7 @@ impl<'s> Simulation<'s> {
         for part in &spec.parts {
             self.resources[part.resource.0 as usize].enqueue(now, part.priority_rank, id, token);
         }
+        self.counts.change(wait_series(index), now, true);
         let pathway = scenario.steps[step.0 as usize].pathway;
         self.begin_wait(
             id,
@@ -338,12 +340,16 @@ impl<'s> Simulation<'s> {
         };
         match &scenario.steps[step.0 as usize].kind {
             StepKind::Seize { wait, next } => {
+                self.counts
+                    .change(wait_series(wait.index.0 as usize), now, false);
                 self.record_served(wait, waited, id);
                 self.hold_all(id, request);
                 self.trace_event(id, "start", Some(first), Detail::Hours(waited));
                 self.advance(id, *next)
             }
             StepKind::Activity { wait, duration, .. } => {
+                self.counts
+                    .change(wait_series(wait.index.0 as usize), now, false);
                 self.record_served(wait, waited, id);
                 let hours = self.timed(id, step, duration);
                 self.begin_cause(id, self.attribution.table.at_step(step, blocked));

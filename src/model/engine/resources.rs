@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 
+use super::daily::{DailyLog, DayWindow, LevelTimes};
 use super::patients::PatientId;
 use crate::model::metrics::LevelIntegral;
 
@@ -36,11 +37,16 @@ pub struct ResourceState {
     off_duty_before: f64,
     /// When the capacity last became 0 (meaningful while it is 0) [hours].
     off_since: f64,
+    /// Day by day: units available, in use, blocked, and patients waiting (in that order).
+    pub daily: DailyLog,
+    /// Time at each level of units in use and of the queue.
+    pub level_times: LevelTimes,
 }
 
 impl ResourceState {
-    /// A resource with `capacity` units and `priority_levels` queues, at time zero.
-    pub fn new(capacity: u32, priority_levels: usize) -> Self {
+    /// A resource with `capacity` units (at most `most_units` at any time of its roster) and
+    /// `priority_levels` queues, at time zero, recording its levels day by day over `window`.
+    pub fn new(capacity: u32, most_units: u32, priority_levels: usize, window: DayWindow) -> Self {
         ResourceState {
             capacity,
             busy: 0,
@@ -58,6 +64,8 @@ impl ResourceState {
             blocked_area: LevelIntegral::default(),
             off_duty_before: 0.0,
             off_since: 0.0,
+            daily: DailyLog::new(window, 4),
+            level_times: LevelTimes::new(window, most_units),
         }
     }
 
@@ -88,6 +96,11 @@ impl ResourceState {
     pub fn accrue(&mut self, now: f64) {
         let dt = now - self.last_change;
         if dt > 0.0 {
+            let (from, capacity, busy, waiting) =
+                (self.last_change, self.capacity, self.busy, self.waiting);
+            self.daily
+                .segment(0, from, now, [capacity, busy, self.blocked, waiting]);
+            self.level_times.segment(from, now, capacity, busy, waiting);
             self.capacity_area.level = f64::from(self.capacity);
             self.busy_area.level = f64::from(self.busy);
             self.overtime_area.level = f64::from(self.busy.saturating_sub(self.capacity));

@@ -8,6 +8,7 @@ mod attribution;
 mod bars;
 mod by_hour;
 mod differences;
+mod over_time;
 mod studies;
 mod waits;
 
@@ -75,6 +76,8 @@ pub fn design_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
     }
     charts.extend(waits::wait_charts(designs));
     charts.extend(by_hour::by_hour_charts(designs));
+    charts.extend(over_time::over_time_charts(designs));
+    charts.extend(over_time::level_charts(designs));
     charts.extend(bars::delayed_bed_days(designs));
     charts.extend(attribution::where_the_days_go(designs));
     charts.extend(bars::costs(designs));
