@@ -50,10 +50,22 @@ pub const LEVELS_COLUMNS: [&str; 7] = [
     "replications",
 ];
 
-/// The label of day `day` (from 0) in tables and charts: `1` for the first day after the
-/// warm-up. The one place to change for dated runs.
+/// The number of day `day` (from 0): `1` for the first day after the warm-up.
 pub fn day_label(day: usize) -> String {
     (day + 1).to_string()
+}
+
+/// The label of day `day` (from 0) in `daily.csv`: its date (`2026-12-24`, the date on which
+/// the day's first hour falls) when the run has a start date, else its number
+/// ([`day_label`]).
+pub fn day_or_date(scenario: &Scenario, day: usize) -> String {
+    match scenario.start_date {
+        Some(start) => {
+            let first_hour = scenario.warm_up.hours() + 24.0 * day as f64;
+            crate::model::dates::day_label(Some(start), first_hour)
+        }
+        None => day_label(day),
+    }
 }
 
 /// One cell of the daily series across replications.
@@ -303,7 +315,11 @@ impl DailyAndLevels {
             };
             writer.write_record(DAILY_COLUMNS).map_err(io)?;
             for row in self.daily.rows() {
-                let mut fields = vec![day_label(row.day), row.series, row.statistic.to_string()];
+                let mut fields = vec![
+                    day_or_date(scenario, row.day),
+                    row.series,
+                    row.statistic.to_string(),
+                ];
                 fields.push(csv_number(row.mean));
                 fields.extend(row.percentiles.iter().map(|v| csv_number(*v)));
                 writer.write_record(&fields).map_err(io)?;

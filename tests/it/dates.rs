@@ -262,3 +262,50 @@ fn the_start_date_sets_the_day_of_the_week() {
         "2027-01-01"
     );
 }
+
+/// A dated run's `daily.csv` names each day by its date: the measured period starts on
+/// 11 November 2026 (1 November plus the 10-day warm-up), and the escalation beds open on
+/// 1 December, so the beds available read 10 on 30 November and 30 on 1 December.
+#[test]
+fn daily_series_of_a_dated_run_are_labelled_by_date() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let scenario = dir.path().join("escalation.toml");
+    std::fs::write(
+        &scenario,
+        escalation(r#"periods = [{ from = "2026-12-01", to = "2027-03-31", count = 30 }]"#),
+    )
+    .expect("the scenario is written");
+    let out = dir.path().join("out");
+    let output = crate::support::carepath(&[
+        "run",
+        scenario.to_str().expect("a UTF-8 path"),
+        "-q",
+        "--no-report",
+        "-o",
+        out.to_str().expect("a UTF-8 path"),
+    ]);
+    assert!(
+        output.status.success(),
+        "{:?}",
+        crate::support::text(&output)
+    );
+    let daily = std::fs::read_to_string(out.join("daily.csv")).expect("daily.csv");
+    let available = |date: &str| -> f64 {
+        let prefix = format!("{date},resource.bed.available,mean,");
+        let line = daily
+            .lines()
+            .find(|l| l.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("no row for {date} in daily.csv"));
+        line[prefix.len()..]
+            .split(',')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .expect("a number")
+    };
+    let first = daily.lines().nth(1).expect("a first row");
+    assert!(first.starts_with("2026-11-11,"), "first row: {first}");
+    assert_eq!(available("2026-11-30"), 10.0);
+    assert_eq!(available("2026-12-01"), 30.0);
+    assert_eq!(available("2027-03-31"), 30.0);
+    assert_eq!(available("2027-04-01"), 10.0);
+}

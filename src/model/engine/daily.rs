@@ -64,6 +64,13 @@ impl DayWindow {
 pub struct DailyLog {
     window: DayWindow,
     values: Vec<f64>,
+    /// The day that held the end of the last segment, and its bounds [hours] (clipped to
+    /// the measured period; an empty range before the first segment): a segment inside it
+    /// is added without the day search. Segments end at the simulation clock, which never
+    /// goes back, so this day only moves forward.
+    day: usize,
+    day_start: f64,
+    day_end: f64,
 }
 
 impl DailyLog {
@@ -72,6 +79,9 @@ impl DailyLog {
         DailyLog {
             window,
             values: vec![0.0; series * window.days * 2],
+            day: 0,
+            day_start: f64::INFINITY,
+            day_end: f64::NEG_INFINITY,
         }
     }
 
@@ -79,6 +89,45 @@ impl DailyLog {
     /// [hours], clipped to the measured period and split at day boundaries. O(days spanned).
     #[inline]
     pub fn segment<const N: usize>(&mut self, first: usize, from: f64, to: f64, levels: [u32; N]) {
+        // The usual case: the segment lies inside the day of the last one (the same sums as
+        // the general case below, without the search).
+        if from >= self.day_start && to <= self.day_end {
+            let (days, day, dt) = (self.window.days, self.day, to - from);
+            for (i, level) in levels.iter().enumerate() {
+                let level = f64::from(*level);
+                let cell = ((first + i) * days + day) * 2;
+                self.values[cell] += level * dt;
+                if dt > 0.0 && level > self.values[cell + 1] {
+                    self.values[cell + 1] = level;
+                }
+            }
+            return;
+        }
+        self.segment_across_days(first, from, to, levels);
+        self.remember_day_of(to);
+    }
+
+    /// Remembers the day holding instant `to` [hours], if it is in the measured period.
+    fn remember_day_of(&mut self, to: f64) {
+        let window = self.window;
+        if window.days == 0 || to < window.start || to >= window.end {
+            return;
+        }
+        let day = (((to - window.start) / DAY_HOURS) as usize).min(window.days - 1);
+        self.day = day;
+        self.day_start = window.start + day as f64 * DAY_HOURS;
+        self.day_end = (window.start + (day + 1) as f64 * DAY_HOURS).min(window.end);
+    }
+
+    /// [`DailyLog::segment`] in general: clipped to the measured period and split at
+    /// midnights.
+    fn segment_across_days<const N: usize>(
+        &mut self,
+        first: usize,
+        from: f64,
+        to: f64,
+        levels: [u32; N],
+    ) {
         let window = self.window;
         let from = from.max(window.start);
         let to = to.min(window.end);
