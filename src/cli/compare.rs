@@ -131,7 +131,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
     )?;
     {
         use carepath::report::workbook::{
-            all_figures_sheet, assumptions_sheet, comparison_sheet, key_figures_sheet,
+            all_figures_sheet, assumptions_sheet, comparison_sheet, daily_sheet, key_figures_sheet,
             write_workbook,
         };
         let summaries: Vec<_> = runs.iter().map(RunOutcome::summary).collect();
@@ -145,6 +145,14 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
             sheets.push(all_figures_sheet(
                 &format!("All {}", l.scenario.name),
                 summary,
+            ));
+        }
+        // The base design's daily series, as its over-time charts draw it.
+        if let (Some(l), Some(run)) = (loaded.first(), runs.first()) {
+            sheets.extend(daily_sheet(
+                &format!("Daily {}", l.scenario.name),
+                &l.scenario,
+                &run.curves.daily.daily,
             ));
         }
         for l in &loaded {

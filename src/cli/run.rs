@@ -281,7 +281,12 @@ fn write_outputs(
     }
     carepath::report::workbook::write_workbook(
         set.dir(),
-        &carepath::report::workbook::run_sheets(scenario, summary, &resolved),
+        &carepath::report::workbook::run_sheets(
+            scenario,
+            summary,
+            &resolved,
+            Some(&outcome.curves.daily.daily),
+        ),
     )?;
     if args.common.no_report {
         return Ok(None);
@@ -466,7 +471,12 @@ pub fn write_merged_pack(
     let scenario = &merged.loaded.scenario;
     carepath::report::workbook::write_workbook(
         folder,
-        &carepath::report::workbook::run_sheets(scenario, &merged.summary, &merged.resolved),
+        &carepath::report::workbook::run_sheets(
+            scenario,
+            &merged.summary,
+            &merged.resolved,
+            merged.curves.as_ref().map(|c| &c.daily.daily),
+        ),
     )?;
     let Some(curves) = &merged.curves else {
         return Ok(None);

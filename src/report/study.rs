@@ -28,6 +28,14 @@ pub struct StudyReport<'a> {
     pub command: &'a str,
 }
 
+/// The table of points has a column per figure, so it shares the page width out evenly and
+/// lets a value and its interval wrap rather than run past the edge of an A4 page.
+const STUDY_STYLE: &str = "
+table.study { width: 100%; table-layout: fixed; font-size: 8pt; }
+table.study th, table.study td { overflow-wrap: anywhere; }
+table.study td.number { white-space: normal; }
+";
+
 /// The report as one HTML document.
 pub fn study_html(report: &StudyReport<'_>) -> String {
     let page: Markup = html! {
@@ -37,7 +45,7 @@ pub fn study_html(report: &StudyReport<'_>) -> String {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (report.title) }
-                style { (PreEscaped(super::html::style_sheet())) }
+                style { (PreEscaped(super::html::style_sheet())) (PreEscaped(STUDY_STYLE)) }
             }
             body {
                 h1 { (report.title) }
@@ -45,7 +53,7 @@ pub fn study_html(report: &StudyReport<'_>) -> String {
                 @for line in &report.what { p { (line) } }
                 h2 { "Result" }
                 @for line in &report.chosen { p.lead { (line) } }
-                table {
+                table.study {
                     thead { tr {
                         @for (i, heading) in report.header.iter().enumerate() {
                             @if i == 0 { th { (heading) } } @else { th.number { (heading) } }

@@ -369,12 +369,60 @@ pub fn sheet_name(name: &str) -> String {
 
 /// The sheets of one run: key figures, all figures, assumptions (`resolved` is the
 /// resolved scenario as written to `scenario.toml`).
-pub fn run_sheets(scenario: &Scenario, summary: &[MetricSummary], resolved: &str) -> Vec<Sheet> {
-    vec![
+///
+/// With `daily` (the run's daily series, see `daily.csv`) and at least one replication, a
+/// "Daily series" sheet comes before the assumptions.
+pub fn run_sheets(
+    scenario: &Scenario,
+    summary: &[MetricSummary],
+    resolved: &str,
+    daily: Option<&crate::experiment::daily::DailySums>,
+) -> Vec<Sheet> {
+    let mut sheets = vec![
         key_figures_sheet(&[(scenario, summary)]),
         all_figures_sheet("All figures", summary),
-        assumptions_sheet("Assumptions", resolved),
-    ]
+    ];
+    sheets.extend(daily.and_then(|d| daily_sheet("Daily series", scenario, d)));
+    sheets.push(assumptions_sheet("Assumptions", resolved));
+    sheets
+}
+
+/// The daily series as in `daily.csv` (day or date, series, statistic, then the mean and
+/// the 5th to 95th percentiles across replications), or `None` before any replication.
+pub fn daily_sheet(
+    name: &str,
+    scenario: &Scenario,
+    daily: &crate::experiment::daily::DailySums,
+) -> Option<Sheet> {
+    if daily.replications == 0 {
+        return None;
+    }
+    let header = crate::experiment::daily::DAILY_COLUMNS
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let rows = daily
+        .rows()
+        .map(|row| {
+            let mut cells = vec![
+                Cell::text(crate::experiment::daily::day_or_date(scenario, row.day)),
+                Cell::text(row.series),
+                Cell::text(row.statistic),
+                Cell::Number(row.mean, NumberFormat::General),
+            ];
+            cells.extend(
+                row.percentiles
+                    .iter()
+                    .map(|v| Cell::Number(*v, NumberFormat::General)),
+            );
+            cells
+        })
+        .collect();
+    Some(Sheet {
+        name: name.to_string(),
+        header,
+        rows,
+    })
 }
 
 /// Writes `sheets` as `results.xlsx` in `folder` (a fresh output set's staging folder).

@@ -63,7 +63,7 @@ fn every_key_figure_in_the_workbook_matches_summary_csv() {
     let mut workbook: Xlsx<_> = open_workbook(run.path().join("results.xlsx")).unwrap();
     assert_eq!(
         workbook.sheet_names(),
-        ["Key figures", "All figures", "Assumptions"]
+        ["Key figures", "All figures", "Daily series", "Assumptions"]
     );
     let key = workbook.worksheet_range("Key figures").unwrap();
     let mut rows = key.rows();
@@ -105,6 +105,36 @@ fn every_key_figure_in_the_workbook_matches_summary_csv() {
     let metrics: Vec<String> = all.rows().skip(1).map(|r| words(&r[0])).collect();
     assert_eq!(metrics.len(), expected.len());
     assert!(metrics.iter().all(|m| expected.contains_key(m)));
+    // Daily series: every row of daily.csv, the same labels and numbers.
+    let daily_csv = std::fs::read_to_string(run.path().join("daily.csv")).unwrap();
+    let daily = workbook.worksheet_range("Daily series").unwrap();
+    let sheet_rows: Vec<_> = daily.rows().collect();
+    let csv_rows: Vec<&str> = daily_csv.lines().collect();
+    assert!(
+        csv_rows.len() > 100,
+        "daily.csv has {} lines",
+        csv_rows.len()
+    );
+    assert_eq!(
+        sheet_rows.len(),
+        csv_rows.len(),
+        "one sheet row per daily.csv line"
+    );
+    for (row, line) in sheet_rows.iter().zip(&csv_rows).skip(1) {
+        let fields: Vec<&str> = line.split(',').collect();
+        for (i, field) in fields.iter().enumerate() {
+            if i < 3 {
+                assert_eq!(words(&row[i]), *field, "{line}");
+            } else {
+                let value: f64 = if field.is_empty() {
+                    f64::NAN
+                } else {
+                    field.parse().unwrap()
+                };
+                assert!(same(number(&row[i]), value), "{line}: column {i}");
+            }
+        }
+    }
     // Assumptions: the resolved scenario's settings.
     let assumptions = workbook.worksheet_range("Assumptions").unwrap();
     assert!(assumptions.rows().any(|r| words(&r[0]) == "run.seed"));
