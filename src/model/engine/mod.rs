@@ -1300,7 +1300,6 @@ impl<'s> Simulation<'s> {
 
     /// Gives a waiting patient its unit and moves it on.
     fn start_service(&mut self, id: PatientId, resource: ResourceId) -> Result<(), SimError> {
-        let scenario = self.scenario;
         self.take_unit(resource);
         self.end_cause(id);
         let now = self.now;
@@ -1309,13 +1308,34 @@ impl<'s> Simulation<'s> {
         let waited = now - patient.wait_started;
         let step = patient.step;
         let blocked = patient.blocked != 0;
+        self.begin_after_wait(id, step, waited, blocked, resource, Holding::Unit(resource))
+    }
+
+    /// Moves on patient `id` at `step`, whose wait of `waited` hours has just ended with its
+    /// units granted: a seize takes `holding` and goes to its next step, an activity starts
+    /// its work. `shown` is the resource the trace names. Shared by one-unit requests and
+    /// requests for several units or resources.
+    fn begin_after_wait(
+        &mut self,
+        id: PatientId,
+        step: StepId,
+        waited: f64,
+        blocked: bool,
+        shown: ResourceId,
+        holding: Holding,
+    ) -> Result<(), SimError> {
+        let scenario = self.scenario;
+        let now = self.now;
         match &scenario.steps[step.0 as usize].kind {
             StepKind::Seize { wait, next } => {
                 self.counts
                     .change(wait_series(wait.index.0 as usize), now, false);
                 self.record_served(wait, waited, id);
-                self.patients.get_mut(id).held |= 1 << resource.0;
-                self.trace_event(id, "start", Some(resource), Detail::Hours(waited));
+                match holding {
+                    Holding::Unit(resource) => self.patients.get_mut(id).held |= 1 << resource.0,
+                    Holding::Request(request) => self.hold_all(id, request),
+                }
+                self.trace_event(id, "start", Some(shown), Detail::Hours(waited));
                 self.advance(id, *next)
             }
             StepKind::Activity { wait, duration, .. } => {
@@ -1324,7 +1344,7 @@ impl<'s> Simulation<'s> {
                 self.record_served(wait, waited, id);
                 let hours = self.timed(id, step, duration);
                 self.begin_cause(id, self.attribution.table.at_step(step, blocked));
-                self.trace_event(id, "start", Some(resource), Detail::Hours(hours));
+                self.trace_event(id, "start", Some(shown), Detail::Hours(hours));
                 self.schedule_done(id, hours);
                 Ok(())
             }
@@ -1359,6 +1379,15 @@ impl<'s> Simulation<'s> {
             }
         }
     }
+}
+
+/// What a patient granted its units at a seize goes on holding.
+#[derive(Debug, Clone, Copy)]
+enum Holding {
+    /// One unit of this resource.
+    Unit(ResourceId),
+    /// Every unit of this request for several units or resources.
+    Request(crate::model::scenario::RequestId),
 }
 
 /// The answer to a request for a unit.

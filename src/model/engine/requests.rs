@@ -21,11 +21,11 @@
 use super::daily::wait_series;
 use super::patients::PatientId;
 use super::trace::Detail;
-use super::{Event, Request, SimError, Simulation};
+use super::{Event, Holding, Request, SimError, Simulation};
 use crate::kernel::SimTime;
 use crate::model::metrics::{MetricValue, Unit};
 use crate::model::scenario::{
-    DeadlineFrom, QueueOrder, RequestId, ResourceId, ResourceRequest, StepId, StepKind, Wait,
+    DeadlineFrom, QueueOrder, RequestId, ResourceId, ResourceRequest, StepId, Wait,
 };
 
 /// Per-replication state of requests: units held beyond one, and the use of alternatives.
@@ -338,27 +338,7 @@ impl<'s> Simulation<'s> {
             Grant::All => spec.parts[0].resource,
             Grant::Alternative(k) => spec.parts[k].resource,
         };
-        match &scenario.steps[step.0 as usize].kind {
-            StepKind::Seize { wait, next } => {
-                self.counts
-                    .change(wait_series(wait.index.0 as usize), now, false);
-                self.record_served(wait, waited, id);
-                self.hold_all(id, request);
-                self.trace_event(id, "start", Some(first), Detail::Hours(waited));
-                self.advance(id, *next)
-            }
-            StepKind::Activity { wait, duration, .. } => {
-                self.counts
-                    .change(wait_series(wait.index.0 as usize), now, false);
-                self.record_served(wait, waited, id);
-                let hours = self.timed(id, step, duration);
-                self.begin_cause(id, self.attribution.table.at_step(step, blocked));
-                self.trace_event(id, "start", Some(first), Detail::Hours(hours));
-                self.schedule_done(id, hours);
-                Ok(())
-            }
-            _ => Ok(()),
-        }
+        self.begin_after_wait(id, step, waited, blocked, first, Holding::Request(request))
     }
 
     /// Marks every resource of all-of `request` as held by patient `id` (a seize), noting
