@@ -134,7 +134,7 @@ pub fn read_arrivals(
                 row: cell.row,
                 column: time,
                 message,
-                help: "write dates and times as 2025-03-04 08:15 (or 2025-03-04T08:15:00, or 04/03/2025 08:15, day first)".to_string(),
+                help: "write e.g. 2025-03-04 08:15, 2025-03-04T08:15:00 or 04/03/2025 08:15 (day first)".to_string(),
                 reason: "unreadable timestamp",
             });
         }
