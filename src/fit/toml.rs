@@ -6,11 +6,27 @@
 //! weekday test finds that the hour profile differs by weekday, the source is written as
 //! seven sources, one per weekday (`day_profile` zero on the other days), each with its own
 //! hour profile: together exactly the 168-hour profile. The month-of-year profile is written
-//! as a comment.
+//! as `month_profile` in every table; it takes effect on a run with `[run] start`. Comment
+//! lines are wrapped at [`WIDTH`] columns.
 
 use super::arrivals::ArrivalFit;
 use super::durations::{DurationFit, sig};
 use crate::scenario::names;
+
+/// Longest comment line written [columns].
+pub const WIDTH: usize = 100;
+
+/// Appends `text` as `#` comment lines of at most [`WIDTH`] columns (continuation lines
+/// indented by two spaces).
+fn comment(out: &mut String, text: &str) {
+    let options = textwrap::Options::new(WIDTH)
+        .initial_indent("# ")
+        .subsequent_indent("#   ");
+    for line in textwrap::wrap(text, options) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+}
 
 /// Weekday names as suffixes, Monday first.
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -37,16 +53,28 @@ pub fn source_name(group: &str, column: Option<&str>) -> String {
     names::suggest(group, &prefix)
 }
 
-/// A TOML array of numbers; more than 12 go on rows of 12 so that lines stay short.
+/// A TOML array of numbers: on one line when it is at most 80 columns (so that `key = ` and
+/// the array fit [`WIDTH`]), else on rows of at most 12 numbers and [`WIDTH`] columns.
 fn list(values: impl IntoIterator<Item = f64>) -> String {
     let v: Vec<String> = values.into_iter().map(sig).collect();
-    if v.len() <= 12 {
-        return format!("[{}]", v.join(", "));
+    let one_line = format!("[{}]", v.join(", "));
+    if one_line.len() <= 80 {
+        return one_line;
     }
-    let rows: Vec<String> = v
-        .chunks(12)
-        .map(|row| format!("    {},", row.join(", ")))
-        .collect();
+    let mut rows: Vec<String> = Vec::new();
+    let mut row = String::from("   ");
+    let mut in_row = 0;
+    for value in &v {
+        if in_row == 12 || (in_row > 0 && row.len() + value.len() + 2 > WIDTH) {
+            rows.push(std::mem::replace(&mut row, String::from("   ")));
+            in_row = 0;
+        }
+        row.push(' ');
+        row.push_str(value);
+        row.push(',');
+        in_row += 1;
+    }
+    rows.push(row);
     format!("[\n{}\n]", rows.join("\n"))
 }
 
@@ -54,24 +82,31 @@ fn list(values: impl IntoIterator<Item = f64>) -> String {
 pub fn arrivals_toml(name: &str, fit: &ArrivalFit, pathway: &str) -> String {
     let mut out = String::new();
     let p = &fit.per_day;
-    out.push_str(&format!(
-        "# `{name}`: {} arrivals over {} days ({} to {}); per_day {} (95% CI {} to {})\n",
-        fit.arrivals,
-        fit.days,
-        fit.from,
-        fit.until.yesterday().unwrap_or(fit.until),
-        sig(p.value),
-        sig(p.low),
-        sig(p.high)
-    ));
+    comment(
+        &mut out,
+        &format!(
+            "`{name}`: {} arrivals over {} days ({} to {}); per_day {} (95% CI {} to {})",
+            fit.arrivals,
+            fit.days,
+            fit.from,
+            fit.until.yesterday().unwrap_or(fit.until),
+            sig(p.value),
+            sig(p.low),
+            sig(p.high)
+        ),
+    );
     let growth_line = match fit.growth_per_year {
         Some(g) if fit.days >= super::arrivals::YEAR_DAYS && g.contains(0.0) => {
-            out.push_str(&format!(
-                "# growth_per_year not written: its 95% CI includes no growth (estimate {}, 95% CI {} to {})\n",
-                sig(g.value),
-                sig(g.low),
-                sig(g.high)
-            ));
+            comment(
+                &mut out,
+                &format!(
+                    "growth_per_year not written: its 95% CI includes no growth (estimate {}, \
+                     95% CI {} to {})",
+                    sig(g.value),
+                    sig(g.low),
+                    sig(g.high)
+                ),
+            );
             None
         }
         Some(g) if fit.days >= super::arrivals::YEAR_DAYS => Some(format!(
@@ -81,26 +116,37 @@ pub fn arrivals_toml(name: &str, fit: &ArrivalFit, pathway: &str) -> String {
             sig(g.high)
         )),
         Some(g) => {
-            out.push_str(&format!(
-                "# growth_per_year not written: the window is under a year (estimate {}, 95% CI {} to {})\n",
-                sig(g.value),
-                sig(g.low),
-                sig(g.high)
-            ));
+            comment(
+                &mut out,
+                &format!(
+                    "growth_per_year not written: the window is under a year (estimate {}, \
+                     95% CI {} to {})",
+                    sig(g.value),
+                    sig(g.low),
+                    sig(g.high)
+                ),
+            );
             None
         }
         None => None,
     };
-    if let Some(months) = fit.month_profile {
-        out.push_str(&format!(
-            "# month of year (January first, average 1; the scenario language has no key for it): {}\n",
-            list(months)
-        ));
-    }
+    let month_line = fit.month_profile.map(|months| {
+        comment(
+            &mut out,
+            &format!(
+                "month_profile: arrivals in each calendar month over those expected without a \
+                 month effect, January first, average 1. It needs `[run] start`: the data end \
+                 on {}, so a run that follows them has start = \"{}\".",
+                fit.until.yesterday().unwrap_or(fit.until),
+                fit.until
+            ),
+        );
+        format!("month_profile = {}\n", list(months))
+    });
     let split = fit.weekday_test.is_some_and(|t| t.differs());
     if let Some(t) = fit.weekday_test {
-        out.push_str(&format!(
-            "# weekday test: the hour profile {} by weekday (chi-square {} on {} df, p {}{})\n",
+        let text = format!(
+            "weekday test: the hour profile {} by weekday (chi-square {} on {} df, p {}{})",
             if split {
                 "differs"
             } else {
@@ -121,17 +167,23 @@ pub fn arrivals_toml(name: &str, fit: &ArrivalFit, pathway: &str) -> String {
             } else {
                 String::new()
             }
-        ));
+        );
+        comment(&mut out, &text);
     }
     // With growth, the scenario's clock starts where the data end: per_day is the rate at
     // the end of the window, the window's mean grown over half its length.
     let at_end = match (&growth_line, fit.growth_per_year) {
         (Some(_), Some(g)) => {
             let factor = (1.0 + g.value).powf(fit.days as f64 / 2.0 / 365.0);
-            out.push_str(&format!(
-                "# per_day is the rate at the end of the window (the mean over the window, {}, grown by growth_per_year over half the window), so a run starts where the data end\n",
-                sig(p.value)
-            ));
+            comment(
+                &mut out,
+                &format!(
+                    "per_day is the rate at the end of the window (the mean over the window, {}, \
+                     grown by growth_per_year over half the window), so a run starts where the \
+                     data end",
+                    sig(p.value)
+                ),
+            );
             factor
         }
         _ => 1.0,
@@ -146,6 +198,9 @@ pub fn arrivals_toml(name: &str, fit: &ArrivalFit, pathway: &str) -> String {
         out.push_str(&format!("day_profile = {}\n", list(fit.day_profile)));
         if let Some(g) = &growth_line {
             out.push_str(g);
+        }
+        if let Some(m) = &month_line {
+            out.push_str(m);
         }
         return out;
     }
@@ -176,6 +231,9 @@ pub fn arrivals_toml(name: &str, fit: &ArrivalFit, pathway: &str) -> String {
         if let Some(g) = &growth_line {
             out.push_str(g);
         }
+        if let Some(m) = &month_line {
+            out.push_str(m);
+        }
     }
     out
 }
@@ -202,21 +260,32 @@ pub fn durations_toml(name: &str, fit: &DurationFit, unit: &str) -> String {
     }
     if let Some((rank, best)) = fit.best_expressible() {
         if rank > 0 {
-            out.push_str(&format!(
-                "# {} fits best, but the scenario language has no {}; the best it has is the {}:\n",
-                fit.fits[0].family.name(),
-                fit.fits[0].family.name(),
-                best.family.name()
-            ));
+            comment(
+                &mut out,
+                &format!(
+                    "{} fits best, but the scenario language has no {}; the best it has is the {}:",
+                    fit.fits[0].family.name(),
+                    fit.fits[0].family.name(),
+                    best.family.name()
+                ),
+            );
         }
         if let Some(text) = best.family.toml(unit) {
             out.push_str(&format!("{name} = {text}\n"));
         }
     }
-    out.push_str(&format!(
-        "# or, without a family, the empirical distribution (20 equal-probability quantiles{}):\n# {name} = {}\n",
-        if fit.censored > 0 { " of the Kaplan-Meier curve" } else { "" },
-        fit.empirical_toml(unit)
-    ));
+    comment(
+        &mut out,
+        &format!(
+            "or, without a family, the empirical distribution (20 equal-probability quantiles{}):",
+            if fit.censored > 0 {
+                " of the Kaplan-Meier curve"
+            } else {
+                ""
+            },
+        ),
+    );
+    // The value stays on one line so that removing the `# ` gives valid TOML.
+    out.push_str(&format!("# {name} = {}\n", fit.empirical_toml(unit)));
     out
 }

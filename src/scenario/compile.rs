@@ -549,7 +549,8 @@ fn positive_count(problems: &mut Problems, value: &Spanned<i64>, key: &str, help
             problems.add(
                 value.span(),
                 format!(
-                    "`{key}` must be a whole number of at least 1, found {}",
+                    "`{key}` must be a whole number from 1 to {}, found {}",
+                    u32::MAX,
                     value.get_ref()
                 ),
                 help,

@@ -692,18 +692,24 @@ impl<'a> StepCompiler<'a> {
                 .to_string()
                 .replace(' ', "")
                 .replace(['.', '-', '+'], "_");
-            if targets.iter().any(|t| t.name == name) {
+            let limit = text.to_sim();
+            if let Some(same) = targets.iter().find(|t| t.name == name || t.limit == limit) {
+                let message = if same.name == name {
+                    format!("wait target `{text}` is listed twice")
+                } else {
+                    format!(
+                        "wait target `{text}` is the same length as target `{}` listed before it",
+                        same.name
+                    )
+                };
                 self.problems.add(
                     target.span(),
-                    format!("wait target `{text}` is listed twice"),
-                    "list each target once",
+                    message,
+                    "list each target once, in one unit (\"1 h\" and \"60 min\" are one target)",
                 );
                 continue;
             }
-            targets.push(WaitTarget {
-                name,
-                limit: text.to_sim(),
-            });
+            targets.push(WaitTarget { name, limit });
         }
         targets
     }

@@ -402,6 +402,14 @@ fn found_words(found: &str) -> String {
     if let Some(text) = found.strip_prefix("string ") {
         return format!("text {text}");
     }
+    // The TOML reader gives a number too large for 64 bits as "integer `N` as i128".
+    if let Some(n) = found
+        .strip_prefix("integer `")
+        .and_then(|rest| rest.split_once("` as "))
+        .map(|(n, _)| n)
+    {
+        return format!("the number {n}, which is too large");
+    }
     if let Some(n) = quoted("integer ").or_else(|| quoted("floating point ")) {
         return format!("the number {n}");
     }

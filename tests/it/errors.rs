@@ -168,6 +168,10 @@ macro_rules! invalid_fixtures {
 }
 
 invalid_fixtures! {
+    /// A number too large for 64 bits is named as too large, not as a Rust type.
+    count_too_large => [(5, 16, "`replications`: expected a whole number, found the number 99999999999999999999, which is too large", Some("e.g. 5"))];
+    /// A count above what a replication count can hold names the largest there can be.
+    replications_too_many => [(5, 16, "`replications` must be a whole number from 1 to 4294967295, found 9999999999999", Some("replications = 20"))];
     /// Runs on real dates (issue 13 item 1): a start date with no 13th month.
     bad_start_date => [(5, 9, "`start` must be a calendar date written YYYY-MM-DD", Some("e.g. \"2026-12-01\""))];
     /// A dated period whose `to` is before its `from`.

@@ -299,10 +299,11 @@ end = {{ outcome = "seen" }}
     within(total(&refit), total(&original), 0.03, "weekly volume");
 }
 
-/// A scenario of `arrivals` (TOML tables) with a pathway `main`, compiled.
-fn scenario_of(arrivals: &str) -> carepath::scenario::LoadedScenario {
+/// A scenario of `arrivals` (TOML tables) with a pathway `main`, compiled, with `run` (TOML
+/// lines, a horizon among them) in its `[run]` table.
+fn scenario_with_run(arrivals: &str, run: &str) -> carepath::scenario::LoadedScenario {
     let text = format!(
-        "[run]\nname = \"refit\"\nhorizon = \"1 w\"\n\n{arrivals}\n[[pathways.main.steps]]\nname = \"done\"\nend = {{ outcome = \"seen\" }}\n"
+        "[run]\nname = \"refit\"\n{run}\n\n{arrivals}\n[[pathways.main.steps]]\nname = \"done\"\nend = {{ outcome = \"seen\" }}\n"
     );
     parse("refit.toml", &text).unwrap_or_else(|e| panic!("{text}\n{e}"))
 }
@@ -310,7 +311,8 @@ fn scenario_of(arrivals: &str) -> carepath::scenario::LoadedScenario {
 /// The combined hour-of-week rates of every source in `arrivals` (TOML tables) once compiled
 /// into a scenario with a pathway `main` [patients/hour].
 fn fitted_rates(arrivals: &str) -> [f64; 168] {
-    let loaded = scenario_of(arrivals);
+    // A start date, for a `month_profile` when the window covers a year.
+    let loaded = scenario_with_run(arrivals, "horizon = \"1 w\"\nstart = \"2025-01-06\"");
     let mut rates = [0.0; 168];
     for source in &loaded.scenario.sources {
         for (r, s) in rates.iter_mut().zip(source.hourly_rate) {
@@ -410,8 +412,45 @@ fn fit_arrivals_on_the_shipped_extract_writes_tables_charts_and_toml_that_compil
     assert!(toml.contains("[arrivals.ambulance_mon]"), "{toml}");
     assert!(toml.contains("[arrivals.gp]"), "{toml}");
     assert!(toml.contains("growth_per_year"), "{toml}");
-    assert!(toml.contains("# month of year"), "{toml}");
-    let loaded = scenario_of(&toml);
+    // Every line fits 100 columns, but the command as typed (its paths are the user's).
+    for line in toml.lines().filter(|l| !l.starts_with("# carepath fit")) {
+        assert!(
+            line.chars().count() <= 100,
+            "{} columns: {line}",
+            line.len()
+        );
+    }
+    // The month-of-year profile is a key; it needs a start date, which the comment gives as
+    // the day after the data end.
+    assert!(toml.contains("\nmonth_profile = ["), "{toml}");
+    let start = toml
+        .split("start = \"")
+        .nth(1)
+        .and_then(|rest| rest.get(..10))
+        .expect("the month_profile comment names a start date");
+    assert_eq!(start, "2027-01-04", "{toml}");
+    let dated = scenario_with_run(&toml, &format!("start = \"{start}\"\nhorizon = \"52 w\""));
+    let gp = dated
+        .scenario
+        .sources
+        .iter()
+        .find(|s| s.name == "gp")
+        .expect("a source `gp`");
+    // The generator has no month effect: each month's factor is 1 within the noise of a
+    // month's counts (about 480 referrals a month over two years: 1.96 x 4.6% = 9%).
+    assert!(gp.demand_changes.len() >= 6, "{:?}", gp.demand_changes);
+    for change in &gp.demand_changes {
+        assert!((change.factor - 1.0).abs() < 0.12, "{change:?}");
+    }
+    let err = parse(
+        "refit.toml",
+        &format!(
+            "[run]\nname = \"refit\"\nhorizon = \"1 w\"\n\n{toml}\n[[pathways.main.steps]]\nname = \"done\"\nend = {{ outcome = \"seen\" }}\n"
+        ),
+    )
+    .expect_err("month_profile without a start date is refused");
+    assert!(err.to_string().contains("start"), "{err}");
+    let loaded = dated;
     let gp = loaded
         .scenario
         .sources

@@ -78,7 +78,7 @@ fn s(path: &Path) -> &str {
 /// holding the old complete set, byte for byte (the old code left the new summary.csv beside
 /// the old manifest, report and charts); the next run cleans up what the killed one left.
 #[test]
-fn issue9_item13_kill_while_writing_leaves_the_old_complete_set() {
+fn kill_while_writing_leaves_the_old_complete_set() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = quick_scenario(dir.path(), "quick.toml");
     let out = dir.path().join("out");
@@ -108,7 +108,7 @@ fn issue9_item13_kill_while_writing_leaves_the_old_complete_set() {
 /// atomic exchange, the new one; without exchange, after the old set was moved aside, the old
 /// set is put back by the next command writing there (here one that then fails itself).
 #[test]
-fn issue9_item13_kill_during_the_swap_leaves_one_complete_set() {
+fn kill_during_the_swap_leaves_one_complete_set() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = quick_scenario(dir.path(), "quick.toml");
     let out = dir.path().join("out");
@@ -154,7 +154,7 @@ fn issue9_item13_kill_during_the_swap_leaves_one_complete_set() {
 /// Issue 9 item 13: out of disk while writing, the command fails with the reason, the
 /// folder keeps the old complete set, and no temporary folder is left behind.
 #[test]
-fn issue9_item13_full_disk_keeps_the_old_set() {
+fn full_disk_keeps_the_old_set() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = quick_scenario(dir.path(), "quick.toml");
     let out = dir.path().join("out");
@@ -176,7 +176,7 @@ fn issue9_item13_full_disk_keeps_the_old_set() {
 /// Issue 9 item 13: a folder holding the user's own files is never replaced (`-o .` in a
 /// folder of notes); the message names the files and says what to do.
 #[test]
-fn issue9_item13_a_folder_of_user_files_is_refused() {
+fn a_folder_of_user_files_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = quick_scenario(dir.path(), "quick.toml");
     let notes = tempfile::tempdir().unwrap();
@@ -200,7 +200,7 @@ fn issue9_item13_a_folder_of_user_files_is_refused() {
 /// Issue 9 item 13: an output folder that cannot be created is found before simulating: a
 /// run of about a minute or more fails at once.
 #[test]
-fn issue9_item13_unwritable_parent_is_found_before_simulating() {
+fn unwritable_parent_is_found_before_simulating() {
     let dir = tempfile::tempdir().unwrap();
     let long = Mmc {
         lambda: 9.0,
@@ -232,7 +232,7 @@ fn issue9_item13_unwritable_parent_is_found_before_simulating() {
 /// Issue 9 item 13: merging into a folder that held a full run replaces the whole set, so
 /// no report or charts of the earlier run stay beside the merged tables.
 #[test]
-fn issue9_item13_merge_leaves_no_stale_report() {
+fn merge_leaves_no_stale_report() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = quick_scenario(dir.path(), "quick.toml");
     let path = |name: &str| dir.path().join(name);
@@ -282,7 +282,7 @@ fn issue9_item13_merge_leaves_no_stale_report() {
 /// naming both, and the file is untouched. Likewise a file it `extends`, the same file under
 /// another name (a hard link), and a merge into one of its shard folders.
 #[test]
-fn issue9_item14_never_write_over_an_input() {
+fn never_write_over_an_input() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("dir");
     std::fs::create_dir(&folder).unwrap();
@@ -348,7 +348,7 @@ fn closed_pipe(args: &[&str]) -> Output {
 /// every command quietly with status 141 (128 + SIGPIPE), never a panic; the outputs on disk
 /// are complete.
 #[test]
-fn issue9_item15_closed_pipe_ends_quietly() {
+fn closed_pipe_ends_quietly() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = quick_scenario(dir.path(), "quick.toml");
     let out = dir.path().join("out");
@@ -377,7 +377,7 @@ fn issue9_item15_closed_pipe_ends_quietly() {
 
 /// Issue 9 item 15: `carepath check FILE > /dev/full`: a clear error and status 1, no panic.
 #[test]
-fn issue9_item15_full_device_is_a_clear_error() {
+fn full_device_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = quick_scenario(dir.path(), "quick.toml");
     let full = std::fs::OpenOptions::new()
@@ -422,7 +422,7 @@ fn two_shards(dir: &Path) -> (PathBuf, PathBuf) {
 /// Issue 9 item 15: a shard whose replications.csv lacks a row made merge panic (index out of
 /// bounds); it is refused, naming the file, the lines and the metric.
 #[test]
-fn issue9_item15_merge_refuses_a_shard_with_a_missing_row() {
+fn merge_refuses_a_shard_with_a_missing_row() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = two_shards(dir.path());
     let csv = b.join("replications.csv");
@@ -447,7 +447,7 @@ fn issue9_item15_merge_refuses_a_shard_with_a_missing_row() {
 /// merged under the other's name; it matches by name and refuses the mismatch with the file
 /// and line.
 #[test]
-fn issue9_item15_merge_matches_by_name_and_refuses_a_renamed_metric() {
+fn merge_matches_by_name_and_refuses_a_renamed_metric() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = two_shards(dir.path());
     let csv = b.join("replications.csv");
@@ -506,7 +506,7 @@ fn within(limit: Duration, args: &[&str]) -> Option<Output> {
 /// Issue 9 item 10 (command line): `-r 4294967295` is refused at once with the limit and
 /// how to run more (shards), instead of running until memory runs out.
 #[test]
-fn issue9_item10_absurd_replication_count_is_refused() {
+fn absurd_replication_count_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = quick_scenario(dir.path(), "quick.toml");
     let out = dir.path().join("out");
@@ -528,7 +528,7 @@ fn issue9_item10_absurd_replication_count_is_refused() {
 /// Issue 9 item 10 (command line): a sweep grid that would take days is refused with the
 /// estimate from a pilot replication, and `--yes` is the way to start it anyway.
 #[test]
-fn issue9_item10_a_sweep_of_days_is_estimated_and_refused() {
+fn a_sweep_of_days_is_estimated_and_refused() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = quick_scenario(dir.path(), "quick.toml");
     // 1,000 points of 90,000 replications.

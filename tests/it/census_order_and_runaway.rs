@@ -1,5 +1,5 @@
-//! Issue 9, items 2, 3, 4 and 10 (the runaway part): census queue order and waits, residual
-//! life of census delays, deadlines already passed on arrival, the bound on patients inside.
+//! Census queue order and waits, residual life of census delays, deadlines already passed on
+//! arrival, and the bound on patients inside (a runaway queue stops the run).
 
 use crate::support::{binary, carepath, repository_root, run_text, text};
 
@@ -42,7 +42,7 @@ end = { outcome = "breached" }
 /// operated first and nobody breaches (the original code gave 1 breach with the 1-week
 /// group first). The waits include the time already waited.
 #[test]
-fn issue9_item2_census_queue_follows_time_waited_not_file_order() {
+fn census_queue_follows_time_waited_not_file_order() {
     for groups in [
         vec![(2, "1 w"), (1, "17.5 w")],
         vec![(1, "17.5 w"), (2, "1 w")],
@@ -70,7 +70,7 @@ fn issue9_item2_census_queue_follows_time_waited_not_file_order() {
 /// Issue 9 item 2, `at_step`: the order follows the time at the step, not in the pathway.
 /// A patient 20 weeks into its pathway but waiting only 1 week goes after one waiting 3.
 #[test]
-fn issue9_item2_census_order_uses_time_at_the_step() {
+fn census_order_uses_time_at_the_step() {
     let scenario = r#"
 [run]
 name = "order"
@@ -152,7 +152,7 @@ step = "stay"
 /// Issue 9 item 3: the issue's example. A fixed 7-day stay with 5 days spent ends after 2
 /// more days, not 7: by day 3 everyone has left, after 7 days in the pathway.
 #[test]
-fn issue9_item3_fixed_stay_ends_after_what_is_left() {
+fn fixed_stay_ends_after_what_is_left() {
     let run = run_text(&ward(
         r#"{ fixed = "7 d" }"#,
         "count = 4\nelapsed = \"5 d\"",
@@ -181,7 +181,7 @@ fn issue9_item3_fixed_stay_ends_after_what_is_left() {
 /// (0, 6 d), mean 3 d; time in pathway 4 d + that, mean 7 d. 20,000 patients: the standard
 /// error of the mean is 6 / sqrt(12 x 20,000) d = 0.012 d; 4 standard errors allowed.
 #[test]
-fn issue9_item3_uniform_stay_leaves_a_uniform_remainder() {
+fn uniform_stay_leaves_a_uniform_remainder() {
     let n = 20_000.0;
     let run = run_text(&ward(
         r#"{ uniform = { min = "0 d", max = "10 d" } }"#,
@@ -239,7 +239,7 @@ end = {{ outcome = "conveyed" }}
 /// counted as neither within the deadline nor a fallback). The same counts either way, and
 /// the within-deadline and fallback shares add up to 1.
 #[test]
-fn issue9_item4_passed_deadline_takes_the_fallback_whatever_the_staffing() {
+fn passed_deadline_takes_the_fallback_whatever_the_staffing() {
     let many = run_text(&late_visit(50));
     let one = run_text(&late_visit(1));
     for run in [&many, &one] {
@@ -268,7 +268,7 @@ fn issue9_item4_passed_deadline_takes_the_fallback_whatever_the_staffing() {
 /// Issue 9 item 4, the other side: with a deadline not yet passed, within-deadline and
 /// fallback shares still add up to 1 (everyone who finished waiting is one or the other).
 #[test]
-fn issue9_item4_within_deadline_and_fallback_shares_add_up() {
+fn within_deadline_and_fallback_shares_add_up() {
     let scenario = late_visit(1)
         .replace("fixed = \"3 h\"", "exponential = { mean = \"1 h\" }")
         .replace("per_day = 20", "per_day = 30");
@@ -289,7 +289,7 @@ fn issue9_item4_within_deadline_and_fallback_shares_add_up() {
 /// before allocating gigabytes (the default bound of 1,000,000 patients inside is a few
 /// hundred megabytes).
 #[test]
-fn issue9_item10_runaway_queue_stops_with_the_resource_named() {
+fn runaway_queue_stops_with_the_resource_named() {
     let original = std::fs::read_to_string(repository_root().join("scenarios/mmc.toml")).unwrap();
     let runaway = original.replace("per_day = 216.0 ", "per_day = 1000000.0 ");
     assert_ne!(runaway, original);
@@ -362,7 +362,7 @@ fn issue9_item10_runaway_queue_stops_with_the_resource_named() {
 
 /// Issue 9 item 10: the bound is the scenario's to set, from [run] or --set.
 #[test]
-fn issue9_item10_bound_is_overridable() {
+fn bound_is_overridable() {
     let scenario = r#"
 [run]
 name = "growth"
@@ -413,7 +413,7 @@ end = { outcome = "seen" }
 /// Issue 9 item 10: `check` warns (the file is still valid) when a resource is offered more
 /// work than it has units, and says nothing for the shipped M/M/c file (load 0.9).
 #[test]
-fn issue9_item10_check_warns_of_offered_load_above_capacity() {
+fn check_warns_of_offered_load_above_capacity() {
     let folder = tempfile::tempdir().unwrap();
     let original = std::fs::read_to_string(repository_root().join("scenarios/mmc.toml")).unwrap();
     let file = folder.path().join("busy.toml");
@@ -444,7 +444,7 @@ fn issue9_item10_check_warns_of_offered_load_above_capacity() {
 /// Issue 9 item 10: a census of 10^9 patients is refused at `check` with its place, without
 /// allocating them.
 #[test]
-fn issue9_item10_huge_census_is_refused_with_its_location() {
+fn huge_census_is_refused_with_its_location() {
     let scenario = ward(r#"{ fixed = "7 d" }"#, "count = 1000000000", "1 d");
     let started = std::time::Instant::now();
     let error = carepath::scenario::parse("census.toml", &scenario)

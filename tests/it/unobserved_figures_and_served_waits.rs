@@ -1,4 +1,4 @@
-//! Issue 9, items 1, 5 and 6: a figure not observed in a replication has no value there (not
+//! A figure not observed in a replication has no value there (not
 //! 0); patients still inside at the end are reported per pathway; the mean wait of those
 //! served and the share within chosen targets.
 
@@ -43,7 +43,7 @@ end = {{ outcome = "elsewhere" }}
 /// seen within the deadline, so the share is exactly 1 (CI 1 to 1) over the replications
 /// that had a referral, not 0.635 over all 200.
 #[test]
-fn issue9_item1_a_rare_pathway_always_seen_in_time_reports_one() {
+fn a_rare_pathway_always_seen_in_time_reports_one() {
     let run = run_text(&rare(1));
     let arrivals = run.values("rare.arrivals");
     let with_referral = arrivals.iter().filter(|a| **a > 0.0).count();
@@ -74,7 +74,7 @@ fn issue9_item1_a_rare_pathway_always_seen_in_time_reports_one() {
 /// takes the fallback: the mean wait is 1 h (not 0.63 h), the share within the deadline 0,
 /// and the wait of those served has no value in any replication.
 #[test]
-fn issue9_item1_nobody_served_waits_exactly_the_deadline() {
+fn nobody_served_waits_exactly_the_deadline() {
     let run = run_text(&rare(0));
     let with_referral = run
         .values("rare.arrivals")
@@ -99,7 +99,7 @@ fn issue9_item1_nobody_served_waits_exactly_the_deadline() {
 /// where a replication observed nothing, `summary.csv` counts the replications with a value
 /// and leaves the statistics empty where none had one, and the table says "no patients".
 #[test]
-fn issue9_item1_csv_files_leave_no_value_empty_and_count_replications() {
+fn csv_files_leave_no_value_empty_and_count_replications() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let scenario = folder.path().join("rare.toml");
     std::fs::write(&scenario, rare(0)).expect("scenario written");
@@ -163,7 +163,7 @@ fn issue9_item1_csv_files_leave_no_value_empty_and_count_replications() {
 /// Issue 9 item 1: a comparison pairs only the replications in which both designs have a
 /// value, and says how many.
 #[test]
-fn issue9_item1_comparison_pairs_only_replications_with_values() {
+fn comparison_pairs_only_replications_with_values() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let base = folder.path().join("base.toml");
     let variant = folder.path().join("variant.toml");
@@ -208,7 +208,7 @@ fn issue9_item1_comparison_pairs_only_replications_with_values() {
 /// pathway reports the two still inside and their time in the pathway so far (11 and 13
 /// days, hand-worked: 1 and 3 days already spent, plus the 10 days of the run).
 #[test]
-fn issue9_item5_patients_inside_at_the_end_are_reported_per_pathway() {
+fn patients_inside_at_the_end_are_reported_per_pathway() {
     let text = r#"
 [run]
 name = "three_in_bed"
@@ -276,7 +276,7 @@ holding = ["bed"]
 
 /// Issue 9 item 5: nobody inside at the end is 0 inside, and no value for the time so far.
 #[test]
-fn issue9_item5_nobody_inside_has_no_time_so_far() {
+fn nobody_inside_has_no_time_so_far() {
     let run = run_text(&rare(1).replace("horizon = \"20 d\"", "horizon = \"1 h\""));
     // A referral can arrive in the last half hour and still be inside; most runs have none.
     let inside = run.values("rare.inside_at_end");
@@ -325,7 +325,7 @@ count = 4
 /// fallback, and each target's share is of everyone who reached the waiting point
 /// (hand-worked: waits 0, 1, 2 served, 2.5 unserved).
 #[test]
-fn issue9_item6_served_mean_and_targets_by_hand() {
+fn served_mean_and_targets_by_hand() {
     let run = run_text(&queue_of_four(r#"["30 min", "1 h", "2 h", "1.5 h"]"#));
     assert_eq!(run.mean("wait.clinic.see.waits"), 4.0);
     assert_eq!(run.mean("wait.clinic.see.mean"), 5.5 / 4.0);
@@ -342,7 +342,7 @@ fn issue9_item6_served_mean_and_targets_by_hand() {
 /// 1 - rho exp(-(mu - lambda) t); with lambda = 0.5/h and mu = 1/h that is 0.6967 within 1
 /// hour and 0.9323 within 4 hours.
 #[test]
-fn issue9_item6_targets_match_the_mm1_wait_distribution() {
+fn targets_match_the_mm1_wait_distribution() {
     let text = r#"
 [run]
 name = "mm1"
@@ -375,12 +375,16 @@ end = { outcome = "served" }
 
 /// Issue 9 item 6: bad targets are errors located in the user's file, with help.
 #[test]
-fn issue9_item6_bad_targets_are_located_errors() {
+fn bad_targets_are_located_errors() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     for (targets, message) in [
         (r#"["1 h", "2 fortnights"]"#, "not a time unit"),
         (r#"["-1 h"]"#, "cannot be negative"),
         (r#"["1 h", "1 h"]"#, "listed twice"),
+        (
+            r#"["1 h", "60 min"]"#,
+            "the same length as target `1h` listed before it",
+        ),
         (r#""1 h""#, ""),
     ] {
         let path = folder.path().join("targets.toml");
@@ -404,7 +408,7 @@ fn issue9_item6_bad_targets_are_located_errors() {
 /// every curve kept, the same means and counts as the two-pass summary of every replication
 /// kept, and standard deviations within 1e-12 of it.
 #[test]
-fn issue9_item10_a_run_keeps_only_running_sums() {
+fn a_run_keeps_only_running_sums() {
     use carepath::experiment::bands::band;
     use carepath::experiment::run_scenario;
     use carepath::experiment::statistics::{mean_sd_ci, observed};
@@ -449,7 +453,7 @@ fn issue9_item10_a_run_keeps_only_running_sums() {
 /// Issue 9 item 1: shards whose `replications.csv` has empty cells merge into files
 /// byte-identical to one run (an empty cell reads back as no value, not as an error or 0).
 #[test]
-fn issue9_item1_shards_with_empty_cells_merge_to_one_run() {
+fn shards_with_empty_cells_merge_to_one_run() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let scenario = dir.path().join("rare.toml");
     std::fs::write(&scenario, rare(0)).expect("scenario written");
@@ -496,7 +500,7 @@ fn issue9_item1_shards_with_empty_cells_merge_to_one_run() {
 /// "no patients in either design" or "too few ... to judge" instead of a verdict of noise
 /// with an infinite interval.
 #[test]
-fn issue9_item1_console_says_how_many_replications_had_patients() {
+fn console_says_how_many_replications_had_patients() {
     // 1e-6 referrals a day: no referral in any of 3 replications of 20 days.
     let never = rare(1).replace("per_day = 0.05", "per_day = 0.000001");
     let folder = tempfile::tempdir().expect("a temporary folder");
