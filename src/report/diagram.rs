@@ -315,14 +315,15 @@ fn escape(text: &str) -> String {
         .replace('\n', "\\n")
 }
 
-/// Lays out a DOT document and draws it as SVG and PNG (`stem` under `charts/`, with its
-/// title and a text alternative).
+/// Lays out a DOT document and draws it as SVG and PNG (file stem `stem` under `charts/`),
+/// with its title and a text alternative.
 ///
 /// # Errors
 /// A message if the DOT text cannot be parsed or laid out, or the SVG cannot be drawn
 /// (an internal fault: the DOT text is carepath's own).
 pub fn draw(
     dot_text: &str,
+    stem: &str,
     title: &str,
     subtitle: &str,
     footnote: &str,
@@ -358,7 +359,7 @@ pub fn draw(
     }
     let png = png_of(&svg)?;
     Ok(Rendered {
-        stem: STEM.to_string(),
+        stem: stem.to_string(),
         title: title.to_string(),
         alt: alt.to_string(),
         png,
@@ -384,9 +385,11 @@ fn sorted_styles(svg: &str) -> String {
     format!("{}{block}{}", &svg[..start], &svg[end..])
 }
 
-/// The laid-out drawing with the pack's frame: a title and a line saying what the arrows
+/// The laid-out drawing with the pack's frame: a title and lines saying what the arrows
 /// carry above it, the footnote (scenario, replications, seed, version) below, on white;
-/// type sized to the drawing's width so that it reads like the charts' when printed.
+/// type sized to the drawing's width so that it reads like the charts' when printed. The
+/// frame is at least as wide as the title (the drawing centred in it), and the subtitle
+/// wraps to the frame.
 fn framed(svg: &str, title: &str, subtitle: &str, footnote: &str) -> String {
     let number = |name: &str| -> Option<f64> {
         let open = &svg[svg.find("<svg")?..];
@@ -405,7 +408,15 @@ fn framed(svg: &str, title: &str, subtitle: &str, footnote: &str) -> String {
         return svg.to_string();
     };
     let size = (width / 55.0).max(20.0);
-    let (top, bottom) = (size * 3.0, size * 1.8);
+    // Widths of text estimated from DejaVu Sans's average advance (about 0.62 em bold, 0.56
+    // em regular): the frame widens to hold the title, and the subtitle wraps to the frame.
+    let title_width = title.chars().count() as f64 * size * 0.62 + 2.0 * size;
+    let frame = width.max(title_width);
+    let small = size * 0.65;
+    let per_line = (((frame - 2.0 * size) / (small * 0.56)).floor() as usize).max(30);
+    let lines = textwrap::wrap(subtitle, per_line);
+    let top = size * 1.3 + lines.len() as f64 * small * 1.3 + size * 0.8;
+    let bottom = size * 1.8;
     let total = height + top + bottom;
     let text = |y: f64, scale: f64, weight: &str, content: &str| {
         format!(
@@ -415,10 +426,23 @@ fn framed(svg: &str, title: &str, subtitle: &str, footnote: &str) -> String {
             s = size * scale,
         )
     };
+    let subtitle_lines: String = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            text(
+                size * 1.3 + (i as f64 + 1.0) * small * 1.3,
+                0.65,
+                "normal",
+                line,
+            )
+        })
+        .collect();
     format!(
-        "<svg width=\"{width}\" height=\"{total}\" viewBox=\"0 0 {width} {total}\" xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"100%\" height=\"100%\" fill=\"white\"/>{}{}<g transform=\"translate(0,{top})\">{}</g>{}</svg>",
+        "<svg width=\"{frame}\" height=\"{total}\" viewBox=\"0 0 {frame} {total}\" xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"100%\" height=\"100%\" fill=\"white\"/>{}{}<g transform=\"translate({},{top})\">{}</g>{}</svg>",
         text(size * 1.3, 1.0, "bold", title),
-        text(size * 2.4, 0.65, "normal", subtitle),
+        subtitle_lines,
+        (frame - width) / 2.0,
         &svg[open_end..close],
         text(total - size * 0.7, 0.55, "normal", footnote),
     )
@@ -435,8 +459,8 @@ fn escape_xml(text: &str) -> String {
 /// Most pixels along the longer side of the PNG (the SVG is scaled down to fit).
 const PNG_MAX_SIDE: f32 = 4000.0;
 
-/// The SVG drawn as a PNG on white, at twice its size (at most [`PNG_MAX_SIDE`] pixels a
-/// side), with the bundled font.
+/// The SVG drawn as a PNG on white, at up to four times its size (at most [`PNG_MAX_SIDE`]
+/// pixels a side: a small diagram is as sharp as a large one), with the bundled font.
 fn png_of(svg: &str) -> Result<Vec<u8>, String> {
     let mut options = resvg::usvg::Options::default();
     {
@@ -448,7 +472,7 @@ fn png_of(svg: &str) -> Result<Vec<u8>, String> {
     }
     let tree = resvg::usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
     let size = tree.size();
-    let scale = (2.0f32).min(PNG_MAX_SIDE / size.width().max(size.height()).max(1.0));
+    let scale = (4.0f32).min(PNG_MAX_SIDE / size.width().max(size.height()).max(1.0));
     let (width, height) = (
         (size.width() * scale).ceil().max(1.0) as u32,
         (size.height() * scale).ceil().max(1.0) as u32,
@@ -524,11 +548,130 @@ pub fn diagram(
             let _ = write!(alt, " Busiest routes: {}.", listed.join("; "));
         }
     }
-    let subtitle = if summary.is_some() {
+    let subtitle = subtitle(summary.is_some());
+    let drawn = draw(&dot_text, STEM, &title, subtitle, footnote, &alt)?;
+    Ok((dot_text, drawn))
+}
+
+/// The subtitle of a diagram: what boxes and arrows show, with or without a run.
+fn subtitle(run: bool) -> &'static str {
+    if run {
         "Boxes: steps, with their kind and the resource or office they use. Arrows: mean patients a year who took the route (share of those leaving the step)."
     } else {
         "Boxes: steps, with their kind and the resource or office they use. Arrows: routes, with the branch probability or condition (not run: no patients a year)."
+    }
+}
+
+/// The file stem of pathway `name`'s own diagram under `charts/`: `pathways_<name>`.
+pub fn pathway_stem(name: &str) -> String {
+    format!("{STEM}_{name}")
+}
+
+/// Whether `stem` is the whole diagram's or one pathway's.
+pub fn is_diagram_stem(stem: &str) -> bool {
+    stem == STEM
+        || stem
+            .strip_prefix(STEM)
+            .is_some_and(|rest| rest.starts_with('_'))
+}
+
+/// The part of `flow` inside pathway `pathway`: its steps and referral node, with each route
+/// that leaves it ending at a box naming the pathway and step it continues to ("To ...") and
+/// each route that enters it from another pathway starting at a box naming where it comes
+/// from ("From ..."). Arrow labels are kept as they are in `flow`.
+pub fn pathway_flow(scenario: &Scenario, flow: &Flow, pathway: PathwayId) -> Flow {
+    let inside = |node: &str| -> Option<bool> {
+        if let Some(p) = node.strip_prefix("in") {
+            return p.parse::<u16>().ok().map(|p| p == pathway.0);
+        }
+        let s = node.strip_prefix('s')?.parse::<usize>().ok()?;
+        scenario.steps.get(s).map(|step| step.pathway == pathway)
     };
-    let drawn = draw(&dot_text, &title, subtitle, footnote, &alt)?;
-    Ok((dot_text, drawn))
+    let elsewhere = |node: &str, word: &str| -> Option<String> {
+        let s = node.strip_prefix('s')?.parse::<u32>().ok()?;
+        let step = scenario.steps.get(s as usize)?;
+        Some(format!(
+            "{word} {}\n{}",
+            scenario.pathway_title(step.pathway),
+            scenario.step_title(StepId(s))
+        ))
+    };
+    let mut nodes: Vec<(String, String, &'static str)> = flow
+        .nodes
+        .iter()
+        .filter(|(name, ..)| inside(name) == Some(true))
+        .cloned()
+        .collect();
+    let mut arrows = Vec::new();
+    for arrow in &flow.arrows {
+        let mut arrow = arrow.clone();
+        match (inside(&arrow.from), inside(&arrow.to)) {
+            (Some(true), Some(true)) => {}
+            (Some(true), Some(false)) => {
+                let name = format!("to_{}", arrow.to);
+                if !nodes.iter().any(|n| n.0 == name) {
+                    let label = elsewhere(&arrow.to, "To").unwrap_or_default();
+                    nodes.push((name.clone(), label, LEAVE));
+                }
+                arrow.to = name;
+            }
+            (Some(false), Some(true)) => {
+                let name = format!("from_{}", arrow.from);
+                if !nodes.iter().any(|n| n.0 == name) {
+                    let label = elsewhere(&arrow.from, "From").unwrap_or_default();
+                    nodes.push((name.clone(), label, REFERRALS));
+                }
+                arrow.from = name;
+            }
+            _ => continue,
+        }
+        arrows.push(arrow);
+    }
+    Flow { nodes, arrows }
+}
+
+/// One diagram per pathway (file stems from [`pathway_stem`]), when the scenario has more
+/// than one: a whole system drawn at once is too wide to read on a printed page, a pathway
+/// alone is not. Routes to and from other pathways end and start at named boxes. Empty for a
+/// scenario of one pathway (the whole diagram is that pathway).
+///
+/// # Errors
+/// As [`draw`].
+pub fn pathway_diagrams(
+    scenario: &Scenario,
+    summary: Option<&[MetricSummary]>,
+    footnote: &str,
+) -> Result<Vec<Rendered>, String> {
+    if scenario.pathways.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let whole = flow(scenario, summary);
+    let mut drawn = Vec::new();
+    for (p, pathway) in scenario.pathways.iter().enumerate() {
+        let id = PathwayId(p as u16);
+        let part = pathway_flow(scenario, &whole, id);
+        if part.nodes.is_empty() {
+            continue;
+        }
+        let name = scenario.pathway_title(id);
+        let title = if summary.is_some() {
+            format!("{name}: patients a year on each route")
+        } else {
+            format!("{name}: routes")
+        };
+        let alt = format!(
+            "Chart: {title}. Flow diagram of pathway {name} with {} boxes and {} routes.",
+            part.nodes.len(),
+            part.arrows.len()
+        );
+        drawn.push(draw(
+            &dot(scenario, &part),
+            &pathway_stem(&pathway.name),
+            &title,
+            subtitle(summary.is_some()),
+            footnote,
+            &alt,
+        )?);
+    }
+    Ok(drawn)
 }

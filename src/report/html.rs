@@ -171,7 +171,7 @@ pub enum Section {
     OverTime,
     /// Time at each occupancy level (file stems starting `levels`).
     Levels,
-    /// The pathway diagram (file stem `pathways`).
+    /// The pathway diagram (file stem `pathways`) and each pathway's own (`pathways_NAME`).
     Diagram,
 }
 
@@ -186,7 +186,7 @@ impl Section {
 
     /// The section a chart belongs in, by its file stem.
     pub fn of(stem: &str) -> Section {
-        if stem == super::diagram::STEM {
+        if super::diagram::is_diagram_stem(stem) {
             Section::Diagram
         } else if stem.starts_with("daily") || stem.starts_with("over_time") {
             Section::OverTime

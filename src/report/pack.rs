@@ -26,8 +26,9 @@ pub enum PackError {
 }
 
 /// Draws every chart of the report's designs and the base's pathway diagram (with its
-/// route volumes; also as `pathways.dot`), and writes them and `report.html` into `folder`;
-/// returns how many charts there are (the diagram counts as one).
+/// route volumes; also as `pathways.dot`) with, for a scenario of several pathways, one
+/// diagram per pathway, and writes them and `report.html` into `folder`; returns how many
+/// charts there are (each diagram counts as one).
 pub fn write_pack(folder: &Path, report: &Report<'_>) -> Result<usize, PackError> {
     let designs: Vec<Design<'_>> = report.designs.iter().map(|d| d.design).collect();
     let titles: Vec<String> = designs.iter().map(|d| d.scenario.title()).collect();
@@ -58,6 +59,13 @@ pub fn write_pack(folder: &Path, report: &Report<'_>) -> Result<usize, PackError
             })?;
         write_atomic(&folder.join(super::diagram::DOT_FILE), dot.as_bytes())?;
         charts.push(drawn);
+        charts.extend(
+            super::diagram::pathway_diagrams(base.scenario, Some(base.summary), &footnote)
+                .map_err(|message| ChartError {
+                    chart: super::diagram::STEM.to_string(),
+                    message,
+                })?,
+        );
     }
     write_charts(folder, &charts)?;
     let page = report_html(report, &charts);

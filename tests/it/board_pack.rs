@@ -85,6 +85,11 @@ fn expected_labels(stem: &str) -> (&'static str, &'static [&'static str]) {
         }
         "costs" => ("Cost by item over 52 weeks", &["pounds [£ million]"]),
         "pathways" => ("East London baseline: pathways", &["mean patients a year"]),
+        // One diagram per pathway, titled by the pathway.
+        s if s.starts_with("pathways_") => (
+            "",
+            &[": patients a year on each route", "mean patients a year"],
+        ),
         s if s.starts_with("differences") => (
             "Differences from ",
             &["difference [percentage points]|difference, "],
@@ -175,6 +180,12 @@ fn a_run_draws_every_chart_as_png_and_svg_with_title_axis_labels_and_footnote() 
             "levels_rehab_bed",
         ]
         .map(String::from),
+    );
+    expected.extend(
+        scenario
+            .pathways
+            .iter()
+            .map(|p| carepath::report::diagram::pathway_stem(&p.name)),
     );
     expected.sort();
     assert_eq!(stems, expected);

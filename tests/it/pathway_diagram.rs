@@ -185,3 +185,92 @@ fn check_writes_the_diagram_without_volumes() {
     roxmltree::Document::parse(&svg).expect("the SVG is well-formed XML");
     assert!(out.join("charts/pathways.png").is_file());
 }
+
+/// A scenario of several pathways is also drawn one pathway at a time (the whole East London
+/// system is too wide to read on a printed page): each pathway's diagram holds exactly its
+/// own steps, every route out of it ends at a box naming the pathway and step it goes to,
+/// every route into it from another starts at a box naming where it comes from, and no route
+/// is lost or invented.
+#[test]
+fn each_pathway_has_its_own_diagram_with_routes_to_and_from_the_others() {
+    use carepath::model::scenario::{PathwayId, StepId};
+    use carepath::report::diagram::{flow, pathway_diagrams, pathway_flow, pathway_stem};
+    let scenario = east_london_from_time_zero();
+    let whole = flow(&scenario, None);
+    let pathway_of = |node: &str| {
+        node.strip_prefix('s')
+            .and_then(|s| s.parse::<usize>().ok())
+            .map(|s| scenario.steps[s].pathway)
+    };
+    let mut crossing = 0;
+    let mut drawn_arrows = 0;
+    for p in 0..scenario.pathways.len() {
+        let id = PathwayId(p as u16);
+        let part = pathway_flow(&scenario, &whole, id);
+        let own: Vec<usize> = (0..scenario.steps.len())
+            .filter(|&s| scenario.steps[s].pathway == id)
+            .collect();
+        let step_nodes: Vec<&str> = part
+            .nodes
+            .iter()
+            .map(|n| n.0.as_str())
+            .filter(|n| n.starts_with('s'))
+            .collect();
+        assert_eq!(step_nodes.len(), own.len(), "{}", scenario.pathways[p].name);
+        assert!(step_nodes.iter().all(|n| pathway_of(n) == Some(id)));
+        for (name, label, _) in &part.nodes {
+            if let Some(to) = name.strip_prefix("to_") {
+                let target = pathway_of(to).expect("a step");
+                assert_ne!(target, id);
+                assert!(
+                    label.starts_with(&format!("To {}", scenario.pathway_title(target))),
+                    "{label}"
+                );
+            }
+            if let Some(from) = name.strip_prefix("from_") {
+                let source = pathway_of(from).expect("a step");
+                assert_ne!(source, id);
+                assert!(
+                    label.starts_with(&format!("From {}", scenario.pathway_title(source))),
+                    "{label}"
+                );
+            }
+        }
+        for arrow in &part.arrows {
+            for end in [&arrow.from, &arrow.to] {
+                assert!(part.nodes.iter().any(|n| &n.0 == end), "{end} has a box");
+            }
+        }
+        crossing += part
+            .arrows
+            .iter()
+            .filter(|a| a.to.starts_with("to_"))
+            .count();
+        drawn_arrows += part.arrows.len();
+    }
+    // Every route lies in one pathway's diagram, or in two when it crosses between them.
+    assert!(crossing >= 6, "East London moves patients between pathways");
+    assert_eq!(drawn_arrows, whole.arrows.len() + crossing);
+    // Each pathway alone is drawn narrower than the whole system.
+    let overview = carepath::report::diagram::diagram(&scenario, None, "footnote")
+        .expect("drawn")
+        .1;
+    let width = |svg: &str| -> f64 {
+        let at = svg.find(" width=\"").expect("a width") + 8;
+        svg[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    let parts = pathway_diagrams(&scenario, None, "footnote").expect("drawn");
+    assert_eq!(parts.len(), scenario.pathways.len());
+    for (p, drawn) in parts.iter().enumerate() {
+        assert_eq!(drawn.stem, pathway_stem(&scenario.pathways[p].name));
+        assert!(
+            width(&drawn.svg) < width(&overview.svg),
+            "{}: {} against {}",
+            drawn.stem,
+            width(&drawn.svg),
+            width(&overview.svg)
+        );
+        let step = scenario.pathways[p].entry;
+        assert!(drawn.svg.contains(&scenario.step_title(StepId(step.0))));
+    }
+}
