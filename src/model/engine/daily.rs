@@ -59,10 +59,13 @@ impl DayWindow {
 }
 
 /// Per series, per day: the integral of the level [level-hours] and its maximum, in one flat
-/// buffer `[series][day][statistic]`, allocated once.
+/// buffer `[day][series][statistic]` (a day's cells side by side, so the series that change
+/// together are added in one short run), allocated once.
 #[derive(Debug, Clone)]
 pub struct DailyLog {
     window: DayWindow,
+    /// Series in the log.
+    series: usize,
     values: Vec<f64>,
     /// The day that held the end of the last segment, and its bounds [hours] (clipped to
     /// the measured period; an empty range before the first segment): a segment inside it
@@ -78,6 +81,7 @@ impl DailyLog {
     pub fn new(window: DayWindow, series: usize) -> Self {
         DailyLog {
             window,
+            series,
             values: vec![0.0; series * window.days * 2],
             day: 0,
             day_start: f64::INFINITY,
@@ -92,19 +96,26 @@ impl DailyLog {
         // The usual case: the segment lies inside the day of the last one (the same sums as
         // the general case below, without the search).
         if from >= self.day_start && to <= self.day_end {
-            let (days, day, dt) = (self.window.days, self.day, to - from);
-            for (i, level) in levels.iter().enumerate() {
-                let level = f64::from(*level);
-                let cell = ((first + i) * days + day) * 2;
-                self.values[cell] += level * dt;
-                if dt > 0.0 && level > self.values[cell + 1] {
-                    self.values[cell + 1] = level;
-                }
-            }
+            let dt = to - from;
+            let start = (self.day * self.series + first) * 2;
+            Self::add(&mut self.values[start..start + 2 * N], dt, levels);
             return;
         }
         self.segment_across_days(first, from, to, levels);
         self.remember_day_of(to);
+    }
+
+    /// Adds `levels` held for `dt` hours to `cells`, one day's (integral, maximum) pairs of
+    /// consecutive series.
+    #[inline(always)]
+    fn add<const N: usize>(cells: &mut [f64], dt: f64, levels: [u32; N]) {
+        for (pair, level) in cells.chunks_exact_mut(2).zip(levels) {
+            let level = f64::from(level);
+            pair[0] += level * dt;
+            if dt > 0.0 && level > pair[1] {
+                pair[1] = level;
+            }
+        }
     }
 
     /// Remembers the day holding instant `to` [hours], if it is in the measured period.
@@ -141,14 +152,8 @@ impl DailyLog {
             let day_end = window.start + (day + 1) as f64 * DAY_HOURS;
             let upto = to.min(day_end);
             let dt = upto - at;
-            for (i, level) in levels.iter().enumerate() {
-                let level = f64::from(*level);
-                let cell = ((first + i) * days + day) * 2;
-                self.values[cell] += level * dt;
-                if dt > 0.0 && level > self.values[cell + 1] {
-                    self.values[cell + 1] = level;
-                }
-            }
+            let start = (day * self.series + first) * 2;
+            Self::add(&mut self.values[start..start + 2 * N], dt, levels);
             if to <= day_end || day + 1 >= days {
                 break;
             }
@@ -161,10 +166,12 @@ impl DailyLog {
     /// [`DAILY_STATISTICS`], appended to `out`: integrals become time-averages.
     pub fn finish_into(&self, out: &mut Vec<f64>) {
         let days = self.window.days;
-        for (index, pair) in self.values.chunks_exact(2).enumerate() {
-            let hours = self.window.day_hours(index % days);
-            out.push(pair[0] / hours);
-            out.push(pair[1]);
+        for series in 0..self.series {
+            for day in 0..days {
+                let cell = (day * self.series + series) * 2;
+                out.push(self.values[cell] / self.window.day_hours(day));
+                out.push(self.values[cell + 1]);
+            }
         }
     }
 }
@@ -358,6 +365,26 @@ mod tests {
         assert_eq!(
             out,
             vec![2.0, 2.0, (2.0 * 6.0 + 5.0 * 18.0) / 24.0, 5.0, 5.0, 5.0]
+        );
+    }
+
+    #[test]
+    fn series_logged_together_come_out_series_by_series() {
+        // Three series over two days; series 1 and 2 change together, series 0 alone.
+        let mut log = DailyLog::new(window(2.0), 3);
+        log.segment(1, 10.0, 22.0, [4, 1]); // day 1, 12 h
+        log.segment(1, 22.0, 40.0, [2, 3]); // 12 h of day 1, 6 h of day 2
+        log.segment(0, 0.0, 58.0, [7]); // the whole window
+        let mut out = Vec::new();
+        log.finish_into(&mut out);
+        let day1 = |a: f64, b: f64| (a * 12.0 + b * 12.0) / 24.0;
+        assert_eq!(
+            out,
+            vec![
+                7.0, 7.0, 7.0, 7.0, // series 0: day 1, day 2
+                day1(4.0, 2.0), 4.0, 2.0 * 6.0 / 24.0, 2.0, // series 1
+                day1(1.0, 3.0), 3.0, 3.0 * 6.0 / 24.0, 3.0, // series 2
+            ]
         );
     }
 

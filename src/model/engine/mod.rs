@@ -674,8 +674,17 @@ impl<'s> Simulation<'s> {
     /// Takes every hourly tick due by `time`: the levels held since the previous tick go
     /// into the hour-of-week tables. Nothing changes between events, so a tick needs only
     /// the integrals at its instant.
-    #[inline]
+    #[inline(always)]
     fn ticks_until(&mut self, time: f64) {
+        // Most events fall between ticks: only the comparison stays in the loop.
+        if self.next_tick <= time {
+            self.take_ticks(time);
+        }
+    }
+
+    /// The ticks of [`Self::ticks_until`], kept out of line.
+    #[inline(never)]
+    fn take_ticks(&mut self, time: f64) {
         while self.next_tick <= time {
             let at = self.next_tick;
             for resource in &mut self.resources {

@@ -92,27 +92,35 @@ impl ResourceState {
     }
 
     /// Accrues every integral up to `now`; call before changing any level.
-    #[inline]
+    #[inline(always)]
     pub fn accrue(&mut self, now: f64) {
+        // Several changes at one instant accrue nothing after the first: only the
+        // comparison is inlined.
         let dt = now - self.last_change;
         if dt > 0.0 {
-            let (from, capacity, busy, waiting) =
-                (self.last_change, self.capacity, self.busy, self.waiting);
-            self.daily
-                .segment(0, from, now, [capacity, busy, self.blocked, waiting]);
-            self.level_times.segment(from, now, capacity, busy, waiting);
-            self.capacity_area.level = f64::from(self.capacity);
-            self.busy_area.level = f64::from(self.busy);
-            self.overtime_area.level = f64::from(self.busy.saturating_sub(self.capacity));
-            self.waiting_area.level = f64::from(self.waiting);
-            self.blocked_area.level = f64::from(self.blocked);
-            self.capacity_area.accrue(dt);
-            self.busy_area.accrue(dt);
-            self.overtime_area.accrue(dt);
-            self.waiting_area.accrue(dt);
-            self.blocked_area.accrue(dt);
-            self.last_change = now;
+            self.accrue_over(now, dt);
         }
+    }
+
+    /// [`ResourceState::accrue`] over `dt` > 0 hours ending at `now`.
+    #[inline(never)]
+    fn accrue_over(&mut self, now: f64, dt: f64) {
+        let (from, capacity, busy, waiting) =
+            (self.last_change, self.capacity, self.busy, self.waiting);
+        self.daily
+            .segment(0, from, now, [capacity, busy, self.blocked, waiting]);
+        self.level_times.segment(from, now, capacity, busy, waiting);
+        self.capacity_area.level = f64::from(self.capacity);
+        self.busy_area.level = f64::from(self.busy);
+        self.overtime_area.level = f64::from(self.busy.saturating_sub(self.capacity));
+        self.waiting_area.level = f64::from(self.waiting);
+        self.blocked_area.level = f64::from(self.blocked);
+        self.capacity_area.accrue(dt);
+        self.busy_area.accrue(dt);
+        self.overtime_area.accrue(dt);
+        self.waiting_area.accrue(dt);
+        self.blocked_area.accrue(dt);
+        self.last_change = now;
     }
 
     /// Starts the integrals afresh at `now` (the end of the warm-up).
