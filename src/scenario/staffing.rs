@@ -62,9 +62,15 @@ pub fn handoff_staff(problems: &mut Problems, names: &Names, h: &HandoffFile) ->
     })
 }
 
-/// Where each resource's `at_shift_end` and each handoff's `by` is written, for the checks
-/// that need the compiled steps.
-fn spans(file: &ScenarioFile) -> (Vec<Option<Range<usize>>>, Vec<(String, Range<usize>)>) {
+/// Where each resource's `at_shift_end` is written (by resource, `None` where absent), and
+/// each handoff's `by` (the name and its place).
+struct Spans {
+    shift_ends: Vec<Option<Range<usize>>>,
+    by: Vec<(String, Range<usize>)>,
+}
+
+/// The [`Spans`] of `file`, for the checks that need the compiled steps.
+fn spans(file: &ScenarioFile) -> Spans {
     let shift_ends = file
         .resources
         .values()
@@ -80,14 +86,14 @@ fn spans(file: &ScenarioFile) -> (Vec<Option<Range<usize>>>, Vec<(String, Range<
             }
         }
     }
-    (shift_ends, by)
+    Spans { shift_ends, by }
 }
 
 /// Checks the compiled steps against the staffing rules above that need them (a paused
 /// resource taken by a `seize`; `by` or `pause` on a resource with requests for several
 /// units or resources). `resources` are compiled, with `shared` set.
 pub fn check(problems: &mut Problems, file: &ScenarioFile, resources: &[Resource], steps: &[Step]) {
-    let (shift_ends, by) = spans(file);
+    let Spans { shift_ends, by } = spans(file);
     for (r, resource) in resources.iter().enumerate() {
         if resource.at_shift_end != ShiftEnd::Pause {
             continue;

@@ -151,9 +151,7 @@ fn referral_read_past_closing_pauses_or_finishes_in_overtime() {
     // A resource that finishes its work reports no paused cause at all.
     let run = run_text(&past_closing("finish", STAFFED_HANDOFF));
     assert!(
-        run.summary
-            .iter()
-            .all(|m| !m.metric.contains("paused")),
+        run.summary.iter().all(|m| !m.metric.contains("paused")),
         "a paused cause reported without pausing"
     );
 }
@@ -377,11 +375,14 @@ end = { outcome = "home" }
     assert!(run.mean("handoff.discharge.refer.bounces") > 0.0);
 }
 
+/// A problem `check` must report: line, column, text of the message, text of the help.
+type Expected = (usize, usize, &'static str, &'static str);
+
 /// Each misuse of `by` and `at_shift_end`: `carepath check` exits 2 (no panic) with the
 /// problem at the file, line and column of the offending value, and a `help:` line.
 #[test]
 fn staffing_misuse_is_reported_at_its_place_with_help() {
-    let cases: [(&str, &[(usize, usize, &str, &str)]); 4] = [
+    let cases: [(&str, &[Expected]); 4] = [
         (
             "staffed_office_unknown_by",
             &[(
