@@ -362,6 +362,13 @@ end = { outcome = "home" }
         sums.len(),
         "every patient ends or is inside at the end"
     );
+    // Work that pauses is resumed and finished: nearly everyone is through (about 520
+    // arrive in 65 days; a handful are inside at the end).
+    let (through, inside) = (events["end"], events["inside_at_end"]);
+    assert!(
+        through > 400 && inside < 40,
+        "{through} through, {inside} inside"
+    );
     for event in ["pause", "resume", "bounced", "resent", "accepted"] {
         assert!(
             events.get(event).is_some_and(|&n| n > 0),
