@@ -18,6 +18,12 @@
 //! - a handoff's first processing: the hours the receiving office is closed are
 //!   `handoff.<step>.office_closed`, the open hours `handoff.<step>.processing`.
 //!
+//! A staffed handoff (`by`) waits for its staff as any wait does (`wait.<resource>.busy` and
+//! `.off_duty`) and has no closed hours (its staff's roster is its hours). Work stopped at a
+//! shift end by a resource that pauses is `service.<step>.paused` (an activity) or
+//! `handoff.<step>.paused` (a staffed first reading) until a unit takes it up again; a
+//! re-sent referral's or a duplicate assessment's pause keeps its cause.
+//!
 //! Everything from a bounce to the acceptance of the re-sent referral is
 //! `handoff.<step>.bounced` (the rework and the second reading, closed hours included: the
 //! time the bounce cost), and everything from acceptance to the end of the receiver's own
@@ -275,15 +281,19 @@ impl CauseTable {
     }
 
     /// The cause of work paused at a shift end at `step` (an activity or a staffed
-    /// handoff).
+    /// handoff) whose cause while it ran was `running`: `paused` for an activity's work or a
+    /// first reading; a re-sent referral's reading stays `bounced`, and a duplicate
+    /// assessment stays `duplicate_assessment`.
     #[inline]
-    pub(super) fn paused(&self, step: StepId, blocked: bool) -> u32 {
-        let offset = if self.handoffs[step.0 as usize] {
-            HANDOFF_PAUSED
-        } else {
-            1
-        };
-        self.twin(self.step_cause[step.0 as usize] + offset, blocked)
+    pub(super) fn paused(&self, step: StepId, running: u32, blocked: bool) -> u32 {
+        let first = self.step_cause[step.0 as usize];
+        if !self.handoffs[step.0 as usize] {
+            return self.twin(first + 1, blocked);
+        }
+        if running == self.bounced(step, blocked) || running == self.duplicate(step, blocked) {
+            return running;
+        }
+        self.twin(first + HANDOFF_PAUSED, blocked)
     }
 
     #[inline]

@@ -19,10 +19,10 @@
 //! while paused.
 //!
 //! Attribution: the queue for the staff is `wait.<resource>.busy` (or `.off_duty` while
-//! nobody is rostered), the reading `handoff.<step>.processing`, and the time paused
-//! `handoff.<step>.paused` or `service.<step>.paused`; a re-sent referral's queue, reading and
-//! pauses are all `handoff.<step>.bounced`, and the duplicate assessment with its pauses
-//! `handoff.<step>.duplicate_assessment`, as for an office without staff.
+//! nobody is rostered), the first reading `handoff.<step>.processing` and its pauses
+//! `handoff.<step>.paused` (an activity's, `service.<step>.paused`); a re-sent referral's
+//! queue, reading and pauses are all `handoff.<step>.bounced`, and the duplicate assessment
+//! with its pauses `handoff.<step>.duplicate_assessment`, as for an office without staff.
 //!
 //! Nothing here allocates once the lists of work under way have grown to the units on duty.
 
@@ -184,7 +184,8 @@ impl Simulation<'_> {
         let (step, blocked) = (patient.step, patient.blocked != 0);
         self.give_back_unit(r);
         self.resources[r.0 as usize].enqueue_paused(now, id, token);
-        self.begin_cause(id, self.attribution.table.paused(step, blocked));
+        let cause = self.attribution.table.paused(step, running, blocked);
+        self.begin_cause(id, cause);
         self.trace_event(id, "pause", Some(r), Detail::Hours(left));
     }
 
