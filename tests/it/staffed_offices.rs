@@ -1,7 +1,9 @@
 //! Staffed referral offices (a handoff's `by`) and work at a shift end (`at_shift_end` on a
 //! resource), issue 12 item 4: queueing theory for an office always staffed, hand-worked
 //! times for work that runs past closing (paused or finished), the duplicate assessment
-//! kept by the unit that accepted, attribution that adds up, and every misuse refused.
+//! kept by the unit that accepted, and attribution that adds up. Every misuse is refused
+//! with its place and help: the `staffed_office_*` and `at_shift_end_*` fixtures in
+//! `errors.rs`.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +11,7 @@ use carepath::experiment::trace::trace_bytes;
 use carepath::scenario::parse;
 use carepath::validate::theory::erlang_c;
 
-use crate::support::{assert_agrees, carepath, run_text, text};
+use crate::support::{assert_agrees, run_text};
 
 /// A staffed office of `count` always on duty reading referrals that arrive 2 an hour
 /// (Poisson), each taking an exponential hour: an M/M/`count` queue.
@@ -402,91 +404,4 @@ end = { outcome = "home" }
     assert!(run.mean("attribution.discharge.service.assess_at_home.paused.total_hours") > 0.0);
     assert!(run.mean("attribution.discharge.wait.social_worker.off_duty.total_hours") > 0.0);
     assert!(run.mean("handoff.discharge.refer.bounces") > 0.0);
-}
-
-/// A problem `check` must report: line, column, text of the message, text of the help.
-type Expected = (usize, usize, &'static str, &'static str);
-
-/// Each misuse of `by` and `at_shift_end`: `carepath check` exits 2 (no panic) with the
-/// problem at the file, line and column of the offending value, and a `help:` line.
-#[test]
-fn staffing_misuse_is_reported_at_its_place_with_help() {
-    let cases: [(&str, &[Expected]); 4] = [
-        (
-            "staffed_office_unknown_by",
-            &[(
-                15,
-                18,
-                "no resource called `social_workers`",
-                "did you mean `social_worker`?",
-            )],
-        ),
-        (
-            "staffed_office_by_and_hours",
-            &[(
-                18,
-                36,
-                "cannot also have office `hours`",
-                "keep `by` for a staffed office",
-            )],
-        ),
-        (
-            "at_shift_end_value",
-            &[(
-                8,
-                16,
-                "`at_shift_end` must be \"finish\" or \"pause\", found \"stop\"",
-                "\"pause\" stops it at the shift end",
-            )],
-        ),
-        (
-            "at_shift_end_misuse",
-            &[
-                (
-                    9,
-                    16,
-                    "step `admit` seizes it",
-                    "a seized unit is held until released",
-                ),
-                (
-                    13,
-                    16,
-                    "resource `carer` pauses work",
-                    "asked for one unit at a time",
-                ),
-                (
-                    36,
-                    18,
-                    "referrals cannot be processed `by` `social_worker`",
-                    "a resource of their own",
-                ),
-            ],
-        ),
-    ];
-    for (name, expected) in cases {
-        let path = format!("tests/fixtures/invalid/{name}.toml");
-        let output = carepath(&["check", &path]);
-        let (stdout, stderr) = text(&output);
-        assert!(!stderr.contains("panicked"), "{path}: panicked:\n{stderr}");
-        assert_eq!(output.status.code(), Some(2), "{path}:\n{stdout}\n{stderr}");
-        let blocks: Vec<&str> = stderr.split("error: ").skip(1).collect();
-        assert_eq!(blocks.len(), expected.len(), "{path}:\n{stderr}");
-        for (block, (line, column, message, help)) in blocks.iter().zip(expected) {
-            assert!(
-                block.contains(message),
-                "{path}: no `{message}` in:\n{block}"
-            );
-            let place = format!("--> {path}:{line}:{column}\n");
-            assert!(
-                block.contains(&place),
-                "{path}: not at {line}:{column}:\n{block}"
-            );
-            assert!(
-                block.lines().any(|l| l
-                    .split_once("help: ")
-                    .is_some_and(|(_, h)| h.contains(help))),
-                "{path}: no help saying `{help}`:\n{block}"
-            );
-        }
-    }
 }
