@@ -604,12 +604,17 @@ fn step_facts(out: &mut Facts, scenario: &Scenario, id: StepId, step: &super::sc
             out.add(
                 key("hours"),
                 format!("{title}: receiver's hours"),
-                handoff.hours.map_or("always open".to_string(), |c| {
-                    format!(
+                match (handoff.hours, handoff.by) {
+                    (_, Some(staff)) => format!(
+                        "staffed by {} (their roster)",
+                        readable(&scenario.resources[staff.resource.0 as usize].name)
+                    ),
+                    (Some(c), None) => format!(
                         "{} opening hours",
                         readable(&scenario.calendars[c.0 as usize].name)
-                    )
-                }),
+                    ),
+                    (None, None) => "always open".to_string(),
+                },
             );
             out.add(
                 key("processing"),

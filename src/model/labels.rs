@@ -437,6 +437,9 @@ impl Scenario {
         let parts: Vec<&str> = cause.split('.').collect();
         match parts.as_slice() {
             ["service", s] => format!("in service ({})", step_title(s)),
+            ["service", s, "paused"] => {
+                format!("in service ({}), paused at a shift end", step_title(s))
+            }
             ["delay", s] => format!("a set delay ({})", step_title(s)),
             ["wait", r, "busy"] => format!(
                 "waiting for {} (all busy)",
@@ -454,6 +457,7 @@ impl Scenario {
                     "processing" => "being processed".to_string(),
                     "bounced" => "bounced back and re-sent".to_string(),
                     "duplicate_assessment" => "duplicate assessment".to_string(),
+                    "paused" => "paused at a shift end".to_string(),
                     other => readable(other).to_lowercase(),
                 }
             ),
@@ -482,6 +486,7 @@ impl Scenario {
         let parts: Vec<&str> = cause.split('.').collect();
         match parts.as_slice() {
             ["service" | "delay", s] => step_title(s),
+            ["service", s, "paused"] => format!("{}: paused", step_title(s)),
             ["wait", r, "busy"] => {
                 format!("Waiting for {}", lower_first(&self.resource_title_named(r)))
             }
@@ -496,6 +501,7 @@ impl Scenario {
                     "processing" => "processing".to_string(),
                     "bounced" => "bounced back".to_string(),
                     "duplicate_assessment" => "duplicate assessment".to_string(),
+                    "paused" => "paused".to_string(),
                     other => readable(other).to_lowercase(),
                 }
             ),

@@ -232,6 +232,21 @@ pub fn offered_loads(scenario: &Scenario) -> Vec<ResourceLoad> {
                         starts += visits[s];
                         seized = true;
                     }
+                    // A staffed office: one unit per reading and assessment (not the
+                    // sender's rework).
+                    StepKind::Handoff { handoff, .. }
+                        if handoff.by.is_some_and(|staff| staff.resource == id) =>
+                    {
+                        every_wait_has_deadline = false;
+                        starts += visits[s];
+                        let bounce = handoff.bounce_probability.clamp(0.0, 0.999);
+                        let assessment = handoff
+                            .duplicate_assessment
+                            .as_ref()
+                            .map_or(0.0, |d| d.mean());
+                        offered +=
+                            visits[s] * (handoff.processing.mean() / (1.0 - bounce) + assessment);
+                    }
                     _ => {}
                 }
             }

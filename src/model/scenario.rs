@@ -224,7 +224,12 @@ pub struct Resource {
     /// alternatives: its queue is then served by the general rule of `engine::requests`
     /// (every wait for it has a [`Wait::request`]).
     pub shared: bool,
+    /// What a unit does with work under way when its shift ends (see
+    /// [`crate::model::shift_end`]).
+    pub at_shift_end: ShiftEnd,
 }
+
+pub use crate::model::shift_end::{ShiftEnd, Staff};
 
 /// How a resource's queue is served when the request first in line cannot start (it asks
 /// for more units, or for other resources, than are free) but one behind it could.
@@ -468,6 +473,9 @@ pub struct Handoff {
     pub rework: Option<Distribution>,
     /// The receiver's own assessment after acceptance (working time).
     pub duplicate_assessment: Option<Distribution>,
+    /// The staff who process referrals (`by`), when the office is staffed: reading a
+    /// referral then needs one of their units, and `hours` is `None`.
+    pub by: Option<Staff>,
     /// This handoff's index, for its metrics.
     pub index: HandoffId,
 }

@@ -629,7 +629,10 @@ fn assumptions(file: &ScenarioFile, scenario: &crate::model::scenario::Scenario)
                         @if let Some(h) = step.handoff.as_ref().map(|h| h.get_ref()) {
                             tr {
                                 td { (scenario.step_title_named(pathway, step.name.get_ref())) }
-                                td { (h.hours.as_ref().map_or("always open".to_string(), |c| crate::model::labels::readable(c.get_ref()))) }
+                                td {
+                                    @if let Some(by) = &h.by { "staffed by " (crate::model::labels::readable(by.get_ref())) " (their roster)" }
+                                    @else { (h.hours.as_ref().map_or("always open".to_string(), |c| crate::model::labels::readable(c.get_ref()))) }
+                                }
                                 td { (h.processing.get_ref()) }
                                 td.number { (h.bounce_probability.as_ref().map_or("never".to_string(), |b| format!("{:.0}%", b.get_ref() * 100.0))) }
                                 td { (distribution(h.rework.as_ref().map(|d| d.get_ref()))) }

@@ -244,6 +244,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
     for (resource, shared) in resources.iter_mut().zip(&compiled.shared) {
         resource.shared = *shared;
     }
+    super::staffing::check(problems, file, &resources, &compiled.steps);
     let steps_table = compiled.steps;
     let pathways = compiled.pathways;
 
@@ -843,6 +844,7 @@ fn compile_resource(
         priority_levels: 1,
         queue_order: super::requests::queue_order(problems, file.queue.as_ref()),
         shared: false,
+        at_shift_end: super::staffing::shift_end(problems, file.at_shift_end.as_ref()),
         dated: None,
     }
 }

@@ -385,6 +385,12 @@ impl<'a> StepCompiler<'a> {
                 .duplicate_assessment
                 .as_ref()
                 .and_then(|d| compile_distribution(self.problems, d));
+            let by = super::staffing::handoff_staff(self.problems, self.names, h);
+            if let Some(staff) = by {
+                // The default priority, so that the resource's queue has a level for it.
+                self.priorities
+                    .push((this.0 as usize, staff.resource.0 as usize, 0));
+            }
             let index = HandoffId(self.handoffs.len() as u32);
             self.handoffs.push(this);
             return Some(StepKind::Handoff {
@@ -394,6 +400,7 @@ impl<'a> StepCompiler<'a> {
                     bounce_probability,
                     rework,
                     duplicate_assessment,
+                    by,
                     index,
                 },
                 next: next?,
@@ -734,6 +741,12 @@ impl<'a> StepCompiler<'a> {
                 && wait.resource.0 as usize == resource
             {
                 wait.priority_rank = rank;
+            }
+            if let StepKind::Handoff { handoff, .. } = &mut steps[step].kind
+                && let Some(staff) = &mut handoff.by
+                && staff.resource.0 as usize == resource
+            {
+                staff.priority_rank = rank;
             }
         }
         levels

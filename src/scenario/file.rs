@@ -247,6 +247,10 @@ pub struct ResourceFile {
     /// `"first_come_first_served"` (default) or `"first_fit"` (smaller requests pass).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<Spanned<String>>,
+    /// What a unit does with work under way when its shift ends: `"finish"` (default: in
+    /// overtime) or `"pause"` (stop, resume when a unit is next free on duty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_shift_end: Option<Spanned<String>>,
     /// Dated periods with another count or roster (runs with a start date), e.g. escalation
     /// beds from 1 December to 31 March.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -415,6 +419,9 @@ pub struct HandoffFile {
     /// The receiver's own assessment after accepting, in opening hours (none if absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicate_assessment: Option<Spanned<DistributionFile>>,
+    /// The resource whose staff process referrals (a staffed office; not with `hours`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Spanned<String>>,
 }
 
 /// One arm of `branch`.

@@ -16,6 +16,7 @@ pub mod overlay;
 pub mod requests;
 pub mod routes;
 pub mod settings;
+mod staffing;
 pub mod units;
 
 use std::path::Path;

@@ -34,6 +34,7 @@ mod requests;
 mod rosters_and_deadlines;
 mod routes;
 mod shards;
+mod staffed_offices;
 mod support;
 mod sweep;
 mod theory;

@@ -18,6 +18,12 @@
 //! - a handoff's first processing: the hours the receiving office is closed are
 //!   `handoff.<step>.office_closed`, the open hours `handoff.<step>.processing`.
 //!
+//! A staffed handoff (`by`) waits for its staff as any wait does (`wait.<resource>.busy` and
+//! `.off_duty`) and has no closed hours (its staff's roster is its hours). Work stopped at a
+//! shift end by a resource that pauses is `service.<step>.paused` (an activity) or
+//! `handoff.<step>.paused` (a staffed first reading) until a unit takes it up again; a
+//! re-sent referral's or a duplicate assessment's pause keeps its cause.
+//!
 //! Everything from a bounce to the acceptance of the re-sent referral is
 //! `handoff.<step>.bounced` (the rework and the second reading, closed hours included: the
 //! time the bounce cost), and everything from acceptance to the end of the receiver's own
@@ -34,7 +40,7 @@ use super::Simulation;
 use super::patients::PatientId;
 use super::trace::Detail;
 use crate::model::metrics::{MetricValue, Unit};
-use crate::model::scenario::{PathwayId, ResourceId, Scenario, StepId, StepKind};
+use crate::model::scenario::{PathwayId, ResourceId, Scenario, ShiftEnd, StepId, StepKind};
 
 /// Marks a patient with no open cause (between steps at an instant, or gone).
 pub(super) const NO_CAUSE: u32 = u32::MAX;
@@ -64,9 +70,12 @@ pub struct CauseTable {
     pub possible: Vec<bool>,
     split: Vec<Split>,
     base: u32,
-    /// First cause of each step: `service.`, `delay.`, or `handoff.<step>.processing`
-    /// followed by `office_closed`, `bounced`, `duplicate_assessment` [by step id].
+    /// First cause of each step: `service.` (followed by `service.<step>.paused`), `delay.`,
+    /// or `handoff.<step>.processing` followed by `office_closed`, `bounced`,
+    /// `duplicate_assessment`, `paused` [by step id].
     step_cause: Vec<u32>,
+    /// Whether each step is a handoff [by step id].
+    handoffs: Vec<bool>,
     /// `wait.<resource>.busy` (then `.off_duty`) [by pathway x resource].
     wait_cause: Vec<u32>,
     resources: usize,
@@ -81,6 +90,8 @@ pub struct CauseTable {
 const PROCESSING: u32 = 0;
 const BOUNCED: u32 = 2;
 const DUPLICATE: u32 = 3;
+/// Offset of a handoff's `paused` cause; an activity's `paused` follows its `service`.
+const HANDOFF_PAUSED: u32 = 4;
 
 impl CauseTable {
     /// The causes of `scenario`. O(pathways x resources + steps).
@@ -102,33 +113,85 @@ impl CauseTable {
         for (s, step) in scenario.steps.iter().enumerate() {
             let pathway = step.pathway;
             match &step.kind {
-                StepKind::Seize { wait, .. } | StepKind::Activity { wait, .. } => {
-                    let r = wait.resource.0 as usize;
-                    let slot = pathway.0 as usize * resources + r;
-                    if wait_cause[slot] == NO_CAUSE {
-                        let resource = &scenario.resources[r];
-                        let name = &resource.name;
-                        let can_be_off = resource.can_be_off();
-                        // A roster never empty has no off-duty hours to split off: the
-                        // wait is counted whole, on the fast path (the same hours).
-                        let how = if can_be_off {
-                            Split::OffDuty(r as u16)
-                        } else {
-                            Split::Whole
-                        };
-                        wait_cause[slot] = add(format!("wait.{name}.busy"), pathway, true, how);
-                        add(
-                            format!("wait.{name}.off_duty"),
-                            pathway,
-                            can_be_off,
-                            Split::Whole,
-                        );
+                StepKind::Seize { .. } | StepKind::Activity { .. } | StepKind::Handoff { .. } => {
+                    let waited_for = match &step.kind {
+                        StepKind::Seize { wait, .. } | StepKind::Activity { wait, .. } => {
+                            Some(wait.resource)
+                        }
+                        StepKind::Handoff { handoff, .. } => handoff.by.map(|s| s.resource),
+                        _ => None,
+                    };
+                    if let Some(resource) = waited_for {
+                        let r = resource.0 as usize;
+                        let slot = pathway.0 as usize * resources + r;
+                        if wait_cause[slot] == NO_CAUSE {
+                            let resource = &scenario.resources[r];
+                            let name = &resource.name;
+                            let can_be_off = resource.can_be_off();
+                            // A roster never empty has no off-duty hours to split off: the
+                            // wait is counted whole, on the fast path (the same hours).
+                            let how = if can_be_off {
+                                Split::OffDuty(r as u16)
+                            } else {
+                                Split::Whole
+                            };
+                            wait_cause[slot] = add(format!("wait.{name}.busy"), pathway, true, how);
+                            add(
+                                format!("wait.{name}.off_duty"),
+                                pathway,
+                                can_be_off,
+                                Split::Whole,
+                            );
+                        }
                     }
-                    if matches!(step.kind, StepKind::Activity { .. }) {
+                    if let StepKind::Activity { wait, .. } = &step.kind {
                         step_cause[s] = add(
                             format!("service.{}", step.name),
                             pathway,
                             true,
+                            Split::Whole,
+                        );
+                        let pauses = wait.request.is_none()
+                            && scenario.resources[wait.resource.0 as usize].at_shift_end
+                                == ShiftEnd::Pause;
+                        add(
+                            format!("service.{}.paused", step.name),
+                            pathway,
+                            pauses,
+                            Split::Whole,
+                        );
+                    }
+                    if let StepKind::Handoff { handoff, .. } = &step.kind {
+                        let name = &step.name;
+                        let how = handoff.hours.map_or(Split::Whole, |c| Split::Closed(c.0));
+                        step_cause[s] =
+                            add(format!("handoff.{name}.processing"), pathway, true, how);
+                        add(
+                            format!("handoff.{name}.office_closed"),
+                            pathway,
+                            handoff.hours.is_some(),
+                            Split::Whole,
+                        );
+                        add(
+                            format!("handoff.{name}.bounced"),
+                            pathway,
+                            handoff.bounce_probability > 0.0,
+                            Split::Whole,
+                        );
+                        add(
+                            format!("handoff.{name}.duplicate_assessment"),
+                            pathway,
+                            handoff.duplicate_assessment.is_some(),
+                            Split::Whole,
+                        );
+                        let pauses = handoff.by.is_some_and(|staff| {
+                            scenario.resources[staff.resource.0 as usize].at_shift_end
+                                == ShiftEnd::Pause
+                        });
+                        add(
+                            format!("handoff.{name}.paused"),
+                            pathway,
+                            pauses,
                             Split::Whole,
                         );
                     }
@@ -136,29 +199,6 @@ impl CauseTable {
                 StepKind::Delay { .. } => {
                     step_cause[s] =
                         add(format!("delay.{}", step.name), pathway, true, Split::Whole);
-                }
-                StepKind::Handoff { handoff, .. } => {
-                    let name = &step.name;
-                    let how = handoff.hours.map_or(Split::Whole, |c| Split::Closed(c.0));
-                    step_cause[s] = add(format!("handoff.{name}.processing"), pathway, true, how);
-                    add(
-                        format!("handoff.{name}.office_closed"),
-                        pathway,
-                        handoff.hours.is_some(),
-                        Split::Whole,
-                    );
-                    add(
-                        format!("handoff.{name}.bounced"),
-                        pathway,
-                        handoff.bounce_probability > 0.0,
-                        Split::Whole,
-                    );
-                    add(
-                        format!("handoff.{name}.duplicate_assessment"),
-                        pathway,
-                        handoff.duplicate_assessment.is_some(),
-                        Split::Whole,
-                    );
                 }
                 _ => {}
             }
@@ -186,6 +226,11 @@ impl CauseTable {
             split,
             base,
             step_cause,
+            handoffs: scenario
+                .steps
+                .iter()
+                .map(|s| matches!(s.kind, StepKind::Handoff { .. }))
+                .collect(),
             wait_cause,
             resources,
             blocked_row,
@@ -233,6 +278,22 @@ impl CauseTable {
             self.step_cause[step.0 as usize] + DUPLICATE - PROCESSING,
             blocked,
         )
+    }
+
+    /// The cause of work paused at a shift end at `step` (an activity or a staffed
+    /// handoff) whose cause while it ran was `running`: `paused` for an activity's work or a
+    /// first reading; a re-sent referral's reading stays `bounced`, and a duplicate
+    /// assessment stays `duplicate_assessment`.
+    #[inline]
+    pub(super) fn paused(&self, step: StepId, running: u32, blocked: bool) -> u32 {
+        let first = self.step_cause[step.0 as usize];
+        if !self.handoffs[step.0 as usize] {
+            return self.twin(first + 1, blocked);
+        }
+        if running == self.bounced(step, blocked) || running == self.duplicate(step, blocked) {
+            return running;
+        }
+        self.twin(first + HANDOFF_PAUSED, blocked)
     }
 
     #[inline]

@@ -15,6 +15,7 @@ mod resources;
 mod results;
 pub mod routes;
 mod runaway;
+mod staffing;
 mod trace;
 
 use rand::RngExt;
@@ -306,6 +307,8 @@ struct Simulation<'s> {
     trace: Option<Tracer<'s>>,
     /// Units held beyond one, and alternatives' use (see `requests`).
     request_state: requests::RequestState,
+    /// Work under way on resources that pause at a shift end (see `staffing`).
+    working: staffing::Working,
 }
 
 /// Day-by-day values of one replication, for choosing a warm-up: per resource the mean
@@ -436,7 +439,8 @@ impl<'s> Simulation<'s> {
             .iter()
             .map(|r| {
                 let level = r.level_at(0.0, week_offset);
-                ResourceState::new(level, r.peak(), r.priority_levels, window)
+                let pauses = r.at_shift_end == crate::model::scenario::ShiftEnd::Pause;
+                ResourceState::new(level, r.peak(), r.priority_levels, window, pauses)
             })
             .collect();
         Simulation {
@@ -499,6 +503,7 @@ impl<'s> Simulation<'s> {
                 scenario.resources.len(),
                 &scenario.requests,
             ),
+            working: staffing::Working::new(scenario.resources.len()),
         }
     }
 
@@ -738,6 +743,7 @@ impl<'s> Simulation<'s> {
         // Read the roster a hair after now: at the change, not just before it.
         let level = self.scenario.resources[resource].level_at(now + 1e-9, self.week_offset);
         self.resources[resource].set_capacity(now, level);
+        self.pause_excess(ResourceId(resource as u16));
         self.schedule_capacity_change(resource);
         self.serve_queue(ResourceId(resource as u16))
     }
@@ -792,6 +798,10 @@ impl<'s> Simulation<'s> {
             }
             StepKind::Activity { wait, next, .. } => {
                 let resource = wait.resource;
+                if self.done_is_stale(id, resource) {
+                    return Ok(());
+                }
+                self.end_work(id, resource);
                 self.end_cause(id);
                 self.trace_event(id, "finish", Some(resource), Detail::None);
                 self.give_back_unit(resource);
@@ -803,6 +813,16 @@ impl<'s> Simulation<'s> {
                 self.trace_event(id, "finish", None, Detail::None);
                 self.advance(id, *next)
             }
+            StepKind::Handoff {
+                handoff:
+                    handoff @ crate::model::scenario::Handoff {
+                        by: Some(staff), ..
+                    },
+                next,
+            } => match self.staffed_handoff_done(id, step, handoff, *staff, *next)? {
+                Some(next) => self.advance(id, next),
+                None => Ok(()),
+            },
             StepKind::Handoff { handoff, next } => {
                 self.count_instant_step(id, step)?;
                 self.end_cause(id);
@@ -959,6 +979,7 @@ impl<'s> Simulation<'s> {
                                 None => wait.resource,
                                 Some(request) => self.taken_first(id, request),
                             };
+                            self.note_work(id, first, hours);
                             self.trace_event(id, "start", Some(first), Detail::Hours(hours));
                             self.schedule_done(id, hours);
                             return Ok(());
@@ -989,6 +1010,10 @@ impl<'s> Simulation<'s> {
                     self.begin_cause(id, self.attribution.table.at_step(step, blocked));
                     self.trace_event(id, "delay", None, Detail::Hours(hours));
                     self.schedule_done(id, hours);
+                    return Ok(());
+                }
+                StepKind::Handoff { handoff, .. } if handoff.by.is_some() => {
+                    self.send_to_staff(id, step, handoff);
                     return Ok(());
                 }
                 StepKind::Handoff { handoff, .. } => {
@@ -1335,7 +1360,13 @@ impl<'s> Simulation<'s> {
     ) -> Result<(), SimError> {
         let scenario = self.scenario;
         let now = self.now;
-        match &scenario.steps[step.0 as usize].kind {
+        let kind = &scenario.steps[step.0 as usize].kind;
+        // A staffed handoff's reading, or work paused at a shift end: its work, not a wait.
+        if matches!(kind, StepKind::Handoff { .. }) || self.patients.get(id).resuming {
+            self.begin_queued_work(id, shown);
+            return Ok(());
+        }
+        match kind {
             StepKind::Seize { wait, next } => {
                 self.counts
                     .change(wait_series(wait.index.0 as usize), now, false);
@@ -1353,6 +1384,7 @@ impl<'s> Simulation<'s> {
                 self.record_served(wait, waited, id);
                 let hours = self.timed(id, step, duration);
                 self.begin_cause(id, self.attribution.table.at_step(step, blocked));
+                self.note_work(id, shown, hours);
                 self.trace_event(id, "start", Some(shown), Detail::Hours(hours));
                 self.schedule_done(id, hours);
                 Ok(())

@@ -73,6 +73,15 @@ pub struct Patient {
     pub cause_since: f64,
     /// The split clock when the cause began (see `attribution::Split`) [hours].
     pub cause_mark: f64,
+    /// Work waiting for a unit: a staffed handoff's reading, or paused work (see
+    /// `staffing`) [hours].
+    pub work_left: f64,
+    /// When work that can pause is due to finish; NaN while paused or none [hours].
+    pub work_done_at: f64,
+    /// Cause of the work waiting for a unit, once it starts.
+    pub work_cause: u32,
+    /// Whether the work waiting for a unit was paused (it resumes rather than starts).
+    pub resuming: bool,
 }
 
 impl Patient {
@@ -129,6 +138,10 @@ impl Patient {
             cause: super::attribution::NO_CAUSE,
             cause_since: now,
             cause_mark: 0.0,
+            work_left: 0.0,
+            work_done_at: f64::NAN,
+            work_cause: super::attribution::NO_CAUSE,
+            resuming: false,
         }
     }
 }

@@ -20,8 +20,12 @@ pub struct ResourceState {
     pub blocked: u32,
     /// Largest number waiting since the warm-up.
     pub max_waiting: u32,
-    /// One first-in-first-out queue per priority rank (0 first), of (patient, wait token).
+    /// One first-in-first-out queue per priority rank (0 first), of (patient, wait token);
+    /// for a resource that pauses work at a shift end, the queue of paused work comes
+    /// before them all.
     queues: Vec<VecDeque<(PatientId, u64)>>,
+    /// Index in `queues` of priority rank 0: 1 with a queue of paused work, else 0.
+    rank_offset: usize,
     last_change: f64,
     /// Integral of units available [unit-hours].
     pub capacity_area: LevelIntegral,
@@ -45,17 +49,26 @@ pub struct ResourceState {
 
 impl ResourceState {
     /// A resource with `capacity` units (at most `most_units` at any time of its roster) and
-    /// `priority_levels` queues, at time zero, recording its levels day by day over `window`.
-    pub fn new(capacity: u32, most_units: u32, priority_levels: usize, window: DayWindow) -> Self {
+    /// `priority_levels` queues, at time zero, recording its levels day by day over `window`;
+    /// with a queue of paused work ahead of those if it `pauses` work at a shift end.
+    pub fn new(
+        capacity: u32,
+        most_units: u32,
+        priority_levels: usize,
+        window: DayWindow,
+        pauses: bool,
+    ) -> Self {
+        let rank_offset = usize::from(pauses);
         ResourceState {
             capacity,
             busy: 0,
             waiting: 0,
             blocked: 0,
             max_waiting: 0,
-            queues: (0..priority_levels)
+            queues: (0..priority_levels + rank_offset)
                 .map(|_| VecDeque::with_capacity(64))
                 .collect(),
+            rank_offset,
             last_change: 0.0,
             capacity_area: LevelIntegral::default(),
             busy_area: LevelIntegral::default(),
@@ -148,7 +161,17 @@ impl ResourceState {
     #[inline]
     pub fn enqueue(&mut self, now: f64, rank: usize, patient: PatientId, token: u64) {
         self.accrue(now);
-        self.queues[rank].push_back((patient, token));
+        self.queues[rank + self.rank_offset].push_back((patient, token));
+        self.waiting += 1;
+        self.max_waiting = self.max_waiting.max(self.waiting);
+    }
+
+    /// Adds paused work (see `staffing`) to the queue served before every priority, behind
+    /// work paused before it. Only for a resource made with `pauses`.
+    pub fn enqueue_paused(&mut self, now: f64, patient: PatientId, token: u64) {
+        debug_assert_eq!(self.rank_offset, 1, "a resource that does not pause");
+        self.accrue(now);
+        self.queues[0].push_back((patient, token));
         self.waiting += 1;
         self.max_waiting = self.max_waiting.max(self.waiting);
     }
@@ -196,7 +219,7 @@ impl ResourceState {
         if self.waiting == 0 {
             return false;
         }
-        for queue in self.queues.iter_mut().take(rank + 1) {
+        for queue in self.queues.iter_mut().take(rank + 1 + self.rank_offset) {
             while let Some(&(patient, token)) = queue.front() {
                 if is_current(patient, token) {
                     return true;

@@ -1,0 +1,307 @@
+//! Staffed work in the event loop: referral offices whose staff are a resource (a handoff's
+//! `by`), and work that pauses at a shift end (`at_shift_end = "pause"` on a resource).
+//!
+//! A staffed handoff reads each referral with one unit of its staff: the referral waits in
+//! the resource's queue (first come, first served, at the default priority) when every unit
+//! on duty is busy, and the unit is held for the reading. If the referral is accepted and
+//! the handoff has a duplicate assessment, the same unit goes straight on to it (no second
+//! queue); a bounced referral frees the unit while the sender reworks it, and the re-sent
+//! referral queues again. Office hours are those of the roster: nothing starts while nobody
+//! is on duty.
+//!
+//! When the roster takes units off duty while they are busy, a resource that `finish`es
+//! (the default) keeps them busy in overtime until the work is done. One that `pause`s stops
+//! the excess work at once, the jobs due to finish latest first: each goes, with the work it
+//! has left, to a queue served before every priority (in the order paused), and resumes as
+//! soon as any unit is free on duty. Paused work counts among the patients waiting for the
+//! resource. Its step-done event stays in the event list and is recognised as stale: a
+//! patient whose work can pause carries the time its work is due (`work_done_at`), NaN
+//! while paused.
+//!
+//! Attribution: the queue for the staff is `wait.<resource>.busy` (or `.off_duty` while
+//! nobody is rostered), the first reading `handoff.<step>.processing` and its pauses
+//! `handoff.<step>.paused` (an activity's, `service.<step>.paused`); a re-sent referral's
+//! queue, reading and pauses are all `handoff.<step>.bounced`, and the duplicate assessment
+//! with its pauses `handoff.<step>.duplicate_assessment`, as for an office without staff.
+//!
+//! Nothing here allocates once the lists of work under way have grown to the units on duty.
+
+use rand::RngExt;
+
+use super::patients::{HandoffPhase, PatientId};
+use super::trace::Detail;
+use super::{SimError, Simulation};
+use crate::model::scenario::{Handoff, ResourceId, ShiftEnd, Staff, StepId};
+
+/// The work under way on each resource that pauses (empty for the others), as patient ids.
+#[derive(Debug)]
+pub(super) struct Working {
+    jobs: Vec<Vec<PatientId>>,
+}
+
+impl Working {
+    /// Empty lists for `resources` resources.
+    pub fn new(resources: usize) -> Self {
+        Working {
+            jobs: (0..resources).map(|_| Vec::with_capacity(16)).collect(),
+        }
+    }
+}
+
+impl Simulation<'_> {
+    /// Whether resource `r` pauses work at a shift end.
+    #[inline]
+    pub(super) fn pauses(&self, r: ResourceId) -> bool {
+        self.scenario.resources[r.0 as usize].at_shift_end == ShiftEnd::Pause
+    }
+
+    /// Whether patient `id`'s step-done event now is stale: its work, on resource `r`, was
+    /// paused after the event was scheduled.
+    #[inline]
+    pub(super) fn done_is_stale(&self, id: PatientId, r: ResourceId) -> bool {
+        self.pauses(r) && self.patients.get(id).work_done_at != self.now
+    }
+
+    /// Notes that patient `id` has started `hours` of work on a unit of `r` (already taken)
+    /// that may pause; nothing for a resource that finishes its work.
+    #[inline]
+    pub(super) fn note_work(&mut self, id: PatientId, r: ResourceId, hours: f64) {
+        if self.pauses(r) {
+            self.patients.get_mut(id).work_done_at = self.now + hours;
+            self.working.jobs[r.0 as usize].push(id);
+        }
+    }
+
+    /// Patient `id`'s work on a unit of `r` is over: it leaves the list of work under way.
+    #[inline]
+    pub(super) fn end_work(&mut self, id: PatientId, r: ResourceId) {
+        if self.pauses(r) {
+            let jobs = &mut self.working.jobs[r.0 as usize];
+            if let Some(i) = jobs.iter().position(|&j| j == id) {
+                jobs.swap_remove(i);
+            }
+            self.patients.get_mut(id).work_done_at = f64::NAN;
+        }
+    }
+
+    /// Patient `id` starts `work` hours on a unit of `r` it has just been given, as `cause`.
+    fn begin_work(&mut self, id: PatientId, r: ResourceId, work: f64, cause: u32) {
+        self.note_work(id, r, work);
+        self.begin_cause(id, cause);
+        self.schedule_done(id, work);
+    }
+
+    /// Patient `id` at staffed handoff `step` asks the staff for `work` hours: started now
+    /// as `cause` if a unit is free, else queued (as `queue_cause`) to start as `cause`.
+    pub(super) fn request_staff(
+        &mut self,
+        id: PatientId,
+        staff: Staff,
+        work: f64,
+        cause: u32,
+        queue_cause: u32,
+    ) {
+        let r = staff.resource;
+        if self.resources[r.0 as usize].has_free_unit() {
+            self.take_unit(r);
+            self.begin_work(id, r, work, cause);
+            self.trace_event(id, "start", Some(r), Detail::Hours(work));
+            return;
+        }
+        let token = self.next_token;
+        self.next_token += 1;
+        let now = self.now;
+        let patient = self.patients.get_mut(id);
+        patient.wait_token = token;
+        patient.work_left = work;
+        patient.work_cause = cause;
+        self.resources[r.0 as usize].enqueue(now, staff.priority_rank, id, token);
+        self.begin_wait(id, queue_cause, r);
+        self.trace_event(id, "queue", Some(r), Detail::None);
+    }
+
+    /// Patient `id`, queued for `r` with its work waiting (a staffed handoff, or paused
+    /// work), has been given a unit and the wait closed: its work starts or resumes.
+    pub(super) fn begin_queued_work(&mut self, id: PatientId, r: ResourceId) {
+        let patient = self.patients.get_mut(id);
+        let (work, cause, resumed) = (patient.work_left, patient.work_cause, patient.resuming);
+        patient.resuming = false;
+        self.begin_work(id, r, work, cause);
+        let event = if resumed { "resume" } else { "start" };
+        self.trace_event(id, event, Some(r), Detail::Hours(work));
+    }
+
+    /// Patient `id` is done with its unit of `r` (a staffed reading or assessment): the
+    /// unit goes back and the queue moves.
+    pub(super) fn release_staff(&mut self, id: PatientId, r: ResourceId) -> Result<(), SimError> {
+        self.end_work(id, r);
+        self.give_back_unit(r);
+        self.serve_queue(r)
+    }
+
+    /// After a roster change on `r`: if it pauses work and more units are busy than on
+    /// duty, the excess work stops now, the jobs due latest first (jobs due now finish).
+    pub(super) fn pause_excess(&mut self, r: ResourceId) {
+        if !self.pauses(r) {
+            return;
+        }
+        let now = self.now;
+        while self.resources[r.0 as usize].busy > self.resources[r.0 as usize].capacity {
+            let jobs = &self.working.jobs[r.0 as usize];
+            let latest = (0..jobs.len())
+                .filter(|&i| self.patients.get(jobs[i]).work_done_at > now)
+                .max_by(|&a, &b| {
+                    let (x, y) = (
+                        self.patients.get(jobs[a]).work_done_at,
+                        self.patients.get(jobs[b]).work_done_at,
+                    );
+                    x.total_cmp(&y).then(a.cmp(&b))
+                });
+            let Some(i) = latest else {
+                return;
+            };
+            let id = self.working.jobs[r.0 as usize].swap_remove(i);
+            self.pause(id, r);
+        }
+    }
+
+    /// Stops patient `id`'s work on `r` now and queues what is left of it.
+    fn pause(&mut self, id: PatientId, r: ResourceId) {
+        let now = self.now;
+        let running = self.patients.get(id).cause;
+        self.end_cause(id);
+        let token = self.next_token;
+        self.next_token += 1;
+        let patient = self.patients.get_mut(id);
+        let left = patient.work_done_at - now;
+        patient.work_left = left;
+        patient.work_done_at = f64::NAN;
+        patient.work_cause = running;
+        patient.resuming = true;
+        patient.wait_token = token;
+        // A deadline belongs to the wait before the work began, long settled.
+        patient.deadline_at = f64::INFINITY;
+        let (step, blocked) = (patient.step, patient.blocked != 0);
+        self.give_back_unit(r);
+        self.resources[r.0 as usize].enqueue_paused(now, id, token);
+        let cause = self.attribution.table.paused(step, running, blocked);
+        self.begin_cause(id, cause);
+        self.trace_event(id, "pause", Some(r), Detail::Hours(left));
+    }
+
+    /// The cause of a staffed handoff's queue at `step`: waiting for the staff for a first
+    /// reading, `bounced` for a re-sent referral.
+    pub(super) fn staff_queue_cause(
+        &self,
+        step: StepId,
+        staff: Staff,
+        resent: bool,
+        blocked: bool,
+    ) -> u32 {
+        let table = &self.attribution.table;
+        if resent {
+            table.bounced(step, blocked)
+        } else {
+            let pathway = self.scenario.steps[step.0 as usize].pathway;
+            table.wait(pathway, staff.resource, blocked)
+        }
+    }
+}
+
+impl Simulation<'_> {
+    /// Patient `id` reaches staffed handoff `step` (staff `staff`): its referral is sent
+    /// now and waits for a unit of the staff, or starts at once.
+    pub(super) fn send_to_staff(&mut self, id: PatientId, step: StepId, handoff: &Handoff) {
+        let Some(staff) = handoff.by else {
+            return;
+        };
+        let work = self.timed(id, step, &handoff.processing);
+        let now = self.now;
+        let patient = self.patients.get_mut(id);
+        patient.wait_started = now;
+        patient.handoff_phase = HandoffPhase::Processing;
+        let blocked = patient.blocked != 0;
+        self.trace_event(id, "handoff_sent", None, Detail::Hours(work));
+        let cause = self.attribution.table.at_step(step, blocked);
+        let queue_cause = self.staff_queue_cause(step, staff, false, blocked);
+        self.request_staff(id, staff, work, cause, queue_cause);
+    }
+
+    /// Patient `id`'s timed phase at staffed handoff `step` is over (a reading, a rework, a
+    /// duplicate assessment): as at an office without staff, with the unit taken for each
+    /// reading and kept for the duplicate assessment that follows it. Returns the next step
+    /// when the referral is through.
+    pub(super) fn staffed_handoff_done(
+        &mut self,
+        id: PatientId,
+        step: StepId,
+        handoff: &Handoff,
+        staff: Staff,
+        next: StepId,
+    ) -> Result<Option<StepId>, SimError> {
+        let r = staff.resource;
+        let phase = self.patients.get(id).handoff_phase;
+        if self.done_is_stale(id, r) {
+            return Ok(None);
+        }
+        self.count_instant_step(id, step)?;
+        self.end_cause(id);
+        let blocked = self.patients.get(id).blocked != 0;
+        let stream = &mut self.draw(id, step);
+        let index = handoff.index.0 as usize;
+        match phase {
+            HandoffPhase::Processing if stream.random::<f64>() < handoff.bounce_probability => {
+                self.recorder.bounces[index] += 1;
+                let rework = handoff
+                    .rework
+                    .as_ref()
+                    .map_or(0.0, |d| d.sample(stream).hours());
+                self.patients.get_mut(id).handoff_phase = HandoffPhase::Rework;
+                self.trace_event(id, "bounced", Some(r), Detail::Hours(rework));
+                self.begin_cause(id, self.attribution.table.bounced(step, blocked));
+                self.schedule_done(id, rework);
+                self.release_staff(id, r)?;
+                // The rework's end is due like work, so that it is not taken for stale.
+                if self.pauses(r) {
+                    self.patients.get_mut(id).work_done_at = self.now + rework;
+                }
+                Ok(None)
+            }
+            HandoffPhase::Processing if handoff.duplicate_assessment.is_some() => {
+                let work = handoff
+                    .duplicate_assessment
+                    .as_ref()
+                    .map_or(0.0, |d| d.sample(stream).hours());
+                self.patients.get_mut(id).handoff_phase = HandoffPhase::DuplicateAssessment;
+                self.trace_event(id, "accepted", Some(r), Detail::Hours(work));
+                // The same unit goes on to the assessment: its work is noted afresh.
+                self.end_work(id, r);
+                let cause = self.attribution.table.duplicate(step, blocked);
+                self.note_work(id, r, work);
+                self.begin_cause(id, cause);
+                self.schedule_done(id, work);
+                Ok(None)
+            }
+            HandoffPhase::Processing | HandoffPhase::DuplicateAssessment => {
+                let event = if phase == HandoffPhase::Processing {
+                    "accepted"
+                } else {
+                    "assessed"
+                };
+                self.trace_event(id, event, Some(r), Detail::None);
+                let started = self.patients.get(id).wait_started;
+                self.recorder.handoff_delays[index].record(self.now - started);
+                self.release_staff(id, r)?;
+                Ok(Some(next))
+            }
+            HandoffPhase::Rework => {
+                let work = handoff.processing.sample(stream).hours();
+                self.patients.get_mut(id).handoff_phase = HandoffPhase::Processing;
+                self.trace_event(id, "resent", None, Detail::Hours(work));
+                let cause = self.attribution.table.bounced(step, blocked);
+                self.request_staff(id, staff, work, cause, cause);
+                Ok(None)
+            }
+        }
+    }
+}

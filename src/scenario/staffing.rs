@@ -1,0 +1,139 @@
+//! Staffed referral offices and work at a shift end, as written in a scenario file: a
+//! handoff's `by` (the resource whose staff read referrals) and a resource's
+//! `at_shift_end` (`"finish"` or `"pause"`), with the rules that keep them meaningful.
+//!
+//! Rules (each broken one is a problem at the key's file:line:column with a `help:` line):
+//! - `by` names a defined resource, and is not given together with `hours` (a staffed
+//!   office follows its staff's roster, not a calendar);
+//! - `at_shift_end` is `"finish"` or `"pause"`;
+//! - a resource that pauses is taken only by activities and staffed handoffs (work with a
+//!   duration): a `seize` holds a unit for as long as the patient needs it, which has no
+//!   "rest of the work" to resume;
+//! - a resource asked for several units, several resources or alternatives at once is not
+//!   named by `by` nor paused (its queue is served by the general request rule, which has no
+//!   place for referrals or paused work).
+
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::compile::Names;
+use super::diagnostics::Problems;
+use super::file::{HandoffFile, ScenarioFile};
+use crate::model::scenario::{Resource, ResourceId, ShiftEnd, Staff, Step, StepKind};
+
+/// The value of `at_shift_end` (default [`ShiftEnd::Finish`]); a problem at the value if it
+/// is neither `"finish"` nor `"pause"`.
+pub fn shift_end(problems: &mut Problems, value: Option<&Spanned<String>>) -> ShiftEnd {
+    match value.map(|v| (v.get_ref().as_str(), v.span())) {
+        None | Some(("finish", _)) => ShiftEnd::Finish,
+        Some(("pause", _)) => ShiftEnd::Pause,
+        Some((other, span)) => {
+            problems.add(
+                span,
+                format!("`at_shift_end` must be \"finish\" or \"pause\", found \"{other}\""),
+                "\"finish\" (the default) finishes work under way in overtime; \"pause\" stops it at the shift end and resumes it when a unit is next free on duty",
+            );
+            ShiftEnd::Finish
+        }
+    }
+}
+
+/// The staff of handoff `h` (its `by`), if it names them: `None` (after a problem) when the
+/// resource is unknown or `hours` is given too.
+pub fn handoff_staff(problems: &mut Problems, names: &Names, h: &HandoffFile) -> Option<Staff> {
+    let by = h.by.as_ref()?;
+    if let Some(hours) = &h.hours {
+        problems.add(
+            by.span(),
+            format!(
+                "a handoff processed `by` staff (`{}`) cannot also have office `hours` (`{}`)",
+                by.get_ref(),
+                hours.get_ref()
+            ),
+            "keep `by` for a staffed office (it follows its staff's roster) or `hours` for an office whose staff are not modelled, not both",
+        );
+        return None;
+    }
+    let r = Names::resolve(problems, &names.resources, by, "resource")?;
+    Some(Staff {
+        resource: ResourceId(r as u16),
+        priority_rank: 0,
+    })
+}
+
+/// Where each resource's `at_shift_end` is written (by resource, `None` where absent), and
+/// each handoff's `by` (the name and its place).
+struct Spans {
+    shift_ends: Vec<Option<Range<usize>>>,
+    by: Vec<(String, Range<usize>)>,
+}
+
+/// The [`Spans`] of `file`, for the checks that need the compiled steps.
+fn spans(file: &ScenarioFile) -> Spans {
+    let shift_ends = file
+        .resources
+        .values()
+        .map(|r| r.get_ref().at_shift_end.as_ref().map(Spanned::span))
+        .collect();
+    let mut by = Vec::new();
+    for pathway in file.pathways.values() {
+        for step in pathway.get_ref().steps.get_ref() {
+            if let Some(handoff) = &step.get_ref().handoff
+                && let Some(b) = &handoff.get_ref().by
+            {
+                by.push((b.get_ref().clone(), b.span()));
+            }
+        }
+    }
+    Spans { shift_ends, by }
+}
+
+/// Checks the compiled steps against the staffing rules above that need them (a paused
+/// resource taken by a `seize`; `by` or `pause` on a resource with requests for several
+/// units or resources). `resources` are compiled, with `shared` set.
+pub fn check(problems: &mut Problems, file: &ScenarioFile, resources: &[Resource], steps: &[Step]) {
+    let Spans { shift_ends, by } = spans(file);
+    for (r, resource) in resources.iter().enumerate() {
+        if resource.at_shift_end != ShiftEnd::Pause {
+            continue;
+        }
+        let span = shift_ends.get(r).cloned().flatten().unwrap_or(0..0);
+        let seized = steps.iter().find(|s| {
+            matches!(&s.kind, StepKind::Seize { wait, .. }
+                if wait.resource.0 as usize == r || wait.mask & (1 << r) != 0)
+        });
+        if let Some(step) = seized {
+            problems.add(
+                span.clone(),
+                format!(
+                    "resource `{}` pauses work at a shift end, but step `{}` seizes it (a hold with no work to pause)",
+                    resource.name, step.name
+                ),
+                "use at_shift_end = \"pause\" for staff whose work is activities and staffed handoffs; a seized unit is held until released, so leave at_shift_end out (\"finish\")",
+            );
+        } else if resource.shared {
+            problems.add(
+                span,
+                format!(
+                    "resource `{}` pauses work at a shift end, but a step asks for several units or resources including it, which cannot pause",
+                    resource.name
+                ),
+                "keep at_shift_end = \"pause\" for resources asked for one unit at a time, or leave it out (\"finish\")",
+            );
+        }
+    }
+    for (name, span) in by {
+        if let Some(resource) = resources.iter().find(|r| r.name == name)
+            && resource.shared
+        {
+            problems.add(
+                span,
+                format!(
+                    "referrals cannot be processed `by` `{name}`: a step asks for several units or resources including it, and its queue then has no place for referrals"
+                ),
+                "give the office staff a resource of their own, asked for one unit at a time",
+            );
+        }
+    }
+}
