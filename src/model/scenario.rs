@@ -224,6 +224,8 @@ pub struct Resource {
     /// alternatives: its queue is then served by the general rule of `engine::requests`
     /// (every wait for it has a [`Wait::request`]).
     pub shared: bool,
+    /// Surge (flex) capacity: extra units that open while its queue is long.
+    pub surge: Option<super::surge::SurgeRule>,
 }
 
 /// How a resource's queue is served when the request first in line cannot start (it asks

@@ -15,6 +15,7 @@ mod resources;
 mod results;
 pub mod routes;
 mod runaway;
+mod surge;
 mod trace;
 
 use rand::RngExt;
@@ -136,6 +137,11 @@ enum Event {
     Deadline(PatientId),
     /// A resource's roster changes.
     Capacity(u16),
+    /// A surge timer of a resource: called units arrive, or the minimum time open ends
+    /// (see `surge`).
+    Surge(u16),
+    /// A waiting patient may have just waited as long as a surge rule's `waited_over`.
+    SurgeAge(PatientId),
     /// The warm-up is over: metrics start.
     WarmUpEnd,
     /// The end of a simulated day, when a daily series is being recorded.
@@ -306,6 +312,8 @@ struct Simulation<'s> {
     trace: Option<Tracer<'s>>,
     /// Units held beyond one, and alternatives' use (see `requests`).
     request_state: requests::RequestState,
+    /// Per resource, its flex rule's state (`None` without a rule).
+    surge: Vec<Option<surge::SurgeLive>>,
 }
 
 /// Day-by-day values of one replication, for choosing a warm-up: per resource the mean
@@ -436,7 +444,13 @@ impl<'s> Simulation<'s> {
             .iter()
             .map(|r| {
                 let level = r.level_at(0.0, week_offset);
-                ResourceState::new(level, r.peak(), r.priority_levels, window)
+                let flex = r.surge.as_ref().map_or(0, |s| s.units);
+                ResourceState::new(
+                    level,
+                    r.peak().saturating_add(flex),
+                    r.priority_levels,
+                    window,
+                )
             })
             .collect();
         Simulation {
@@ -499,6 +513,7 @@ impl<'s> Simulation<'s> {
                 scenario.resources.len(),
                 &scenario.requests,
             ),
+            surge: surge::initial_states(scenario),
         }
     }
 
@@ -566,6 +581,8 @@ impl<'s> Simulation<'s> {
                 Event::StepDone(patient) => self.on_step_done(patient)?,
                 Event::Deadline(patient) => self.on_deadline(patient)?,
                 Event::Capacity(resource) => self.on_capacity_change(resource as usize)?,
+                Event::Surge(resource) => self.on_surge(resource as usize)?,
+                Event::SurgeAge(patient) => self.on_surge_age(patient),
                 Event::WarmUpEnd => self.on_warm_up_end(),
                 Event::DayEnd => self.on_day_end(),
                 Event::Quarter(quarter) => self.on_quarter(quarter as usize),
@@ -728,6 +745,8 @@ impl<'s> Simulation<'s> {
         let now = self.now;
         // Read the roster a hair after now: at the change, not just before it.
         let level = self.scenario.resources[resource].level_at(now + 1e-9, self.week_offset);
+        // Open surge units come on top of the roster.
+        let level = level.saturating_add(self.surge_extra(resource));
         self.resources[resource].set_capacity(now, level);
         self.schedule_capacity_change(resource);
         self.serve_queue(ResourceId(resource as u16))
@@ -751,6 +770,7 @@ impl<'s> Simulation<'s> {
         self.end_cause(id);
         if wait.request.is_none() {
             self.resources[wait.resource.0 as usize].abandon(now);
+            self.surge_on_left(id, wait.resource.0 as usize);
         }
         self.counts
             .change(wait_series(wait.index.0 as usize), now, false);
@@ -1194,6 +1214,7 @@ impl<'s> Simulation<'s> {
             self.events
                 .schedule(SimTime::from_hours(at), Event::Deadline(id));
         }
+        self.surge_on_queued(id, resource.0 as usize, since);
         Ok(Request::Queued)
     }
 
@@ -1301,6 +1322,7 @@ impl<'s> Simulation<'s> {
     /// Gives a waiting patient its unit and moves it on.
     fn start_service(&mut self, id: PatientId, resource: ResourceId) -> Result<(), SimError> {
         self.take_unit(resource);
+        self.surge_on_left(id, resource.0 as usize);
         self.end_cause(id);
         let now = self.now;
         let patient = self.patients.get_mut(id);
