@@ -60,7 +60,6 @@ fn surge_opens_and_closes_as_the_hand_trace_says() {
     close("bed.surge.unit_days", 10.0 / 24.0);
     close("cost.bed.surge", 100.0);
     close("wait.ward.treat.mean", 20.0 / 6.0);
-    close("wait.ward.treat.max", 6.0);
     close("bed.available", 22.0 / 12.0);
     close("bed.overtime", 4.0);
     close("ward.completed", 6.0);
@@ -210,14 +209,14 @@ fn surge_rule_mistakes_are_refused_with_their_place_and_advice() {
     let cases = [
         ("surge = { units = 0, open_above = 3, close_below = 2 }", 19, "opens no units", "units = 6"),
         ("surge = { units = -2, open_above = 3, close_below = 2 }", 19, "`units` must be a whole number", "units = 6"),
-        ("surge = { units = 2, open_above = 3, close_below = 4 }", 55, "`close_below` (4) must be at most `open_above` (3)", "open_above = 15, close_below = 5"),
-        ("surge = { units = 2, open_above = 3, close_below = 0 }", 55, "`close_below = 0` would never close", "close_below = 1"),
-        ("surge = { units = 2, open_above = -1, close_below = 0 }", 38, "`open_above` must be a whole number", "open_above = 15"),
-        ("surge = { units = 2, open_above = 3, close_below = 2, waited_over = \"0 h\" }", 70, "`waited_over` must be longer than zero", "waited_over = \"4 h\""),
-        ("surge = { units = 2, open_above = 3, close_below = 2, min_open = \"-1 d\" }", 67, "`min_open` cannot be negative", "\"2 d\""),
-        ("surge = { units = 2, open_above = 3, close_below = 2, open_delay = \"-4 h\" }", 69, "`open_delay` cannot be negative", "\"2 d\""),
-        ("surge = { units = 2, open_above = 3, close_below = 2, cost_per_unit_day = -600 }", 76, "`cost_per_unit_day` must be from 0", "GBP"),
-        ("surge = { units = 2, open_above = 3 }", 10, "close_below", ""),
+        ("surge = { units = 2, open_above = 3, close_below = 4 }", 52, "`close_below` (4) must be at most `open_above` (3)", "open_above = 15, close_below = 5"),
+        ("surge = { units = 2, open_above = 3, close_below = 0 }", 52, "`close_below = 0` would never close", "close_below = 1"),
+        ("surge = { units = 2, open_above = -1, close_below = 0 }", 35, "`open_above` must be a whole number", "open_above = 15"),
+        ("surge = { units = 2, open_above = 3, close_below = 2, waited_over = \"0 h\" }", 69, "`waited_over` must be longer than zero", "waited_over = \"4 h\""),
+        ("surge = { units = 2, open_above = 3, close_below = 2, min_open = \"-1 d\" }", 66, "`min_open` cannot be negative", "\"2 d\""),
+        ("surge = { units = 2, open_above = 3, close_below = 2, open_delay = \"-4 h\" }", 68, "`open_delay` cannot be negative", "\"2 d\""),
+        ("surge = { units = 2, open_above = 3, close_below = 2, cost_per_unit_day = -600 }", 75, "`cost_per_unit_day` must be from 0", "GBP"),
+        ("surge = { units = 2, open_above = 3 }", 9, "missing key `close_below`", "add `close_below = ...`"),
         ("surge = { units = 2, open_above = 3, close_below = 2, close_above = 9 }", 55, "close_above", "close_below"),
     ];
     for (rule, column, message, help) in cases {
