@@ -78,7 +78,11 @@ pub fn expand(file: &mut ScenarioFile, base: &Path) -> Result<(), ScenarioError>
         .and_then(|s| s.get_ref().parse::<Date>().ok());
     let mut expanded = Vec::with_capacity(file.initial.len());
     for entry in std::mem::take(&mut file.initial) {
-        let Some(path) = entry.get_ref().file.as_ref().filter(|_| only_file(entry.get_ref()))
+        let Some(path) = entry
+            .get_ref()
+            .file
+            .as_ref()
+            .filter(|_| only_file(entry.get_ref()))
         else {
             expanded.push(entry);
             continue;
@@ -328,8 +332,20 @@ fn read_row(
         },
     };
 
-    let elapsed = time_spent(problems, start, cell("elapsed"), cell("pathway_since"), "elapsed");
-    let at_step = time_spent(problems, start, cell("at_step"), cell("step_since"), "at_step");
+    let elapsed = time_spent(
+        problems,
+        start,
+        cell("elapsed"),
+        cell("pathway_since"),
+        "elapsed",
+    );
+    let at_step = time_spent(
+        problems,
+        start,
+        cell("at_step"),
+        cell("step_since"),
+        "at_step",
+    );
     if let (Some(e), Some(a)) = (elapsed, at_step)
         && a.to_sim().hours() > e.to_sim().hours()
     {
@@ -385,8 +401,7 @@ fn read_row(
                     ResourceChoiceFile::Named(name) => Some(name.clone()),
                     ResourceChoiceFile::AnyOf(_) => None,
                 });
-            if let Some(resource) = waits_for.filter(|r| holding.iter().any(|h| h.get_ref() == r))
-            {
+            if let Some(resource) = waits_for.filter(|r| holding.iter().any(|h| h.get_ref() == r)) {
                 problems.add(
                     step_cell.span.clone(),
                     format!(
@@ -479,7 +494,10 @@ fn time_spent(
             Ok(_) => {
                 problems.add(
                     c.span.clone(),
-                    format!("`{key}` must be from zero to a hundred years, found \"{}\"", c.text),
+                    format!(
+                        "`{key}` must be from zero to a hundred years, found \"{}\"",
+                        c.text
+                    ),
                     "the time already spent, e.g. 3 d or 16 h",
                 );
                 None
@@ -492,8 +510,12 @@ fn time_spent(
         };
     }
     let c = since.filter(|c| !c.text.is_empty())?;
-    let when = crate::fit::parse_timestamp(&c.text)
-        .or_else(|| c.text.parse::<Date>().ok().map(|d| d.to_datetime(jiff::civil::Time::midnight())));
+    let when = crate::fit::parse_timestamp(&c.text).or_else(|| {
+        c.text
+            .parse::<Date>()
+            .ok()
+            .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+    });
     let Some(when) = when else {
         problems.add(
             c.span.clone(),
@@ -525,7 +547,10 @@ fn time_spent(
     if hours > 36_500.0 * 24.0 {
         problems.add(
             c.span.clone(),
-            format!("{} is more than a hundred years before the start of the run", c.text),
+            format!(
+                "{} is more than a hundred years before the start of the run",
+                c.text
+            ),
             "check the year",
         );
         return None;

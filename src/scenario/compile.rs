@@ -300,7 +300,11 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
     }
 
     let mut census_total: u64 = 0;
-    for count in file.initial.iter().filter_map(|g| g.get_ref().count.as_ref()) {
+    for count in file
+        .initial
+        .iter()
+        .filter_map(|g| g.get_ref().count.as_ref())
+    {
         census_total = census_total.saturating_add(u64::try_from(*count.get_ref()).unwrap_or(0));
         if census_total > u64::from(MAX_CENSUS_PATIENTS) {
             problems.add(
@@ -1261,7 +1265,11 @@ fn compile_initial(
 /// here, at the count that passes it, rather than allocated at run time.
 fn check_census_size(problems: &mut Problems, file: &ScenarioFile, max_inside: u64) {
     let mut total: u64 = 0;
-    for count in file.initial.iter().filter_map(|g| g.get_ref().count.as_ref()) {
+    for count in file
+        .initial
+        .iter()
+        .filter_map(|g| g.get_ref().count.as_ref())
+    {
         total = total.saturating_add(u64::try_from(*count.get_ref()).unwrap_or(0));
         if total > max_inside {
             problems.add(

@@ -38,7 +38,11 @@ pub struct SurgeFile {
 }
 
 /// Checks `surge` on resource `name` and turns it into a rule; every problem is recorded.
-pub(super) fn compile(problems: &mut Problems, name: &str, surge: &Spanned<SurgeFile>) -> SurgeRule {
+pub(super) fn compile(
+    problems: &mut Problems,
+    name: &str,
+    surge: &Spanned<SurgeFile>,
+) -> SurgeRule {
     let file = surge.get_ref();
     let units = bounded_count(
         problems,

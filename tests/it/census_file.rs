@@ -105,8 +105,11 @@ fn write_ward(folder: &Path, census: &str, csv: Option<&str>, dated: bool) -> Pa
     let path = folder.join("ward.toml");
     std::fs::write(&path, text).expect("the scenario is written");
     if let Some(csv) = csv {
-        std::fs::copy(fixtures().join(format!("{csv}.csv")), folder.join("census.csv"))
-            .expect("the census is copied");
+        std::fs::copy(
+            fixtures().join(format!("{csv}.csv")),
+            folder.join("census.csv"),
+        )
+        .expect("the census is copied");
     }
     path
 }
@@ -145,13 +148,19 @@ fn census_file_gives_the_same_summary_as_the_typed_groups() {
     };
     let (a, b) = (run(&typed), run(&from_file));
     assert!(!a.is_empty());
-    assert!(a == b, "summary.csv differs between typed groups and the census file");
+    assert!(
+        a == b,
+        "summary.csv differs between typed groups and the census file"
+    );
     let empty_dir = tempfile::tempdir().unwrap();
     let without = write_ward(empty_dir.path(), "", None, false);
     let none = run_file(&without);
     let with = run_file(&from_file);
     let added = with.mean("ward.arrivals") - none.mean("ward.arrivals");
-    assert!((added - 11.0).abs() < 1e-9, "the census added {added} patients, not 11");
+    assert!(
+        (added - 11.0).abs() < 1e-9,
+        "the census added {added} patients, not 11"
+    );
 }
 
 /// Since-times on a dated run give the same run as the durations they stand for.
@@ -200,26 +209,152 @@ fn refused(csv: &str, dated: bool) -> (String, String) {
 #[test]
 fn census_file_mistakes_are_refused_at_their_cell() {
     let cases: [(&str, bool, usize, usize, &str, &str); 20] = [
-        ("unknown_column", false, 1, 14, "`wardd` is not a census column", "columns: pathway, step"),
-        ("no_step_column", false, 1, 1, "no `step` column", "pathway,step,count"),
-        ("column_twice", false, 1, 14, "column `step` appears twice", "keep one column"),
-        ("elapsed_and_since", false, 1, 22, "`elapsed` and `pathway_since` say the same thing twice", "not both"),
+        (
+            "unknown_column",
+            false,
+            1,
+            14,
+            "`wardd` is not a census column",
+            "columns: pathway, step",
+        ),
+        (
+            "no_step_column",
+            false,
+            1,
+            1,
+            "no `step` column",
+            "pathway,step,count",
+        ),
+        (
+            "column_twice",
+            false,
+            1,
+            14,
+            "column `step` appears twice",
+            "keep one column",
+        ),
+        (
+            "elapsed_and_since",
+            false,
+            1,
+            22,
+            "`elapsed` and `pathway_since` say the same thing twice",
+            "not both",
+        ),
         ("no_rows", false, 1, 1, "lists no patients", "add a row"),
-        ("unknown_pathway", false, 3, 1, "there is no pathway called `wrad`", "did you mean `ward`?"),
-        ("unknown_step", false, 2, 6, "there is no step in pathway `ward` called `stya`", "did you mean `stay`?"),
-        ("bad_count", false, 2, 12, "`count` must be a whole number from 1", "leave it empty for one"),
+        (
+            "unknown_pathway",
+            false,
+            3,
+            1,
+            "there is no pathway called `wrad`",
+            "did you mean `ward`?",
+        ),
+        (
+            "unknown_step",
+            false,
+            2,
+            6,
+            "there is no step in pathway `ward` called `stya`",
+            "did you mean `stay`?",
+        ),
+        (
+            "bad_count",
+            false,
+            2,
+            12,
+            "`count` must be a whole number from 1",
+            "leave it empty for one",
+        ),
         ("bad_duration", false, 2, 14, "`elapsed`", "\"45 min\""),
-        ("at_step_longer", false, 2, 17, "longer than the time in the pathway", "check both cells"),
-        ("unknown_resource", false, 2, 11, "there is no resource called `bedd`", "did you mean `bed`?"),
-        ("holding_twice", false, 2, 16, "`bed` is listed twice in `holding`", "at most one unit"),
-        ("holding_what_step_waits_for", false, 2, 6, "holds `bed`, which step `admit` waits for", "drop it from `holding`"),
-        ("blocked_without_holding", false, 2, 11, "`blocked` is yes but the row holds nothing", "name it in `holding`"),
-        ("bad_blocked_flag", false, 2, 15, "`blocked` must be yes or no", "else no or empty"),
-        ("bad_attribute_value", false, 2, 12, "no value of attribute `frailty` called `medium`", "defined: low, high"),
-        ("wrong_cell_count", false, 2, 14, "this row has 4 cells but the first line names 3 columns", "one cell per column"),
-        ("bad_since", false, 2, 12, "\"yesterday\" is not a date and time", "2026-11-28 14:00"),
-        ("since_after_start", true, 2, 12, "is after the start of the run", "at or before it"),
-        ("since_without_start", false, 2, 12, "needs a run on real dates", "add start"),
+        (
+            "at_step_longer",
+            false,
+            2,
+            17,
+            "longer than the time in the pathway",
+            "check both cells",
+        ),
+        (
+            "unknown_resource",
+            false,
+            2,
+            11,
+            "there is no resource called `bedd`",
+            "did you mean `bed`?",
+        ),
+        (
+            "holding_twice",
+            false,
+            2,
+            16,
+            "`bed` is listed twice in `holding`",
+            "at most one unit",
+        ),
+        (
+            "holding_what_step_waits_for",
+            false,
+            2,
+            6,
+            "holds `bed`, which step `admit` waits for",
+            "drop it from `holding`",
+        ),
+        (
+            "blocked_without_holding",
+            false,
+            2,
+            11,
+            "`blocked` is yes but the row holds nothing",
+            "name it in `holding`",
+        ),
+        (
+            "bad_blocked_flag",
+            false,
+            2,
+            15,
+            "`blocked` must be yes or no",
+            "else no or empty",
+        ),
+        (
+            "bad_attribute_value",
+            false,
+            2,
+            12,
+            "no value of attribute `frailty` called `medium`",
+            "defined: low, high",
+        ),
+        (
+            "wrong_cell_count",
+            false,
+            2,
+            14,
+            "this row has 4 cells but the first line names 3 columns",
+            "one cell per column",
+        ),
+        (
+            "bad_since",
+            false,
+            2,
+            12,
+            "\"yesterday\" is not a date and time",
+            "2026-11-28 14:00",
+        ),
+        (
+            "since_after_start",
+            true,
+            2,
+            12,
+            "is after the start of the run",
+            "at or before it",
+        ),
+        (
+            "since_without_start",
+            false,
+            2,
+            12,
+            "needs a run on real dates",
+            "add start",
+        ),
     ];
     for (csv, dated, line, column, message, help) in cases {
         let (report, census) = refused(csv, dated);
@@ -229,10 +364,15 @@ fn census_file_mistakes_are_refused_at_their_cell() {
         );
         assert!(report.contains(message), "{csv}: no `{message}`:\n{report}");
         assert!(
-            report.lines().any(|l| l.contains("help:") && l.contains(help)),
+            report
+                .lines()
+                .any(|l| l.contains("help:") && l.contains(help)),
             "{csv}: no help with `{help}`:\n{report}"
         );
-        assert!(report.contains("problem"), "{csv}: no closing line:\n{report}");
+        assert!(
+            report.contains("problem"),
+            "{csv}: no closing line:\n{report}"
+        );
     }
 }
 
@@ -249,9 +389,15 @@ fn census_file_entry_mistakes_are_refused_in_the_scenario() {
     );
     match load(&mixed) {
         Err(ScenarioError::Invalid { report, .. }) => {
-            assert!(report.contains("`file` cannot be combined with other keys"), "{report}");
+            assert!(
+                report.contains("`file` cannot be combined with other keys"),
+                "{report}"
+            );
             assert!(report.contains("ward.toml:47:8"), "{report}");
-            assert!(report.contains("help: give the census file alone"), "{report}");
+            assert!(
+                report.contains("help: give the census file alone"),
+                "{report}"
+            );
         }
         other => panic!("not refused as invalid: {other:?}"),
     }
@@ -272,7 +418,10 @@ fn census_file_entry_mistakes_are_refused_in_the_scenario() {
     let bare = write_ward(folder.path(), "\n[[initial]]\ncount = 2\n", None, false);
     match load(&bare) {
         Err(ScenarioError::Invalid { report, .. }) => {
-            assert!(report.contains("needs `pathway`, `step` and `count`"), "{report}");
+            assert!(
+                report.contains("needs `pathway`, `step` and `count`"),
+                "{report}"
+            );
             assert!(report.contains("help: e.g. [[initial]]"), "{report}");
         }
         other => panic!("not refused as invalid: {other:?}"),

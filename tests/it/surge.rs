@@ -54,7 +54,10 @@ fn surge_opens_and_closes_as_the_hand_trace_says() {
     let run = run_text(TRACED);
     let close = |name: &str, want: f64| {
         let got = run.mean(name);
-        assert!((got - want).abs() < 1e-9, "{name}: {got}, hand trace {want}");
+        assert!(
+            (got - want).abs() < 1e-9,
+            "{name}: {got}, hand trace {want}"
+        );
     };
     close("bed.surge.days", 5.0 / 24.0);
     close("bed.surge.unit_days", 10.0 / 24.0);
@@ -90,7 +93,10 @@ fn surge_counts_only_those_waiting_longer_than_stated() {
     let run = run_text(&text);
     let close = |name: &str, want: f64| {
         let got = run.mean(name);
-        assert!((got - want).abs() < 1e-9, "{name}: {got}, hand trace {want}");
+        assert!(
+            (got - want).abs() < 1e-9,
+            "{name}: {got}, hand trace {want}"
+        );
     };
     close("bed.surge.days", 4.0 / 24.0);
     close("bed.surge.unit_days", 4.0 / 24.0);
@@ -182,7 +188,10 @@ fn surge_never_exceeds_base_plus_flex_and_costs_unit_days_times_rate() {
             assert!(most <= 13.0, "day {day}: {most} beds available");
         }
     }
-    assert!(used >= 4, "the surge opened in only {used} of 6 replications");
+    assert!(
+        used >= 4,
+        "the surge opened in only {used} of 6 replications"
+    );
 }
 
 /// A scenario with the surge rule `rule` on its one resource.
@@ -207,17 +216,72 @@ fn refused(text: &str) -> String {
 #[test]
 fn surge_rule_mistakes_are_refused_with_their_place_and_advice() {
     let cases = [
-        ("surge = { units = 0, open_above = 3, close_below = 2 }", 19, "opens no units", "units = 6"),
-        ("surge = { units = -2, open_above = 3, close_below = 2 }", 19, "`units` must be a whole number", "units = 6"),
-        ("surge = { units = 2, open_above = 3, close_below = 4 }", 52, "`close_below` (4) must be at most `open_above` (3)", "open_above = 15, close_below = 5"),
-        ("surge = { units = 2, open_above = 3, close_below = 0 }", 52, "`close_below = 0` would never close", "close_below = 1"),
-        ("surge = { units = 2, open_above = -1, close_below = 0 }", 35, "`open_above` must be a whole number", "open_above = 15"),
-        ("surge = { units = 2, open_above = 3, close_below = 2, waited_over = \"0 h\" }", 69, "`waited_over` must be longer than zero", "waited_over = \"4 h\""),
-        ("surge = { units = 2, open_above = 3, close_below = 2, min_open = \"-1 d\" }", 66, "`min_open` cannot be negative", "\"2 d\""),
-        ("surge = { units = 2, open_above = 3, close_below = 2, open_delay = \"-4 h\" }", 68, "`open_delay` cannot be negative", "\"2 d\""),
-        ("surge = { units = 2, open_above = 3, close_below = 2, cost_per_unit_day = -600 }", 75, "`cost_per_unit_day` must be from 0", "GBP"),
-        ("surge = { units = 2, open_above = 3 }", 9, "missing key `close_below`", "add `close_below = ...`"),
-        ("surge = { units = 2, open_above = 3, close_below = 2, close_above = 9 }", 55, "close_above", "close_below"),
+        (
+            "surge = { units = 0, open_above = 3, close_below = 2 }",
+            19,
+            "opens no units",
+            "units = 6",
+        ),
+        (
+            "surge = { units = -2, open_above = 3, close_below = 2 }",
+            19,
+            "`units` must be a whole number",
+            "units = 6",
+        ),
+        (
+            "surge = { units = 2, open_above = 3, close_below = 4 }",
+            52,
+            "`close_below` (4) must be at most `open_above` (3)",
+            "open_above = 15, close_below = 5",
+        ),
+        (
+            "surge = { units = 2, open_above = 3, close_below = 0 }",
+            52,
+            "`close_below = 0` would never close",
+            "close_below = 1",
+        ),
+        (
+            "surge = { units = 2, open_above = -1, close_below = 0 }",
+            35,
+            "`open_above` must be a whole number",
+            "open_above = 15",
+        ),
+        (
+            "surge = { units = 2, open_above = 3, close_below = 2, waited_over = \"0 h\" }",
+            69,
+            "`waited_over` must be longer than zero",
+            "waited_over = \"4 h\"",
+        ),
+        (
+            "surge = { units = 2, open_above = 3, close_below = 2, min_open = \"-1 d\" }",
+            66,
+            "`min_open` cannot be negative",
+            "\"2 d\"",
+        ),
+        (
+            "surge = { units = 2, open_above = 3, close_below = 2, open_delay = \"-4 h\" }",
+            68,
+            "`open_delay` cannot be negative",
+            "\"2 d\"",
+        ),
+        (
+            "surge = { units = 2, open_above = 3, close_below = 2, cost_per_unit_day = -600 }",
+            75,
+            "`cost_per_unit_day` must be from 0",
+            "GBP",
+        ),
+        (
+            "surge = { units = 2, open_above = 3 }",
+            9,
+            "missing key `close_below`",
+            "add `close_below = ...`",
+        ),
+        (
+            "surge = { units = 2, open_above = 3, close_below = 2, close_above = 9 }",
+            55,
+            "close_above",
+            "close_below",
+        ),
     ];
     for (rule, column, message, help) in cases {
         let report = refused(&with_rule(rule));
@@ -225,9 +289,14 @@ fn surge_rule_mistakes_are_refused_with_their_place_and_advice() {
             report.contains(&format!("--> test.toml:9:{column}")),
             "{rule}: not placed at 9:{column}:\n{report}"
         );
-        assert!(report.contains(message), "{rule}: no `{message}`:\n{report}");
         assert!(
-            report.lines().any(|l| l.contains("help:") && l.contains(help)),
+            report.contains(message),
+            "{rule}: no `{message}`:\n{report}"
+        );
+        assert!(
+            report
+                .lines()
+                .any(|l| l.contains("help:") && l.contains(help)),
             "{rule}: no help with `{help}`:\n{report}"
         );
     }
@@ -244,7 +313,13 @@ fn surge_rule_on_a_shared_resource_is_refused() {
             "activity = { resource = \"bed\", units = 2, duration",
         );
     let report = refused(&text);
-    assert!(report.contains("a surge rule on `bed` is not supported"), "{report}");
+    assert!(
+        report.contains("a surge rule on `bed` is not supported"),
+        "{report}"
+    );
     assert!(report.contains("--> test.toml:9:9"), "{report}");
-    assert!(report.contains("help: put the surge rule on a resource"), "{report}");
+    assert!(
+        report.contains("help: put the surge rule on a resource"),
+        "{report}"
+    );
 }

@@ -142,7 +142,11 @@ impl Simulation<'_> {
             return;
         };
         let r = wait.resource.0 as usize;
-        let Some(over) = scenario.resources[r].surge.as_ref().and_then(|s| s.waited_over) else {
+        let Some(over) = scenario.resources[r]
+            .surge
+            .as_ref()
+            .and_then(|s| s.waited_over)
+        else {
             return;
         };
         if wait.request.is_some() || patient.wait_started + over != self.now {
