@@ -90,7 +90,7 @@ pub(super) fn compile(
     let waited_over = file.waited_over.as_ref().map(|w| {
         let hours = w.get_ref().to_sim().hours();
         within_a_century(problems, w, "waited_over");
-        if !(hours > 0.0) {
+        if hours.is_nan() || hours <= 0.0 {
             problems.add(
                 w.span(),
                 format!("`waited_over` must be longer than zero, found \"{}\"", w.get_ref()),
