@@ -41,4 +41,5 @@ mod surge;
 mod sweep;
 mod theory;
 mod validation;
+mod winter_on_dates;
 mod workbook;
