@@ -64,10 +64,10 @@ const COLUMNS: [&str; 9] = [
 /// `file` with other keys is left for `compile` to refuse.
 ///
 /// # Errors
-/// [`ScenarioError::Input`] if a file cannot be read; [`ScenarioError::Invalid`] with the
-/// problems placed in the CSV file (rendered with its path, line and column) if it has
-/// mistakes.
-pub fn expand(file: &mut ScenarioFile, base: &Path) -> Result<(), ScenarioError> {
+/// [`ExpandError::Scenario`] with a problem at the `file` value if a census file cannot be
+/// read; [`ExpandError::Census`] holding [`ScenarioError::Invalid`] with the problems placed
+/// in the CSV file (rendered with its path, line and column) if it has mistakes.
+pub fn expand(file: &mut ScenarioFile, base: &Path) -> Result<(), ExpandError> {
     if !file.initial.iter().any(|g| only_file(g.get_ref())) {
         return Ok(());
     }
@@ -89,17 +89,43 @@ pub fn expand(file: &mut ScenarioFile, base: &Path) -> Result<(), ScenarioError>
         };
         let written = path.get_ref().clone();
         let full = base.join(&written);
-        let text = input::read_text(&full, "census file")?;
+        let text = input::read_text(&full, "census file").map_err(|error| {
+            ExpandError::Scenario(vec![
+                Problem::new(
+                    path.span(),
+                    format!(
+                        "`file` names the census file {}, which cannot be read: {}",
+                        full.display(),
+                        error.problem
+                    ),
+                )
+                .help(format!(
+                    "the path is relative to the folder of the scenario file named on the command line; {}",
+                    error.help
+                )),
+            ])
+        })?;
         let at = path.span();
         let label = full.display().to_string();
-        let groups = read(&text, file, start, &at).map_err(|problems| ScenarioError::Invalid {
-            report: render(&label, &text, &problems),
-            problems,
+        let groups = read(&text, file, start, &at).map_err(|problems| {
+            ExpandError::Census(ScenarioError::Invalid {
+                report: render(&label, &text, &problems),
+                problems,
+            })
         })?;
         expanded.extend(groups);
     }
     file.initial = expanded;
     Ok(())
+}
+
+/// Why the census files of a scenario could not be loaded.
+#[derive(Debug)]
+pub enum ExpandError {
+    /// Problems placed in the scenario file (a census file that cannot be read).
+    Scenario(Vec<Problem>),
+    /// Mistakes in a census file, reported against it.
+    Census(ScenarioError),
 }
 
 /// Whether an `[[initial]]` entry names a file and nothing else.

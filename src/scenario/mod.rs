@@ -183,7 +183,10 @@ fn folder_of(path: &str) -> std::path::PathBuf {
 fn compile_text(source: &str, folder: &Path) -> Result<(ScenarioFile, Scenario), Failed> {
     let mut file: ScenarioFile = toml::from_str(source)
         .map_err(|error| Failed::Problems(vec![parse_problem(source, &error)]))?;
-    census_csv::expand(&mut file, folder).map_err(Failed::Census)?;
+    census_csv::expand(&mut file, folder).map_err(|error| match error {
+        census_csv::ExpandError::Scenario(problems) => Failed::Problems(problems),
+        census_csv::ExpandError::Census(error) => Failed::Census(error),
+    })?;
     let scenario = compile::compile(&file).map_err(Failed::Problems)?;
     Ok((file, scenario))
 }

@@ -408,10 +408,16 @@ fn census_file_entry_mistakes_are_refused_in_the_scenario() {
         false,
     );
     match load(&missing) {
-        Err(error @ ScenarioError::Input(_)) => {
-            let text = error.to_string();
-            assert!(text.contains("nowhere.csv"), "{text}");
-            assert!(text.contains("census file"), "{text}");
+        Err(ScenarioError::Invalid { report, .. }) => {
+            assert!(report.contains("ward.toml:47:8"), "{report}");
+            assert!(
+                report.contains("nowhere.csv, which cannot be read"),
+                "{report}"
+            );
+            assert!(
+                report.contains("help: the path is relative to the folder"),
+                "{report}"
+            );
         }
         other => panic!("a missing census file was not refused: {other:?}"),
     }
