@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod residual_life;
 pub mod scenario;
 pub mod shift_end;
+pub mod surge;
 pub mod week_schedule;
 
 pub use engine::{

@@ -227,6 +227,8 @@ pub struct Resource {
     /// What a unit does with work under way when its shift ends (see
     /// [`crate::model::shift_end`]).
     pub at_shift_end: ShiftEnd,
+    /// Surge (flex) capacity: extra units that open while its queue is long.
+    pub surge: Option<super::surge::SurgeRule>,
 }
 
 pub use crate::model::shift_end::{ShiftEnd, Staff};

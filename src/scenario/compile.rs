@@ -245,6 +245,11 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         resource.shared = *shared;
     }
     super::staffing::check(problems, file, &resources, &compiled.steps);
+    for ((name, written), resource) in file.resources.iter().zip(&resources) {
+        if let Some(surge) = &written.get_ref().surge {
+            super::surge::check_not_shared(problems, name, surge, resource.shared);
+        }
+    }
     let steps_table = compiled.steps;
     let pathways = compiled.pathways;
 
@@ -296,12 +301,15 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
     }
 
     let mut census_total: u64 = 0;
-    for group in &file.initial {
-        let count = group.get_ref().count.get_ref();
-        census_total = census_total.saturating_add(u64::try_from(*count).unwrap_or(0));
+    for count in file
+        .initial
+        .iter()
+        .filter_map(|g| g.get_ref().count.as_ref())
+    {
+        census_total = census_total.saturating_add(u64::try_from(*count.get_ref()).unwrap_or(0));
         if census_total > u64::from(MAX_CENSUS_PATIENTS) {
             problems.add(
-                group.get_ref().count.span(),
+                count.span(),
                 format!("the census groups add up to more than {MAX_CENSUS_PATIENTS} patients by this one"),
                 "check the counts; the patients present at the start are at most 1,000,000 in all",
             );
@@ -846,6 +854,10 @@ fn compile_resource(
         shared: false,
         at_shift_end: super::staffing::shift_end(problems, file.at_shift_end.as_ref()),
         dated: None,
+        surge: file
+            .surge
+            .as_ref()
+            .map(|surge| super::surge::compile(problems, name, surge)),
     }
 }
 
@@ -1106,9 +1118,27 @@ fn compile_initial(
     group: &Spanned<InitialFile>,
 ) -> Option<InitialGroup> {
     let file = group.get_ref();
-    let pathway = names.pathway(problems, &file.pathway)?;
+    if let Some(path) = &file.file {
+        problems.add(
+            path.span(),
+            "`file` cannot be combined with other keys in one `[[initial]]` entry",
+            "give the census file alone (`[[initial]]` then file = \"census.csv\"), and type other groups as [[initial]] entries of their own",
+        );
+        return None;
+    }
+    let (Some(pathway_name), Some(step_name), Some(count_value)) =
+        (&file.pathway, &file.step, &file.count)
+    else {
+        problems.add(
+            group.span(),
+            "an `[[initial]]` group needs `pathway`, `step` and `count` (or `file` alone, for a census CSV)",
+            "e.g. [[initial]] then pathway = \"ward\", step = \"stay\", count = 10",
+        );
+        return None;
+    };
+    let pathway = names.pathway(problems, pathway_name)?;
     let step = steps
-        .get(&(pathway.0 as usize, file.step.get_ref().clone()))
+        .get(&(pathway.0 as usize, step_name.get_ref().clone()))
         .copied();
     if step.is_none() {
         let names: Vec<String> = steps
@@ -1116,12 +1146,12 @@ fn compile_initial(
             .filter(|(p, _)| *p == pathway.0 as usize)
             .map(|(_, name)| name.clone())
             .collect();
-        let what = format!("step in pathway `{}`", file.pathway.get_ref());
-        Names::resolve(problems, &names, &file.step, &what);
+        let what = format!("step in pathway `{}`", pathway_name.get_ref());
+        Names::resolve(problems, &names, step_name, &what);
     }
     let count = bounded_count(
         problems,
-        &file.count,
+        count_value,
         "count",
         MAX_CENSUS_PATIENTS,
         "how many patients are at this step now",
@@ -1214,7 +1244,13 @@ fn compile_initial(
         }
     }
     if let Some(id) = step {
-        check_initial_step(problems, file, &steps_table[id as usize], &holding);
+        check_initial_step(
+            problems,
+            file,
+            step_name.span(),
+            &steps_table[id as usize],
+            &holding,
+        );
     }
     Some(InitialGroup {
         step: crate::model::scenario::StepId(step?),
@@ -1232,8 +1268,11 @@ fn compile_initial(
 /// here, at the count that passes it, rather than allocated at run time.
 fn check_census_size(problems: &mut Problems, file: &ScenarioFile, max_inside: u64) {
     let mut total: u64 = 0;
-    for group in &file.initial {
-        let count = &group.get_ref().count;
+    for count in file
+        .initial
+        .iter()
+        .filter_map(|g| g.get_ref().count.as_ref())
+    {
         total = total.saturating_add(u64::try_from(*count.get_ref()).unwrap_or(0));
         if total > max_inside {
             problems.add(
@@ -1253,6 +1292,7 @@ fn check_census_size(problems: &mut Problems, file: &ScenarioFile, max_inside: u
 fn check_initial_step(
     problems: &mut Problems,
     file: &InitialFile,
+    step_span: std::ops::Range<usize>,
     step: &Step,
     holding: &[ResourceId],
 ) {
@@ -1275,7 +1315,7 @@ fn check_initial_step(
     {
         {
             problems.add(
-                file.step.span(),
+                step_span,
                 format!("these patients already hold the resource that step `{}` waits for", step.name),
                 "name the step after they got it (e.g. the one after the `seize`), or drop it from `holding`",
             );

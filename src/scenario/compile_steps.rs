@@ -762,8 +762,9 @@ impl<'a> StepCompiler<'a> {
         let mut stack: Vec<usize> = pathways.iter().map(|p| p.entry.0 as usize).collect();
         for group in &self.file.initial {
             let g = group.get_ref();
-            if let Some(p) = self.names.pathway_index(g.pathway.get_ref())
-                && let Some(id) = self.step_index.get(&(p, g.step.get_ref().clone()))
+            if let (Some(pathway), Some(step)) = (&g.pathway, &g.step)
+                && let Some(p) = self.names.pathway_index(pathway.get_ref())
+                && let Some(id) = self.step_index.get(&(p, step.get_ref().clone()))
             {
                 stack.push(*id as usize);
             }

@@ -255,6 +255,9 @@ pub struct ResourceFile {
     /// beds from 1 December to 31 March.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub periods: Vec<Spanned<PeriodFile>>,
+    /// Surge (flex) capacity: extra units opened while the queue is long.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub surge: Option<Spanned<super::surge::SurgeFile>>,
 }
 
 /// `[arrivals.NAME]`: one referral source.
@@ -492,12 +495,19 @@ pub struct OutcomeFile {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct InitialFile {
-    /// Pathway they are in.
-    pub pathway: Spanned<String>,
-    /// Step they are at.
-    pub step: Spanned<String>,
-    /// How many.
-    pub count: Spanned<i64>,
+    /// A census CSV file (relative to the scenario file's folder) whose rows are groups,
+    /// instead of the keys below (see `census_csv`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<Spanned<String>>,
+    /// Pathway they are in (required without `file`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pathway: Option<Spanned<String>>,
+    /// Step they are at (required without `file`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<Spanned<String>>,
+    /// How many (required without `file`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<Spanned<i64>>,
     /// Time already spent in the pathway (default 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elapsed: Option<Spanned<DurationText>>,

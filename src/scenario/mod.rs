@@ -2,6 +2,7 @@
 //! its checking and compilation into the model's tables (`compile`), with every problem
 //! reported at once against its place in the file (`diagnostics`).
 
+pub mod census_csv;
 pub mod compile;
 mod compile_dates;
 mod compile_steps;
@@ -17,6 +18,7 @@ pub mod requests;
 pub mod routes;
 pub mod settings;
 mod staffing;
+pub mod surge;
 pub mod units;
 
 use std::path::Path;
@@ -113,7 +115,7 @@ pub fn load_with(
     };
     settings::apply(&mut root, settings, settings_file).map_err(invalid)?;
     let (text, map) = layered::emit(&root);
-    let mut loaded = match compile_text(&text) {
+    let mut loaded = match compile_text(&text, &folder_of(&layers[0].path)) {
         Ok((file, scenario)) => LoadedScenario {
             path: layers[0].path.clone(),
             source: text,
@@ -121,7 +123,8 @@ pub fn load_with(
             file,
             scenario,
         },
-        Err(problems) => {
+        Err(Failed::Census(error)) => return Err(error),
+        Err(Failed::Problems(problems)) => {
             let mut located: Vec<Problem> = problems
                 .into_iter()
                 .map(|mut problem| {
@@ -140,10 +143,14 @@ pub fn load_with(
 
 /// Parses and compiles scenario text; `label` names it in messages (usually its path).
 pub fn parse(label: &str, source: &str) -> Result<LoadedScenario, ScenarioError> {
-    let (file, scenario) = compile_text(source).map_err(|problems| ScenarioError::Invalid {
-        report: render(label, source, &problems),
-        problems,
-    })?;
+    let (file, scenario) =
+        compile_text(source, &folder_of(label)).map_err(|failed| match failed {
+            Failed::Census(error) => error,
+            Failed::Problems(problems) => ScenarioError::Invalid {
+                report: render(label, source, &problems),
+                problems,
+            },
+        })?;
     Ok(LoadedScenario {
         path: label.to_string(),
         source: source.to_string(),
@@ -156,11 +163,32 @@ pub fn parse(label: &str, source: &str) -> Result<LoadedScenario, ScenarioError>
     })
 }
 
-/// Parses and compiles scenario text, or returns every problem, placed in `source`.
-fn compile_text(source: &str) -> Result<(ScenarioFile, Scenario), Vec<Problem>> {
-    let file: ScenarioFile =
-        toml::from_str(source).map_err(|error| vec![parse_problem(source, &error)])?;
-    let scenario = compile::compile(&file)?;
+/// Why scenario text did not compile.
+enum Failed {
+    /// Problems placed in the scenario text.
+    Problems(Vec<Problem>),
+    /// A census file named by `[[initial]] file` could not be read or has mistakes (its
+    /// report names the census file).
+    Census(ScenarioError),
+}
+
+/// The folder a scenario file at `path` reads its census files from.
+fn folder_of(path: &str) -> std::path::PathBuf {
+    Path::new(path)
+        .parent()
+        .map_or_else(std::path::PathBuf::new, Path::to_path_buf)
+}
+
+/// Parses and compiles scenario text, reading any census file from `folder`; or returns
+/// every problem, placed in `source` (or in the census file).
+fn compile_text(source: &str, folder: &Path) -> Result<(ScenarioFile, Scenario), Failed> {
+    let mut file: ScenarioFile = toml::from_str(source)
+        .map_err(|error| Failed::Problems(vec![parse_problem(source, &error)]))?;
+    census_csv::expand(&mut file, folder).map_err(|error| match error {
+        census_csv::ExpandError::Scenario(problems) => Failed::Problems(problems),
+        census_csv::ExpandError::Census(error) => Failed::Census(error),
+    })?;
+    let scenario = compile::compile(&file).map_err(Failed::Problems)?;
     Ok((file, scenario))
 }
 

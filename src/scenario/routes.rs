@@ -260,7 +260,11 @@ pub fn check(file: &ScenarioFile, scenario: &Scenario, problems: &mut Problems) 
             for r in bits(missing) {
                 consistent = false;
                 problems.add(
-                    written.get_ref().step.span(),
+                    written
+                        .get_ref()
+                        .step
+                        .as_ref()
+                        .map_or(written.span(), |s| s.span()),
                     format!(
                         "these patients are at {}, which every patient reaches holding `{}`, but their `holding` does not list it",
                         label(step),
@@ -276,7 +280,11 @@ pub fn check(file: &ScenarioFile, scenario: &Scenario, problems: &mut Problems) 
             for r in bits(extra) {
                 consistent = false;
                 problems.add(
-                    written.get_ref().step.span(),
+                    written
+                        .get_ref()
+                        .step
+                        .as_ref()
+                        .map_or(written.span(), |s| s.span()),
                     format!(
                         "these patients hold `{}`, but no patient reaches {} holding it",
                         resource(r),

@@ -16,6 +16,7 @@ mod results;
 pub mod routes;
 mod runaway;
 mod staffing;
+mod surge;
 mod trace;
 
 use rand::RngExt;
@@ -137,6 +138,11 @@ enum Event {
     Deadline(PatientId),
     /// A resource's roster changes.
     Capacity(u16),
+    /// A surge timer of a resource: called units arrive, or the minimum time open ends
+    /// (see `surge`).
+    Surge(u16),
+    /// A waiting patient may have just waited as long as a surge rule's `waited_over`.
+    SurgeAge(PatientId),
     /// The warm-up is over: metrics start.
     WarmUpEnd,
     /// The end of a simulated day, when a daily series is being recorded.
@@ -309,6 +315,8 @@ struct Simulation<'s> {
     request_state: requests::RequestState,
     /// Work under way on resources that pause at a shift end (see `staffing`).
     working: staffing::Working,
+    /// Per resource, its flex rule's state (`None` without a rule).
+    surge: Vec<Option<surge::SurgeLive>>,
 }
 
 /// Day-by-day values of one replication, for choosing a warm-up: per resource the mean
@@ -440,7 +448,14 @@ impl<'s> Simulation<'s> {
             .map(|r| {
                 let level = r.level_at(0.0, week_offset);
                 let pauses = r.at_shift_end == crate::model::scenario::ShiftEnd::Pause;
-                ResourceState::new(level, r.peak(), r.priority_levels, window, pauses)
+                let flex = r.surge.as_ref().map_or(0, |s| s.units);
+                ResourceState::new(
+                    level,
+                    r.peak().saturating_add(flex),
+                    r.priority_levels,
+                    window,
+                    pauses,
+                )
             })
             .collect();
         Simulation {
@@ -504,6 +519,7 @@ impl<'s> Simulation<'s> {
                 &scenario.requests,
             ),
             working: staffing::Working::new(scenario.resources.len()),
+            surge: surge::initial_states(scenario),
         }
     }
 
@@ -571,6 +587,8 @@ impl<'s> Simulation<'s> {
                 Event::StepDone(patient) => self.on_step_done(patient)?,
                 Event::Deadline(patient) => self.on_deadline(patient)?,
                 Event::Capacity(resource) => self.on_capacity_change(resource as usize)?,
+                Event::Surge(resource) => self.on_surge(resource as usize)?,
+                Event::SurgeAge(patient) => self.on_surge_age(patient),
                 Event::WarmUpEnd => self.on_warm_up_end(),
                 Event::DayEnd => self.on_day_end(),
                 Event::Quarter(quarter) => self.on_quarter(quarter as usize),
@@ -742,6 +760,8 @@ impl<'s> Simulation<'s> {
         let now = self.now;
         // Read the roster a hair after now: at the change, not just before it.
         let level = self.scenario.resources[resource].level_at(now + 1e-9, self.week_offset);
+        // Open surge units come on top of the roster.
+        let level = level.saturating_add(self.surge_extra(resource));
         self.resources[resource].set_capacity(now, level);
         self.pause_excess(ResourceId(resource as u16));
         self.schedule_capacity_change(resource);
@@ -766,6 +786,7 @@ impl<'s> Simulation<'s> {
         self.end_cause(id);
         if wait.request.is_none() {
             self.resources[wait.resource.0 as usize].abandon(now);
+            self.surge_on_left(id, wait.resource.0 as usize);
         }
         self.counts
             .change(wait_series(wait.index.0 as usize), now, false);
@@ -1228,6 +1249,7 @@ impl<'s> Simulation<'s> {
             self.events
                 .schedule(SimTime::from_hours(at), Event::Deadline(id));
         }
+        self.surge_on_queued(id, resource.0 as usize, since);
         Ok(Request::Queued)
     }
 
@@ -1335,6 +1357,7 @@ impl<'s> Simulation<'s> {
     /// Gives a waiting patient its unit and moves it on.
     fn start_service(&mut self, id: PatientId, resource: ResourceId) -> Result<(), SimError> {
         self.take_unit(resource);
+        self.surge_on_left(id, resource.0 as usize);
         self.end_cause(id);
         let now = self.now;
         let patient = self.patients.get_mut(id);

@@ -47,6 +47,9 @@ pub struct Patient {
     pub handoff_phase: HandoffPhase,
     /// Duration to use for the next timed step instead of a draw (initial census) [hours].
     pub remaining_override: Option<f64>,
+    /// Whether the flex rule of the resource it waits for counts it as waiting longer than
+    /// the rule's `waited_over` (see `engine::surge`).
+    pub surge_counted: bool,
     /// The instant of the patient's latest step [hours].
     pub instant: f64,
     /// Steps taken at `instant`, to catch loops in which no time passes.
@@ -125,6 +128,7 @@ impl Patient {
             blocked_since: now,
             handoff_phase: HandoffPhase::Processing,
             remaining_override: None,
+            surge_counted: false,
             instant: f64::NAN,
             steps_at_instant: 0,
             key,

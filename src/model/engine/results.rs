@@ -202,16 +202,32 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
                 state.blocked_area.area / 24.0,
             );
         }
+        // Surge units are costed at their own rate only (see `model::surge`).
+        let surge_unit_hours = match &resource.surge {
+            Some(rule) => {
+                let open = simulation.surge_open_hours(r);
+                let unit_days = open * f64::from(rule.units) / 24.0;
+                push(format!("{name}.surge.days"), Unit::Days, open / 24.0);
+                push(format!("{name}.surge.unit_days"), Unit::UnitDays, unit_days);
+                cost_items.push((
+                    format!("cost.{name}.surge"),
+                    rule.cost_per_unit_day * unit_days,
+                ));
+                unit_days * 24.0
+            }
+            None => 0.0,
+        };
+        let rostered = (available - surge_unit_hours).max(0.0);
         if resource.cost_per_hour > 0.0 {
             cost_items.push((
                 format!("cost.{name}.staff"),
-                resource.cost_per_hour * (available + overtime),
+                resource.cost_per_hour * (rostered + overtime),
             ));
         }
         if resource.cost_per_day_available > 0.0 {
             cost_items.push((
                 format!("cost.{name}.capacity"),
-                resource.cost_per_day_available * available / 24.0,
+                resource.cost_per_day_available * rostered / 24.0,
             ));
         }
         if resource.cost_per_day_in_use > 0.0 {

@@ -1,0 +1,435 @@
+//! The initial census read from a CSV file (issue 13 item 5): a census file gives exactly
+//! the run of the same groups typed as `[[initial]]` tables (byte-identical summary.csv),
+//! since-times give the same as the durations they stand for, and every mistake in a census
+//! file is refused with the file, line and column of the cell and a `help:` line (one
+//! fixture per mistake under `tests/fixtures/census_csv/`).
+
+use std::path::{Path, PathBuf};
+
+use carepath::scenario::{ScenarioError, load};
+
+use crate::support::{repository_root, run_file, run_into};
+
+/// A ward with arrivals, a queue for beds, a delay, blocked beds and a carer; `{start}` is
+/// replaced by a `start = ...` line or nothing, `{census}` by the census.
+const WARD: &str = r#"[run]
+name = "census_file"
+horizon = "20 d"
+replications = 3
+seed = 5
+{start}
+
+[attributes.frailty]
+values = ["low", "high"]
+probabilities = [0.7, 0.3]
+
+[resources.bed]
+count = 8
+
+[resources.carer]
+count = 2
+
+[arrivals.ed]
+pathway = "ward"
+per_day = 3
+
+[[pathways.ward.steps]]
+name = "admit"
+seize = { resource = "bed" }
+
+[[pathways.ward.steps]]
+name = "stay"
+delay = { duration = { log_normal = { mean = "2 d", sd = "1 d" } } }
+
+[[pathways.ward.steps]]
+name = "ready"
+block = { resource = "bed" }
+
+[[pathways.ward.steps]]
+name = "care"
+activity = { resource = "carer", duration = { exponential = { mean = "12 h" } } }
+
+[[pathways.ward.steps]]
+name = "leave"
+release = { resource = "bed" }
+
+[[pathways.ward.steps]]
+name = "home"
+end = { outcome = "home" }
+{census}"#;
+
+/// The census of `good.csv`, typed as `[[initial]]` groups.
+const TYPED: &str = r#"
+[[initial]]
+pathway = "ward"
+step = "admit"
+count = 3
+elapsed = "6 h"
+
+[[initial]]
+pathway = "ward"
+step = "stay"
+count = 5
+elapsed = "1 d"
+holding = ["bed"]
+attributes = { frailty = "high" }
+
+[[initial]]
+pathway = "ward"
+step = "care"
+count = 2
+elapsed = "3 d"
+at_step = "10 h"
+holding = ["bed"]
+blocked = ["bed"]
+
+[[initial]]
+pathway = "ward"
+step = "stay"
+count = 1
+elapsed = "2 d"
+at_step = "1 d"
+holding = ["bed"]
+"#;
+
+/// The census fixtures' folder.
+fn fixtures() -> PathBuf {
+    repository_root().join("tests/fixtures/census_csv")
+}
+
+/// Writes the ward scenario with `census` (and a start date if `dated`) and the census
+/// fixture `csv` as `census.csv` beside it, into `folder`; returns the scenario's path.
+fn write_ward(folder: &Path, census: &str, csv: Option<&str>, dated: bool) -> PathBuf {
+    let start = if dated { "start = \"2026-12-01\"" } else { "" };
+    let text = WARD.replace("{start}", start).replace("{census}", census);
+    let path = folder.join("ward.toml");
+    std::fs::write(&path, text).expect("the scenario is written");
+    if let Some(csv) = csv {
+        std::fs::copy(
+            fixtures().join(format!("{csv}.csv")),
+            folder.join("census.csv"),
+        )
+        .expect("the census is copied");
+    }
+    path
+}
+
+/// The bytes of the `summary.csv` a run wrote somewhere under `folder`.
+fn summary(folder: &Path) -> Vec<u8> {
+    let mut stack = vec![folder.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("the output folder is readable") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.file_name().is_some_and(|n| n == "summary.csv") {
+                return std::fs::read(path).expect("summary.csv is readable");
+            }
+        }
+    }
+    panic!("no summary.csv under {}", folder.display());
+}
+
+/// The census file and the same census typed as groups give byte-identical summary.csv
+/// (the census matters: the run differs from the one without it).
+#[test]
+fn census_file_gives_the_same_summary_as_the_typed_groups() {
+    let (typed_dir, file_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let typed = write_ward(typed_dir.path(), TYPED, None, false);
+    let from_file = write_ward(
+        file_dir.path(),
+        "\n[[initial]]\nfile = \"census.csv\"\n",
+        Some("good"),
+        false,
+    );
+    let run = |path: &Path| {
+        let finished = run_into(&["run", path.to_str().unwrap(), "--quiet", "--no-report"]);
+        summary(finished.path())
+    };
+    let (a, b) = (run(&typed), run(&from_file));
+    assert!(!a.is_empty());
+    assert!(
+        a == b,
+        "summary.csv differs between typed groups and the census file"
+    );
+    let empty_dir = tempfile::tempdir().unwrap();
+    let without = write_ward(empty_dir.path(), "", None, false);
+    let none = run_file(&without);
+    let with = run_file(&from_file);
+    let added = with.mean("ward.arrivals") - none.mean("ward.arrivals");
+    assert!(
+        (added - 11.0).abs() < 1e-9,
+        "the census added {added} patients, not 11"
+    );
+}
+
+/// Since-times on a dated run give the same run as the durations they stand for.
+#[test]
+fn census_since_times_equal_the_durations_they_stand_for() {
+    let (typed_dir, file_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let typed = run_file(&write_ward(typed_dir.path(), TYPED, None, true));
+    let from_file = run_file(&write_ward(
+        file_dir.path(),
+        "\n[[initial]]\nfile = \"census.csv\"\n",
+        Some("good_since"),
+        true,
+    ));
+    assert_eq!(typed.summary.len(), from_file.summary.len());
+    for (a, b) in typed.summary.iter().zip(&from_file.summary) {
+        assert_eq!(a.metric, b.metric);
+        assert!(
+            a.mean.to_bits() == b.mean.to_bits() || (a.mean.is_nan() && b.mean.is_nan()),
+            "{}: typed {} vs since-times {}",
+            a.metric,
+            a.mean,
+            b.mean
+        );
+    }
+}
+
+/// The report for a scenario whose census is fixture `csv`.
+fn refused(csv: &str, dated: bool) -> (String, String) {
+    let folder = tempfile::tempdir().unwrap();
+    let path = write_ward(
+        folder.path(),
+        "\n[[initial]]\nfile = \"census.csv\"\n",
+        Some(csv),
+        dated,
+    );
+    let census = folder.path().join("census.csv").display().to_string();
+    match load(&path) {
+        Err(ScenarioError::Invalid { report, .. }) => (report, census),
+        Err(other) => panic!("{csv}: refused for another reason: {other}"),
+        Ok(_) => panic!("{csv}: accepted"),
+    }
+}
+
+/// Every mistake in a census file: refused at the cell's line and column in the census
+/// file, naming what is wrong, with advice.
+#[test]
+fn census_file_mistakes_are_refused_at_their_cell() {
+    let cases: [(&str, bool, usize, usize, &str, &str); 20] = [
+        (
+            "unknown_column",
+            false,
+            1,
+            14,
+            "`wardd` is not a census column",
+            "columns: pathway, step",
+        ),
+        (
+            "no_step_column",
+            false,
+            1,
+            1,
+            "no `step` column",
+            "pathway,step,count",
+        ),
+        (
+            "column_twice",
+            false,
+            1,
+            14,
+            "column `step` appears twice",
+            "keep one column",
+        ),
+        (
+            "elapsed_and_since",
+            false,
+            1,
+            22,
+            "`elapsed` and `pathway_since` say the same thing twice",
+            "not both",
+        ),
+        ("no_rows", false, 1, 1, "lists no patients", "add a row"),
+        (
+            "unknown_pathway",
+            false,
+            3,
+            1,
+            "there is no pathway called `wrad`",
+            "did you mean `ward`?",
+        ),
+        (
+            "unknown_step",
+            false,
+            2,
+            6,
+            "there is no step in pathway `ward` called `stya`",
+            "did you mean `stay`?",
+        ),
+        (
+            "bad_count",
+            false,
+            2,
+            12,
+            "`count` must be a whole number from 1",
+            "leave it empty for one",
+        ),
+        ("bad_duration", false, 2, 14, "`elapsed`", "\"45 min\""),
+        (
+            "at_step_longer",
+            false,
+            2,
+            17,
+            "longer than the time in the pathway",
+            "check both cells",
+        ),
+        (
+            "unknown_resource",
+            false,
+            2,
+            11,
+            "there is no resource called `bedd`",
+            "did you mean `bed`?",
+        ),
+        (
+            "holding_twice",
+            false,
+            2,
+            16,
+            "`bed` is listed twice in `holding`",
+            "at most one unit",
+        ),
+        (
+            "holding_what_step_waits_for",
+            false,
+            2,
+            6,
+            "holds `bed`, which step `admit` waits for",
+            "drop it from `holding`",
+        ),
+        (
+            "blocked_without_holding",
+            false,
+            2,
+            11,
+            "`blocked` is yes but the row holds nothing",
+            "name it in `holding`",
+        ),
+        (
+            "bad_blocked_flag",
+            false,
+            2,
+            15,
+            "`blocked` must be yes or no",
+            "else no or empty",
+        ),
+        (
+            "bad_attribute_value",
+            false,
+            2,
+            12,
+            "no value of attribute `frailty` called `medium`",
+            "defined: low, high",
+        ),
+        (
+            "wrong_cell_count",
+            false,
+            2,
+            14,
+            "this row has 4 cells but the first line names 3 columns",
+            "one cell per column",
+        ),
+        (
+            "bad_since",
+            false,
+            2,
+            12,
+            "\"yesterday\" is not a date and time",
+            "2026-11-28 14:00",
+        ),
+        (
+            "since_after_start",
+            true,
+            2,
+            12,
+            "is after the start of the run",
+            "at or before it",
+        ),
+        (
+            "since_without_start",
+            false,
+            2,
+            12,
+            "needs a run on real dates",
+            "add start",
+        ),
+    ];
+    for (csv, dated, line, column, message, help) in cases {
+        let (report, census) = refused(csv, dated);
+        assert!(
+            report.contains(&format!("--> {census}:{line}:{column}")),
+            "{csv}: not placed at {line}:{column}:\n{report}"
+        );
+        assert!(report.contains(message), "{csv}: no `{message}`:\n{report}");
+        assert!(
+            report
+                .lines()
+                .any(|l| l.contains("help:") && l.contains(help)),
+            "{csv}: no help with `{help}`:\n{report}"
+        );
+        assert!(
+            report.contains("problem"),
+            "{csv}: no closing line:\n{report}"
+        );
+    }
+}
+
+/// `file` with other keys in one entry, a missing census file, and a group without its
+/// keys are refused in the scenario file.
+#[test]
+fn census_file_entry_mistakes_are_refused_in_the_scenario() {
+    let folder = tempfile::tempdir().unwrap();
+    let mixed = write_ward(
+        folder.path(),
+        "\n[[initial]]\nfile = \"census.csv\"\npathway = \"ward\"\nstep = \"stay\"\ncount = 1\n",
+        Some("good"),
+        false,
+    );
+    match load(&mixed) {
+        Err(ScenarioError::Invalid { report, .. }) => {
+            assert!(
+                report.contains("`file` cannot be combined with other keys"),
+                "{report}"
+            );
+            assert!(report.contains("ward.toml:47:8"), "{report}");
+            assert!(
+                report.contains("help: give the census file alone"),
+                "{report}"
+            );
+        }
+        other => panic!("not refused as invalid: {other:?}"),
+    }
+    let missing = write_ward(
+        folder.path(),
+        "\n[[initial]]\nfile = \"nowhere.csv\"\n",
+        None,
+        false,
+    );
+    match load(&missing) {
+        Err(ScenarioError::Invalid { report, .. }) => {
+            assert!(report.contains("ward.toml:47:8"), "{report}");
+            assert!(
+                report.contains("nowhere.csv, which cannot be read"),
+                "{report}"
+            );
+            assert!(
+                report.contains("help: the path is relative to the folder"),
+                "{report}"
+            );
+        }
+        other => panic!("a missing census file was not refused: {other:?}"),
+    }
+    let bare = write_ward(folder.path(), "\n[[initial]]\ncount = 2\n", None, false);
+    match load(&bare) {
+        Err(ScenarioError::Invalid { report, .. }) => {
+            assert!(
+                report.contains("needs `pathway`, `step` and `count`"),
+                "{report}"
+            );
+            assert!(report.contains("help: e.g. [[initial]]"), "{report}");
+        }
+        other => panic!("not refused as invalid: {other:?}"),
+    }
+}
