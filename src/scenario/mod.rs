@@ -2,9 +2,12 @@
 //! its checking and compilation into the model's tables (`compile`), with every problem
 //! reported at once against its place in the file (`diagnostics`).
 
+pub mod arrival_records;
+pub mod arrival_timing;
 pub mod compile;
 mod compile_dates;
 mod compile_steps;
+pub mod csv_place;
 pub mod diagnostics;
 pub mod file;
 pub mod input;
@@ -13,6 +16,7 @@ pub mod labels;
 pub mod layered;
 pub mod names;
 pub mod overlay;
+pub mod patience;
 pub mod requests;
 pub mod routes;
 pub mod settings;
@@ -81,8 +85,9 @@ pub fn load_with(
     settings: &[settings::Setting],
 ) -> Result<LoadedScenario, ScenarioError> {
     let (layers, merged) = overlay::read_layers(path)?;
+    let folder = path.parent().unwrap_or(Path::new(""));
     if merged.is_none() && settings.is_empty() {
-        let mut loaded = parse(&layers[0].path, &layers[0].text)?;
+        let mut loaded = parse_in(&layers[0].path, &layers[0].text, folder)?;
         loaded.layers = layers;
         return Ok(loaded);
     }
@@ -133,16 +138,24 @@ pub fn load_with(
             return Err(invalid(located));
         }
     };
+    arrival_records::load_files(&mut loaded.scenario, &loaded.file, folder)?;
     loaded.layers = layers;
     Ok(loaded)
 }
 
 /// Parses and compiles scenario text; `label` names it in messages (usually its path).
+/// Arrivals files are read relative to the folder of `label`.
 pub fn parse(label: &str, source: &str) -> Result<LoadedScenario, ScenarioError> {
-    let (file, scenario) = compile_text(source).map_err(|problems| ScenarioError::Invalid {
+    parse_in(label, source, Path::new(label).parent().unwrap_or(Path::new("")))
+}
+
+/// [`parse`], reading arrivals files relative to `folder`.
+fn parse_in(label: &str, source: &str, folder: &Path) -> Result<LoadedScenario, ScenarioError> {
+    let (file, mut scenario) = compile_text(source).map_err(|problems| ScenarioError::Invalid {
         report: render(label, source, &problems),
         problems,
     })?;
+    arrival_records::load_files(&mut scenario, &file, folder)?;
     Ok(LoadedScenario {
         path: label.to_string(),
         source: source.to_string(),
