@@ -903,12 +903,13 @@ fn compile_source(
         week_offset,
         run_hours,
     );
-    let (per_day, timing) = match timing {
-        Some(super::arrival_timing::Timing::Poisson(per_day)) => (per_day, None),
-        Some(super::arrival_timing::Timing::Other(timing, rate)) => (0.0, Some((timing, rate))),
-        None => (0.0, None),
+    let (poisson, timing) = match timing {
+        Some(super::arrival_timing::Timing::Poisson(per_day)) => (Some(per_day), None),
+        Some(super::arrival_timing::Timing::Other(timing, rate)) => (None, Some((timing, rate))),
+        None => (None, None),
     };
-    if let Some(spanned) = &file.per_day
+    let per_day = poisson.unwrap_or(0.0);
+    if let (Some(spanned), Some(per_day)) = (&file.per_day, poisson)
         && !(per_day.is_finite() && per_day > 0.0 && per_day <= MAX_PER_DAY)
     {
         problems.add(

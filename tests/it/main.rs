@@ -3,6 +3,7 @@
 
 mod attribution;
 mod board_pack;
+mod booked_and_recorded_arrivals;
 mod by_hour;
 mod census;
 mod cli;
@@ -24,6 +25,7 @@ mod issue9_metrics;
 mod memory;
 mod output_sets;
 mod own_file;
+mod patience_and_balking;
 mod pathway_diagram;
 mod percentiles;
 mod plain_words;
