@@ -10,8 +10,8 @@
 use std::ops::Range;
 use std::path::Path;
 
-pub use crate::scenario::csv_place::field_span;
 use crate::scenario::csv_place::csv_problem;
+pub use crate::scenario::csv_place::field_span;
 use crate::scenario::diagnostics::{Problem, render};
 use crate::scenario::input::read_text;
 

@@ -570,7 +570,10 @@ fn wait_facts(
             };
             let length = match d.patience {
                 None => duration(d.limit.hours()),
-                Some(_) => format!("patience drawn per patient, mean {}", duration(d.limit.hours())),
+                Some(_) => format!(
+                    "patience drawn per patient, mean {}",
+                    duration(d.limit.hours())
+                ),
             };
             format!("{length} {from}, else {}", step_words(scenario, d.fallback))
         }),

@@ -272,7 +272,9 @@ fn condition(scenario: &Scenario, from: StepId, to: StepId) -> String {
                 && *next != to
             {
                 parts.push(match deadline.patience {
-                    None => format!("after {}", super::format::plain(deadline.limit.hours())) + " h",
+                    None => {
+                        format!("after {}", super::format::plain(deadline.limit.hours())) + " h"
+                    }
                     Some(_) => "out of patience".to_string(),
                 });
             }

@@ -63,7 +63,10 @@ pub fn parse_time(text: &str, start: Option<Date>) -> Result<f64, (String, Strin
         } else {
             format!("{forms}; date-times need start = \"YYYY-MM-DD\" in [run]")
         };
-        return Err((format!("`{text}` is not an arrival time"), format!("write {dated}")));
+        return Err((
+            format!("`{text}` is not an arrival time"),
+            format!("write {dated}"),
+        ));
     };
     if !hours.is_finite() || hours < 0.0 {
         return Err((
@@ -84,10 +87,11 @@ pub fn parse_time(text: &str, start: Option<Date>) -> Result<f64, (String, Strin
 /// A date and time (`2026-12-01 08:30`, `2026-12-01T08:30:00`) or a date alone (00:00).
 fn date_time(text: &str) -> Option<DateTime> {
     let normalised = text.replacen(' ', "T", 1);
-    normalised
-        .parse::<DateTime>()
-        .ok()
-        .or_else(|| text.parse::<Date>().ok().map(|d| d.to_datetime(jiff::civil::Time::midnight())))
+    normalised.parse::<DateTime>().ok().or_else(|| {
+        text.parse::<Date>()
+            .ok()
+            .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+    })
 }
 
 /// Reads the record `text` (from the file shown as `shown`) against the scenario's
@@ -146,8 +150,11 @@ pub fn read(
                 )
             };
             problems.push(
-                Problem::new(span, format!("column `{header}` is not `time` or an attribute"))
-                    .help(help),
+                Problem::new(
+                    span,
+                    format!("column `{header}` is not `time` or an attribute"),
+                )
+                .help(help),
             );
         }
     }
@@ -225,8 +232,11 @@ pub fn read(
     }
     if rows.is_empty() && problems.is_empty() {
         problems.push(
-            Problem::new(0..header_end, "the arrivals file has a header row but no arrivals")
-                .help("add one row per arrival under the header"),
+            Problem::new(
+                0..header_end,
+                "the arrivals file has a header row but no arrivals",
+            )
+            .help("add one row per arrival under the header"),
         );
     }
     if !problems.is_empty() {
@@ -247,7 +257,7 @@ pub fn read(
 pub fn equivalent_hourly_rate(times: &[f64], week_offset: f64, run_hours: f64) -> [f64; 168] {
     let mut rate = [0.0; 168];
     let weeks = run_hours / 168.0;
-    if !(weeks > 0.0) {
+    if weeks.is_nan() || weeks <= 0.0 {
         return rate;
     }
     for &t in times.iter().filter(|t| **t < run_hours) {
@@ -277,18 +287,19 @@ pub fn load_files(
         let path = folder.join(path_text.get_ref());
         let text = super::input::read_text(&path, "arrivals file")?;
         let shown = path.display().to_string();
-        let record = read(&text, &scenario.attributes, scenario.start_date).map_err(|mut problems| {
-            let total = problems.len();
-            problems.truncate(SHOWN_PROBLEMS);
-            let mut report = render(&shown, &text, &problems);
-            if total > SHOWN_PROBLEMS {
-                report.push_str(&format!(
-                    "... and {} more problems in {shown} not shown.\n",
-                    total - SHOWN_PROBLEMS
-                ));
-            }
-            ScenarioError::Invalid { problems, report }
-        })?;
+        let record =
+            read(&text, &scenario.attributes, scenario.start_date).map_err(|mut problems| {
+                let total = problems.len();
+                problems.truncate(SHOWN_PROBLEMS);
+                let mut report = render(&shown, &text, &problems);
+                if total > SHOWN_PROBLEMS {
+                    report.push_str(&format!(
+                        "... and {} more problems in {shown} not shown.\n",
+                        total - SHOWN_PROBLEMS
+                    ));
+                }
+                ScenarioError::Invalid { problems, report }
+            })?;
         if let Some(source) = scenario.sources.iter_mut().find(|s| &s.name == name) {
             attach(source, record, week_offset, run_hours);
         }

@@ -36,7 +36,10 @@ pub fn compile_timing(
     let file = arrival.get_ref();
     let given: Vec<(&str, std::ops::Range<usize>)> = [
         ("per_day", file.per_day.as_ref().map(Spanned::span)),
-        ("interarrival", file.interarrival.as_ref().map(Spanned::span)),
+        (
+            "interarrival",
+            file.interarrival.as_ref().map(Spanned::span),
+        ),
         ("times", file.times.as_ref().map(Spanned::span)),
         ("file", file.file.as_ref().map(Spanned::span)),
     ]
@@ -64,9 +67,15 @@ pub fn compile_timing(
     }
     if file.per_day.is_none() {
         let shaping = [
-            ("hour_profile", file.hour_profile.as_ref().map(Spanned::span)),
+            (
+                "hour_profile",
+                file.hour_profile.as_ref().map(Spanned::span),
+            ),
             ("day_profile", file.day_profile.as_ref().map(Spanned::span)),
-            ("month_profile", file.month_profile.as_ref().map(Spanned::span)),
+            (
+                "month_profile",
+                file.month_profile.as_ref().map(Spanned::span),
+            ),
             (
                 "growth_per_year",
                 file.growth_per_year.as_ref().map(Spanned::span),
@@ -88,7 +97,7 @@ pub fn compile_timing(
     if let Some(gap) = &file.interarrival {
         let distribution = compile_distribution(problems, gap)?;
         let mean = distribution.mean();
-        if !(mean > 0.0) {
+        if mean.is_nan() || mean <= 0.0 {
             problems.add(
                 gap.span(),
                 "`interarrival` needs a mean above zero",
@@ -97,7 +106,10 @@ pub fn compile_timing(
             return None;
         }
         let rate = Box::new([1.0 / mean; 168]);
-        return Some(Timing::Other(ArrivalTiming::Interarrival(distribution), rate));
+        return Some(Timing::Other(
+            ArrivalTiming::Interarrival(distribution),
+            rate,
+        ));
     }
     if let Some(times) = &file.times {
         if times.get_ref().is_empty() {

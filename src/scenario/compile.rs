@@ -278,7 +278,11 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         .iter()
         .enumerate()
         .filter_map(|(index, (name, arrival))| {
-            let when = (start_date, start_day as f64 * 24.0, (warm_up + horizon).hours());
+            let when = (
+                start_date,
+                start_day as f64 * 24.0,
+                (warm_up + horizon).hours(),
+            );
             compile_source(problems, &names, &attributes, name, arrival, when).map(|s| (index, s))
         })
         .collect::<Vec<_>>();
@@ -1084,7 +1088,10 @@ fn check_peak_volumes(
     }
     let arrivals: Vec<&Spanned<super::file::ArrivalFile>> = file.arrivals.values().collect();
     for (index, source) in sources {
-        if !matches!(source.timing, crate::model::scenario::ArrivalTiming::Poisson) {
+        if !matches!(
+            source.timing,
+            crate::model::scenario::ArrivalTiming::Poisson
+        ) {
             continue; // booked or recorded: as many as written
         }
         let per_day = source.hourly_rate.iter().sum::<f64>() / 7.0;

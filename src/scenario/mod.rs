@@ -146,7 +146,11 @@ pub fn load_with(
 /// Parses and compiles scenario text; `label` names it in messages (usually its path).
 /// Arrivals files are read relative to the folder of `label`.
 pub fn parse(label: &str, source: &str) -> Result<LoadedScenario, ScenarioError> {
-    parse_in(label, source, Path::new(label).parent().unwrap_or(Path::new("")))
+    parse_in(
+        label,
+        source,
+        Path::new(label).parent().unwrap_or(Path::new("")),
+    )
 }
 
 /// [`parse`], reading arrivals files relative to `folder`.

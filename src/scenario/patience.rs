@@ -102,7 +102,7 @@ pub fn compile_deadline(
         DeadlineFile::Drawn(distribution) => {
             let spanned = Spanned::new(deadline.span(), distribution.clone());
             let patience = compile_distribution(problems, &spanned)?;
-            if !(patience.mean() > 0.0) {
+            if patience.mean().is_nan() || patience.mean() <= 0.0 {
                 problems.add(
                     deadline.span(),
                     "a patience distribution needs a mean above zero",

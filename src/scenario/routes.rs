@@ -82,7 +82,11 @@ impl Graph {
                 StepKind::Seize { wait, next } => {
                     edge(*next, Effect::Take(bit(wait)), true);
                     if let Some(deadline) = &wait.deadline {
-                        edge(deadline.fallback, Effect::Keep, passed_at_once(scenario, wait));
+                        edge(
+                            deadline.fallback,
+                            Effect::Keep,
+                            passed_at_once(scenario, wait),
+                        );
                     }
                     if let Some(full) = &wait.max_queue {
                         edge(full.when_full, Effect::Keep, true);
@@ -95,7 +99,11 @@ impl Graph {
                 } => {
                     edge(*next, Effect::Keep, can_be_zero(duration));
                     if let Some(deadline) = &wait.deadline {
-                        edge(deadline.fallback, Effect::Keep, passed_at_once(scenario, wait));
+                        edge(
+                            deadline.fallback,
+                            Effect::Keep,
+                            passed_at_once(scenario, wait),
+                        );
                     }
                     if let Some(full) = &wait.max_queue {
                         edge(full.when_full, Effect::Keep, true);

@@ -295,7 +295,10 @@ mod tests {
                 (formula.p_abandon, chain.p_abandon),
                 (formula.mean_wait, chain.mean_wait),
             ] {
-                assert!((a - b).abs() < 1e-9 * b.max(1.0), "{lambda} {n}: {formula:?} vs {chain:?}");
+                assert!(
+                    (a - b).abs() < 1e-9 * b.max(1.0),
+                    "{lambda} {n}: {formula:?} vs {chain:?}"
+                );
             }
         }
     }

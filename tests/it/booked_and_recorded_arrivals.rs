@@ -74,7 +74,10 @@ fn drawn_interarrival_times_average_their_mean() {
     ));
     let arrivals = run.values("clinic.arrivals");
     let mean = arrivals.iter().sum::<f64>() / arrivals.len() as f64;
-    assert!((mean - 4800.0).abs() < 4.0 * (4800.0f64 / 3.0).sqrt(), "{mean}");
+    assert!(
+        (mean - 4800.0).abs() < 4.0 * (4800.0f64 / 3.0).sqrt(),
+        "{mean}"
+    );
     assert_ne!(arrivals[0], arrivals[1]);
 }
 
@@ -87,7 +90,12 @@ fn traced_arrivals(path: &Path, replication: u32) -> Vec<f64> {
         .expect("UTF-8")
         .lines()
         .filter(|row| row.split(',').nth(5) == Some("arrival"))
-        .map(|row| row.split(',').nth(2).and_then(|t| t.parse().ok()).expect("a time"))
+        .map(|row| {
+            row.split(',')
+                .nth(2)
+                .and_then(|t| t.parse().ok())
+                .expect("a time")
+        })
         .collect()
 }
 
@@ -148,10 +156,14 @@ fn assert_record_rejected(csv: &str, line: usize, column: usize, message: &str, 
     assert!(!stderr.contains("panicked"), "{stderr}");
     let place = format!("--> {}:{line}:{column}", record.display());
     assert!(stderr.contains(&place), "{csv}: no `{place}` in:\n{stderr}");
-    assert!(stderr.contains(message), "{csv}: no `{message}` in:\n{stderr}");
-    let helped = stderr
-        .lines()
-        .any(|l| l.split_once("help: ").is_some_and(|(_, h)| h.contains(help)));
+    assert!(
+        stderr.contains(message),
+        "{csv}: no `{message}` in:\n{stderr}"
+    );
+    let helped = stderr.lines().any(|l| {
+        l.split_once("help: ")
+            .is_some_and(|(_, h)| h.contains(help))
+    });
     assert!(helped, "{csv}: no help saying `{help}` in:\n{stderr}");
 }
 

@@ -51,12 +51,7 @@ fn exponential_patience_matches_erlang_a() {
     let (lambda, mu, theta) = (1.8, 1.0, 0.5);
     let theory = erlang_a(lambda, mu, theta, 2);
     let run = run_text(&call_centre(2, lambda, 1.0 / theta, 400, 20));
-    assert_agrees(
-        &run,
-        "call.outcome.abandoned.share",
-        theory.p_abandon,
-        0.03,
-    );
+    assert_agrees(&run, "call.outcome.abandoned.share", theory.p_abandon, 0.03);
     assert_agrees(&run, "wait.call.answer.mean", theory.mean_wait, 0.03);
     let waiting = run.mean("wait.call.answer.share_waiting");
     assert!(
@@ -175,12 +170,7 @@ fn abandonments(text: &str) -> Vec<(u64, f64)> {
 fn the_same_patient_draws_the_same_patience_in_two_designs() {
     let two = abandonments(&call_centre(2, 2.4, 2.0, 30, 1));
     let three = abandonments(&call_centre(3, 2.4, 2.0, 30, 1));
-    assert!(
-        three.len() < two.len(),
-        "{} vs {}",
-        three.len(),
-        two.len()
-    );
+    assert!(three.len() < two.len(), "{} vs {}", three.len(), two.len());
     let mut common = 0;
     for (patient, waited) in &three {
         if let Some((_, other)) = two.iter().find(|(p, _)| p == patient) {
@@ -188,7 +178,10 @@ fn the_same_patient_draws_the_same_patience_in_two_designs() {
             common += 1;
         }
     }
-    assert!(common >= 20, "only {common} callers abandoned in both designs");
+    assert!(
+        common >= 20,
+        "only {common} callers abandoned in both designs"
+    );
     // And a different seed draws other patience.
     let reseeded = abandonments(&call_centre(3, 2.4, 2.0, 30, 1).replace("seed = 13", "seed = 14"));
     assert_ne!(reseeded, three);
@@ -208,5 +201,8 @@ fn a_fixed_deadline_is_the_same_for_everyone() {
     );
     let waits = abandonments(&text);
     assert!(!waits.is_empty());
-    assert!(waits.iter().all(|(_, w)| (*w - 2.0).abs() < 1e-9), "{waits:?}");
+    assert!(
+        waits.iter().all(|(_, w)| (*w - 2.0).abs() < 1e-9),
+        "{waits:?}"
+    );
 }

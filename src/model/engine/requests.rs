@@ -24,9 +24,7 @@ use super::trace::Detail;
 use super::{Event, Holding, Request, SimError, Simulation};
 use crate::kernel::SimTime;
 use crate::model::metrics::{MetricValue, Unit};
-use crate::model::scenario::{
-    QueueOrder, RequestId, ResourceId, ResourceRequest, StepId, Wait,
-};
+use crate::model::scenario::{QueueOrder, RequestId, ResourceId, ResourceRequest, StepId, Wait};
 
 /// Per-replication state of requests: units held beyond one, and the use of alternatives.
 #[derive(Debug)]
