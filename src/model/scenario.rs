@@ -266,14 +266,16 @@ pub struct RequestPart {
     pub priority_rank: usize,
 }
 
-/// A referral source: a non-homogeneous Poisson process feeding one pathway.
+/// A referral source feeding one pathway: a non-homogeneous Poisson process, or booked or
+/// recorded arrivals (see [`ArrivalTiming`]).
 #[derive(Debug, Clone)]
 pub struct Source {
     /// Name in the scenario file.
     pub name: String,
     /// Pathway the referrals enter.
     pub pathway: PathwayId,
-    /// Arrival rate in each hour of the week, Monday 00:00 first [patients/hour].
+    /// Arrival rate in each hour of the week, Monday 00:00 first [patients/hour] (for
+    /// booked and recorded arrivals, their mean rate by hour of the week over the run).
     pub hourly_rate: [f64; 168],
     /// Temporary multipliers on the rate, in time order.
     pub demand_changes: Vec<DemandChange>,

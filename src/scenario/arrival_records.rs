@@ -268,15 +268,18 @@ pub fn equivalent_hourly_rate(times: &[f64], week_offset: f64, run_hours: f64) -
 }
 
 /// Reads the arrivals file of every `[arrivals]` source that names one, relative to `folder`
-/// (the scenario file's), into the compiled `scenario`.
+/// (the scenario file's), into the compiled `scenario`. `in_scenario` renders a problem
+/// placed in the compiled scenario text (at the `file` value) as the loader's error.
 ///
 /// # Errors
-/// [`ScenarioError::Input`] if a file cannot be read; [`ScenarioError::Invalid`] with the
-/// problems of a file, rendered against it (file, line and column).
+/// A file that cannot be read: `in_scenario` of a problem at its `file` value, saying why;
+/// [`ScenarioError::Invalid`] with the problems of a file, rendered against it (file, line
+/// and column).
 pub fn load_files(
     scenario: &mut Scenario,
     file: &ScenarioFile,
     folder: &Path,
+    in_scenario: &dyn Fn(Problem) -> ScenarioError,
 ) -> Result<(), ScenarioError> {
     let run_hours = scenario.end_time().hours();
     let week_offset = scenario.start_day as f64 * 24.0;
@@ -285,7 +288,15 @@ pub fn load_files(
             continue;
         };
         let path = folder.join(path_text.get_ref());
-        let text = super::input::read_text(&path, "arrivals file")?;
+        let text = super::input::read_text(&path, "arrivals file").map_err(|e| {
+            in_scenario(
+                Problem::new(
+                    path_text.span(),
+                    format!("cannot read arrivals file {}: {}", path.display(), e.problem),
+                )
+                .help(e.help),
+            )
+        })?;
         let shown = path.display().to_string();
         let record =
             read(&text, &scenario.attributes, scenario.start_date).map_err(|mut problems| {

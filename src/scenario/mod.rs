@@ -138,7 +138,13 @@ pub fn load_with(
             return Err(invalid(located));
         }
     };
-    arrival_records::load_files(&mut loaded.scenario, &loaded.file, folder)?;
+    let in_scenario = |problem: Problem| {
+        let origin = map.locate(&problem.span);
+        let mut problem = problem;
+        problem.span = origin.span;
+        invalid(vec![problem.in_file(origin.file)])
+    };
+    arrival_records::load_files(&mut loaded.scenario, &loaded.file, folder, &in_scenario)?;
     loaded.layers = layers;
     Ok(loaded)
 }
@@ -159,7 +165,11 @@ fn parse_in(label: &str, source: &str, folder: &Path) -> Result<LoadedScenario, 
         report: render(label, source, &problems),
         problems,
     })?;
-    arrival_records::load_files(&mut scenario, &file, folder)?;
+    let in_scenario = |problem: Problem| ScenarioError::Invalid {
+        report: render(label, source, std::slice::from_ref(&problem)),
+        problems: vec![problem],
+    };
+    arrival_records::load_files(&mut scenario, &file, folder, &in_scenario)?;
     Ok(LoadedScenario {
         path: label.to_string(),
         source: source.to_string(),
