@@ -292,7 +292,11 @@ pub fn load_files(
             in_scenario(
                 Problem::new(
                     path_text.span(),
-                    format!("cannot read arrivals file {}: {}", path.display(), e.problem),
+                    format!(
+                        "cannot read arrivals file {}: {}",
+                        path.display(),
+                        e.problem
+                    ),
                 )
                 .help(e.help),
             )
