@@ -10,6 +10,8 @@
 use std::ops::Range;
 use std::path::Path;
 
+use crate::scenario::csv_place::csv_problem;
+pub use crate::scenario::csv_place::field_span;
 use crate::scenario::diagnostics::{Problem, render};
 use crate::scenario::input::read_text;
 
@@ -141,7 +143,7 @@ impl Extract {
             .from_reader(text.as_bytes());
         let headers: Vec<String> = match reader.headers() {
             Ok(h) => h.iter().map(str::to_string).collect(),
-            Err(e) => return Err(fail(csv_problem(&text, &e))),
+            Err(e) => return Err(fail(extract_csv_problem(&text, &e))),
         };
         let header_end = text.find('\n').unwrap_or(text.len());
         let header_span = 0..header_end.min(text.len());
@@ -155,7 +157,7 @@ impl Extract {
                     }
                     rows.push((r, start));
                 }
-                Err(e) => return Err(fail(csv_problem(&text, &e))),
+                Err(e) => return Err(fail(extract_csv_problem(&text, &e))),
             }
         }
         if rows.is_empty() {
@@ -355,99 +357,14 @@ fn report(shown: &str, text: &str, problems: &[Problem]) -> String {
     out
 }
 
-/// A problem for a CSV syntax error (a quote never closed, a row with the wrong number of
-/// fields), at the place the csv reader reports.
-fn csv_problem(text: &str, error: &csv::Error) -> Problem {
-    let (position, message, help) = match error.kind() {
-        csv::ErrorKind::UnequalLengths {
-            pos,
-            expected_len,
-            len,
-        } => (
-            pos.as_ref().map_or(0, |p| p.byte() as usize),
-            format!("this row has {len} fields but the header has {expected_len}"),
-            "every row needs one value per column (an empty value is written as nothing between two commas); check for a stray comma or a value with a comma that needs quotes",
-        ),
-        csv::ErrorKind::Utf8 { pos, .. } => (
-            pos.as_ref().map_or(0, |p| p.byte() as usize),
-            "this row is not UTF-8 text".to_string(),
-            "save the extract as UTF-8 CSV",
-        ),
-        _ => (
-            error.position().map_or(0, |p| p.byte() as usize),
-            format!("not valid CSV: {error}"),
-            "save the extract as comma-separated values with a header row",
-        ),
-    };
-    let position = position.min(text.len());
-    let end = text[position..]
-        .find('\n')
-        .map_or(text.len(), |e| position + e);
-    Problem::new(position..end, message).help(help)
-}
-
-/// Byte range of field `column` of the CSV record starting at byte `start` of `text`, as
-/// written (quotes included), found by scanning the raw line with CSV quoting rules.
-pub fn field_span(text: &str, start: usize, column: usize) -> Range<usize> {
-    let bytes = text.as_bytes();
-    let mut i = start.min(bytes.len());
-    let mut field = 0;
-    let mut field_start = i;
-    let mut quoted = false;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if quoted {
-            if b == b'"' {
-                if bytes.get(i + 1) == Some(&b'"') {
-                    i += 1;
-                } else {
-                    quoted = false;
-                }
-            }
-        } else if b == b'"' {
-            quoted = true;
-        } else if b == b',' || b == b'\n' || b == b'\r' {
-            if field == column {
-                return trim_span(text, field_start..i);
-            }
-            if b != b',' {
-                break;
-            }
-            field += 1;
-            field_start = i + 1;
-        }
-        i += 1;
-    }
-    if field == column {
-        trim_span(text, field_start..i)
-    } else {
-        i..i
-    }
-}
-
-/// `span` without its leading and trailing spaces (an empty span stays where it is).
-fn trim_span(text: &str, span: Range<usize>) -> Range<usize> {
-    let s = &text[span.clone()];
-    let lead = s.len() - s.trim_start().len();
-    let trail = s.len() - s.trim_end().len();
-    if lead + trail >= s.len() {
-        return span.start..span.start;
-    }
-    span.start + lead..span.end - trail
+/// A problem for a CSV syntax error in an extract (see [`csv_problem`]).
+fn extract_csv_problem(text: &str, error: &csv::Error) -> Problem {
+    csv_problem(text, error, "extract")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn field_span_finds_quoted_and_plain_fields() {
-        let text = "a,b,c\n1,\"x, y\",3\n";
-        let start = 6;
-        assert_eq!(&text[field_span(text, start, 0)], "1");
-        assert_eq!(&text[field_span(text, start, 1)], "\"x, y\"");
-        assert_eq!(&text[field_span(text, start, 2)], "3");
-    }
 
     #[test]
     fn dropped_rows_are_counted_by_reason() {

@@ -1,20 +1,115 @@
-//! Referral arrivals as a non-homogeneous Poisson process with a rate that is constant within
-//! each hour of the week (and may grow year on year).
+//! Referral arrivals: by default a non-homogeneous Poisson process with a rate that is
+//! constant within each hour of the week (and may grow year on year); or booked at
+//! inter-arrival times; or replayed from a record ([`ArrivalClock`]).
 //!
-//! Sampled exactly by inverting the cumulative rate: draw one unit-exponential amount of
-//! "rate x time" and spend it hour by hour. Unlike thinning, nothing is rejected, and one draw
-//! serves each arrival however uneven the profile.
+//! Poisson arrivals are sampled exactly by inverting the cumulative rate: draw one
+//! unit-exponential amount of "rate x time" and spend it hour by hour. Unlike thinning,
+//! nothing is rejected, and one draw serves each arrival however uneven the profile.
 
-use rand_distr::{Distribution, Exp1};
+use rand_distr::{Distribution as _, Exp1};
 
 use crate::kernel::time::{HOURS_PER_WEEK, floor_non_negative};
 use crate::kernel::{SimTime, Stream};
-use crate::model::scenario::DemandChange;
+use crate::model::distribution::Distribution;
+use crate::model::scenario::{DemandChange, MAX_ATTRIBUTES, RecordedArrivals};
+
+/// The arrival process of one source during a replication, with what it has to remember
+/// between arrivals. Allocates nothing.
+#[derive(Debug, Clone)]
+pub enum ArrivalClock<'a> {
+    /// A Poisson process (see [`ArrivalPattern`]).
+    Poisson(ArrivalPattern<'a>),
+    /// One arrival at time zero, then one each gap drawn from the source's stream.
+    Interarrival {
+        /// Time between arrivals [hours].
+        gap: &'a Distribution,
+        /// Whether the arrival at time zero has been given.
+        started: bool,
+        /// The end of the run [hours].
+        until: f64,
+    },
+    /// Recorded times, given in order, the same in every replication.
+    Recorded {
+        /// Arrival times, in order [hours since time zero].
+        times: &'a [f64],
+        /// The next time to give.
+        next: usize,
+        /// The end of the run [hours].
+        until: f64,
+    },
+}
+
+impl<'a> ArrivalClock<'a> {
+    /// Arrivals at gaps drawn from `gap`, the first at time zero, for a run ending at `until`.
+    pub fn interarrival(gap: &'a Distribution, until: f64) -> Self {
+        ArrivalClock::Interarrival {
+            gap,
+            started: false,
+            until,
+        }
+    }
+
+    /// The recorded `times` (in order) replayed, for a run ending at `until`.
+    pub fn recorded(times: &'a [f64], until: f64) -> Self {
+        ArrivalClock::Recorded {
+            times,
+            next: 0,
+            until,
+        }
+    }
+
+    /// The next arrival after the one at `now` (the first, when called at the start), or
+    /// some instant after the end of the run if there is none before it. Equal recorded
+    /// times give arrivals at the same instant.
+    #[inline]
+    pub fn next_after(&mut self, now: SimTime, stream: &mut Stream) -> SimTime {
+        match self {
+            ArrivalClock::Poisson(pattern) => pattern.next_after(now, stream),
+            ArrivalClock::Interarrival {
+                gap,
+                started,
+                until,
+            } => {
+                if !*started {
+                    *started = true;
+                    return SimTime::ZERO;
+                }
+                if now.hours() > *until {
+                    return now;
+                }
+                SimTime::from_hours(now.hours() + gap.sample(stream).hours())
+            }
+            ArrivalClock::Recorded { times, next, until } => match times.get(*next) {
+                Some(&at) => {
+                    *next += 1;
+                    SimTime::from_hours(at)
+                }
+                None => SimTime::from_hours(*until + 1.0),
+            },
+        }
+    }
+}
+
+impl RecordedArrivals {
+    /// Writes the attribute values that row `row` of the record gives into `attributes`
+    /// (category indices by attribute id); the others are left as drawn.
+    pub fn fix_attributes(&self, row: usize, attributes: &mut [u8; MAX_ATTRIBUTES]) {
+        let width = self.attributes.len();
+        if width == 0 {
+            return;
+        }
+        if let Some(values) = self.values.get(row * width..(row + 1) * width) {
+            for (attribute, value) in self.attributes.iter().zip(values) {
+                attributes[attribute.0 as usize] = *value;
+            }
+        }
+    }
+}
 
 /// Hours in a (non-leap) year, over which `growth_per_year` applies.
 const HOURS_PER_YEAR: f64 = 365.0 * 24.0;
 
-/// The arrival pattern of one source, in the run's clock.
+/// The Poisson arrival pattern of one source, in the run's clock.
 #[derive(Debug, Clone, Copy)]
 pub struct ArrivalPattern<'a> {
     /// Rate in each hour of the week, Monday 00:00 first [patients/hour].

@@ -568,13 +568,27 @@ fn wait_facts(
                 DeadlineFrom::Step => "from joining the queue",
                 DeadlineFrom::Pathway => "from referral",
             };
-            format!(
-                "{} {from}, else {}",
-                duration(d.limit.hours()),
-                step_words(scenario, d.fallback)
-            )
+            let length = match d.patience {
+                None => duration(d.limit.hours()),
+                Some(_) => format!(
+                    "patience drawn per patient, mean {}",
+                    duration(d.limit.hours())
+                ),
+            };
+            format!("{length} {from}, else {}", step_words(scenario, d.fallback))
         }),
     );
+    if let Some(full) = wait.max_queue {
+        out.add(
+            key("max_queue"),
+            format!("{title}: most waiting"),
+            format!(
+                "{} waiting, others turned away to {}",
+                full.places,
+                step_words(scenario, full.when_full)
+            ),
+        );
+    }
 }
 
 /// What a step does, one fact per setting of it.

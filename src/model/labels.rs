@@ -586,6 +586,8 @@ fn wait_words(suffix: &str) -> String {
         "within_deadline" => "share within the deadline".to_string(),
         "fallbacks" => "patients past the deadline".to_string(),
         "served_mean" => "mean wait of those served".to_string(),
+        "balked" => "patients turned away (queue full)".to_string(),
+        "balked_share" => "share turned away (queue full)".to_string(),
         other => match other.strip_prefix("within_") {
             Some(target) => format!("share within {}", target.replace('_', ".")),
             None => format!("{} wait", summary_words(other)),

@@ -104,6 +104,8 @@ pub struct Scenario {
     pub outcomes: Vec<Outcome>,
     /// Patients present at time zero.
     pub initial: Vec<InitialGroup>,
+    /// Deadlines drawn per patient, by [`PatienceId`].
+    pub patience: Vec<Patience>,
     /// Plainly named figures, computed from the metrics of each replication.
     pub key_figures: Vec<KeyFigure>,
     /// Most patients inside at once before a replication stops with
@@ -271,14 +273,16 @@ pub struct RequestPart {
     pub priority_rank: usize,
 }
 
-/// A referral source: a non-homogeneous Poisson process feeding one pathway.
+/// A referral source feeding one pathway: a non-homogeneous Poisson process, or booked or
+/// recorded arrivals (see [`ArrivalTiming`]).
 #[derive(Debug, Clone)]
 pub struct Source {
     /// Name in the scenario file.
     pub name: String,
     /// Pathway the referrals enter.
     pub pathway: PathwayId,
-    /// Arrival rate in each hour of the week, Monday 00:00 first [patients/hour].
+    /// Arrival rate in each hour of the week, Monday 00:00 first [patients/hour] (for
+    /// booked and recorded arrivals, their mean rate by hour of the week over the run).
     pub hourly_rate: [f64; 168],
     /// Temporary multipliers on the rate, in time order.
     pub demand_changes: Vec<DemandChange>,
@@ -286,6 +290,35 @@ pub struct Source {
     pub growth_per_year: f64,
     /// Probability of each category of each attribute for referrals from this source.
     pub attribute_probabilities: Vec<Vec<f64>>,
+    /// When referrals come: a Poisson process at `hourly_rate` (the default), booked at
+    /// inter-arrival times, or replayed from a record (see `model::arrivals`).
+    pub timing: ArrivalTiming,
+}
+
+/// How a source's arrival times are made. For the timings other than Poisson,
+/// `hourly_rate` holds the equivalent mean rate (for load estimates and descriptions only).
+#[derive(Debug, Clone)]
+pub enum ArrivalTiming {
+    /// A non-homogeneous Poisson process at `hourly_rate`, with growth and demand changes.
+    Poisson,
+    /// One arrival at time zero, then one each inter-arrival time, drawn from the source's
+    /// stream (`interarrival = { fixed = "20 min" }` for booked appointments) [hours].
+    Interarrival(Distribution),
+    /// Recorded arrivals replayed as written, the same in every replication.
+    Recorded(RecordedArrivals),
+}
+
+/// Arrival times replayed as recorded (`times = [...]` or a CSV `file`), with any attribute
+/// values the record fixes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecordedArrivals {
+    /// Arrival times, in order [hours since time zero].
+    pub times: Vec<f64>,
+    /// The attributes whose values the record gives, in column order.
+    pub attributes: Vec<AttributeId>,
+    /// The category of each of `attributes` for each arrival, flat:
+    /// `values[arrival * attributes.len() + column]`.
+    pub values: Vec<u8>,
 }
 
 /// Referral volume multiplied by `factor` from `start` to `end` (hours since time zero).
@@ -423,6 +456,8 @@ pub struct Wait {
     pub priority_rank: usize,
     /// Longest acceptable wait, if any, and where to go after it.
     pub deadline: Option<Deadline>,
+    /// Most patients waiting here at once, if limited, and where those turned away go.
+    pub max_queue: Option<MaxQueue>,
     /// This waiting point's index, for its metrics.
     pub index: WaitId,
     /// The request in [`Scenario::requests`] when it is more than one unit of `resource`
@@ -442,11 +477,40 @@ pub struct WaitTarget {
     pub limit: SimDuration,
 }
 
+/// A limit on the patients waiting at one waiting point (`max_queue`): a patient who
+/// would have to wait while `places` are already waiting there is turned away ("balks") to
+/// `when_full` at once, counted as `wait.<pathway>.<step>.balked`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaxQueue {
+    /// Most patients waiting at once [patients].
+    pub places: u32,
+    /// Step taken by a patient turned away.
+    pub when_full: StepId,
+}
+
+/// Index of a patience distribution in [`Scenario::patience`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PatienceId(pub u32);
+
+/// A deadline that differs from patient to patient (`deadline = { gamma = { ... } }`): each
+/// patient's patience is drawn when it reaches the waiting point, from its own draw stream
+/// for this purpose, so the same patient has the same patience in every design.
+#[derive(Debug, Clone)]
+pub struct Patience {
+    /// The distribution of the longest acceptable wait [hours].
+    pub distribution: Distribution,
+    /// The purpose of the draw (`patience:<pathway>/<step>`).
+    pub stream: StreamKey,
+}
+
 /// A deadline on a wait.
 #[derive(Debug, Clone, Copy)]
 pub struct Deadline {
-    /// Longest acceptable wait [hours].
+    /// Longest acceptable wait [hours]; for a drawn patience, its mean (for descriptions
+    /// and charts only).
     pub limit: SimDuration,
+    /// The patience drawn per patient in place of `limit`, if the deadline is a distribution.
+    pub patience: Option<PatienceId>,
     /// Whether the clock started at the step or on entering the pathway.
     pub from: DeadlineFrom,
     /// Step taken when the deadline passes.

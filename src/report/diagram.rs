@@ -271,8 +271,18 @@ fn condition(scenario: &Scenario, from: StepId, to: StepId) -> String {
                 && deadline.fallback == to
                 && *next != to
             {
-                parts
-                    .push(format!("after {}", super::format::plain(deadline.limit.hours())) + " h");
+                parts.push(match deadline.patience {
+                    None => {
+                        format!("after {}", super::format::plain(deadline.limit.hours())) + " h"
+                    }
+                    Some(_) => "out of patience".to_string(),
+                });
+            }
+            if let Some(full) = wait.max_queue
+                && full.when_full == to
+                && *next != to
+            {
+                parts.push("queue full".to_string());
             }
         }
         _ => {}

@@ -536,7 +536,7 @@ fn assumptions(file: &ScenarioFile, scenario: &crate::model::scenario::Scenario)
                     tr {
                         td { (scenario.source_title(name)) }
                         td { (scenario.pathway_title_named(a.pathway.get_ref())) }
-                        td.number { (plain(*a.per_day.get_ref())) }
+                        td.number { (a.per_day.as_ref().map_or_else(|| scenario.sources.iter().find(|s| s.name == *name).map_or(String::new(), |s| plain(s.hourly_rate.iter().sum::<f64>() / 7.0)), |p| plain(*p.get_ref()))) }
                         td.number { (a.growth_per_year.as_ref().map_or("none".to_string(), |g| format!("{:.1}%", g.get_ref() * 100.0))) }
                     }
                 }

@@ -284,7 +284,12 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         .iter()
         .enumerate()
         .filter_map(|(index, (name, arrival))| {
-            compile_source(problems, &names, &attributes, name, arrival).map(|s| (index, s))
+            let when = (
+                start_date,
+                start_day as f64 * 24.0,
+                (warm_up + horizon).hours(),
+            );
+            compile_source(problems, &names, &attributes, name, arrival, when).map(|s| (index, s))
         })
         .collect::<Vec<_>>();
     attach_demand_changes(
@@ -336,6 +341,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
     let wait_targets = compiled.wait_targets;
     let wait_costs = compiled.wait_costs;
     let requests = compiled.requests;
+    let patience = compiled.patience;
     let multi_unit_holds = steps_table.iter().any(|s| match &s.kind {
         crate::model::scenario::StepKind::Seize { wait, .. } => wait
             .request
@@ -365,6 +371,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         multi_unit_holds,
         outcomes,
         initial,
+        patience,
         key_figures: Vec::new(),
         max_inside,
         labels: Default::default(),
@@ -903,13 +910,29 @@ fn compile_source(
     attributes: &[Attribute],
     name: &str,
     arrival: &Spanned<super::file::ArrivalFile>,
+    (start_date, week_offset, run_hours): (Option<jiff::civil::Date>, f64, f64),
 ) -> Option<Source> {
     let file = arrival.get_ref();
     let pathway = names.pathway(problems, &file.pathway);
-    let per_day = *file.per_day.get_ref();
-    if !(per_day.is_finite() && per_day > 0.0 && per_day <= MAX_PER_DAY) {
+    let timing = super::arrival_timing::compile_timing(
+        problems,
+        name,
+        arrival,
+        start_date,
+        week_offset,
+        run_hours,
+    );
+    let (poisson, timing) = match timing {
+        Some(super::arrival_timing::Timing::Poisson(per_day)) => (Some(per_day), None),
+        Some(super::arrival_timing::Timing::Other(timing, rate)) => (None, Some((timing, rate))),
+        None => (None, None),
+    };
+    let per_day = poisson.unwrap_or(0.0);
+    if let (Some(spanned), Some(per_day)) = (&file.per_day, poisson)
+        && !(per_day.is_finite() && per_day > 0.0 && per_day <= MAX_PER_DAY)
+    {
         problems.add(
-            file.per_day.span(),
+            spanned.span(),
             format!("`per_day` must be positive and at most {MAX_PER_DAY}, found {per_day}"),
             "the mean number of referrals per day from this source, e.g. per_day = 12.5",
         );
@@ -921,6 +944,13 @@ fn compile_source(
         // Day shares average 1/7; scale so a week holds 7 x per_day referrals.
         *rate = per_day * 7.0 * day_share[hour_of_week / 24] * hour_share[hour_of_week % 24];
     }
+    let timing = match timing {
+        Some((timing, rate)) => {
+            hourly_rate = *rate;
+            timing
+        }
+        None => crate::model::scenario::ArrivalTiming::Poisson,
+    };
     let growth_per_year = file.growth_per_year.as_ref().map_or(0.0, |g| {
         let v = *g.get_ref();
         if !(v.is_finite() && v > -1.0) {
@@ -966,6 +996,7 @@ fn compile_source(
         demand_changes: Vec::new(),
         growth_per_year,
         attribute_probabilities,
+        timing,
     })
 }
 
@@ -1021,6 +1052,14 @@ fn attach_demand_changes(
             if let Some(index) = Names::resolve(problems, &source_names, source, "referral source")
             {
                 affected[index] = true;
+                if file
+                    .arrivals
+                    .values()
+                    .nth(index)
+                    .is_some_and(|a| a.get_ref().per_day.is_none())
+                {
+                    problems.add(source.span(), format!("referrals from `{}` are booked or recorded, so a demand change cannot scale them", source.get_ref()), "list only sources with `per_day`; booked and recorded arrivals come exactly when written");
+                }
             }
         }
         for (index, source) in sources.iter_mut() {
@@ -1064,6 +1103,12 @@ fn check_peak_volumes(
     }
     let arrivals: Vec<&Spanned<super::file::ArrivalFile>> = file.arrivals.values().collect();
     for (index, source) in sources {
+        if !matches!(
+            source.timing,
+            crate::model::scenario::ArrivalTiming::Poisson
+        ) {
+            continue; // booked or recorded: as many as written
+        }
         let per_day = source.hourly_rate.iter().sum::<f64>() / 7.0;
         if !(per_day.is_finite() && per_day > 0.0) {
             continue; // reported with `per_day`
@@ -1093,7 +1138,8 @@ fn check_peak_volumes(
         if log_peak > MAX_PER_DAY.ln() + 1e-9 {
             let span = arrivals
                 .get(*index)
-                .map_or(0..0, |a| a.get_ref().per_day.span());
+                .and_then(|a| a.get_ref().per_day.as_ref())
+                .map_or(0..0, Spanned::span);
             problems.add(
                 span,
                 format!(

@@ -11,8 +11,9 @@ use super::file::{ScenarioFile, StepFile, WaitFile};
 use crate::kernel::StreamKey;
 use crate::model::distribution::Distribution;
 use crate::model::scenario::{
-    AttributeId, CalendarId, Deadline, DeadlineFrom, Handoff, HandoffId, OpenWhen, Outcome,
-    OutcomeId, Pathway, PathwayId, Step, StepId, StepKind, Wait, WaitId, WaitTarget,
+    AttributeId, CalendarId, Deadline, DeadlineFrom, Handoff, HandoffId, MaxQueue, OpenWhen,
+    Outcome, OutcomeId, Pathway, PathwayId, Patience, PatienceId, Step, StepId, StepKind, Wait,
+    WaitId, WaitTarget,
 };
 
 /// The compiled steps and what the rest of compilation needs from them.
@@ -37,6 +38,8 @@ pub struct CompiledSteps {
     pub requests: Vec<crate::model::scenario::ResourceRequest>,
     /// Per resource: whether a request shares its queue.
     pub shared: Vec<bool>,
+    /// Deadlines drawn per patient, by `PatienceId`.
+    pub patience: Vec<Patience>,
 }
 
 /// Compiles the `[pathways]` of one file.
@@ -59,6 +62,10 @@ pub struct StepCompiler<'a> {
     pending_requests: Vec<super::requests::PendingRequest>,
     /// Each waiting step's priority, as (step, priority).
     step_priorities: Vec<(usize, i64)>,
+    /// Deadlines drawn per patient, in the order met.
+    patience: Vec<Patience>,
+    /// Every step's name, by global step id (for stream purposes).
+    step_names: Vec<String>,
 }
 
 /// Names of the step kinds, in the order they are listed to the user.
@@ -99,6 +106,8 @@ impl<'a> StepCompiler<'a> {
             handoffs: Vec::new(),
             pending_requests: Vec::new(),
             step_priorities: Vec::new(),
+            patience: Vec::new(),
+            step_names: Vec::new(),
         }
     }
 
@@ -137,6 +146,12 @@ impl<'a> StepCompiler<'a> {
             }
         }
         self.first_steps.clone_from(&first_steps);
+        self.step_names = file
+            .pathways
+            .values()
+            .flat_map(|p| p.get_ref().steps.get_ref().iter())
+            .map(|s| s.get_ref().name.get_ref().clone())
+            .collect();
         let mut steps = Vec::new();
         let mut pathways = Vec::new();
         for (pathway_index, (pathway_name, pathway)) in file.pathways.iter().enumerate() {
@@ -191,6 +206,7 @@ impl<'a> StepCompiler<'a> {
             wait_costs: std::mem::take(&mut self.wait_costs),
             requests,
             shared,
+            patience: std::mem::take(&mut self.patience),
         }
     }
 
@@ -610,17 +626,22 @@ impl<'a> StepCompiler<'a> {
         };
         let deadline = match (&w.deadline, &w.fallback) {
             (Some(limit), Some(fallback)) => {
-                if limit.get_ref().amount < 0.0 {
-                    self.problems.add(
-                        limit.span(),
-                        "`deadline` cannot be negative",
-                        "e.g. deadline = \"2 h\"",
-                    );
-                }
-                super::compile::within_a_century(self.problems, limit, "deadline");
+                let length = super::patience::compile_deadline(self.problems, limit);
                 let fallback = self.step_named(pathway_index, pathway_name, fallback);
+                let (limit, patience) = length?;
+                let patience = patience.map(|distribution| {
+                    self.patience.push(Patience {
+                        distribution,
+                        stream: StreamKey::named(&format!(
+                            "patience:{pathway_name}/{}",
+                            self.step_names[this.0 as usize]
+                        )),
+                    });
+                    PatienceId(self.patience.len() as u32 - 1)
+                });
                 fallback.map(|fallback| Deadline {
-                    limit: limit.get_ref().to_sim(),
+                    limit,
+                    patience,
                     from,
                     fallback,
                 })
@@ -649,6 +670,29 @@ impl<'a> StepCompiler<'a> {
                 "add a deadline or delete `deadline_from`",
             );
         }
+        let max_queue = match (&w.max_queue, &w.when_full) {
+            (Some(places), Some(when_full)) => {
+                let places = super::patience::compile_max_queue(self.problems, places);
+                let when_full = self.step_named(pathway_index, pathway_name, when_full);
+                Some(MaxQueue {
+                    places: places?,
+                    when_full: when_full?,
+                })
+            }
+            (Some(places), None) => {
+                self.problems.add(places.span(), "`max_queue` needs a `when_full` step", "add e.g. when_full = \"turned_away\": where patients go when the queue is full");
+                None
+            }
+            (None, Some(when_full)) => {
+                self.problems.add(
+                    when_full.span(),
+                    "`when_full` needs a `max_queue`",
+                    "add e.g. max_queue = 10, or delete `when_full`",
+                );
+                None
+            }
+            (None, None) => None,
+        };
         let targets = self.compile_targets(w);
         let cost = w.cost_per_day_waiting.as_ref().map(|rate| {
             super::compile::non_negative_cost(self.problems, Some(rate), "cost_per_day_waiting")
@@ -675,6 +719,7 @@ impl<'a> StepCompiler<'a> {
             resource,
             priority_rank: 0,
             deadline,
+            max_queue,
             index,
             request: None,
             mask,
@@ -844,6 +889,7 @@ fn successors(kind: &StepKind) -> Vec<usize> {
         StepKind::Seize { wait, next } | StepKind::Activity { wait, next, .. } => {
             let mut list = vec![id(next)];
             list.extend(wait.deadline.map(|d| id(&d.fallback)));
+            list.extend(wait.max_queue.map(|m| id(&m.when_full)));
             list
         }
         StepKind::Release { next, .. }

@@ -269,8 +269,10 @@ pub struct ArrivalFile {
     pub label: Option<Spanned<String>>,
     /// Pathway the referrals enter.
     pub pathway: Spanned<String>,
-    /// Mean referrals per day [patients/day].
-    pub per_day: Spanned<f64>,
+    /// Mean referrals per day, arriving as a Poisson process [patients/day]; one of
+    /// `per_day`, `interarrival`, `times` and `file`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_day: Option<Spanned<f64>>,
     /// 24 relative weights, one per hour of the day from 00:00 (default flat).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hour_profile: Option<Spanned<Vec<f64>>>,
@@ -286,6 +288,18 @@ pub struct ArrivalFile {
     /// Attribute probabilities for this source, overriding `[attributes]`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, Spanned<Vec<f64>>>,
+    /// Time between arrivals (booked appointments), e.g. `{ fixed = "20 min" }`: the first
+    /// arrives at time zero.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interarrival: Option<Spanned<DistributionFile>>,
+    /// Arrival times replayed as written: durations from time zero (`"1.5 h"`) or, in a run
+    /// with a start date, date-times (`"2026-12-01 08:30"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<Spanned<Vec<Spanned<String>>>>,
+    /// A CSV file of arrival times (column `time`, optional attribute columns), relative to
+    /// the scenario file, replayed as recorded (see `scenario::arrival_records`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<Spanned<String>>,
 }
 
 /// `[pathways.NAME]`: a route through care.
@@ -369,9 +383,10 @@ pub struct WaitFile {
     /// Higher numbers are served first (default 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<Spanned<i64>>,
-    /// Longest acceptable wait before the patient goes to `fallback`.
+    /// Longest acceptable wait before the patient goes to `fallback`: one duration, or a
+    /// distribution of patience drawn per patient (see [`super::patience`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deadline: Option<Spanned<DurationText>>,
+    pub deadline: Option<Spanned<super::patience::DeadlineFile>>,
     /// When the deadline clock starts: `step` (default) or `pathway` (on entering the pathway).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline_from: Option<Spanned<String>>,
@@ -386,6 +401,13 @@ pub struct WaitFile {
     /// [GBP/patient-day]; counted over the measured period as `cost.wait.<pathway>.<step>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_day_waiting: Option<Spanned<f64>>,
+    /// Most patients waiting here at once; one who would wait beyond it is turned away to
+    /// `when_full` (counted as balked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_queue: Option<Spanned<i64>>,
+    /// Step taken by a patient turned away because `max_queue` are already waiting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when_full: Option<Spanned<String>>,
 }
 
 /// A reference to a resource, used by `release` and `block`.

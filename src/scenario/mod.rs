@@ -2,10 +2,13 @@
 //! its checking and compilation into the model's tables (`compile`), with every problem
 //! reported at once against its place in the file (`diagnostics`).
 
+pub mod arrival_records;
+pub mod arrival_timing;
 pub mod census_csv;
 pub mod compile;
 mod compile_dates;
 mod compile_steps;
+pub mod csv_place;
 pub mod diagnostics;
 pub mod file;
 pub mod input;
@@ -14,6 +17,7 @@ pub mod labels;
 pub mod layered;
 pub mod names;
 pub mod overlay;
+pub mod patience;
 pub mod requests;
 pub mod routes;
 pub mod settings;
@@ -84,8 +88,9 @@ pub fn load_with(
     settings: &[settings::Setting],
 ) -> Result<LoadedScenario, ScenarioError> {
     let (layers, merged) = overlay::read_layers(path)?;
+    let folder = path.parent().unwrap_or(Path::new(""));
     if merged.is_none() && settings.is_empty() {
-        let mut loaded = parse(&layers[0].path, &layers[0].text)?;
+        let mut loaded = parse_in(&layers[0].path, &layers[0].text, folder)?;
         loaded.layers = layers;
         return Ok(loaded);
     }
@@ -137,20 +142,37 @@ pub fn load_with(
             return Err(invalid(located));
         }
     };
+    let in_scenario = |problem: Problem| {
+        let origin = map.locate(&problem.span);
+        let mut problem = problem;
+        problem.span = origin.span;
+        invalid(vec![problem.in_file(origin.file)])
+    };
+    arrival_records::load_files(&mut loaded.scenario, &loaded.file, folder, &in_scenario)?;
     loaded.layers = layers;
     Ok(loaded)
 }
 
 /// Parses and compiles scenario text; `label` names it in messages (usually its path).
+/// Census and arrivals files are read relative to the folder of `label`.
 pub fn parse(label: &str, source: &str) -> Result<LoadedScenario, ScenarioError> {
-    let (file, scenario) =
-        compile_text(source, &folder_of(label)).map_err(|failed| match failed {
-            Failed::Census(error) => error,
-            Failed::Problems(problems) => ScenarioError::Invalid {
-                report: render(label, source, &problems),
-                problems,
-            },
-        })?;
+    parse_in(label, source, &folder_of(label))
+}
+
+/// [`parse`], reading census and arrivals files relative to `folder`.
+fn parse_in(label: &str, source: &str, folder: &Path) -> Result<LoadedScenario, ScenarioError> {
+    let (file, mut scenario) = compile_text(source, folder).map_err(|failed| match failed {
+        Failed::Census(error) => error,
+        Failed::Problems(problems) => ScenarioError::Invalid {
+            report: render(label, source, &problems),
+            problems,
+        },
+    })?;
+    let in_scenario = |problem: Problem| ScenarioError::Invalid {
+        report: render(label, source, std::slice::from_ref(&problem)),
+        problems: vec![problem],
+    };
+    arrival_records::load_files(&mut scenario, &file, folder, &in_scenario)?;
     Ok(LoadedScenario {
         path: label.to_string(),
         source: source.to_string(),

@@ -82,7 +82,14 @@ impl Graph {
                 StepKind::Seize { wait, next } => {
                     edge(*next, Effect::Take(bit(wait)), true);
                     if let Some(deadline) = &wait.deadline {
-                        edge(deadline.fallback, Effect::Keep, passed_at_once(wait));
+                        edge(
+                            deadline.fallback,
+                            Effect::Keep,
+                            passed_at_once(scenario, wait),
+                        );
+                    }
+                    if let Some(full) = &wait.max_queue {
+                        edge(full.when_full, Effect::Keep, true);
                     }
                 }
                 StepKind::Activity {
@@ -92,7 +99,14 @@ impl Graph {
                 } => {
                     edge(*next, Effect::Keep, can_be_zero(duration));
                     if let Some(deadline) = &wait.deadline {
-                        edge(deadline.fallback, Effect::Keep, passed_at_once(wait));
+                        edge(
+                            deadline.fallback,
+                            Effect::Keep,
+                            passed_at_once(scenario, wait),
+                        );
+                    }
+                    if let Some(full) = &wait.max_queue {
+                        edge(full.when_full, Effect::Keep, true);
                     }
                 }
                 StepKind::Release { resource, next } => {
@@ -142,10 +156,16 @@ fn bit(wait: &Wait) -> u64 {
 }
 
 /// Whether a wait's deadline can already have passed when the patient arrives, sending it to
-/// the fallback at once: a deadline counted from the pathway, or a zero deadline.
-fn passed_at_once(wait: &Wait) -> bool {
-    wait.deadline
-        .is_some_and(|d| d.from == DeadlineFrom::Pathway || d.limit.hours() <= 0.0)
+/// the fallback at once: a deadline counted from the pathway, or a zero deadline (or a
+/// patience that can be drawn as zero).
+fn passed_at_once(scenario: &Scenario, wait: &Wait) -> bool {
+    wait.deadline.is_some_and(|d| {
+        d.from == DeadlineFrom::Pathway
+            || match d.patience {
+                Some(p) => can_be_zero(&scenario.patience[p.0 as usize].distribution),
+                None => d.limit.hours() <= 0.0,
+            }
+    })
 }
 
 /// Whether a draw can be exactly zero (a fixed zero, or an observed zero); continuous

@@ -198,6 +198,30 @@ invalid_fixtures! {
         (26, 17, "`month_profile` needs 12 weights", Some("January first")),
         (29, 8, "not both", Some("keep the dates")),
     ];
+    /// Patience and balking (issue 13 item 2): a patience distribution the sampler refuses,
+    /// a negative `max_queue`, each of `max_queue` and `when_full` without the other, and an
+    /// unknown `when_full` step.
+    patience_and_balking_mistakes => [
+        (15, 80, "`exponential` needs a positive `mean`", Some("e.g. { exponential = { mean = \"1 h\" } }")),
+        (19, 78, "`max_queue` must be from 0 to 1000000, found -1", Some("max_queue = 10")),
+        (23, 78, "`max_queue` needs a `when_full` step", Some("add e.g. when_full")),
+        (27, 78, "`when_full` needs a `max_queue`", Some("add e.g. max_queue = 10")),
+        (31, 93, "`lefft`", Some("did you mean `left`?")),
+    ];
+    /// Booked and recorded arrivals (issue 13 item 3): no timing, two timings, a Poisson
+    /// profile on booked arrivals, a zero gap, unreadable and early `times`, an empty list,
+    /// and a demand change on booked arrivals.
+    arrival_timing_mistakes => [
+        (9, 1, "arrivals `nothing` do not say when referrals come", Some("interarrival = { fixed = \"20 min\" } (booked)")),
+        (15, 16, "arrivals `both` have both `per_day` and `interarrival`", Some("keep one of them")),
+        (20, 16, "`hour_profile` shapes random (`per_day`) referrals", Some("delete it")),
+        (24, 16, "`interarrival` needs a mean above zero", Some("interarrival = { fixed = \"20 min\" }")),
+        (28, 17, "`soon` is not an arrival time", Some("a duration (e.g. \"90 min\")")),
+        (28, 25, "`2026-12-01 09:00` is a date and time, but the run has no start date", Some("add start = \"YYYY-MM-DD\" to [run]")),
+        (28, 45, "`-2 h` is before the start of the run", Some("leave out earlier rows")),
+        (32, 9, "`times` lists no arrival", Some("list the arrival times")),
+        (38, 12, "referrals from `booked` are booked or recorded", Some("list only sources with `per_day`")),
+    ];
     /// A string that is never closed is a TOML syntax error, reported where the string breaks.
     syntax_error => [(3, 21, "expected `\"`", None)];
     /// A misspelt key (`per_dya`) gets "did you mean `per_day`?".

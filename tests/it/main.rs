@@ -3,6 +3,7 @@
 
 mod attribution;
 mod board_pack;
+mod booked_and_recorded_arrivals;
 mod by_hour;
 mod census;
 mod census_file;
@@ -25,6 +26,7 @@ mod memory;
 mod output_sets;
 mod own_file;
 mod pathway_diagram;
+mod patience_and_balking;
 mod percentiles;
 mod plain_words;
 mod precision;

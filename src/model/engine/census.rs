@@ -133,7 +133,10 @@ impl Simulation<'_> {
         placed.sort_by(moving_order);
         for patient in placed {
             if patient.rank.is_some() {
-                self.advance_since(patient.id, patient.step, patient.since)?;
+                self.placing_census = true;
+                let placed = self.advance_since(patient.id, patient.step, patient.since);
+                self.placing_census = false;
+                placed?;
             } else {
                 self.advance(patient.id, patient.step)?;
             }

@@ -299,6 +299,12 @@ impl DailyCounts {
         self.count[series] = if up { count + 1 } else { count - 1 };
     }
 
+    /// The count of `series` now.
+    #[inline]
+    pub fn count(&self, series: usize) -> u32 {
+        self.count[series]
+    }
+
     /// Closes every count at `end` and appends the finished series (see
     /// [`DailyLog::finish_into`]).
     pub fn finish_into(&mut self, end: f64, out: &mut Vec<f64>) {

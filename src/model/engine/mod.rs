@@ -26,11 +26,11 @@ use crate::kernel::time::floor_non_negative;
 use crate::kernel::{
     DrawStream, EventQueue, ReplicationKey, SimTime, Stream, StreamKey, entity_key,
 };
-use crate::model::arrivals::ArrivalPattern;
+use crate::model::arrivals::{ArrivalClock, ArrivalPattern};
 use crate::model::metrics::{DurationSample, MetricValue, ResourceWeek, WaitCurve};
 use crate::model::scenario::{
-    DeadlineFrom, MAX_ATTRIBUTES, OpenWhen, OutcomeId, PathwayId, ResourceId, Scenario, StepId,
-    StepKind, Wait,
+    ArrivalTiming, Deadline, DeadlineFrom, MAX_ATTRIBUTES, OpenWhen, OutcomeId, PathwayId,
+    ResourceId, Scenario, StepId, StepKind, Wait,
 };
 use attribution::Attribution;
 pub use attribution::CauseTable;
@@ -167,6 +167,8 @@ struct Recorder {
     within_targets: Vec<Vec<u64>>,
     served_at_once: Vec<u64>,
     fallbacks: Vec<u64>,
+    /// Per waiting point: patients turned away because `max_queue` were waiting.
+    balked: Vec<u64>,
     handoff_delays: Vec<DurationSample>,
     bounces: Vec<u64>,
     /// Blocked stays by resource (`None` if it is never blocked), then by pathway.
@@ -206,6 +208,7 @@ impl Recorder {
                 .collect(),
             served_at_once: vec![0; scenario.waits.len()],
             fallbacks: vec![0; scenario.waits.len()],
+            balked: vec![0; scenario.waits.len()],
             handoff_delays: (0..scenario.handoffs.len())
                 .map(|_| DurationSample::new())
                 .collect(),
@@ -246,6 +249,7 @@ impl Recorder {
         self.within_targets.iter_mut().for_each(|c| c.fill(0));
         self.served_at_once.fill(0);
         self.fallbacks.fill(0);
+        self.balked.fill(0);
         self.handoff_delays
             .iter_mut()
             .for_each(DurationSample::reset);
@@ -265,7 +269,8 @@ struct Simulation<'s> {
     week_offset: f64,
     patients: Patients,
     resources: Vec<ResourceState>,
-    arrival_patterns: Vec<ArrivalPattern<'s>>,
+    /// Each source's arrival process, with its place in a replayed record.
+    arrival_clocks: Vec<ArrivalClock<'s>>,
     /// The key of every random stream of this replication.
     key: ReplicationKey,
     source_streams: Vec<Stream>,
@@ -317,6 +322,9 @@ struct Simulation<'s> {
     working: staffing::Working,
     /// Per resource, its flex rule's state (`None` without a rule).
     surge: Vec<Option<surge::SurgeLive>>,
+    /// Whether the initial census is being placed: census patients join a full queue
+    /// (they are in it already), so `max_queue` turns nobody away then.
+    placing_census: bool,
 }
 
 /// Day-by-day values of one replication, for choosing a warm-up: per resource the mean
@@ -465,17 +473,24 @@ impl<'s> Simulation<'s> {
             week_offset,
             patients: Patients::with_capacity(1024),
             resources,
-            arrival_patterns: scenario
+            arrival_clocks: scenario
                 .sources
                 .iter()
                 .map(|s| {
-                    ArrivalPattern::new(
-                        &s.hourly_rate,
-                        s.growth_per_year,
-                        &s.demand_changes,
-                        week_offset,
-                        scenario.end_time().hours(),
-                    )
+                    let until = scenario.end_time().hours();
+                    match &s.timing {
+                        ArrivalTiming::Poisson => ArrivalClock::Poisson(ArrivalPattern::new(
+                            &s.hourly_rate,
+                            s.growth_per_year,
+                            &s.demand_changes,
+                            week_offset,
+                            until,
+                        )),
+                        ArrivalTiming::Interarrival(gap) => ArrivalClock::interarrival(gap, until),
+                        ArrivalTiming::Recorded(record) => {
+                            ArrivalClock::recorded(&record.times, until)
+                        }
+                    }
                 })
                 .collect(),
             source_streams: scenario
@@ -520,6 +535,7 @@ impl<'s> Simulation<'s> {
             ),
             working: staffing::Working::new(scenario.resources.len()),
             surge: surge::initial_states(scenario),
+            placing_census: false,
         }
     }
 
@@ -612,7 +628,7 @@ impl<'s> Simulation<'s> {
     }
 
     fn schedule_arrival(&mut self, source: usize) {
-        let at = self.arrival_patterns[source].next_after(
+        let at = self.arrival_clocks[source].next_after(
             SimTime::from_hours(self.now),
             &mut self.source_streams[source],
         );
@@ -731,6 +747,10 @@ impl<'s> Simulation<'s> {
                 .key
                 .draw_stream(patient_key, self.attribute_purposes[a], 0);
             attributes[a] = draw_category(probabilities, &mut stream);
+        }
+        if let ArrivalTiming::Recorded(record) = &spec.timing {
+            // This arrival's row of the record: the ordinal counted just above.
+            record.fix_attributes(self.arrivals_so_far[source] as usize - 1, &mut attributes);
         }
         let pathway = spec.pathway;
         let entry = self.scenario.pathways[pathway.0 as usize].entry;
@@ -1204,13 +1224,7 @@ impl<'s> Simulation<'s> {
         }
         let index = wait.index.0 as usize;
         let now = self.now;
-        let deadline_at = wait.deadline.map(|d| {
-            let clock_start = match d.from {
-                DeadlineFrom::Step => since,
-                DeadlineFrom::Pathway => self.patients.get(id).entered_pathway,
-            };
-            (clock_start + d.limit.hours(), d.fallback)
-        });
+        let deadline_at = self.deadline_at(id, wait, since);
         let free = self.resources[resource.0 as usize].has_free_unit();
         // Passed before the patient got here: the fallback, staffed or not. A deadline
         // falling exactly now still lets a free unit serve it (within the deadline).
@@ -1228,6 +1242,9 @@ impl<'s> Simulation<'s> {
             self.take_unit(resource);
             self.record_served(wait, now - since, id);
             return Ok(Request::Granted);
+        }
+        if let Some(when_full) = self.turned_away(id, wait) {
+            return Ok(Request::Fallback(when_full));
         }
         let token = self.next_token;
         self.next_token += 1;
@@ -1434,14 +1451,70 @@ impl<'s> Simulation<'s> {
             }
         }
         if let Some(deadline) = wait.deadline {
-            let clock_start = match deadline.from {
-                DeadlineFrom::Step => self.now - waited,
-                DeadlineFrom::Pathway => self.patients.get(id).entered_pathway,
+            let within = if deadline.patience.is_some() {
+                // Its own patience, drawn on reaching the wait (see `deadline_at`).
+                self.now <= self.patients.get(id).deadline_at
+            } else {
+                let clock_start = match deadline.from {
+                    DeadlineFrom::Step => self.now - waited,
+                    DeadlineFrom::Pathway => self.patients.get(id).entered_pathway,
+                };
+                self.now - clock_start <= deadline.limit.hours()
             };
-            if self.now - clock_start <= deadline.limit.hours() {
+            if within {
                 self.recorder.within_deadline[index] += 1;
             }
         }
+    }
+
+    /// When patient `id`'s deadline at `wait` passes, for a wait begun at `since`, and its
+    /// fallback; `None` without a deadline. A drawn patience is drawn here, once each time
+    /// the patient reaches the wait, from the patient's own draw stream for this purpose
+    /// (common random numbers: the same patient has the same patience in every design), and
+    /// kept in the patient's `deadline_at`. A census patient placed at the wait draws what is
+    /// left of its patience given the time it has waited.
+    #[inline]
+    fn deadline_at(&mut self, id: PatientId, wait: &Wait, since: f64) -> Option<(f64, StepId)> {
+        let d: Deadline = wait.deadline?;
+        let clock_start = match d.from {
+            DeadlineFrom::Step => since,
+            DeadlineFrom::Pathway => self.patients.get(id).entered_pathway,
+        };
+        let Some(patience) = d.patience else {
+            return Some((clock_start + d.limit.hours(), d.fallback));
+        };
+        let patience = &self.scenario.patience[patience.0 as usize];
+        let patient = self.patients.get_mut(id);
+        let occurrence = u64::from(patient.patience_draws);
+        patient.patience_draws += 1;
+        let mut stream = self
+            .key
+            .draw_stream(patient.key, patience.stream, occurrence);
+        // A census patient has waited already: its patience is drawn given that it has
+        // lasted so far (see `model::residual_life`).
+        let already = self.now - clock_start;
+        let at = if self.placing_census && already > 0.0 {
+            let left = patience.distribution.sample_residual(already, &mut stream);
+            self.now + left.hours()
+        } else {
+            clock_start + patience.distribution.sample(&mut stream).hours()
+        };
+        patient.deadline_at = at;
+        Some((at, d.fallback))
+    }
+
+    /// The `when_full` step if `wait` has a `max_queue` and that many patients are already
+    /// waiting there (counted as balked), else `None`. Census patients are never turned away.
+    #[inline]
+    fn turned_away(&mut self, id: PatientId, wait: &Wait) -> Option<StepId> {
+        let full = wait.max_queue?;
+        let index = wait.index.0 as usize;
+        if self.placing_census || self.counts.count(wait_series(index)) < full.places {
+            return None;
+        }
+        self.recorder.balked[index] += 1;
+        self.trace_event(id, "balked", Some(wait.resource), Detail::None);
+        Some(full.when_full)
     }
 }
 

@@ -64,6 +64,8 @@ pub struct Patient {
     pub forgotten: u32,
     /// Slot in `draws` to reuse next.
     pub next_draw_slot: u8,
+    /// Patience drawn so far (the occurrence of the next patience draw).
+    pub patience_draws: u32,
     /// The alternative taken by the current `any_of` activity (its part index).
     pub alternative: u8,
     /// Category of each attribute.
@@ -136,6 +138,7 @@ impl Patient {
             episode: 0,
             forgotten: 0,
             next_draw_slot: 0,
+            patience_draws: 0,
             alternative: 0,
             attributes,
             number: 0,

@@ -24,9 +24,7 @@ use super::trace::Detail;
 use super::{Event, Holding, Request, SimError, Simulation};
 use crate::kernel::SimTime;
 use crate::model::metrics::{MetricValue, Unit};
-use crate::model::scenario::{
-    DeadlineFrom, QueueOrder, RequestId, ResourceId, ResourceRequest, StepId, Wait,
-};
+use crate::model::scenario::{QueueOrder, RequestId, ResourceId, ResourceRequest, StepId, Wait};
 
 /// Per-replication state of requests: units held beyond one, and the use of alternatives.
 #[derive(Debug)]
@@ -114,13 +112,7 @@ impl<'s> Simulation<'s> {
         let spec = &scenario.requests[request.0 as usize];
         let index = wait.index.0 as usize;
         let now = self.now;
-        let deadline_at = wait.deadline.map(|d| {
-            let clock_start = match d.from {
-                DeadlineFrom::Step => since,
-                DeadlineFrom::Pathway => self.patients.get(id).entered_pathway,
-            };
-            (clock_start + d.limit.hours(), d.fallback)
-        });
+        let deadline_at = self.deadline_at(id, wait, since);
         let grant = self.fits(spec, None);
         if let Some((at, fallback)) = deadline_at
             && (at < now || (at == now && grant.is_none()))
@@ -141,6 +133,9 @@ impl<'s> Simulation<'s> {
             self.take(id, request, grant);
             self.record_served(wait, now - since, id);
             return Ok(Request::Granted);
+        }
+        if let Some(when_full) = self.turned_away(id, wait) {
+            return Ok(Request::Fallback(when_full));
         }
         let token = self.next_token;
         self.next_token += 1;

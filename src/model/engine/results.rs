@@ -121,6 +121,22 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
                 .map_or(f64::NAN, DurationSample::mean);
             push(format!("{prefix}.served_mean"), Unit::Hours, served_mean);
         }
+        if scenario
+            .wait_at(*step)
+            .is_some_and(|wait| wait.max_queue.is_some())
+        {
+            // Turned away at a full queue: not among the waits above, a share of all who
+            // reached the waiting point.
+            let balked = recorder.balked[w];
+            push(format!("{prefix}.balked"), Unit::Patients, balked as f64);
+            let reached = sample.count() + balked;
+            let share = if reached == 0 {
+                f64::NAN
+            } else {
+                balked as f64 / reached as f64
+            };
+            push(format!("{prefix}.balked_share"), Unit::Fraction, share);
+        }
         if let Some(targets) = scenario.wait_targets.get(w) {
             for (target, &within) in targets.iter().zip(&recorder.within_targets[w]) {
                 push(

@@ -79,13 +79,14 @@ impl RouteTable {
 }
 
 /// The steps a patient can move to from a step of this kind, possibly with repeats: the
-/// `next` step, a deadline's fallback, every arm of a branch, a transfer's target; none
+/// `next` step, a deadline's fallback, a full queue's `when_full`, every arm of a branch, a transfer's target; none
 /// after an `end`.
 pub fn successors(kind: &StepKind) -> Vec<StepId> {
     match kind {
         StepKind::Seize { wait, next } | StepKind::Activity { wait, next, .. } => {
             let mut out = vec![*next];
             out.extend(wait.deadline.map(|d| d.fallback));
+            out.extend(wait.max_queue.map(|m| m.when_full));
             out
         }
         StepKind::Release { next, .. }
