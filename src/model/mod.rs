@@ -15,6 +15,7 @@ pub mod log_histogram;
 pub mod metrics;
 pub mod residual_life;
 pub mod scenario;
+pub mod visit_plan;
 pub mod week_schedule;
 
 pub use engine::{

@@ -100,6 +100,9 @@ pub struct Scenario {
     pub requests: Vec<ResourceRequest>,
     /// Whether some seize takes more than one unit of a resource.
     pub multi_unit_holds: bool,
+    /// Home-visit episodes, indexed by [`super::visit_plan::VisitsId`] (see
+    /// `model::visit_plan`).
+    pub visits: Vec<super::visit_plan::VisitEpisode>,
     /// Named outcomes (including transfers into other pathways).
     pub outcomes: Vec<Outcome>,
     /// Patients present at time zero.
@@ -382,6 +385,14 @@ pub enum StepKind {
         /// The resource.
         resource: ResourceId,
         /// Step afterwards.
+        next: StepId,
+    },
+    /// A home-visit episode (package of care): visits at home for a length of stay, against a
+    /// daily capacity of visit slots or the carers' roster (see `model::visit_plan`).
+    Visits {
+        /// The episode's parameters in [`Scenario::visits`].
+        episode: super::visit_plan::VisitsId,
+        /// Step after the episode ends.
         next: StepId,
     },
     /// Leave the system.

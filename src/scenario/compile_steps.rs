@@ -37,6 +37,8 @@ pub struct CompiledSteps {
     pub requests: Vec<crate::model::scenario::ResourceRequest>,
     /// Per resource: whether a request shares its queue.
     pub shared: Vec<bool>,
+    /// Home-visit episodes, by [`crate::model::visit_plan::VisitsId`].
+    pub visits: Vec<crate::model::visit_plan::VisitEpisode>,
 }
 
 /// Compiles the `[pathways]` of one file.
@@ -59,10 +61,12 @@ pub struct StepCompiler<'a> {
     pending_requests: Vec<super::requests::PendingRequest>,
     /// Each waiting step's priority, as (step, priority).
     step_priorities: Vec<(usize, i64)>,
+    /// Home-visit episodes compiled so far.
+    visits: Vec<crate::model::visit_plan::VisitEpisode>,
 }
 
 /// Names of the step kinds, in the order they are listed to the user.
-const KINDS: [&str; 11] = [
+const KINDS: [&str; 12] = [
     "seize",
     "release",
     "activity",
@@ -74,6 +78,7 @@ const KINDS: [&str; 11] = [
     "block",
     "end",
     "transfer",
+    "visits",
 ];
 
 impl<'a> StepCompiler<'a> {
@@ -99,6 +104,7 @@ impl<'a> StepCompiler<'a> {
             handoffs: Vec::new(),
             pending_requests: Vec::new(),
             step_priorities: Vec::new(),
+            visits: Vec::new(),
         }
     }
 
@@ -191,6 +197,7 @@ impl<'a> StepCompiler<'a> {
             wait_costs: std::mem::take(&mut self.wait_costs),
             requests,
             shared,
+            visits: std::mem::take(&mut self.visits),
         }
     }
 
@@ -243,6 +250,7 @@ impl<'a> StepCompiler<'a> {
             s.block.as_ref().map(|k| k.span()),
             s.end.as_ref().map(|k| k.span()),
             s.transfer.as_ref().map(|k| k.span()),
+            s.visits.as_ref().map(|k| k.span()),
         ]
         .into_iter()
         .zip(KINDS)
@@ -327,6 +335,16 @@ impl<'a> StepCompiler<'a> {
                 .resource(self.problems, &block.get_ref().resource)?;
             return Some(StepKind::Block {
                 resource,
+                next: next?,
+            });
+        }
+        if let Some(visits) = &s.visits {
+            let episode =
+                super::visits::compile_visits(self.problems, self.names, visits, pathway_name, step_name)?;
+            let id = crate::model::visit_plan::VisitsId(u16::try_from(self.visits.len()).ok()?);
+            self.visits.push(episode);
+            return Some(StepKind::Visits {
+                episode: id,
                 next: next?,
             });
         }
@@ -829,6 +847,7 @@ fn successors(kind: &StepKind) -> Vec<usize> {
         StepKind::Release { next, .. }
         | StepKind::Delay { next, .. }
         | StepKind::Handoff { next, .. }
+        | StepKind::Visits { next, .. }
         | StepKind::Block { next, .. } => vec![id(next)],
         StepKind::Branch { arms } => arms.iter().map(|(_, s)| id(s)).collect(),
         StepKind::BranchOn { targets, .. } => targets.iter().map(id).collect(),

@@ -17,6 +17,7 @@ pub mod requests;
 pub mod routes;
 pub mod settings;
 pub mod units;
+pub mod visits;
 
 use std::path::Path;
 

@@ -99,6 +99,8 @@ impl Graph {
                     edge(*next, Effect::Give(1 << resource.0), true);
                 }
                 StepKind::Block { next, .. } => edge(*next, Effect::Keep, true),
+                // An episode lasts at least a day.
+                StepKind::Visits { next, .. } => edge(*next, Effect::Keep, false),
                 StepKind::Delay { duration, next } => {
                     edge(*next, Effect::Keep, can_be_zero(duration));
                 }

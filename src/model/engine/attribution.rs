@@ -137,6 +137,17 @@ impl CauseTable {
                     step_cause[s] =
                         add(format!("delay.{}", step.name), pathway, true, Split::Whole);
                 }
+                StepKind::Visits { .. } => {
+                    // In the episode, then (the next cause) waiting for its first visit day.
+                    step_cause[s] =
+                        add(format!("service.{}", step.name), pathway, true, Split::Whole);
+                    add(
+                        format!("visits_start.{}", step.name),
+                        pathway,
+                        true,
+                        Split::Whole,
+                    );
+                }
                 StepKind::Handoff { handoff, .. } => {
                     let name = &step.name;
                     let how = handoff.hours.map_or(Split::Whole, |c| Split::Closed(c.0));

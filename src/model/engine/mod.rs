@@ -16,6 +16,7 @@ mod results;
 pub mod routes;
 mod runaway;
 mod trace;
+mod visits;
 
 use rand::RngExt;
 use thiserror::Error;
@@ -306,6 +307,8 @@ struct Simulation<'s> {
     trace: Option<Tracer<'s>>,
     /// Units held beyond one, and alternatives' use (see `requests`).
     request_state: requests::RequestState,
+    /// Home-visit episodes' books and placements (see `visits`).
+    visits: visits::VisitsState,
 }
 
 /// Day-by-day values of one replication, for choosing a warm-up: per resource the mean
@@ -499,6 +502,7 @@ impl<'s> Simulation<'s> {
                 scenario.resources.len(),
                 &scenario.requests,
             ),
+            visits: visits::VisitsState::new(scenario, week_offset),
         }
     }
 
@@ -658,6 +662,7 @@ impl<'s> Simulation<'s> {
         self.next_tick = self.next_whole_hour(now);
         self.restart_causes();
         self.request_state.restart();
+        self.visits.restart();
     }
 
     /// The first whole hour after `time`, or the end of the run if that comes first;
@@ -794,6 +799,7 @@ impl<'s> Simulation<'s> {
                 self.trace_event(id, "finish", None, Detail::None);
                 self.advance(id, *next)
             }
+            StepKind::Visits { episode, next } => self.visits_done(id, step, *episode, *next),
             StepKind::Handoff { handoff, next } => {
                 self.count_instant_step(id, step)?;
                 self.end_cause(id);
@@ -973,6 +979,9 @@ impl<'s> Simulation<'s> {
                     self.trace_event(id, "release", Some(*resource), Detail::None);
                     self.release_unit(id, *resource, was_blocked)?;
                     step = *next;
+                }
+                StepKind::Visits { episode, .. } => {
+                    return self.begin_visits(id, step, *episode, since);
                 }
                 StepKind::Delay { duration, .. } => {
                     let hours = self.timed(id, step, duration);
