@@ -528,11 +528,18 @@ impl Scenario {
             || self.initial.iter().any(|g| g.blocked.contains(&resource))
     }
 
-    /// Whether `pathway` has a `release` step for `resource`.
+    /// Whether `pathway` has a `release` step for `resource`, or a `visits` step that gives it
+    /// back when the visits start (`release_at_start`).
     pub fn can_release_in(&self, resource: ResourceId, pathway: PathwayId) -> bool {
         self.steps.iter().any(|s| {
             s.pathway == pathway
-                && matches!(s.kind, StepKind::Release { resource: r, .. } if r == resource)
+                && match s.kind {
+                    StepKind::Release { resource: r, .. } => r == resource,
+                    StepKind::Visits { episode, .. } => {
+                        self.visits[episode.0 as usize].release_at_start == Some(resource)
+                    }
+                    _ => false,
+                }
         })
     }
 

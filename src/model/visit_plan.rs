@@ -49,10 +49,10 @@ pub enum VisitCapacity {
         /// Slots a day [carer-visits/day].
         per_day: u32,
     },
-    /// The rostered hours of a resource, or of alternatives in order of preference: a
-    /// patient starts at once, and each day's visits are delivered first come, first served
-    /// (by start of episode) while the day's rostered carer-hours last; a visit that does
-    /// not fit in any alternative's hours that day is missed.
+    /// The rostered hours of a resource, or of alternatives in order of preference: each
+    /// day's visits are delivered first come, first served (by booking) while the day's
+    /// rostered carer-hours last; a visit that does not fit in any alternative's hours that
+    /// day is missed (by default a patient starts at once; see [`VisitEpisode::wait_for_fit`]).
     Roster {
         /// The resources, in order of preference (one unless `any_of`).
         resources: Vec<ResourceId>,
@@ -82,12 +82,26 @@ pub struct VisitEpisode {
     pub double_handed: f64,
     /// What limits the visits made each day.
     pub capacity: VisitCapacity,
+    /// `true`: a patient starts on the first day its whole plan fits in what is left of each
+    /// day's capacity (IPACS); `false`: at once, and visits that do not fit are missed.
+    pub wait_for_fit: bool,
+    /// A resource the patient holds, given back when its visits start (the hospital bed it
+    /// leaves when care at home begins).
+    pub release_at_start: Option<ResourceId>,
 }
 
 impl VisitEpisode {
     /// Carer-hours one visit takes with `carers` carers, travel included [hours].
     pub fn carer_hours(&self, carers: u32) -> f64 {
         f64::from(carers) * (self.visit_hours + self.travel_hours)
+    }
+
+    /// Capacity one visit with `carers` carers takes: slots, or carer-hours with a roster.
+    pub fn per_visit(&self, carers: u32) -> f64 {
+        match self.capacity {
+            VisitCapacity::Slots { .. } => f64::from(carers),
+            VisitCapacity::Roster { .. } => self.carer_hours(carers),
+        }
     }
 
     /// Length of stay in whole days from a draw of `hours`: rounded half to even (R's
@@ -238,34 +252,32 @@ impl VisitBook {
         self.used.get(day * self.pools + pool).copied().unwrap_or(0.0)
     }
 
-    /// Slots mode: the first day from `from` up to `last_start` (inclusive) on which every day
-    /// of `plan` fits in the slots left (IPACS `add_patient`: `all(resources[tt:(tt+los-1)]
-    /// >= req_visits)`, trying `tt + 1` otherwise); `None` if none does.
-    pub fn first_fit(&self, plan: &VisitPlan, from: usize, last_start: usize) -> Option<usize> {
+    /// The first day from `from` up to `last_start` (inclusive) on which every day of `plan`
+    /// fits in the capacity left, each visit taking `per_visit` (IPACS `add_patient`:
+    /// `all(resources[tt:(tt+los-1)] >= req_visits)`, trying `tt + 1` otherwise); `None` if
+    /// none does. With several pools, what is left in all of them together.
+    pub fn first_fit(
+        &self,
+        plan: &VisitPlan,
+        per_visit: f64,
+        from: usize,
+        last_start: usize,
+    ) -> Option<usize> {
         let days = plan.days() as usize;
         (from..=last_start).find(|&start| {
             (0..days).all(|d| {
                 let day = start + d;
-                f64::from(plan.slots_on(d as u32)) <= self.capacity(day, 0) - self.used(day, 0)
+                let left: f64 = (0..self.pools)
+                    .map(|p| self.capacity(day, p) - self.used(day, p))
+                    .sum();
+                f64::from(plan.visits_on(d as u32)) * per_visit <= left + 1e-9
             })
         })
     }
 
-    /// Slots mode: books `plan` from day `start` (every visit is delivered).
-    pub fn book(&mut self, plan: &VisitPlan, start: usize) {
-        let days = plan.days() as usize;
-        self.reach(start + days - 1);
-        for d in 0..days {
-            let day = start + d;
-            self.used[day * self.pools] += f64::from(plan.slots_on(d as u32));
-            self.visits[day] += plan.visits_on(d as u32);
-            self.caseload[day] += 1;
-        }
-    }
-
-    /// Roster mode: delivers `plan` from day `start`, each visit by the first pool (in order of
-    /// preference) with `hours_per_visit` carer-hours left that day; a visit that fits in no
-    /// pool is missed. Returns the visits missed.
+    /// Delivers `plan` from day `start`, each visit by the first pool (in order of
+    /// preference) with `hours_per_visit` left that day (slots, or carer-hours); a visit that
+    /// fits in no pool is missed. Returns the visits missed.
     pub fn deliver(&mut self, plan: &VisitPlan, start: usize, hours_per_visit: f64) -> u64 {
         let days = plan.days() as usize;
         self.reach(start + days - 1);
@@ -370,11 +382,11 @@ mod tests {
     #[test]
     fn slots_one_short_make_a_patient_wait_while_one_that_fits_starts() {
         let mut book = VisitBook::slots(5);
-        book.book(&plan(3, 3, 2), 0); // days 0-1: 3 of 5 used
+        assert_eq!(book.deliver(&plan(3, 3, 2), 0, 1.0), 0); // days 0-1: 3 of 5 used
         let big = plan(3, 3, 1); // needs 3: one short on days 0 and 1
-        assert_eq!(book.first_fit(&big, 0, 10), Some(2));
+        assert_eq!(book.first_fit(&big, 1.0, 0, 10), Some(2));
         let small = plan(2, 2, 2);
-        assert_eq!(book.first_fit(&small, 0, 10), Some(0));
-        assert_eq!(book.first_fit(&big, 0, 1), None);
+        assert_eq!(book.first_fit(&small, 1.0, 0, 10), Some(0));
+        assert_eq!(book.first_fit(&big, 1.0, 0, 1), None);
     }
 }

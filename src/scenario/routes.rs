@@ -100,7 +100,13 @@ impl Graph {
                 }
                 StepKind::Block { next, .. } => edge(*next, Effect::Keep, true),
                 // An episode lasts at least a day.
-                StepKind::Visits { next, .. } => edge(*next, Effect::Keep, false),
+                StepKind::Visits { episode, next } => {
+                    let effect = match scenario.visits[episode.0 as usize].release_at_start {
+                        Some(r) => Effect::Give(1 << r.0),
+                        None => Effect::Keep,
+                    };
+                    edge(*next, effect, false);
+                }
                 StepKind::Delay { duration, next } => {
                     edge(*next, Effect::Keep, can_be_zero(duration));
                 }

@@ -50,6 +50,14 @@ pub struct VisitsFile {
     /// The carers whose rostered hours deliver the visits, or `{ any_of = [...] }`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<Spanned<ResourceChoiceFile>>,
+    /// When a patient starts: `"when_plan_fits"` (the first day its whole plan fits; the
+    /// default with `slots_per_day`) or `"at_once"` (visits that do not fit are missed; the
+    /// default with `resource`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Spanned<String>>,
+    /// A resource the patient holds, given back when its visits start (e.g. the acute bed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_at_start: Option<Spanned<String>>,
 }
 
 /// Checks and compiles one `visits` step at `pathway.step` (for its metric names). Problems go
@@ -179,6 +187,23 @@ pub fn compile_visits(
             None
         }
     };
+    let wait_for_fit = match v.start.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
+        None => v.resource.is_none(),
+        Some(("when_plan_fits", _)) => true,
+        Some(("at_once", _)) => false,
+        Some((other, span)) => {
+            problems.add(
+                span,
+                format!("`start` must be \"when_plan_fits\" or \"at_once\", found \"{other}\""),
+                "\"when_plan_fits\" waits for the first day the whole visit plan fits (IPACS); \"at_once\" starts now and counts visits that do not fit as missed",
+            );
+            false
+        }
+    };
+    let release_at_start = match &v.release_at_start {
+        Some(name) => Some(names.resource(problems, name)?),
+        None => None,
+    };
     if problems.0.len() > before {
         return None;
     }
@@ -192,5 +217,7 @@ pub fn compile_visits(
         travel_hours,
         double_handed,
         capacity: capacity?,
+        wait_for_fit,
+        release_at_start,
     })
 }

@@ -17,6 +17,7 @@ mod fitting;
 mod fuzz;
 mod fuzz_findings;
 mod handoffs;
+mod home_visits;
 mod honest_sweeps;
 mod issue9_census;
 mod issue9_metrics;

@@ -163,19 +163,15 @@ impl Simulation<'_> {
         let today = (now.max(0.0) / 24.0).floor() as usize;
         let last_day = (scenario.end_time().hours() / 24.0).floor() as usize;
         let book = &mut self.visits.books[e.0 as usize];
-        let start_day = match &episode.capacity {
-            VisitCapacity::Slots { .. } => {
-                let found = book.first_fit(&plan, today, last_day.max(today));
-                if let Some(day) = found {
-                    book.book(&plan, day);
-                }
-                found
-            }
-            VisitCapacity::Roster { .. } => {
-                book.deliver(&plan, today, episode.carer_hours(plan.carers));
-                Some(today)
-            }
+        let per_visit = episode.per_visit(plan.carers);
+        let start_day = if episode.wait_for_fit {
+            book.first_fit(&plan, per_visit, today, last_day.max(today))
+        } else {
+            Some(today)
         };
+        if let Some(day) = start_day {
+            book.deliver(&plan, day, per_visit);
+        }
         let (start, end) = match start_day {
             Some(day) if day == today => (now, (day + plan.days() as usize) as f64 * 24.0),
             Some(day) => (
@@ -209,6 +205,18 @@ impl Simulation<'_> {
             self.visits.started[e.0 as usize] += 1;
         }
         self.end_cause(id);
+        if let Some(resource) = self.scenario.visits[e.0 as usize].release_at_start {
+            let bit = 1u64 << resource.0;
+            let patient = self.patients.get_mut(id);
+            if patient.held & bit == 0 {
+                return Err(self.not_holding(step, resource));
+            }
+            patient.held &= !bit;
+            let was_blocked = patient.blocked & bit != 0;
+            patient.blocked &= !bit;
+            self.trace_event(id, "release", Some(resource), Detail::None);
+            self.release_unit(id, resource, was_blocked)?;
+        }
         let blocked = self.patients.get(id).blocked != 0;
         self.begin_cause(id, self.attribution.table.at_step(step, blocked));
         self.trace_event(id, "start", None, Detail::Hours(placed.end - now));
