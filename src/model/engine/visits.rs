@@ -29,11 +29,15 @@ struct Placed {
     since: f64,
     /// When its episode ends [hours].
     end: f64,
+    /// Whether the step's `release_at_start` applies: the patient holds it (a census patient
+    /// placed in its episode, already home, does not).
+    release: bool,
 }
 
 const NOT_PLACED: Placed = Placed {
     since: f64::NAN,
     end: f64::NAN,
+    release: false,
 };
 
 /// Per episode step: its book of days and waits to start; per patient: its placement.
@@ -180,7 +184,17 @@ impl Simulation<'_> {
             ),
             None => (f64::INFINITY, f64::INFINITY),
         };
-        *self.visits.placed_mut(id) = Placed { since, end };
+        // Referred patients hold it (the route check sees to that); a census patient placed in
+        // the episode is already home.
+        let held = self.patients.get(id).held;
+        let release = episode
+            .release_at_start
+            .is_some_and(|r| held & (1u64 << r.0) != 0);
+        *self.visits.placed_mut(id) = Placed {
+            since,
+            end,
+            release,
+        };
         let blocked = self.patients.get(id).blocked != 0;
         if start <= now {
             self.start_visits(id, step, e)
@@ -205,12 +219,11 @@ impl Simulation<'_> {
             self.visits.started[e.0 as usize] += 1;
         }
         self.end_cause(id);
-        if let Some(resource) = self.scenario.visits[e.0 as usize].release_at_start {
+        if let Some(resource) = self.scenario.visits[e.0 as usize].release_at_start
+            && placed.release
+        {
             let bit = 1u64 << resource.0;
             let patient = self.patients.get_mut(id);
-            if patient.held & bit == 0 {
-                return Err(self.not_holding(step, resource));
-            }
             patient.held &= !bit;
             let was_blocked = patient.blocked & bit != 0;
             patient.blocked &= !bit;
