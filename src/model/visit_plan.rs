@@ -249,7 +249,10 @@ impl VisitBook {
     }
 
     fn used(&self, day: usize, pool: usize) -> f64 {
-        self.used.get(day * self.pools + pool).copied().unwrap_or(0.0)
+        self.used
+            .get(day * self.pools + pool)
+            .copied()
+            .unwrap_or(0.0)
     }
 
     /// The first day from `from` up to `last_start` (inclusive) on which every day of `plan`

@@ -201,9 +201,9 @@ fn kind_and_use(scenario: &Scenario, kind: &StepKind) -> (&'static str, Option<S
                 crate::model::visit_plan::VisitCapacity::Slots { per_day } => {
                     Some(format!("{per_day} visit slots a day"))
                 }
-                crate::model::visit_plan::VisitCapacity::Roster { resources } => resources
-                    .first()
-                    .map(|r| scenario.resource_title(*r)),
+                crate::model::visit_plan::VisitCapacity::Roster { resources } => {
+                    resources.first().map(|r| scenario.resource_title(*r))
+                }
             },
         ),
         StepKind::Handoff { handoff, .. } => (

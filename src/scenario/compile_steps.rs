@@ -339,8 +339,13 @@ impl<'a> StepCompiler<'a> {
             });
         }
         if let Some(visits) = &s.visits {
-            let episode =
-                super::visits::compile_visits(self.problems, self.names, visits, pathway_name, step_name)?;
+            let episode = super::visits::compile_visits(
+                self.problems,
+                self.names,
+                visits,
+                pathway_name,
+                step_name,
+            )?;
             let id = crate::model::visit_plan::VisitsId(u16::try_from(self.visits.len()).ok()?);
             self.visits.push(episode);
             return Some(StepKind::Visits {

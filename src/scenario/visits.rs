@@ -80,7 +80,10 @@ pub fn compile_visits(
         } else {
             problems.add(
                 t.span(),
-                format!("`truncate_at` must be a whole number of days, at least 2, found \"{}\"", t.get_ref()),
+                format!(
+                    "`truncate_at` must be a whole number of days, at least 2, found \"{}\"",
+                    t.get_ref()
+                ),
                 "e.g. truncate_at = \"50 d\" (IPACS redraws stays of mean + 3 sd days or more)",
             );
             None
@@ -106,7 +109,15 @@ pub fn compile_visits(
         if !(h >= least && h <= 24.0) {
             problems.add(
                 d.span(),
-                format!("`{key}` must be {} 24 h, found \"{}\"", if least > 0.0 { "more than 0 and at most" } else { "from 0 to" }, d.get_ref()),
+                format!(
+                    "`{key}` must be {} 24 h, found \"{}\"",
+                    if least > 0.0 {
+                        "more than 0 and at most"
+                    } else {
+                        "from 0 to"
+                    },
+                    d.get_ref()
+                ),
                 "e.g. visit = \"45 min\", travel = \"15 min\"",
             );
         }

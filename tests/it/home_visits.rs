@@ -4,7 +4,7 @@
 //! visits within the carers' roster (missed when the day's hours run out), each against
 //! hand-worked values. Patients are placed by the initial census so every value is exact.
 
-use crate::support::{run_text, run_file, repository_root};
+use crate::support::{repository_root, run_file, run_text};
 
 /// A scenario of one `visits` step (`visits` is the inside of its table) with census groups
 /// (`census`: TOML `[[initial]]` tables), 10 days measured, no warm-up, one replication.
@@ -29,7 +29,9 @@ end = {{ outcome = "home" }}
 }
 
 fn census(count: u32, remaining: Option<&str>) -> String {
-    let remaining = remaining.map_or(String::new(), |r| format!("remaining = {{ fixed = \"{r}\" }}\n"));
+    let remaining = remaining.map_or(String::new(), |r| {
+        format!("remaining = {{ fixed = \"{r}\" }}\n")
+    });
     format!("\n[[initial]]\npathway = \"p1\"\nstep = \"home_care\"\ncount = {count}\n{remaining}")
 }
 
@@ -63,7 +65,8 @@ fn ample_slots_deliver_exactly_the_planned_visits() {
 /// waits and starts on day 1 (24 h), when its whole plan fits (3 <= 3, 2 <= 4, 1 <= 5). The
 /// third, behind it, has one day left of its plan (1 visit) and fits on day 0: it starts at
 /// once. Waits 0, 24, 0 h (mean 8 h); visits 6 + 6 + 1 = 13; slots used 13 of 50.
-/// With 6 slots the second patient fits on day 0 and nobody waits.
+/// With 7 slots the second patient fits on day 0 (3 <= 4) and so does the third (1 <= 1):
+/// nobody waits.
 #[test]
 fn a_patient_one_slot_short_waits_and_the_next_who_fits_starts() {
     let visits = |slots: u32| {
@@ -78,7 +81,7 @@ fn a_patient_one_slot_short_waits_and_the_next_who_fits_starts() {
     assert!((short.mean(&format!("{M}.visits_per_day")) - 1.3).abs() < 1e-12);
     assert!((short.mean(&format!("{M}.caseload")) - 0.7).abs() < 1e-12);
     assert!((short.mean(&format!("{M}.carer_utilisation")) - 0.26).abs() < 1e-12);
-    let enough = run_text(&scenario("", &visits(6), &groups));
+    let enough = run_text(&scenario("", &visits(7), &groups));
     assert_eq!(enough.mean(&format!("{M}.wait_to_start.mean")), 0.0);
     assert!((enough.mean(&format!("{M}.visits_per_day")) - 1.3).abs() < 1e-12);
 }
@@ -189,7 +192,10 @@ end = {{ outcome = "home" }}
 fn shipped_visit_scenarios_run() {
     let root = repository_root();
     for (file, metric) in [
-        ("scenarios/ipacs_visits.toml", "visits.p1.home_care.visits_per_day"),
+        (
+            "scenarios/ipacs_visits.toml",
+            "visits.p1.home_care.visits_per_day",
+        ),
         (
             "scenarios/east_london/baseline.toml",
             "visits.d2a_p1.reablement.visits_per_day",
@@ -197,6 +203,9 @@ fn shipped_visit_scenarios_run() {
     ] {
         let run = run_file(&root.join(file));
         let value = run.mean(metric);
-        assert!(value.is_finite() && value > 0.0, "{file}: {metric} = {value}");
+        assert!(
+            value.is_finite() && value > 0.0,
+            "{file}: {metric} = {value}"
+        );
     }
 }

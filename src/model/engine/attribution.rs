@@ -139,8 +139,12 @@ impl CauseTable {
                 }
                 StepKind::Visits { .. } => {
                     // In the episode, then (the next cause) waiting for its first visit day.
-                    step_cause[s] =
-                        add(format!("service.{}", step.name), pathway, true, Split::Whole);
+                    step_cause[s] = add(
+                        format!("service.{}", step.name),
+                        pathway,
+                        true,
+                        Split::Whole,
+                    );
                     add(
                         format!("visits_start.{}", step.name),
                         pathway,

@@ -94,7 +94,8 @@ impl VisitsState {
     fn placed_mut(&mut self, id: PatientId) -> &mut Placed {
         let i = id as usize;
         if self.placed.len() <= i {
-            self.placed.resize((i + 1).max(2 * self.placed.len()), NOT_PLACED);
+            self.placed
+                .resize((i + 1).max(2 * self.placed.len()), NOT_PLACED);
         }
         &mut self.placed[i]
     }
@@ -306,10 +307,7 @@ pub(super) fn collect(simulation: &Simulation<'_>, out: &mut Vec<MetricValue>) {
         push(
             "missed_share",
             Unit::Fraction,
-            share(
-                totals.missed as f64,
-                (totals.visits + totals.missed) as f64,
-            ),
+            share(totals.missed as f64, (totals.visits + totals.missed) as f64),
         );
         push("carer_utilisation", Unit::Fraction, share(used, capacity));
         if let VisitCapacity::Roster { resources } = &episode.capacity
