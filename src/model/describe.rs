@@ -607,6 +607,33 @@ fn step_facts(out: &mut Facts, scenario: &Scenario, id: StepId, step: &super::sc
                 distribution(duration),
             );
         }
+        StepKind::Visits { episode, .. } => {
+            let v = &scenario.visits[episode.0 as usize];
+            out.add(
+                key("length_of_stay"),
+                format!("{title}: length of stay"),
+                distribution(&v.length_of_stay),
+            );
+            out.add(
+                key("visits_per_day"),
+                format!("{title}: visits a day, first and last day"),
+                format!("{} falling to {}", v.initial_per_day, v.final_per_day),
+            );
+            out.add(
+                key("capacity"),
+                format!("{title}: capacity"),
+                match &v.capacity {
+                    crate::model::visit_plan::VisitCapacity::Slots { per_day } => {
+                        format!("{per_day} visit slots a day")
+                    }
+                    crate::model::visit_plan::VisitCapacity::Roster { resources } => resources
+                        .iter()
+                        .map(|r| readable(&scenario.resources[r.0 as usize].name))
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                },
+            );
+        }
         StepKind::Delay { duration, .. } => {
             out.add(
                 key("duration"),

@@ -309,6 +309,11 @@ impl Scenario {
                 self.step_title_named(pathway, step),
                 wait_words(&rest.join("."))
             ),
+            ["visits", pathway, step, rest @ ..] => format!(
+                "{} (home visits): {}",
+                self.step_title_named(pathway, step),
+                visits_words(rest)
+            ),
             ["handoff", pathway, step, rest @ ..] => format!(
                 "{} (referral): {}",
                 self.step_title_named(pathway, step),
@@ -441,6 +446,7 @@ impl Scenario {
                 format!("in service ({}), paused at a shift end", step_title(s))
             }
             ["delay", s] => format!("a set delay ({})", step_title(s)),
+            ["visits_start", s] => format!("waiting for home visits to start ({})", step_title(s)),
             ["wait", r, "busy"] => format!(
                 "waiting for {} (all busy)",
                 lower_first(&self.resource_title_named(r))
@@ -487,6 +493,7 @@ impl Scenario {
         match parts.as_slice() {
             ["service" | "delay", s] => step_title(s),
             ["service", s, "paused"] => format!("{}: paused", step_title(s)),
+            ["visits_start", s] => format!("{}: waiting to start", step_title(s)),
             ["wait", r, "busy"] => {
                 format!("Waiting for {}", lower_first(&self.resource_title_named(r)))
             }
@@ -575,6 +582,26 @@ impl Scenario {
                 .collect::<Vec<_>>()
                 .join(": "),
         }
+    }
+}
+
+/// A home-visit metric's suffix in words: `caseload` -> `patients in the episode (mean)`.
+fn visits_words(rest: &[&str]) -> String {
+    match rest {
+        ["started"] => "episodes started".to_string(),
+        ["wait_to_start", stat] => format!("{} wait to start", summary_words(stat)),
+        ["caseload"] => "patients receiving visits (mean a day)".to_string(),
+        ["visits_per_day"] => "visits delivered a day".to_string(),
+        ["capacity_per_day"] => "carer-visits a day that capacity allows".to_string(),
+        ["carer_visits_per_day"] => "carer-visits delivered a day".to_string(),
+        ["missed"] => "visits missed".to_string(),
+        ["missed_share"] => "share of visits missed".to_string(),
+        ["carer_utilisation"] => "carer utilisation".to_string(),
+        ["carer_utilisation", resource] => {
+            format!("carer utilisation, {}", readable(resource).to_lowercase())
+        }
+        ["travel_share"] => "share of carer time spent travelling".to_string(),
+        other => readable(&other.join("_")).to_lowercase(),
     }
 }
 

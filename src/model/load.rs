@@ -75,6 +75,7 @@ fn successors(scenario: &Scenario) -> Vec<Vec<(usize, f64)>> {
             | StepKind::Release { next, .. }
             | StepKind::Delay { next, .. }
             | StepKind::Handoff { next, .. }
+            | StepKind::Visits { next, .. }
             | StepKind::Block { next, .. } => vec![(next.0 as usize, 1.0)],
             StepKind::Transfer { to, .. } => vec![(to.0 as usize, 1.0)],
             StepKind::End { .. } => Vec::new(),
@@ -153,6 +154,10 @@ fn balance(
 fn time_at(scenario: &Scenario, step: usize) -> f64 {
     match &scenario.steps[step].kind {
         StepKind::Delay { duration, .. } | StepKind::Activity { duration, .. } => duration.mean(),
+        // The stay as drawn (truncation and waiting to start left out).
+        StepKind::Visits { episode, .. } => {
+            scenario.visits[episode.0 as usize].length_of_stay.mean()
+        }
         StepKind::Handoff { handoff, .. } => {
             // Processing, plus per bounce a rework and another processing; then the
             // receiver's own assessment.

@@ -27,6 +27,10 @@ pub enum Unit {
     UnitDays,
     /// Pounds sterling.
     Gbp,
+    /// A number of home visits.
+    Visits,
+    /// Home visits a day, on average over the measured days.
+    VisitsPerDay,
 }
 
 impl Unit {
@@ -41,6 +45,8 @@ impl Unit {
             Unit::UnitHours => "unit-hours",
             Unit::UnitDays => "unit-days",
             Unit::Gbp => "GBP",
+            Unit::Visits => "visits",
+            Unit::VisitsPerDay => "visits/day",
         }
     }
 }

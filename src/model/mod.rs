@@ -17,6 +17,7 @@ pub mod residual_life;
 pub mod scenario;
 pub mod shift_end;
 pub mod surge;
+pub mod visit_plan;
 pub mod week_schedule;
 
 pub use engine::{

@@ -100,6 +100,9 @@ pub struct Scenario {
     pub requests: Vec<ResourceRequest>,
     /// Whether some seize takes more than one unit of a resource.
     pub multi_unit_holds: bool,
+    /// Home-visit episodes, indexed by [`super::visit_plan::VisitsId`] (see
+    /// `model::visit_plan`).
+    pub visits: Vec<super::visit_plan::VisitEpisode>,
     /// Named outcomes (including transfers into other pathways).
     pub outcomes: Vec<Outcome>,
     /// Patients present at time zero.
@@ -424,6 +427,14 @@ pub enum StepKind {
         /// Step afterwards.
         next: StepId,
     },
+    /// A home-visit episode (package of care): visits at home for a length of stay, against a
+    /// daily capacity of visit slots or the carers' roster (see `model::visit_plan`).
+    Visits {
+        /// The episode's parameters in [`Scenario::visits`].
+        episode: super::visit_plan::VisitsId,
+        /// Step after the episode ends.
+        next: StepId,
+    },
     /// Leave the system.
     End {
         /// The outcome counted.
@@ -591,11 +602,18 @@ impl Scenario {
             || self.initial.iter().any(|g| g.blocked.contains(&resource))
     }
 
-    /// Whether `pathway` has a `release` step for `resource`.
+    /// Whether `pathway` has a `release` step for `resource`, or a `visits` step that gives it
+    /// back when the visits start (`release_at_start`).
     pub fn can_release_in(&self, resource: ResourceId, pathway: PathwayId) -> bool {
         self.steps.iter().any(|s| {
             s.pathway == pathway
-                && matches!(s.kind, StepKind::Release { resource: r, .. } if r == resource)
+                && match s.kind {
+                    StepKind::Release { resource: r, .. } => r == resource,
+                    StepKind::Visits { episode, .. } => {
+                        self.visits[episode.0 as usize].release_at_start == Some(resource)
+                    }
+                    _ => false,
+                }
         })
     }
 

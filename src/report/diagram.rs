@@ -195,6 +195,17 @@ fn kind_and_use(scenario: &Scenario, kind: &StepKind) -> (&'static str, Option<S
         }
         StepKind::Release { resource, .. } => ("release", Some(scenario.resource_title(*resource))),
         StepKind::Delay { .. } => ("delay", None),
+        StepKind::Visits { episode, .. } => (
+            "home visits",
+            match &scenario.visits[episode.0 as usize].capacity {
+                crate::model::visit_plan::VisitCapacity::Slots { per_day } => {
+                    Some(format!("{per_day} visit slots a day"))
+                }
+                crate::model::visit_plan::VisitCapacity::Roster { resources } => {
+                    resources.first().map(|r| scenario.resource_title(*r))
+                }
+            },
+        ),
         StepKind::Handoff { handoff, .. } => (
             "handoff",
             handoff

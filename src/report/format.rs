@@ -38,7 +38,7 @@ pub fn value_with_unit(value: f64, unit: &str) -> String {
     match unit {
         "fraction" => per_cent(value),
         "GBP" => pounds(value),
-        "unit-days" | "unit-hours" | "patients" => with_unit(count(value), unit),
+        "unit-days" | "unit-hours" | "patients" | "visits" => with_unit(count(value), unit),
         _ => with_unit(significant(value), unit),
     }
 }

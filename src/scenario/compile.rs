@@ -369,6 +369,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         handoffs,
         requests,
         multi_unit_holds,
+        visits: compiled.visits,
         outcomes,
         initial,
         patience,
@@ -1344,7 +1345,10 @@ fn check_initial_step(
 ) {
     let timed = matches!(
         step.kind,
-        StepKind::Delay { .. } | StepKind::Activity { .. } | StepKind::Handoff { .. }
+        StepKind::Delay { .. }
+            | StepKind::Activity { .. }
+            | StepKind::Handoff { .. }
+            | StepKind::Visits { .. }
     );
     if let (Some(remaining), false) = (&file.remaining, timed) {
         problems.add(
@@ -1353,7 +1357,7 @@ fn check_initial_step(
                 "`remaining` has no meaning at step `{}`, which takes no time of its own",
                 step.name
             ),
-            "use `remaining` only at a delay, activity or handoff step; leave it out here",
+            "use `remaining` only at a delay, activity, handoff or visits step; leave it out here",
         );
     }
     if let StepKind::Seize { wait, .. } | StepKind::Activity { wait, .. } = &step.kind

@@ -40,6 +40,8 @@ pub struct CompiledSteps {
     pub shared: Vec<bool>,
     /// Deadlines drawn per patient, by `PatienceId`.
     pub patience: Vec<Patience>,
+    /// Home-visit episodes, by [`crate::model::visit_plan::VisitsId`].
+    pub visits: Vec<crate::model::visit_plan::VisitEpisode>,
 }
 
 /// Compiles the `[pathways]` of one file.
@@ -66,10 +68,12 @@ pub struct StepCompiler<'a> {
     patience: Vec<Patience>,
     /// Every step's name, by global step id (for stream purposes).
     step_names: Vec<String>,
+    /// Home-visit episodes compiled so far.
+    visits: Vec<crate::model::visit_plan::VisitEpisode>,
 }
 
 /// Names of the step kinds, in the order they are listed to the user.
-const KINDS: [&str; 11] = [
+const KINDS: [&str; 12] = [
     "seize",
     "release",
     "activity",
@@ -81,6 +85,7 @@ const KINDS: [&str; 11] = [
     "block",
     "end",
     "transfer",
+    "visits",
 ];
 
 impl<'a> StepCompiler<'a> {
@@ -108,6 +113,7 @@ impl<'a> StepCompiler<'a> {
             step_priorities: Vec::new(),
             patience: Vec::new(),
             step_names: Vec::new(),
+            visits: Vec::new(),
         }
     }
 
@@ -207,6 +213,7 @@ impl<'a> StepCompiler<'a> {
             requests,
             shared,
             patience: std::mem::take(&mut self.patience),
+            visits: std::mem::take(&mut self.visits),
         }
     }
 
@@ -259,6 +266,7 @@ impl<'a> StepCompiler<'a> {
             s.block.as_ref().map(|k| k.span()),
             s.end.as_ref().map(|k| k.span()),
             s.transfer.as_ref().map(|k| k.span()),
+            s.visits.as_ref().map(|k| k.span()),
         ]
         .into_iter()
         .zip(KINDS)
@@ -343,6 +351,21 @@ impl<'a> StepCompiler<'a> {
                 .resource(self.problems, &block.get_ref().resource)?;
             return Some(StepKind::Block {
                 resource,
+                next: next?,
+            });
+        }
+        if let Some(visits) = &s.visits {
+            let episode = super::visits::compile_visits(
+                self.problems,
+                self.names,
+                visits,
+                pathway_name,
+                step_name,
+            )?;
+            let id = crate::model::visit_plan::VisitsId(u16::try_from(self.visits.len()).ok()?);
+            self.visits.push(episode);
+            return Some(StepKind::Visits {
+                episode: id,
                 next: next?,
             });
         }
@@ -895,6 +918,7 @@ fn successors(kind: &StepKind) -> Vec<usize> {
         StepKind::Release { next, .. }
         | StepKind::Delay { next, .. }
         | StepKind::Handoff { next, .. }
+        | StepKind::Visits { next, .. }
         | StepKind::Block { next, .. } => vec![id(next)],
         StepKind::Branch { arms } => arms.iter().map(|(_, s)| id(s)).collect(),
         StepKind::BranchOn { targets, .. } => targets.iter().map(id).collect(),

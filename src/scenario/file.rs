@@ -355,6 +355,9 @@ pub struct StepFile {
     /// From here, a held unit counts as blocked (no longer needed, not yet free).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block: Option<Spanned<ResourceRefFile>>,
+    /// A home-visit episode: visits at home over a length of stay (see `scenario::visits`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visits: Option<Spanned<super::visits::VisitsFile>>,
     /// Leave the system with a named outcome.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<Spanned<EndFile>>,

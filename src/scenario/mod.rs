@@ -24,6 +24,7 @@ pub mod settings;
 mod staffing;
 pub mod surge;
 pub mod units;
+pub mod visits;
 
 use std::path::Path;
 

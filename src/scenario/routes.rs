@@ -113,6 +113,14 @@ impl Graph {
                     edge(*next, Effect::Give(1 << resource.0), true);
                 }
                 StepKind::Block { next, .. } => edge(*next, Effect::Keep, true),
+                // An episode lasts at least a day.
+                StepKind::Visits { episode, next } => {
+                    let effect = match scenario.visits[episode.0 as usize].release_at_start {
+                        Some(r) => Effect::Give(1 << r.0),
+                        None => Effect::Keep,
+                    };
+                    edge(*next, effect, false);
+                }
                 StepKind::Delay { duration, next } => {
                     edge(*next, Effect::Keep, can_be_zero(duration));
                 }
@@ -275,7 +283,15 @@ pub fn check(file: &ScenarioFile, scenario: &Scenario, problems: &mut Problems) 
                 StepKind::Seize { wait, .. } | StepKind::Activity { wait, .. } => bit(wait),
                 _ => 0,
             };
-            let missing = referred.must[step] & !holding;
+            // Census patients at a `visits` step are already in their episode: what it gives
+            // back when visits start (`release_at_start`) is behind them.
+            let given_back = match &scenario.steps[step].kind {
+                StepKind::Visits { episode, .. } => scenario.visits[episode.0 as usize]
+                    .release_at_start
+                    .map_or(0, |r| 1u64 << r.0),
+                _ => 0,
+            };
+            let missing = referred.must[step] & !holding & !given_back;
             let extra = holding & !referred.may[step] & !waited_for;
             for r in bits(missing) {
                 consistent = false;

@@ -426,7 +426,7 @@ fn sweep_and_warm_up_draw_their_charts() {
         "sweep",
         BASELINE,
         "--vary",
-        "resources.reablement_slot.count=120..140:10",
+        "resources.rehab_bed.count=28..32:2",
         "--minimise-cost",
         "-r",
         "2",

@@ -79,7 +79,7 @@ fn compare_writes_the_table_and_says_what_is_clear() {
     let (stdout, out) = (&finished.stdout, finished.path());
     assert!(
         stdout.contains(
-            "More reablement places (`east_london_more_reablement`) against East London baseline:"
+            "More reablement carers (`east_london_more_reablement`) against East London baseline:"
         ),
         "{stdout}"
     );

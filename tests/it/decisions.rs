@@ -57,9 +57,9 @@ fn a_variant_is_described_by_what_it_changes() {
     for text in [
         "Social care: opening hours: Mon–Fri 09:00–17:00 → every day 09:00–17:00",
         "Discharge hub: opening hours: Mon–Fri 08:00–18:00; Sat–Sun 09:00–15:00 → every day 08:00–18:00",
-        "Reablement places: 122 → 146",
+        "Reablement carers: every day 07:00–14:00 × 22, 15:00–22:00 × 20 (2058 hours a week in all) → every day 07:00–14:00 × 26, 15:00–22:00 × 24 (2450 hours a week in all)",
         "Baseline with social care and the discharge hub working 7 days",
-        "Baseline with 20% more reablement capacity",
+        "Baseline with about 20% more reablement carers (26 on the morning round, 24 on the evening round)",
     ] {
         assert!(
             designs.contains(text),
@@ -71,21 +71,19 @@ fn a_variant_is_described_by_what_it_changes() {
             finished.stdout
         );
     }
-    // The more-reablement design changes no office hours: its list names only the places.
+    // The more-reablement design changes no office hours: its list names only the carers (the
+    // reablement places became carers' visits in issue 12).
     let more = &designs[designs.find("More reablement").unwrap()..];
     assert!(!more.contains("opening hours"), "{more}");
     // Side by side in the assumptions: one column per design, only for what differs.
     let assumptions = section(&html, "Assumptions");
-    let row = row_after(assumptions, "Reablement places");
+    let row = row_after(assumptions, "Reablement carers");
     assert_eq!(
         row.matches("<td>").count(),
         4,
         "setting and three designs: {row}"
     );
-    assert!(
-        row.contains("<td>122</td><td>122</td><td>146</td>"),
-        "{row}"
-    );
+    assert!(row.contains("× 22") && row.contains("× 26"), "{row}");
     assert!(
         !assumptions.contains("<td>Rr nurse</td><td>"),
         "a setting no design changes is not in the side-by-side table"

@@ -133,7 +133,11 @@ fn what_ifs_move_their_own_figures_the_right_way() {
     clearly_lower(&late, &base, "rr_nurse.queue.mean");
     clearly_lower(&base, &late, "key.two_hour_response");
     let reablement = shipped("more_reablement.toml");
-    clearly_lower(&reablement, &base, "reablement_slot.queue.mean");
+    clearly_lower(
+        &reablement,
+        &base,
+        "visits.d2a_p1.reablement.wait_to_start.mean",
+    );
     clearly_lower(&reablement, &base, "key.delayed_bed_days_p1");
     let seven_day = shipped("seven_day_social_care.toml");
     clearly_lower(&seven_day, &base, "key.delayed_bed_days");

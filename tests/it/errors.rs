@@ -279,7 +279,7 @@ invalid_fixtures! {
     /// Patients present at the start at a step the pathway does not have (`waiting`).
     initial_missing_step => [(23, 8, "no step in pathway `clinic` called `waiting`", Some("defined: done, see"))];
     /// A variant (`extends`) that names a resource the base does not have.
-    variant_unknown_entry => [(4, 12, "`resources.reablement_slots`", Some("did you mean `reablement_slot`?"))];
+    variant_unknown_entry => [(4, 12, "`resources.rehab_beds`", Some("did you mean `rehab_bed`?"))];
     /// Issue 9 item 18: patients present at the start after the seize of a bed, not holding it.
     census_not_holding => [(34, 8, "their `holding` does not list it", Some("holding = [\"bed\"]"))];
     /// Issue 9 item 18: a `branch_on_hours` arm pointing at its own step.
@@ -329,6 +329,25 @@ invalid_fixtures! {
         (15, 25, "no resource called `nurses`", Some("did you mean `nurse`?")),
         (19, 22, "`triangular` needs 0 <= min <= mode <= max", Some("e.g. { triangular = ")),
     ];
+    /// Home-visit episodes (issue 12 item 3): every checked key of a `visits` step.
+    visits_mistakes => [
+        (15, 62, "`truncate_at` must be a whole number of days, at least 2, found \"1.5 d\"", Some("truncate_at = \"50 d\"")),
+        (15, 89, "`initial_per_day` must be a whole number of visits from 0 to 24, found -1", Some("initial_per_day = 4, final_per_day = 1")),
+        (15, 109, "`final_per_day` must be a whole number of visits from 0 to 24, found 30", Some("initial_per_day = 4, final_per_day = 1")),
+        (15, 121, "`visit` must be more than 0 and at most 24 h, found \"0 min\"", Some("visit = \"45 min\"")),
+        (15, 139, "`travel` must be from 0 to 24 h, found \"25 h\"", Some("travel = \"15 min\"")),
+        (15, 163, "`double_handed` must be a share between 0 and 1, found 1.5", Some("double_handed = 0.15")),
+        (15, 184, "`slots_per_day` must be a whole number from 1 to 1000000, found 0", Some("slots_per_day = 120")),
+        (19, 117, "there is no resource called `carers`", Some("did you mean `carer`?")),
+        (23, 122, "a `visits` step has both `slots_per_day` and `resource`", Some("not both")),
+        (27, 10, "visits `p1.no_capacity` say nothing of capacity", Some("add slots_per_day = 120")),
+        (27, 29, "`exponential` needs a positive `mean`", Some("{ exponential = { mean = \"1 h\" } }")),
+        (31, 138, "`carer` is listed twice", Some("name each alternative once")),
+    ];
+    /// A misspelt key in a `visits` step gets "did you mean".
+    visits_unknown_key => [(12, 48, "unknown key `inital_per_day`", Some("did you mean `initial_per_day`?"))];
+    /// A `visits` step without a required key names it.
+    visits_missing_rate => [(12, 10, "missing key `initial_per_day`", Some("add `initial_per_day = ...`"))];
 }
 
 /// Two pathways that transfer patients to each other forever, with no `end`, are a pathway

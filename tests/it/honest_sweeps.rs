@@ -119,8 +119,9 @@ end = { outcome = "home" }
     assert_eq!(growing[0].resource, "bed");
 }
 
-/// Reablement places swept down into overload: with waiting for an acute bed costing
-/// nothing and places dear, the gridlocked point looks cheapest, as in the issue. They are flagged unstable
+/// Rehabilitation beds swept down into overload (the baseline's count capacity since its
+/// reablement places became carers' visits, issue 12): with waiting for an acute bed costing
+/// nothing and beds dear, the gridlocked point looks cheapest, as in the issue. They are flagged unstable
 /// in the console, in `sweep.csv` and on the chart, and the lowest cost is chosen among the
 /// stable points, with a sentence saying why the others were left out.
 #[test]
@@ -129,11 +130,11 @@ fn an_overloaded_sweep_point_is_flagged_unstable_and_never_the_cheapest() {
         "sweep",
         "scenarios/east_london/baseline.toml",
         "--vary",
-        "resources.reablement_slot.count=80..130:50",
+        "resources.rehab_bed.count=16..30:14",
         "--set",
         "pathways.acute.steps.admit.seize.cost_per_day_waiting=0",
         "--set",
-        "resources.reablement_slot.cost_per_day_available=500",
+        "resources.rehab_bed.cost_per_day_available=500",
         "--minimise-cost",
         "-r",
         "3",
@@ -141,7 +142,7 @@ fn an_overloaded_sweep_point_is_flagged_unstable_and_never_the_cheapest() {
     let (stdout, out) = (&finished.stdout, finished.path());
     let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
     assert!(csv.starts_with(
-        "resources.reablement_slot.count,metric,unit,mean,sd,ci95_low,ci95_high,replications,unstable\n"
+        "resources.rehab_bed.count,metric,unit,mean,sd,ci95_low,ci95_high,replications,unstable\n"
     ));
     let cost = |point: &str| -> (f64, String) {
         let line = csv
@@ -151,29 +152,29 @@ fn an_overloaded_sweep_point_is_flagged_unstable_and_never_the_cheapest() {
         let fields: Vec<&str> = line.split(',').collect();
         (fields[3].parse().unwrap(), fields[8].to_string())
     };
-    let (overloaded, flag_80) = cost("80");
-    let (stable, flag_130) = cost("130");
-    assert_eq!(flag_80, "true", "80 places is gridlock");
+    let (overloaded, flag_80) = cost("16");
+    let (stable, flag_130) = cost("30");
+    assert_eq!(flag_80, "true", "16 beds is gridlock");
     assert_eq!(flag_130, "false");
     assert!(
         csv.lines()
-            .filter(|l| l.starts_with("80,"))
+            .filter(|l| l.starts_with("16,"))
             .all(|l| l.ends_with(",true")),
         "every row of an unstable point is flagged"
     );
     // The trap the rule guards against: the gridlocked point looks cheaper.
     assert!(overloaded < stable, "{overloaded} vs {stable}");
     assert!(
-        stdout.contains("Lowest total cost at Reablement places = 130"),
+        stdout.contains("Lowest total cost at Rehabilitation beds = 30"),
         "{stdout}"
     );
     let words = stdout.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        words.contains("Left out: Reablement places = 80, unstable: a queue was still growing"),
+        words.contains("Left out: Rehabilitation beds = 16, unstable: a queue was still growing"),
         "{stdout}"
     );
     assert!(
-        words.contains("Reablement places = 80: queue for acute beds grew from"),
+        words.contains("Rehabilitation beds = 16: queue for acute beds grew from"),
         "{stdout}"
     );
     let svg = std::fs::read_to_string(out.join("charts/sweep.svg")).unwrap();
@@ -181,8 +182,8 @@ fn an_overloaded_sweep_point_is_flagged_unstable_and_never_the_cheapest() {
         svg.contains("unstable: queue still growing"),
         "chart marks it"
     );
-    assert!(svg.contains("Reablement places"), "axis titled by label");
-    assert!(!svg.contains("resources.reablement_slot.count"));
+    assert!(svg.contains("Rehabilitation beds"), "axis titled by label");
+    assert!(!svg.contains("resources.rehab_bed.count"));
 }
 
 /// A settled sweep flags nothing.

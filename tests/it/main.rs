@@ -20,6 +20,7 @@ mod fitting;
 mod fuzz;
 mod fuzz_findings;
 mod handoffs;
+mod home_visits;
 mod honest_sweeps;
 #[cfg(target_os = "linux")]
 mod memory;

@@ -272,7 +272,7 @@ fn console_output_fits_100_columns_with_per_cent_and_pounds() {
             "sweep",
             "scenarios/east_london/baseline.toml",
             "--vary",
-            "resources.reablement_slot.count=100..130:30",
+            "resources.rehab_bed.count=24..30:6",
             "--minimise-cost",
             "-r",
             "2",

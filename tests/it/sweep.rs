@@ -2,31 +2,33 @@
 
 use crate::support::{carepath, run_into, text};
 
-/// More reablement places never lengthen the reablement queue, point by point on the same
+/// More rehabilitation beds never lengthen the queue for them, point by point on the same
 /// seeds; the sweep table has one row per metric per point; the cheapest point is reported.
+/// (The baseline's reablement places swept here until pathway 1 became visits against the
+/// carers' roster, issue 12; the rehabilitation beds are its count capacity now.)
 #[test]
 fn more_capacity_never_lengthens_its_queue_and_the_cheapest_point_is_found() {
     let finished = run_into(&[
         "sweep",
         "scenarios/east_london/baseline.toml",
         "--vary",
-        "resources.reablement_slot.count=100..140:10",
+        "resources.rehab_bed.count=24..32:2",
         "--minimise-cost",
         "-r",
         "4",
     ]);
     let (stdout, out) = (&finished.stdout, finished.path());
     assert!(
-        stdout.contains("Lowest total cost at Reablement places = "),
+        stdout.contains("Lowest total cost at Rehabilitation beds = "),
         "{stdout}"
     );
     let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
     assert!(csv.starts_with(
-        "resources.reablement_slot.count,metric,unit,mean,sd,ci95_low,ci95_high,replications,unstable\n"
+        "resources.rehab_bed.count,metric,unit,mean,sd,ci95_low,ci95_high,replications,unstable\n"
     ));
     let queue: Vec<f64> = csv
         .lines()
-        .filter(|l| l.contains(",reablement_slot.queue.mean,"))
+        .filter(|l| l.contains(",rehab_bed.queue.mean,"))
         .map(|l| l.split(',').nth(3).unwrap().parse().unwrap())
         .collect();
     assert_eq!(queue.len(), 5);

@@ -200,6 +200,21 @@ impl CauseTable {
                     step_cause[s] =
                         add(format!("delay.{}", step.name), pathway, true, Split::Whole);
                 }
+                StepKind::Visits { .. } => {
+                    // In the episode, then (the next cause) waiting for its first visit day.
+                    step_cause[s] = add(
+                        format!("service.{}", step.name),
+                        pathway,
+                        true,
+                        Split::Whole,
+                    );
+                    add(
+                        format!("visits_start.{}", step.name),
+                        pathway,
+                        true,
+                        Split::Whole,
+                    );
+                }
                 _ => {}
             }
         }

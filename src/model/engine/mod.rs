@@ -18,6 +18,7 @@ mod runaway;
 mod staffing;
 mod surge;
 mod trace;
+mod visits;
 
 use rand::RngExt;
 use thiserror::Error;
@@ -325,6 +326,8 @@ struct Simulation<'s> {
     /// Whether the initial census is being placed: census patients join a full queue
     /// (they are in it already), so `max_queue` turns nobody away then.
     placing_census: bool,
+    /// Home-visit episodes' books and placements (see `visits`).
+    visits: visits::VisitsState,
 }
 
 /// Day-by-day values of one replication, for choosing a warm-up: per resource the mean
@@ -536,6 +539,7 @@ impl<'s> Simulation<'s> {
             working: staffing::Working::new(scenario.resources.len()),
             surge: surge::initial_states(scenario),
             placing_census: false,
+            visits: visits::VisitsState::new(scenario, week_offset),
         }
     }
 
@@ -697,6 +701,7 @@ impl<'s> Simulation<'s> {
         self.next_tick = self.next_whole_hour(now);
         self.restart_causes();
         self.request_state.restart();
+        self.visits.restart();
     }
 
     /// The first whole hour after `time`, or the end of the run if that comes first;
@@ -864,6 +869,7 @@ impl<'s> Simulation<'s> {
                 Some(next) => self.advance(id, next),
                 None => Ok(()),
             },
+            StepKind::Visits { episode, next } => self.visits_done(id, step, *episode, *next),
             StepKind::Handoff { handoff, next } => {
                 self.count_instant_step(id, step)?;
                 self.end_cause(id);
@@ -1044,6 +1050,9 @@ impl<'s> Simulation<'s> {
                     self.trace_event(id, "release", Some(*resource), Detail::None);
                     self.release_unit(id, *resource, was_blocked)?;
                     step = *next;
+                }
+                StepKind::Visits { episode, .. } => {
+                    return self.begin_visits(id, step, *episode, since);
                 }
                 StepKind::Delay { duration, .. } => {
                     let hours = self.timed(id, step, duration);

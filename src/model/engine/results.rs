@@ -324,6 +324,7 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
     );
     simulation.attribution.push_metrics(scenario, &mut out);
     super::requests::push_metrics(simulation, &mut out);
+    super::visits::collect(simulation, &mut out);
     for ((from, to), count) in simulation.route_table.routes().zip(&recorder.routes) {
         out.push(MetricValue {
             name: super::routes::route_metric(scenario, from, to).into(),

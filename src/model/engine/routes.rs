@@ -92,6 +92,7 @@ pub fn successors(kind: &StepKind) -> Vec<StepId> {
         StepKind::Release { next, .. }
         | StepKind::Delay { next, .. }
         | StepKind::Handoff { next, .. }
+        | StepKind::Visits { next, .. }
         | StepKind::Block { next, .. } => vec![*next],
         StepKind::Branch { arms } => arms.iter().map(|a| a.1).collect(),
         StepKind::BranchOn { targets, .. } => targets.clone(),

@@ -1,0 +1,395 @@
+//! Home-visit episodes (a package of care delivered as visits at home): the compiled step
+//! ([`VisitEpisode`]), one patient's visit plan ([`VisitPlan`]) and the day-by-day book of
+//! visit capacity ([`VisitBook`]) against which plans are placed.
+//!
+//! The visit model follows IPACS (Improving the flow of Patients between Acute, Community and
+//! Social care; BNSSG ICB, University of Bath and University of Exeter), public code at
+//! `github.com/nhs-bnssg-analytics/ipacs-model`, `functions/visit_functions.R` and
+//! `functions/visit_model.R`:
+//! - the length of stay is drawn in days and rounded (`dis_los`), redrawn while it is 0 or at
+//!   least a maximum (IPACS uses mean + 3 sd): here [`VisitEpisode::truncate_at_days`];
+//! - the visits on each day of the stay are `round(seq(initial, final, length.out = los))`
+//!   (`add_patient`): a straight line from the initial to the final rate, rounded half to
+//!   even as R's `round` does ([`VisitPlan::visits_on`]);
+//! - a patient starts on the first day, from the day it is ready, on which every day of its
+//!   plan fits in that day's remaining visit slots, and those slots are booked at once
+//!   (`add_patient`'s `while` loop): a patient whose plan does not fit waits, and a patient
+//!   behind it whose plan fits is not held back ([`VisitBook::first_fit`]);
+//! - a patient already in service when the run starts gets the tail of a longer plan
+//!   (`dis_los2`: IPACS draws the days left uniformly; here they come from the census's
+//!   `remaining`).
+//!
+//! Differences from IPACS, stated: the initial and final rates are fixed numbers here (IPACS
+//! draws each from a normal distribution, rounded, within 3 sd); a slot is one carer's visit,
+//! so a double-handed visit takes two; and the second capacity mode ([`VisitCapacity::Roster`],
+//! not in IPACS) delivers visits within the carers' rostered hours instead of booking slots.
+//!
+//! Owns no event handling (that is `engine::visits`) and reads no files (`scenario::visits`).
+
+use crate::model::distribution::Distribution;
+use crate::model::scenario::ResourceId;
+
+/// Index of a home-visit episode step in [`crate::model::scenario::Scenario::visits`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct VisitsId(pub u16);
+
+/// Most visits a day one patient's plan may ask for (a lever's sanity bound).
+pub const MAX_VISITS_PER_DAY: u32 = 24;
+
+/// Most times a truncated length of stay is redrawn before the truncation point (less a
+/// day) is taken: only reached when nearly all of the distribution lies past `truncate_at`.
+pub const MAX_LOS_REDRAWS: u32 = 1000;
+
+/// What limits how many visits can be made on a day.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VisitCapacity {
+    /// A daily number of visit slots, each one carer's visit (IPACS's model): a patient starts
+    /// on the first day its whole plan fits, and every visit booked is delivered.
+    Slots {
+        /// Slots a day [carer-visits/day].
+        per_day: u32,
+    },
+    /// The rostered hours of a resource, or of alternatives in order of preference: each
+    /// day's visits are delivered first come, first served (by booking) while the day's
+    /// rostered carer-hours last; a visit that does not fit in any alternative's hours that
+    /// day is missed (by default a patient starts at once; see [`VisitEpisode::wait_for_fit`]).
+    Roster {
+        /// The resources, in order of preference (one unless `any_of`).
+        resources: Vec<ResourceId>,
+    },
+}
+
+/// A compiled `visits` step: a home-visit episode.
+#[derive(Debug, Clone)]
+pub struct VisitEpisode {
+    /// `visits.<pathway>.<step>`: the prefix of its metrics.
+    pub metric_prefix: String,
+    /// Length of stay as drawn [hours], turned into whole days (rounded half to even, at
+    /// least 1).
+    pub length_of_stay: Distribution,
+    /// Stays of this many days or more are redrawn, as IPACS does (`None`: no truncation)
+    /// [days].
+    pub truncate_at_days: Option<u32>,
+    /// Visits on the first day [visits/day].
+    pub initial_per_day: u32,
+    /// Visits on the last day [visits/day].
+    pub final_per_day: u32,
+    /// Time at the patient's home per visit [hours].
+    pub visit_hours: f64,
+    /// Travel to each visit [hours].
+    pub travel_hours: f64,
+    /// Share of patients whose visits need two carers each (double-handed) [fraction].
+    pub double_handed: f64,
+    /// What limits the visits made each day.
+    pub capacity: VisitCapacity,
+    /// `true`: a patient starts on the first day its whole plan fits in what is left of each
+    /// day's capacity (IPACS); `false`: at once, and visits that do not fit are missed.
+    pub wait_for_fit: bool,
+    /// A resource the patient holds, given back when its visits start (the hospital bed it
+    /// leaves when care at home begins).
+    pub release_at_start: Option<ResourceId>,
+}
+
+impl VisitEpisode {
+    /// Carer-hours one visit takes with `carers` carers, travel included [hours].
+    pub fn carer_hours(&self, carers: u32) -> f64 {
+        f64::from(carers) * (self.visit_hours + self.travel_hours)
+    }
+
+    /// Capacity one visit with `carers` carers takes: slots, or carer-hours with a roster.
+    pub fn per_visit(&self, carers: u32) -> f64 {
+        match self.capacity {
+            VisitCapacity::Slots { .. } => f64::from(carers),
+            VisitCapacity::Roster { .. } => self.carer_hours(carers),
+        }
+    }
+
+    /// Length of stay in whole days from a draw of `hours`: rounded half to even (R's
+    /// `round`), at least 1 day. Returns `None` when the draw must be redrawn: truncation is
+    /// set and the rounded stay is 0 days or `truncate_at_days` or more (IPACS `dis_los`).
+    pub fn stay_days(&self, hours: f64) -> Option<u32> {
+        let days = (hours / 24.0).round_ties_even();
+        let days = if days.is_finite() && days > 0.0 {
+            days.min(f64::from(u32::MAX / 2)) as u32
+        } else {
+            0
+        };
+        match self.truncate_at_days {
+            Some(limit) if days == 0 || days >= limit => None,
+            _ => Some(days.max(1)),
+        }
+    }
+}
+
+/// One patient's visits: a straight line from `initial` visits a day on the first day of a
+/// `full_days`-day plan to `last` on its last day, rounded; the patient follows its days from
+/// `skip` on (a census patient part-way through).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisitPlan {
+    /// Visits on the plan's first day.
+    pub initial: u32,
+    /// Visits on the plan's last day.
+    pub last: u32,
+    /// Days of the whole plan (at least 1).
+    pub full_days: u32,
+    /// Days of the plan already behind the patient (0 for a new episode).
+    pub skip: u32,
+    /// Carers per visit (1, or 2 if double-handed).
+    pub carers: u32,
+}
+
+impl VisitPlan {
+    /// Days the patient is in the episode from now on.
+    pub fn days(&self) -> u32 {
+        self.full_days.saturating_sub(self.skip).max(1)
+    }
+
+    /// Visits on day `day` of the patient's remaining episode (0 = its first day):
+    /// `round(seq(initial, last, length.out = full_days))[skip + day]` as in IPACS, with R's
+    /// rounding (half to even) and R's sequence (first and last exact).
+    pub fn visits_on(&self, day: u32) -> u32 {
+        let k = self.skip + day;
+        let n = self.full_days;
+        if n <= 1 || k == 0 {
+            return self.initial;
+        }
+        if k >= n - 1 {
+            return self.last;
+        }
+        let from = f64::from(self.initial);
+        let by = (f64::from(self.last) - from) / f64::from(n - 1);
+        (from + f64::from(k) * by).round_ties_even().max(0.0) as u32
+    }
+
+    /// Slots (carer-visits) on day `day` of the remaining episode.
+    pub fn slots_on(&self, day: u32) -> u32 {
+        self.visits_on(day) * self.carers
+    }
+
+    /// Visits over the whole remaining episode.
+    pub fn total_visits(&self) -> u64 {
+        (0..self.days()).map(|d| u64::from(self.visits_on(d))).sum()
+    }
+}
+
+/// Day-by-day capacity and use of one episode step's visits, indexed by day since time zero;
+/// its tables grow (rarely, amortised) as bookings reach further ahead, and are otherwise
+/// reused, so placing a plan allocates nothing once they have grown.
+#[derive(Debug, Clone)]
+pub struct VisitBook {
+    /// Capacity pools: 1 for slots; one per alternative for a roster.
+    pools: usize,
+    /// Capacity of each pool on days past `capacity`'s end [slots, or carer-hours].
+    beyond: Vec<f64>,
+    /// `[day][pool]`: capacity [slots, or carer-hours].
+    capacity: Vec<f64>,
+    /// `[day][pool]`: capacity used [slots, or carer-hours].
+    used: Vec<f64>,
+    /// Per day: visits delivered (or booked).
+    visits: Vec<u32>,
+    /// Per day: visits missed (roster mode only).
+    missed: Vec<u32>,
+    /// Per day: patients in their episode that day.
+    caseload: Vec<u32>,
+}
+
+impl VisitBook {
+    /// A book of `per_day` slots every day.
+    pub fn slots(per_day: u32) -> Self {
+        VisitBook {
+            pools: 1,
+            beyond: vec![f64::from(per_day)],
+            capacity: Vec::new(),
+            used: Vec::new(),
+            visits: Vec::new(),
+            missed: Vec::new(),
+            caseload: Vec::new(),
+        }
+    }
+
+    /// A book of rostered carer-hours: `capacity[day][pool]` [carer-hours], flat, for the
+    /// days of the run; days after them have no limit (they are not measured).
+    pub fn roster(pools: usize, capacity: Vec<f64>) -> Self {
+        VisitBook {
+            pools: pools.max(1),
+            beyond: vec![f64::INFINITY; pools.max(1)],
+            capacity,
+            used: Vec::new(),
+            visits: Vec::new(),
+            missed: Vec::new(),
+            caseload: Vec::new(),
+        }
+    }
+
+    /// Empties the book (a fresh replication keeps its tables).
+    pub fn clear(&mut self) {
+        self.used.fill(0.0);
+        self.visits.fill(0);
+        self.missed.fill(0);
+        self.caseload.fill(0);
+    }
+
+    /// Makes the per-day tables reach day `day`.
+    fn reach(&mut self, day: usize) {
+        if self.visits.len() <= day {
+            let days = (day + 1).max(2 * self.visits.len());
+            self.used.resize(days * self.pools, 0.0);
+            self.visits.resize(days, 0);
+            self.missed.resize(days, 0);
+            self.caseload.resize(days, 0);
+        }
+    }
+
+    /// Capacity of `pool` on `day` [slots, or carer-hours].
+    pub fn capacity(&self, day: usize, pool: usize) -> f64 {
+        self.capacity
+            .get(day * self.pools + pool)
+            .copied()
+            .unwrap_or(self.beyond[pool])
+    }
+
+    fn used(&self, day: usize, pool: usize) -> f64 {
+        self.used
+            .get(day * self.pools + pool)
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// The first day from `from` up to `last_start` (inclusive) on which every day of `plan`
+    /// fits in the capacity left, each visit taking `per_visit` (IPACS `add_patient`:
+    /// `all(resources[tt:(tt+los-1)] >= req_visits)`, trying `tt + 1` otherwise); `None` if
+    /// none does. With several pools, what is left in all of them together.
+    pub fn first_fit(
+        &self,
+        plan: &VisitPlan,
+        per_visit: f64,
+        from: usize,
+        last_start: usize,
+    ) -> Option<usize> {
+        let days = plan.days() as usize;
+        (from..=last_start).find(|&start| {
+            (0..days).all(|d| {
+                let day = start + d;
+                let left: f64 = (0..self.pools)
+                    .map(|p| self.capacity(day, p) - self.used(day, p))
+                    .sum();
+                f64::from(plan.visits_on(d as u32)) * per_visit <= left + 1e-9
+            })
+        })
+    }
+
+    /// Delivers `plan` from day `start`, each visit by the first pool (in order of
+    /// preference) with `hours_per_visit` left that day (slots, or carer-hours); a visit that
+    /// fits in no pool is missed. Returns the visits missed.
+    pub fn deliver(&mut self, plan: &VisitPlan, start: usize, hours_per_visit: f64) -> u64 {
+        let days = plan.days() as usize;
+        self.reach(start + days - 1);
+        let mut missed_total = 0;
+        for d in 0..days {
+            let day = start + d;
+            self.caseload[day] += 1;
+            for _ in 0..plan.visits_on(d as u32) {
+                let pool = (0..self.pools).find(|&p| {
+                    self.used[day * self.pools + p] + hours_per_visit
+                        <= self.capacity(day, p) + 1e-9
+                });
+                match pool {
+                    Some(p) => {
+                        self.used[day * self.pools + p] += hours_per_visit;
+                        self.visits[day] += 1;
+                    }
+                    None => {
+                        self.missed[day] += 1;
+                        missed_total += 1;
+                    }
+                }
+            }
+        }
+        missed_total
+    }
+
+    /// Totals over days `from..to` (days the book has not reached count as empty).
+    pub fn totals(&self, from: usize, to: usize) -> BookTotals {
+        let mut totals = BookTotals {
+            days: to.saturating_sub(from),
+            capacity: vec![0.0; self.pools],
+            used: vec![0.0; self.pools],
+            ..BookTotals::default()
+        };
+        for day in from..to {
+            for pool in 0..self.pools {
+                totals.capacity[pool] += self.capacity(day, pool);
+                totals.used[pool] += self.used(day, pool);
+            }
+            totals.visits += u64::from(self.visits.get(day).copied().unwrap_or(0));
+            totals.missed += u64::from(self.missed.get(day).copied().unwrap_or(0));
+            totals.patient_days += u64::from(self.caseload.get(day).copied().unwrap_or(0));
+        }
+        totals
+    }
+}
+
+/// Sums of a [`VisitBook`] over a run of days.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BookTotals {
+    /// Days summed.
+    pub days: usize,
+    /// Per pool: capacity [slots, or carer-hours].
+    pub capacity: Vec<f64>,
+    /// Per pool: capacity used [slots, or carer-hours].
+    pub used: Vec<f64>,
+    /// Visits delivered.
+    pub visits: u64,
+    /// Visits missed.
+    pub missed: u64,
+    /// Patient-days in an episode (caseload summed over the days).
+    pub patient_days: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(initial: u32, last: u32, full_days: u32) -> VisitPlan {
+        VisitPlan {
+            initial,
+            last,
+            full_days,
+            skip: 0,
+            carers: 1,
+        }
+    }
+
+    /// `round(seq(4, 1, length.out = 5))` in R is 4, 3, 2 (2.5 rounds to even), 2, 1.
+    #[test]
+    fn visits_fall_linearly_rounded_half_to_even_as_r_does() {
+        let p = plan(4, 1, 5);
+        let v: Vec<u32> = (0..5).map(|d| p.visits_on(d)).collect();
+        assert_eq!(v, vec![4, 3, 2, 2, 1]);
+        assert_eq!(p.total_visits(), 12);
+        // One day: the initial rate (R's seq of length 1 is `from`).
+        assert_eq!(plan(4, 1, 1).visits_on(0), 4);
+    }
+
+    /// A census patient follows the tail of its plan (IPACS `tail(temp_visit_vector, los)`).
+    #[test]
+    fn a_census_patient_follows_the_tail_of_its_plan() {
+        let mut p = plan(4, 1, 5);
+        p.skip = 3;
+        assert_eq!(p.days(), 2);
+        assert_eq!((p.visits_on(0), p.visits_on(1)), (2, 1));
+    }
+
+    /// A plan that does not fit on its first day waits; one behind that fits is placed at
+    /// once; the waiting one takes the first day the whole plan fits.
+    #[test]
+    fn slots_one_short_make_a_patient_wait_while_one_that_fits_starts() {
+        let mut book = VisitBook::slots(5);
+        assert_eq!(book.deliver(&plan(3, 3, 2), 0, 1.0), 0); // days 0-1: 3 of 5 used
+        let big = plan(3, 3, 1); // needs 3: one short on days 0 and 1
+        assert_eq!(book.first_fit(&big, 1.0, 0, 10), Some(2));
+        let small = plan(2, 2, 2);
+        assert_eq!(book.first_fit(&small, 1.0, 0, 10), Some(0));
+        assert_eq!(book.first_fit(&big, 1.0, 0, 1), None);
+    }
+}

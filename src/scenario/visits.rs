@@ -1,0 +1,234 @@
+//! The `visits` step as written (a home-visit episode, or package of care) and its checks:
+//!
+//! ```toml
+//! visits = { length_of_stay = { log_normal = { mean = "14 d", sd = "12 d" } },
+//!            truncate_at = "50 d", initial_per_day = 4, final_per_day = 1,
+//!            visit = "45 min", travel = "15 min", double_handed = 0.1,
+//!            slots_per_day = 300 }                  # or: resource = "reablement_carer"
+//! ```
+//!
+//! Exactly one of `slots_per_day` (a daily capacity of visit slots, IPACS's model) and
+//! `resource` (visits within the resource's rostered hours; `{ any_of = [...] }` for
+//! alternatives) says what limits the visits. See `model::visit_plan` for the rules.
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use super::compile::{Names, Problems, compile_distribution, within_a_century};
+use super::file::DistributionFile;
+use super::requests::ResourceChoiceFile;
+use super::units::DurationText;
+use crate::model::visit_plan::{MAX_VISITS_PER_DAY, VisitCapacity, VisitEpisode};
+
+/// Most visit slots a day one `visits` step may state.
+pub const MAX_SLOTS_PER_DAY: i64 = 1_000_000;
+
+/// `visits = { ... }`: a home-visit episode.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisitsFile {
+    /// How long the patient has visits (rounded to whole days).
+    pub length_of_stay: Spanned<DistributionFile>,
+    /// Stays this long or longer are redrawn, as IPACS does (mean + 3 sd there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truncate_at: Option<Spanned<DurationText>>,
+    /// Visits on the first day [visits/day].
+    pub initial_per_day: Spanned<i64>,
+    /// Visits on the last day [visits/day]; the rate moves linearly in between.
+    pub final_per_day: Spanned<i64>,
+    /// Time at the patient's home per visit.
+    pub visit: Spanned<DurationText>,
+    /// Travel to each visit (default none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub travel: Option<Spanned<DurationText>>,
+    /// Share of patients whose visits need two carers (default 0; 1 for all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub double_handed: Option<Spanned<f64>>,
+    /// A daily capacity of visit slots, each one carer's visit (IPACS's model).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slots_per_day: Option<Spanned<i64>>,
+    /// The carers whose rostered hours deliver the visits, or `{ any_of = [...] }`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<Spanned<ResourceChoiceFile>>,
+    /// When a patient starts: `"when_plan_fits"` (the first day its whole plan fits; the
+    /// default with `slots_per_day`) or `"at_once"` (visits that do not fit are missed; the
+    /// default with `resource`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Spanned<String>>,
+    /// A resource the patient holds, given back when its visits start (e.g. the acute bed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_at_start: Option<Spanned<String>>,
+}
+
+/// Checks and compiles one `visits` step at `pathway.step` (for its metric names). Problems go
+/// to `problems`; `None` if any.
+pub fn compile_visits(
+    problems: &mut Problems,
+    names: &Names,
+    whole: &Spanned<VisitsFile>,
+    pathway: &str,
+    step: &str,
+) -> Option<VisitEpisode> {
+    let before = problems.0.len();
+    let v = whole.get_ref();
+    let length_of_stay = compile_distribution(problems, &v.length_of_stay);
+    let truncate_at_days = v.truncate_at.as_ref().and_then(|t| {
+        within_a_century(problems, t, "truncate_at");
+        let days = t.get_ref().to_sim().days();
+        if days.is_finite() && days >= 2.0 && days.fract() == 0.0 {
+            Some(days as u32)
+        } else {
+            problems.add(
+                t.span(),
+                format!(
+                    "`truncate_at` must be a whole number of days, at least 2, found \"{}\"",
+                    t.get_ref()
+                ),
+                "e.g. truncate_at = \"50 d\" (IPACS redraws stays of mean + 3 sd days or more)",
+            );
+            None
+        }
+    });
+    let mut rate = |value: &Spanned<i64>, key: &str| -> u32 {
+        let n = *value.get_ref();
+        if !(0..=i64::from(MAX_VISITS_PER_DAY)).contains(&n) {
+            problems.add(
+                value.span(),
+                format!("`{key}` must be a whole number of visits from 0 to {MAX_VISITS_PER_DAY}, found {n}"),
+                "e.g. initial_per_day = 4, final_per_day = 1 (four visits a day at first, tapering to one)",
+            );
+            return 0;
+        }
+        n as u32
+    };
+    let initial_per_day = rate(&v.initial_per_day, "initial_per_day");
+    let final_per_day = rate(&v.final_per_day, "final_per_day");
+    let hours = |problems: &mut Problems, d: &Spanned<DurationText>, key: &str, least: f64| {
+        within_a_century(problems, d, key);
+        let h = d.get_ref().to_sim().hours();
+        if !(h >= least && h <= 24.0) {
+            problems.add(
+                d.span(),
+                format!(
+                    "`{key}` must be {} 24 h, found \"{}\"",
+                    if least > 0.0 {
+                        "more than 0 and at most"
+                    } else {
+                        "from 0 to"
+                    },
+                    d.get_ref()
+                ),
+                "e.g. visit = \"45 min\", travel = \"15 min\"",
+            );
+        }
+        h
+    };
+    let visit_hours = hours(problems, &v.visit, "visit", f64::MIN_POSITIVE);
+    let travel_hours = v
+        .travel
+        .as_ref()
+        .map_or(0.0, |t| hours(problems, t, "travel", 0.0));
+    let double_handed = v.double_handed.as_ref().map_or(0.0, |p| {
+        let share = *p.get_ref();
+        if !(0.0..=1.0).contains(&share) {
+            problems.add(
+                p.span(),
+                format!("`double_handed` must be a share between 0 and 1, found {share}"),
+                "e.g. double_handed = 0.15: 15% of patients need two carers at each visit (1 for all)",
+            );
+        }
+        share
+    });
+    let capacity = match (&v.slots_per_day, &v.resource) {
+        (Some(slots), None) => {
+            let n = *slots.get_ref();
+            if !(1..=MAX_SLOTS_PER_DAY).contains(&n) {
+                problems.add(
+                    slots.span(),
+                    format!("`slots_per_day` must be a whole number from 1 to {MAX_SLOTS_PER_DAY}, found {n}"),
+                    "e.g. slots_per_day = 120: visits (one carer each) that can be made each day",
+                );
+            }
+            Some(VisitCapacity::Slots {
+                per_day: n.clamp(1, MAX_SLOTS_PER_DAY) as u32,
+            })
+        }
+        (None, Some(resource)) => {
+            let list: Vec<Spanned<String>> = match resource.get_ref() {
+                ResourceChoiceFile::Named(name) => {
+                    vec![Spanned::new(resource.span(), name.clone())]
+                }
+                ResourceChoiceFile::AnyOf(list) => list.clone(),
+            };
+            if list.is_empty() {
+                problems.add(
+                    resource.span(),
+                    "`any_of` lists no resource",
+                    "e.g. resource = { any_of = [\"carer\", \"therapist\"] }",
+                );
+            }
+            let mut resources = Vec::new();
+            for name in &list {
+                let id = names.resource(problems, name)?;
+                if resources.contains(&id) {
+                    problems.add(
+                        name.span(),
+                        format!("`{}` is listed twice", name.get_ref()),
+                        "name each alternative once, in order of preference",
+                    );
+                }
+                resources.push(id);
+            }
+            Some(VisitCapacity::Roster { resources })
+        }
+        (Some(slots), Some(_)) => {
+            problems.add(
+                slots.span(),
+                "a `visits` step has both `slots_per_day` and `resource`",
+                "keep `slots_per_day` for a daily capacity of visit slots (IPACS), or `resource` for visits within the carers' roster, not both",
+            );
+            None
+        }
+        (None, None) => {
+            problems.add(
+                whole.span(),
+                format!("visits `{pathway}.{step}` say nothing of capacity"),
+                "add slots_per_day = 120 (visit slots a day, as IPACS) or resource = \"carer\" (visits within the carers' roster)",
+            );
+            None
+        }
+    };
+    let wait_for_fit = match v.start.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
+        None => v.resource.is_none(),
+        Some(("when_plan_fits", _)) => true,
+        Some(("at_once", _)) => false,
+        Some((other, span)) => {
+            problems.add(
+                span,
+                format!("`start` must be \"when_plan_fits\" or \"at_once\", found \"{other}\""),
+                "\"when_plan_fits\" waits for the first day the whole visit plan fits (IPACS); \"at_once\" starts now and counts visits that do not fit as missed",
+            );
+            false
+        }
+    };
+    let release_at_start = match &v.release_at_start {
+        Some(name) => Some(names.resource(problems, name)?),
+        None => None,
+    };
+    if problems.0.len() > before {
+        return None;
+    }
+    Some(VisitEpisode {
+        metric_prefix: format!("visits.{pathway}.{step}"),
+        length_of_stay: length_of_stay?,
+        truncate_at_days,
+        initial_per_day,
+        final_per_day,
+        visit_hours,
+        travel_hours,
+        double_handed,
+        capacity: capacity?,
+        wait_for_fit,
+        release_at_start,
+    })
+}
