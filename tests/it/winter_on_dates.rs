@@ -28,7 +28,10 @@ fn winter_beds_are_base_plus_escalation_period_plus_surge() {
     // Once open, the beds stay open at least `min_open` (2 days) within the 121 days.
     assert!(days.iter().any(|d| *d > 0.0), "the surge beds never opened");
     for d in &days {
-        assert!(*d == 0.0 || (2.0 - 1e-9..=121.0).contains(d), "{d} days open");
+        assert!(
+            *d == 0.0 || (2.0 - 1e-9..=121.0).contains(d),
+            "{d} days open"
+        );
     }
     let cost = run.values("cost.acute_bed.surge");
     for (cost, surge) in cost.iter().zip(&surge) {
