@@ -141,7 +141,19 @@ pub fn workbook_bytes(sheets: &[Sheet]) -> Result<Vec<u8>, String> {
                 .write_string_with_format(0, c as u16, heading, &header_format)
                 .map_err(fail)?;
         }
-        for (r, row) in sheet.rows.iter().enumerate() {
+        // Excel holds 1,048,576 rows: a longer sheet (a census of a million groups) keeps
+        // its first rows and says so in the last.
+        let kept = sheet.rows.len().min(MAX_ROWS - 2);
+        if kept < sheet.rows.len() {
+            let note = format!(
+                "{} more rows not shown: Excel holds {MAX_ROWS} rows (the CSV outputs hold them all)",
+                sheet.rows.len() - kept
+            );
+            worksheet
+                .write_string(kept as u32 + 1, 0, &note)
+                .map_err(fail)?;
+        }
+        for (r, row) in sheet.rows.iter().take(kept).enumerate() {
             let r = r as u32 + 1;
             for (c, cell) in row.iter().enumerate() {
                 if c >= widths.len() {
@@ -149,7 +161,10 @@ pub fn workbook_bytes(sheets: &[Sheet]) -> Result<Vec<u8>, String> {
                 }
                 let width = match cell {
                     Cell::Text(text) => {
-                        worksheet.write_string(r, c as u16, text).map_err(fail)?;
+                        let text = clipped(text);
+                        worksheet
+                            .write_string(r, c as u16, text.as_ref())
+                            .map_err(fail)?;
                         text.chars().count() + 1
                     }
                     Cell::Number(value, format) if value.is_finite() => {
@@ -475,4 +490,50 @@ fn unique_names(sheets: &[Sheet]) -> Vec<Sheet> {
             }
         })
         .collect()
+}
+
+/// Most characters Excel holds in one cell.
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// Most rows Excel holds in one sheet.
+const MAX_ROWS: usize = 1_048_576;
+
+/// `text` as one cell can hold it: whole if it fits in [`MAX_CELL_CHARS`], else cut, ending
+/// with a note saying how much was left out (a long empirical distribution, a long list of
+/// booked times).
+fn clipped(text: &str) -> std::borrow::Cow<'_, str> {
+    let count = text.chars().count();
+    if count <= MAX_CELL_CHARS {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let note = format!(" … ({} more characters; see scenario.toml)", count);
+    let keep = MAX_CELL_CHARS - note.chars().count();
+    let mut cut: String = text.chars().take(keep).collect();
+    cut.push_str(&note.replace(&count.to_string(), &(count - keep).to_string()));
+    std::borrow::Cow::Owned(cut)
+}
+
+#[cfg(test)]
+mod clip_tests {
+    use super::*;
+
+    /// A cell's text is kept whole up to Excel's limit and cut to exactly the limit beyond,
+    /// saying how many characters were left out.
+    #[test]
+    fn long_text_is_cut_to_what_excel_holds() {
+        let short = "a".repeat(MAX_CELL_CHARS);
+        assert_eq!(clipped(&short), short.as_str());
+        let long = "b".repeat(100_000);
+        let cut = clipped(&long);
+        assert!(
+            cut.chars().count() <= MAX_CELL_CHARS,
+            "{}",
+            cut.chars().count()
+        );
+        let kept = cut.chars().take_while(|c| *c == 'b').count();
+        assert!(cut.ends_with(&format!(
+            "({} more characters; see scenario.toml)",
+            100_000 - kept
+        )));
+    }
 }

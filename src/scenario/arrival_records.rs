@@ -68,7 +68,13 @@ pub fn parse_time(text: &str, start: Option<Date>) -> Result<f64, (String, Strin
             format!("write {dated}"),
         ));
     };
-    if !hours.is_finite() || hours < 0.0 {
+    if !hours.is_finite() {
+        return Err((
+            format!("`{text}` is not an arrival time (a number must be finite)"),
+            format!("write {forms}"),
+        ));
+    }
+    if hours < 0.0 {
         return Err((
             format!("`{text}` is before the start of the run"),
             "arrival times count from time zero (the start of the warm-up); leave out earlier rows"
@@ -351,6 +357,11 @@ mod tests {
         assert!(parse_time("2026-12-02 06:30", None).is_err());
         assert!(parse_time("2026-11-30 23:00", start).is_err());
         assert!(parse_time("-1", None).is_err());
+        // Not before the start: not a time at all.
+        for text in ["NaN", "inf", &"1".repeat(400)] {
+            let (message, _) = parse_time(text, None).expect_err(text);
+            assert!(message.contains("is not an arrival time"), "{message}");
+        }
         assert!(parse_time("soon", start).is_err());
     }
 

@@ -78,19 +78,29 @@ impl Graph {
                     instant,
                 });
             };
+            // Leaving a wait unserved: at its deadline (at once if already passed) or turned
+            // away from a full queue; either way keeping what is held.
+            let wait_exits = |wait: &crate::model::scenario::Wait,
+                              edge: &mut dyn FnMut(
+                crate::model::scenario::StepId,
+                Effect,
+                bool,
+            )| {
+                if let Some(deadline) = &wait.deadline {
+                    edge(
+                        deadline.fallback,
+                        Effect::Keep,
+                        passed_at_once(scenario, wait),
+                    );
+                }
+                if let Some(full) = &wait.max_queue {
+                    edge(full.when_full, Effect::Keep, true);
+                }
+            };
             match &step.kind {
                 StepKind::Seize { wait, next } => {
                     edge(*next, Effect::Take(bit(wait)), true);
-                    if let Some(deadline) = &wait.deadline {
-                        edge(
-                            deadline.fallback,
-                            Effect::Keep,
-                            passed_at_once(scenario, wait),
-                        );
-                    }
-                    if let Some(full) = &wait.max_queue {
-                        edge(full.when_full, Effect::Keep, true);
-                    }
+                    wait_exits(wait, &mut edge);
                 }
                 StepKind::Activity {
                     wait,
@@ -98,16 +108,7 @@ impl Graph {
                     next,
                 } => {
                     edge(*next, Effect::Keep, can_be_zero(duration));
-                    if let Some(deadline) = &wait.deadline {
-                        edge(
-                            deadline.fallback,
-                            Effect::Keep,
-                            passed_at_once(scenario, wait),
-                        );
-                    }
-                    if let Some(full) = &wait.max_queue {
-                        edge(full.when_full, Effect::Keep, true);
-                    }
+                    wait_exits(wait, &mut edge);
                 }
                 StepKind::Release { resource, next } => {
                     edge(*next, Effect::Give(1 << resource.0), true);

@@ -270,3 +270,45 @@ fn a_missing_record_names_its_path() {
     assert!(stderr.contains("not_there.csv"), "{stderr}");
     assert!(stderr.contains("help: "), "{stderr}");
 }
+
+/// Inter-arrival gaps too small for the clock (here 1e-320 h) would give arrivals forever
+/// at one instant: the run stops with a message naming the source instead of hanging.
+#[test]
+fn gaps_too_small_for_the_clock_stop_the_run_instead_of_hanging() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let path = folder.path().join("instant.toml");
+    // Patients leave at once, so no bound on patients inside stops it first.
+    let scenario = r#"
+[run]
+name = "instant"
+horizon = "1 d"
+replications = 1
+
+[arrivals.booked]
+pathway = "clinic"
+interarrival = { fixed = "1e-320 h" }
+
+[[pathways.clinic.steps]]
+name = "done"
+end = { outcome = "seen" }
+"#;
+    std::fs::write(&path, scenario).expect("written");
+    let out = folder.path().join("out");
+    let output = carepath(&[
+        "run",
+        path.to_str().expect("UTF-8"),
+        "-r",
+        "1",
+        "-q",
+        "--no-report",
+        "-o",
+        out.to_str().expect("UTF-8"),
+    ]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("arrivals from `booked` come without time passing"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "no output set from a failed run");
+}

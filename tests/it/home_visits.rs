@@ -152,6 +152,12 @@ roster = [{ days = ["every_day"], start = "08:00", end = "16:00", count = 1 }]
     assert_eq!(run.mean(&format!("{M}.missed")), 0.0);
     assert!((run.mean(&format!("{M}.carer_utilisation.carer")) - 0.5).abs() < 1e-9);
     assert!((run.mean(&format!("{M}.carer_utilisation.therapist")) - 5.0 / 80.0).abs() < 1e-9);
+    // The staff's own figures carry the hours their visits book (they are never seized one
+    // visit at a time): 40 of 80 rostered carer-hours over 240 hours is 1/6 of a carer busy
+    // on average, utilisation 0.5; the therapist 5 of 80.
+    assert!((run.mean("carer.busy") - 40.0 / 240.0).abs() < 1e-9);
+    assert!((run.mean("carer.utilisation") - 0.5).abs() < 1e-9);
+    assert!((run.mean("therapist.utilisation") - 5.0 / 80.0).abs() < 1e-9);
 }
 
 /// `truncate_at` redraws long stays as IPACS does: with stays drawn lognormal (mean 14 d,

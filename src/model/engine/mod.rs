@@ -71,6 +71,18 @@ pub enum SimError {
         /// The resource.
         resource: String,
     },
+    /// A source gave more than [`MAX_ARRIVALS_AT_ONE_INSTANT`] arrivals in a row, each less
+    /// than [`MIN_ARRIVAL_GAP`] after the last: its inter-arrival times are zero or so small
+    /// that the run would never end.
+    #[error(
+        "arrivals from `{source_name}` come without time passing (over 1,000,000 in a row, each within 3.6 microseconds of the last, at hour {at:.3}); its inter-arrival times are zero or too small to end the run: give `interarrival` a mean of a second or more"
+    )]
+    ArrivalsWithoutTime {
+        /// The source's name.
+        source_name: String,
+        /// When [hours since time zero].
+        at: f64,
+    },
     /// Patients went round instantaneous steps without time passing.
     #[error(
         "patients loop through step `{step}` without any time passing; a loop needs a delay, activity or wait"
@@ -285,6 +297,9 @@ struct Simulation<'s> {
     earliest_arrival: Option<usize>,
     /// Patients created so far by each source (the ordinal in each patient's identity).
     arrivals_so_far: Vec<u64>,
+    /// Per source, arrivals in a row at the same instant (see
+    /// [`SimError::ArrivalsWithoutTime`]).
+    arrivals_at_this_instant: Vec<u32>,
     recorder: Recorder,
     /// The routes between steps, for counting moves.
     route_table: routes::RouteTable,
@@ -329,6 +344,14 @@ struct Simulation<'s> {
     /// Home-visit episodes' books and placements (see `visits`).
     visits: visits::VisitsState,
 }
+
+/// Most arrivals one source may give in a row, each less than [`MIN_ARRIVAL_GAP`] after the
+/// last, before the run stops with [`SimError::ArrivalsWithoutTime`].
+pub const MAX_ARRIVALS_AT_ONE_INSTANT: u32 = 1_000_000;
+
+/// A gap between arrivals below which they count as at one instant [hours]: 1e-9 h, 3.6
+/// microseconds.
+pub const MIN_ARRIVAL_GAP: f64 = 1e-9;
 
 /// Day-by-day values of one replication, for choosing a warm-up: per resource the mean
 /// units busy and mean patients waiting each day, and the patients in the system at the end
@@ -513,6 +536,7 @@ impl<'s> Simulation<'s> {
                 .map(|a| StreamKey::named(&format!("attribute:{}", a.name)))
                 .collect(),
             arrivals_so_far: vec![0; scenario.sources.len()],
+            arrivals_at_this_instant: vec![0; scenario.sources.len()],
             next_arrivals: vec![(u64::MAX, u64::MAX); scenario.sources.len()],
             earliest_arrival: None,
             recorder: Recorder::new(scenario),
@@ -631,7 +655,8 @@ impl<'s> Simulation<'s> {
         Ok(())
     }
 
-    fn schedule_arrival(&mut self, source: usize) {
+    /// Schedules the next arrival of `source`; returns when it is due.
+    fn schedule_arrival(&mut self, source: usize) -> SimTime {
         let at = self.arrival_clocks[source].next_after(
             SimTime::from_hours(self.now),
             &mut self.source_streams[source],
@@ -639,6 +664,7 @@ impl<'s> Simulation<'s> {
         self.next_arrivals[source] = EventQueue::<Event>::key(at, self.events.reserve_sequence());
         self.earliest_arrival =
             (0..self.next_arrivals.len()).min_by_key(|&s| self.next_arrivals[s]);
+        at
     }
 
     fn schedule_capacity_change(&mut self, resource: usize) {
@@ -742,7 +768,19 @@ impl<'s> Simulation<'s> {
     }
 
     fn on_arrival(&mut self, source: usize) -> Result<(), SimError> {
-        self.schedule_arrival(source);
+        let next = self.schedule_arrival(source);
+        // Gaps of zero, or so small that the clock would take forever to pass the run.
+        if next.hours() - self.now < MIN_ARRIVAL_GAP {
+            self.arrivals_at_this_instant[source] += 1;
+            if self.arrivals_at_this_instant[source] > MAX_ARRIVALS_AT_ONE_INSTANT {
+                return Err(SimError::ArrivalsWithoutTime {
+                    source_name: self.scenario.sources[source].name.clone(),
+                    at: self.now,
+                });
+            }
+        } else {
+            self.arrivals_at_this_instant[source] = 0;
+        }
         let spec = &self.scenario.sources[source];
         let patient_key = entity_key(self.source_origins[source], self.arrivals_so_far[source]);
         self.arrivals_so_far[source] += 1;
@@ -881,15 +919,11 @@ impl<'s> Simulation<'s> {
                     HandoffPhase::Processing
                         if stream.random::<f64>() < handoff.bounce_probability =>
                     {
-                        self.recorder.bounces[index] += 1;
                         let rework = handoff
                             .rework
                             .as_ref()
                             .map_or(0.0, |d| d.sample(stream).hours());
-                        self.patients.get_mut(id).handoff_phase = HandoffPhase::Rework;
-                        self.trace_event(id, "bounced", None, Detail::Hours(rework));
-                        self.begin_cause(id, self.attribution.table.bounced(step, blocked));
-                        self.schedule_done(id, rework);
+                        self.bounce_referral(id, step, index, rework, blocked, None);
                     }
                     HandoffPhase::Processing if handoff.duplicate_assessment.is_some() => {
                         let work = handoff

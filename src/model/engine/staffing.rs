@@ -227,6 +227,26 @@ impl Simulation<'_> {
         self.request_staff(id, staff, work, cause, queue_cause);
     }
 
+    /// The referral of patient `id` at handoff `step` (handoff number `index`) is bounced
+    /// back: counted, and reworked by the sender for `rework` hours of plain time before it is
+    /// sent again; `staff` is the unit that read it, at a staffed office. Shared by offices
+    /// with and without staff.
+    pub(super) fn bounce_referral(
+        &mut self,
+        id: PatientId,
+        step: StepId,
+        index: usize,
+        rework: f64,
+        blocked: bool,
+        staff: Option<ResourceId>,
+    ) {
+        self.recorder.bounces[index] += 1;
+        self.patients.get_mut(id).handoff_phase = HandoffPhase::Rework;
+        self.trace_event(id, "bounced", staff, Detail::Hours(rework));
+        self.begin_cause(id, self.attribution.table.bounced(step, blocked));
+        self.schedule_done(id, rework);
+    }
+
     /// Patient `id`'s timed phase at staffed handoff `step` is over (a reading, a rework, a
     /// duplicate assessment): as at an office without staff, with the unit taken for each
     /// reading and kept for the duplicate assessment that follows it. Returns the next step
@@ -251,15 +271,11 @@ impl Simulation<'_> {
         let index = handoff.index.0 as usize;
         match phase {
             HandoffPhase::Processing if stream.random::<f64>() < handoff.bounce_probability => {
-                self.recorder.bounces[index] += 1;
                 let rework = handoff
                     .rework
                     .as_ref()
                     .map_or(0.0, |d| d.sample(stream).hours());
-                self.patients.get_mut(id).handoff_phase = HandoffPhase::Rework;
-                self.trace_event(id, "bounced", Some(r), Detail::Hours(rework));
-                self.begin_cause(id, self.attribution.table.bounced(step, blocked));
-                self.schedule_done(id, rework);
+                self.bounce_referral(id, step, index, rework, blocked, Some(r));
                 self.release_staff(id, r)?;
                 // The rework's end is due like work, so that it is not taken for stale.
                 if self.pauses(r) {

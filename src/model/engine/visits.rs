@@ -258,6 +258,28 @@ impl Simulation<'_> {
     }
 }
 
+/// Carer-hours booked on resource `r` by home-visit episodes that plan against its roster,
+/// over the measured days (as [`collect`] counts them); `None` if no episode names it. The
+/// resource's own `busy` and `utilisation` come from these bookings, as its units are never
+/// seized one visit at a time.
+pub(super) fn booked_hours(simulation: &Simulation<'_>, r: usize) -> Option<f64> {
+    let scenario = simulation.scenario;
+    let from = (scenario.warm_up.hours() / 24.0).ceil() as usize;
+    let to = (scenario.end_time().hours() / 24.0).floor() as usize;
+    let mut total = None;
+    for (e, episode) in scenario.visits.iter().enumerate() {
+        if let VisitCapacity::Roster { resources } = &episode.capacity {
+            for (pool, resource) in resources.iter().enumerate() {
+                if resource.0 as usize == r {
+                    let used = simulation.visits.books[e].totals(from, to).used[pool];
+                    *total.get_or_insert(0.0) += used;
+                }
+            }
+        }
+    }
+    total
+}
+
 /// The metrics of every home-visit episode step, over the measured days (whole days from the
 /// end of the warm-up to the end of the run), appended to `out`.
 pub(super) fn collect(simulation: &Simulation<'_>, out: &mut Vec<MetricValue>) {
