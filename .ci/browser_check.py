@@ -159,7 +159,7 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             studies = {
                 "sweep": [carepath, "sweep", "scenarios/east_london/baseline.toml", "--vary",
-                          "resources.reablement_slot.count=100..140:20", "--minimise-cost",
+                          "resources.rehab_bed.count=24..32:4", "--minimise-cost",
                           "-r", "2", "-q", "-o", str(Path(tmp) / "sweep")],
                 "warmup": [carepath, "warmup", "scenarios/east_london/baseline.toml",
                            "-r", "2", "-q", "-o", str(Path(tmp) / "warmup")],
