@@ -304,7 +304,7 @@ pub fn load_files(
                         e.problem
                     ),
                 )
-                .help(e.help),
+                .help(super::input::help_for_named_file(&e, folder)),
             )
         })?;
         let shown = path.display().to_string();

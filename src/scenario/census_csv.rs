@@ -99,10 +99,7 @@ pub fn expand(file: &mut ScenarioFile, base: &Path) -> Result<(), ExpandError> {
                         error.problem
                     ),
                 )
-                .help(format!(
-                    "the path is relative to the folder of the scenario file named on the command line; {}",
-                    error.help
-                )),
+                .help(input::help_for_named_file(&error, base)),
             ])
         })?;
         let at = path.span();

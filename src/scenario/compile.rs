@@ -245,6 +245,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         resource.shared = *shared;
     }
     super::staffing::check(problems, file, &resources, &compiled.steps);
+    super::requests::check_can_be_granted(problems, &compiled.pending_requests, &resources);
     for ((name, written), resource) in file.resources.iter().zip(&resources) {
         if let Some(surge) = &written.get_ref().surge {
             super::surge::check_not_shared(problems, name, surge, resource.shared);
@@ -1035,7 +1036,8 @@ fn attach_demand_changes(
                 }
                 (start, length)
             }
-            _ => match super::compile_dates::change_window(problems, change, start_date) {
+            _ => match super::compile_dates::change_window(problems, change, start_date, run_hours)
+            {
                 Some((start, end)) => (start, end - start),
                 None => continue,
             },

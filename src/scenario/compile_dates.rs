@@ -143,7 +143,11 @@ fn compile_holidays(
     if let Some(section) = section {
         for added in &section.add {
             if let Some(date) = parse_date(problems, added, "add") {
-                dates.push(date);
+                let day = days_between(start, date);
+                let what = format!("added bank holiday {date}");
+                if !outside_run(problems, added.span(), &what, (start, run_days), (day, day)) {
+                    dates.push(date);
+                }
             }
         }
         for removed in &section.remove {
@@ -198,10 +202,34 @@ struct Period {
     pattern: usize,
 }
 
+/// Reports a dated rule whose days `first..=last` (days since the run's start) miss the run's
+/// `run_days` days entirely: such a rule never applies, which is almost always a wrong year.
+fn outside_run(
+    problems: &mut Problems,
+    span: Range<usize>,
+    what: &str,
+    (start, run_days): (Date, i64),
+    (first, last): (i64, i64),
+) -> bool {
+    if last >= 0 && first < run_days {
+        return false;
+    }
+    let end = jiff::Span::new()
+        .try_days(run_days.max(1) - 1)
+        .and_then(|span| start.checked_add(span))
+        .unwrap_or(Date::MAX);
+    problems.add(
+        span,
+        format!("{what} falls wholly outside the run, which covers {start} to {end}, so it never applies"),
+        "check the year of its dates, or delete it",
+    );
+    true
+}
+
 /// Checks the periods of `owner`, compiling each one's pattern into `patterns`.
 fn compile_periods(
     problems: &mut Problems,
-    start: Date,
+    (start, run_days): (Date, i64),
     owner: &str,
     periods: &[Spanned<PeriodFile>],
     patterns: &mut Vec<WeekSchedule>,
@@ -231,6 +259,14 @@ fn compile_periods(
                 ShiftUse::OpeningHours,
                 owner,
             )),
+            (ShiftUse::Roster, Some(_), Some(_), _) => {
+                problems.add(
+                    period.span(),
+                    format!("a period of resource `{owner}` has both `count` and `roster`"),
+                    "give one: `count` for a fixed number all day, or `roster` for shifts",
+                );
+                None
+            }
             (ShiftUse::Roster, ..) => {
                 problems.add(
                     period.span(),
@@ -261,6 +297,16 @@ fn compile_periods(
         }
         let first = days_between(start, from);
         let last = days_between(start, to);
+        let what = format!("this period of `{owner}` ({from} to {to})");
+        if outside_run(
+            problems,
+            p.from.span(),
+            &what,
+            (start, run_days),
+            (first, last),
+        ) {
+            continue;
+        }
         if checked.iter().any(|c| first <= c.last && c.first <= last) {
             problems.add(
                 p.from.span(),
@@ -347,7 +393,7 @@ pub(super) fn apply(
         let mut patterns = vec![calendar.schedule.clone()];
         let periods = compile_periods(
             problems,
-            start,
+            (start, run_days),
             &calendar.name,
             &calendar_file.get_ref().periods,
             &mut patterns,
@@ -366,7 +412,7 @@ pub(super) fn apply(
         let mut patterns = vec![resource.schedule.clone()];
         let periods = compile_periods(
             problems,
-            start,
+            (start, run_days),
             &resource.name,
             &resource_file.get_ref().periods,
             &mut patterns,
@@ -398,6 +444,7 @@ pub(super) fn change_window(
     problems: &mut Problems,
     change: &Spanned<DemandChangeFile>,
     start: Option<Date>,
+    run_hours: f64,
 ) -> Option<(f64, f64)> {
     let c = change.get_ref();
     let (Some(from), Some(to)) = (&c.from, &c.to) else {
@@ -430,6 +477,19 @@ pub(super) fn change_window(
             format!("demand change `to` ({to_date}) is before `from` ({from_date})"),
             "`to` is the last day of the change, on or after `from`",
         );
+        return None;
+    }
+    if !run_hours.is_finite() || run_hours <= 0.0 {
+        return None; // reported with the horizon
+    }
+    let run_days = (run_hours / 24.0).ceil() as i64;
+    let span = from.span();
+    let what = format!("this demand change ({from_date} to {to_date})");
+    let days = (
+        days_between(run_start, from_date),
+        days_between(run_start, to_date),
+    );
+    if outside_run(problems, span, &what, (run_start, run_days), days) {
         return None;
     }
     Some((

@@ -36,6 +36,8 @@ pub struct CompiledSteps {
     pub wait_costs: Vec<Option<f64>>,
     /// Requests for several units, resources or alternatives (see `scenario::requests`).
     pub requests: Vec<crate::model::scenario::ResourceRequest>,
+    /// The requests as written, with their places, for checks against capacities.
+    pub pending_requests: Vec<super::requests::PendingRequest>,
     /// Per resource: whether a request shares its queue.
     pub shared: Vec<bool>,
     /// Deadlines drawn per patient, by `PatienceId`.
@@ -211,6 +213,7 @@ impl<'a> StepCompiler<'a> {
             wait_targets: std::mem::take(&mut self.wait_targets),
             wait_costs: std::mem::take(&mut self.wait_costs),
             requests,
+            pending_requests: std::mem::take(&mut self.pending_requests),
             shared,
             patience: std::mem::take(&mut self.patience),
             visits: std::mem::take(&mut self.visits),

@@ -107,11 +107,35 @@ fn line_column(valid: &[u8]) -> (usize, usize) {
     (line, column)
 }
 
+/// The plain words for a path that does not exist.
+const NO_SUCH_FILE: &str = "there is no such file";
+
+/// The help for a data file named inside a scenario (an arrivals or census CSV) that could
+/// not be read: such paths are relative to the folder of the scenario file that names them
+/// (`folder`), not to where carepath is run from; other problems keep `error`'s own help.
+pub fn help_for_named_file(error: &InputError, folder: &Path) -> String {
+    let shown = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    if error.problem == NO_SUCH_FILE {
+        format!(
+            "check the name; a path in a scenario is relative to the folder of the scenario file that names it ({})",
+            shown.display()
+        )
+    } else if error.problem.starts_with("it is ") {
+        "give the path of a CSV file".to_string()
+    } else {
+        error.help.clone()
+    }
+}
+
 /// An input/output error in plain words, without the operating system's error number.
 pub fn io_words(error: &std::io::Error) -> String {
     use std::io::ErrorKind;
     match error.kind() {
-        ErrorKind::NotFound => "there is no such file".to_string(),
+        ErrorKind::NotFound => NO_SUCH_FILE.to_string(),
         ErrorKind::PermissionDenied => "you do not have permission to read it".to_string(),
         ErrorKind::IsADirectory => "it is a folder, not a file".to_string(),
         _ => {

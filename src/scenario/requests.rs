@@ -13,7 +13,7 @@ use toml::Spanned;
 use super::compile::{Names, Problems};
 use super::file::WaitFile;
 use crate::model::scenario::{
-    QueueOrder, RequestId, RequestPart, ResourceId, ResourceRequest, Step, StepKind,
+    QueueOrder, RequestId, RequestPart, Resource, ResourceId, ResourceRequest, Step, StepKind,
 };
 
 /// Most units one request may ask for of one resource, and most parts a request may have.
@@ -108,6 +108,9 @@ pub struct PendingRequest {
     pub any_of: bool,
     /// Each resource once, with its units, in the order written.
     pub parts: Vec<(ResourceId, u32)>,
+    /// Where the request is written (the wait's table), for problems found once the
+    /// resources' capacities are known.
+    pub span: std::ops::Range<usize>,
 }
 
 /// The resources of wait `w` at `step` (a seize if `seize`), checked: the first resource (or
@@ -230,6 +233,7 @@ pub fn resolve_wait(
         step,
         any_of,
         parts,
+        span: wait.span(),
     });
     Some((first, mask, pending))
 }
@@ -293,6 +297,57 @@ pub fn build(
         requests.push(request);
     }
     (requests, shared)
+}
+
+/// Refuses a request that no capacity the resources ever have could grant, since its patients
+/// would wait for ever and nothing else would say why: all together, a part asking for more
+/// units than its resource ever has (roster peak, dated periods and surge units included);
+/// `any_of`, every alternative having fewer units than asked for.
+pub fn check_can_be_granted(
+    problems: &mut Problems,
+    pending: &[PendingRequest],
+    resources: &[Resource],
+) {
+    let most = |r: ResourceId| {
+        let resource = &resources[r.0 as usize];
+        let surge = resource.surge.as_ref().map_or(0, |s| s.units);
+        resource.peak().saturating_add(surge)
+    };
+    for p in pending {
+        let short: Vec<(ResourceId, u32)> = p
+            .parts
+            .iter()
+            .copied()
+            .filter(|&(r, units)| units > most(r))
+            .collect();
+        let never = if p.any_of {
+            short.len() == p.parts.len()
+        } else {
+            !short.is_empty()
+        };
+        if !never {
+            continue;
+        }
+        let said: Vec<String> = short
+            .iter()
+            .map(|&(r, units)| {
+                format!(
+                    "{units} of `{}` (never more than {})",
+                    resources[r.0 as usize].name,
+                    most(r)
+                )
+            })
+            .collect();
+        let joiner = if p.any_of { " or " } else { " and " };
+        problems.add(
+            p.span.clone(),
+            format!(
+                "this request can never be granted: it asks for {}, so every patient would wait here for ever",
+                said.join(joiner)
+            ),
+            "ask for fewer units, or give the resource more in its `count` or `roster`",
+        );
+    }
 }
 
 /// A resource's `queue` key: how its queue is served when the first in line cannot start.

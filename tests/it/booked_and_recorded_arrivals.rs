@@ -268,7 +268,29 @@ fn a_missing_record_names_its_path() {
     let (_, stderr) = text(&output);
     assert_ne!(output.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("not_there.csv"), "{stderr}");
-    assert!(stderr.contains("help: "), "{stderr}");
+    assert!(stderr.contains("there is no such file"), "{stderr}");
+    // At the `file` key's value, with the rule for paths in a scenario (beside the scenario
+    // file, not where carepath runs).
+    let at = format!(
+        "clinic.toml:{}:",
+        line_of(
+            &std::fs::read_to_string(&path).expect("read"),
+            "not_there.csv"
+        )
+    );
+    assert!(stderr.contains(&at), "{stderr}");
+    assert!(
+        stderr.contains("help: check the name; a path in a scenario is relative to the folder of the scenario file"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("folder you run carepath from"), "{stderr}");
+}
+
+/// The 1-based line of the first line of `text` containing `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map_or(0, |i| i + 1)
 }
 
 /// Inter-arrival gaps too small for the clock (here 1e-320 h) would give arrivals forever

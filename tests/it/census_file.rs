@@ -415,7 +415,7 @@ fn census_file_entry_mistakes_are_refused_in_the_scenario() {
                 "{report}"
             );
             assert!(
-                report.contains("help: the path is relative to the folder"),
+                report.contains("help: check the name; a path in a scenario is relative to the folder of the scenario file"),
                 "{report}"
             );
         }

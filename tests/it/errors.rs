@@ -198,6 +198,32 @@ invalid_fixtures! {
         (26, 17, "`month_profile` needs 12 weights", Some("January first")),
         (29, 8, "not both", Some("keep the dates")),
     ];
+    /// Requests no capacity could ever grant (units above a pool, a resource listed more
+    /// often than it has units, above a roster's busiest hour, every alternative too small).
+    request_never_granted => [
+        (29, 12, "this request can never be granted: it asks for 5 of `carer` (never more than 4)", Some("ask for fewer units")),
+        (33, 12, "it asks for 3 of `car` (never more than 2)", Some("ask for fewer units")),
+        (37, 12, "it asks for 6 of `nurse` (never more than 5)", Some("ask for fewer units")),
+        (41, 12, "it asks for 7 of `nurse` (never more than 5) or 7 of `therapist` (never more than 6)", Some("ask for fewer units")),
+    ];
+    /// Dated rules wholly outside the run never apply (a wrong year): refused, each at its
+    /// first date, naming the run's dates.
+    dated_rules_that_never_apply => [
+        (9, 8, "added bank holiday 2029-12-24 falls wholly outside the run, which covers 2026-12-01 to 2027-02-28", Some("check the year")),
+        (13, 21, "this period of `office` (2025-12-21 to 2026-01-03) falls wholly outside the run", Some("check the year")),
+        (17, 21, "this period of `bed` (2030-12-01 to 2031-03-31) falls wholly outside the run", Some("check the year")),
+        (24, 8, "this demand change (2028-01-01 to 2028-01-31) falls wholly outside the run", Some("check the year")),
+    ];
+    /// Shapes of dated rules that are refused: a bad added date, bank-holiday office hours that
+    /// are not a day, a calendar period with a count, a resource period with both a count and
+    /// a roster, a dated demand change ending before it starts.
+    holiday_and_period_shapes => [
+        (11, 8, "`add` must be a calendar date written YYYY-MM-DD, found \"2026-12-32\"", Some("e.g. \"2026-12-01\"")),
+        (12, 11, "`offices` must be \"closed\" or a day of the week, found \"shut\"", Some("offices = \"closed\" (the default)")),
+        (16, 12, "a period of calendar `office` needs `hours` (and no `count` or `roster`)", Some("hours = [{")),
+        (20, 12, "a period of resource `bed` has both `count` and `roster`", Some("give one")),
+        (28, 6, "demand change `to` (2027-01-01) is before `from` (2027-01-31)", Some("on or after `from`")),
+    ];
     /// Patience and balking (issue 13 item 2): a patience distribution the sampler refuses,
     /// a negative `max_queue`, each of `max_queue` and `when_full` without the other, and an
     /// unknown `when_full` step.
