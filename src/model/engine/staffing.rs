@@ -2,8 +2,8 @@
 //! `by`), and work that pauses at a shift end (`at_shift_end = "pause"` on a resource).
 //!
 //! A staffed handoff reads each referral with one unit of its staff: the referral waits in
-//! the resource's queue (first come, first served, at the default priority) when every unit
-//! on duty is busy, and the unit is held for the reading. If the referral is accepted and
+//! the resource's queue (first come, first served within the handoff's `priority`) when
+//! every unit on duty is busy, and the unit is held for the reading. If the referral is accepted and
 //! the handoff has a duplicate assessment, the same unit goes straight on to it (no second
 //! queue); a bounced referral frees the unit while the sender reworks it, and the re-sent
 //! referral queues again. Office hours are those of the roster: nothing starts while nobody
@@ -13,8 +13,11 @@
 //! (the default) keeps them busy in overtime until the work is done. One that `pause`s stops
 //! the excess work at once, the jobs due to finish latest first: each goes, with the work it
 //! has left, to a queue served before every priority (in the order paused), and resumes as
-//! soon as any unit is free on duty. Paused work counts among the patients waiting for the
-//! resource. Its step-done event stays in the event list and is recognised as stale: a
+//! soon as any unit is free on duty: nothing new starts while paused work waits. Paused
+//! work counts among the patients waiting for the resource, and for a flex rule's
+//! `waited_over` from the pause (referrals queued for the staff from when they joined the
+//! queue). When surge units close as a queued patient takes a unit, that patient's work is
+//! among those that may stop (see `start_service`). Its step-done event stays in the event list and is recognised as stale: a
 //! patient whose work can pause carries the time its work is due (`work_done_at`), NaN
 //! while paused.
 //!
