@@ -163,7 +163,7 @@ impl ResourceState {
     /// freeing and its queue being served at the same instant.
     #[inline]
     pub fn has_free_unit_for_new_work(&self) -> bool {
-        self.has_free_unit() && !(self.rank_offset == 1 && !self.queues[0].is_empty())
+        self.has_free_unit() && (self.rank_offset == 0 || self.queues[0].is_empty())
     }
 
     /// Adds a waiting patient at priority rank `rank`. Amortised O(1).
