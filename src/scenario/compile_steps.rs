@@ -429,9 +429,10 @@ impl<'a> StepCompiler<'a> {
                 .and_then(|d| compile_distribution(self.problems, d));
             let by = super::staffing::handoff_staff(self.problems, self.names, h);
             if let Some(staff) = by {
-                // The default priority, so that the resource's queue has a level for it.
+                // Its priority (0 by default), so that the resource's queue has a level for it.
+                let priority = super::staffing::handoff_priority(h);
                 self.priorities
-                    .push((this.0 as usize, staff.resource.0 as usize, 0));
+                    .push((this.0 as usize, staff.resource.0 as usize, priority));
             }
             let index = HandoffId(self.handoffs.len() as u32);
             self.handoffs.push(this);

@@ -450,6 +450,10 @@ pub struct HandoffFile {
     /// The resource whose staff process referrals (a staffed office; not with `hours`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<Spanned<String>>,
+    /// The referrals' priority in the staff's queue (higher first; default 0); only with
+    /// `by`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Spanned<i64>>,
 }
 
 /// One arm of `branch`.

@@ -5,6 +5,8 @@
 //! Rules (each broken one is a problem at the key's file:line:column with a `help:` line):
 //! - `by` names a defined resource, and is not given together with `hours` (a staffed
 //!   office follows its staff's roster, not a calendar);
+//! - a handoff's `priority` (its referrals' place in the staff's queue, as a `seize`'s
+//!   priority) needs `by`;
 //! - `at_shift_end` is `"finish"` or `"pause"`;
 //! - a resource that pauses is taken only by activities and staffed handoffs (work with a
 //!   duration): a `seize` holds a unit for as long as the patient needs it, which has no
@@ -42,7 +44,16 @@ pub fn shift_end(problems: &mut Problems, value: Option<&Spanned<String>>) -> Sh
 /// The staff of handoff `h` (its `by`), if it names them: `None` (after a problem) when the
 /// resource is unknown or `hours` is given too.
 pub fn handoff_staff(problems: &mut Problems, names: &Names, h: &HandoffFile) -> Option<Staff> {
-    let by = h.by.as_ref()?;
+    let Some(by) = h.by.as_ref() else {
+        if let Some(priority) = &h.priority {
+            problems.add(
+                priority.span(),
+                "a handoff's `priority` orders the queue for its staff, but this handoff names no staff (`by`)",
+                "add by = \"<resource>\" (the staff who process referrals, who then queue by priority), or leave `priority` out: an office without staff has no queue",
+            );
+        }
+        return None;
+    };
     if let Some(hours) = &h.hours {
         problems.add(
             by.span(),
@@ -60,6 +71,12 @@ pub fn handoff_staff(problems: &mut Problems, names: &Names, h: &HandoffFile) ->
         resource: ResourceId(r as u16),
         priority_rank: 0,
     })
+}
+
+/// The priority of handoff `h`'s referrals in its staff's queue (`priority`, default 0:
+/// higher is served first, first come first served within a priority, as at a `seize`).
+pub fn handoff_priority(h: &HandoffFile) -> i64 {
+    h.priority.as_ref().map_or(0, |p| *p.get_ref())
 }
 
 /// Where each resource's `at_shift_end` is written (by resource, `None` where absent), and
@@ -116,24 +133,38 @@ pub fn check(problems: &mut Problems, file: &ScenarioFile, resources: &[Resource
             problems.add(
                 span,
                 format!(
-                    "resource `{}` pauses work at a shift end, but a step asks for several units or resources including it, which cannot pause",
-                    resource.name
+                    "resource `{}` pauses work at a shift end, but {} asks for it in several units or with other resources (all or nothing), which cannot pause",
+                    resource.name,
+                    sharing_step(steps, r)
                 ),
-                "keep at_shift_end = \"pause\" for resources asked for one unit at a time, or leave it out (\"finish\")",
+                "keep at_shift_end = \"pause\" for resources asked for one unit at a time: give the work that needs several units (or resources) a resource of its own without `at_shift_end`, or leave it out here (\"finish\")",
             );
         }
     }
     for (name, span) in by {
-        if let Some(resource) = resources.iter().find(|r| r.name == name)
-            && resource.shared
+        if let Some(r) = resources.iter().position(|r| r.name == name)
+            && resources[r].shared
         {
             problems.add(
                 span,
                 format!(
-                    "referrals cannot be processed `by` `{name}`: a step asks for several units or resources including it, and its queue then has no place for referrals"
+                    "referrals cannot be processed `by` `{name}`: {} asks for it in several units or with other resources, and that queue has no place for referrals",
+                    sharing_step(steps, r)
                 ),
-                "give the office staff a resource of their own, asked for one unit at a time",
+                "give the office staff a resource of their own, asked for one unit at a time (the step that needs several units can ask for another resource)",
             );
         }
     }
+}
+
+/// The step that asks for resource `r` in several units, with other resources or as an
+/// alternative, as words for a message (`step `NAME``, or `a step` if none is a wait).
+fn sharing_step(steps: &[Step], r: usize) -> String {
+    steps
+        .iter()
+        .find(|s| {
+            matches!(&s.kind, StepKind::Seize { wait, .. } | StepKind::Activity { wait, .. }
+                if wait.request.is_some() && wait.mask & (1 << r) != 0)
+        })
+        .map_or_else(|| "a step".to_string(), |s| format!("step `{}`", s.name))
 }

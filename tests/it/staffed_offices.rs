@@ -405,3 +405,395 @@ end = { outcome = "home" }
     assert!(run.mean("attribution.discharge.wait.social_worker.off_duty.total_hours") > 0.0);
     assert!(run.mean("handoff.discharge.refer.bounces") > 0.0);
 }
+
+/// Three jobs at time zero on one worker who pauses, with one surge unit called when more
+/// than 1 waits (no delay, no minimum time open) and closed when none waits: `long` (10 h),
+/// `short` (2 h) and `longer` (12 h), placed in that order.
+const SURGE_CLOSES_AS_A_JOB_STARTS: &str = r#"
+[run]
+name = "surge_close_pause"
+horizon = "2 d"
+replications = 1
+seed = 5
+
+[resources.worker]
+count = 1
+at_shift_end = "pause"
+surge = { units = 1, open_above = 1, close_below = 1, cost_per_unit_day = 0 }
+
+[arrivals.none]
+pathway = "work"
+per_day = 0.000001
+
+[[pathways.work.steps]]
+name = "pick"
+branch = [{ to = "long", probability = 0.5 }, { to = "short", probability = 0.25 }, { to = "longer", probability = 0.25 }]
+
+[[pathways.work.steps]]
+name = "long"
+activity = { resource = "worker", duration = { fixed = "10 h" } }
+next = "done"
+
+[[pathways.work.steps]]
+name = "short"
+activity = { resource = "worker", duration = { fixed = "2 h" } }
+next = "done"
+
+[[pathways.work.steps]]
+name = "longer"
+activity = { resource = "worker", duration = { fixed = "12 h" } }
+
+[[pathways.work.steps]]
+name = "done"
+end = { outcome = "finished" }
+
+[[initial]]
+pathway = "work"
+step = "long"
+count = 1
+
+[[initial]]
+pathway = "work"
+step = "short"
+count = 1
+
+[[initial]]
+pathway = "work"
+step = "longer"
+count = 1
+"#;
+
+/// Finding 6 of issue 13, hand-traced. At 0 `long` starts (to 10); `short` and `longer`
+/// queue, 2 waiting > 1 calls the surge unit, which opens at 0 and takes `short` (to 2).
+/// At 2 `short` is done and `longer` takes its unit (to 14); nobody waits, so the surge
+/// unit closes and one job must pause: of those under way, the one due latest, `longer`
+/// (14 against 10), with all 12 h left. `long` is done at 10, when `longer` resumes, done at
+/// 22. Times in the pathway 10, 2 and 22 (mean 34/3), 8 h paused, all under `longer`.
+///
+/// Before the fix the job just started was not among those that could pause: `long` paused
+/// with 8 h left while `longer` went on to 14 (a new job ahead of paused work), and `long`
+/// was done at 22 (mean 38/3).
+#[test]
+fn surge_closing_as_a_job_starts_pauses_the_job_due_latest() {
+    let run = run_text(SURGE_CLOSES_AS_A_JOB_STARTS);
+    assert_eq!(run.mean("work.time_in_pathway.mean"), 34.0 / 3.0);
+    assert_eq!(
+        run.mean("attribution.work.service.longer.paused.total_hours"),
+        8.0
+    );
+    assert_eq!(
+        run.mean("attribution.work.service.long.paused.total_hours"),
+        0.0
+    );
+    assert_eq!(run.mean("worker.surge.days"), 2.0 / 24.0);
+}
+
+/// Every `start` on `resource` in `trace` (rows after the header) comes when no work paused
+/// on it waits: paused work resumes ahead of anything new. Returns the pauses seen.
+fn assert_paused_work_resumes_first(trace: &str, resource: &str) -> usize {
+    let mut paused: Vec<String> = Vec::new();
+    let mut pauses = 0;
+    for line in trace.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[6] != resource {
+            continue;
+        }
+        match f[5] {
+            "pause" => {
+                paused.push(f[1].to_string());
+                pauses += 1;
+            }
+            "resume" => {
+                assert_eq!(
+                    paused.first().map(String::as_str),
+                    Some(f[1]),
+                    "paused work resumes in the order paused: {line}"
+                );
+                paused.remove(0);
+            }
+            "start" => assert!(
+                paused.is_empty(),
+                "patient {} started at {} h while {paused:?} waited paused",
+                f[1],
+                f[2]
+            ),
+            _ => {}
+        }
+    }
+    pauses
+}
+
+/// Finding 6 of issue 13, as an invariant: a busy worker on a two-level roster who pauses,
+/// with a surge rule that opens and closes often. Over 30 days of the trace, nobody starts
+/// on the worker while paused work waits, and paused work resumes in the order paused,
+/// whether the unit comes from a release, a shift start or the surge opening.
+#[test]
+fn paused_work_resumes_ahead_of_new_work_with_a_roster_and_a_surge_rule() {
+    let text = r#"
+[run]
+name = "pause_roster_surge"
+horizon = "30 d"
+replications = 1
+seed = 7
+
+[resources.worker]
+roster = [{ days = ["every_day"], start = "08:00", end = "16:00", count = 2 }, { days = ["every_day"], start = "16:00", end = "20:00", count = 1 }]
+at_shift_end = "pause"
+surge = { units = 1, open_above = 3, close_below = 2, open_delay = "1 h", min_open = "2 h", cost_per_unit_day = 100 }
+
+[arrivals.wards]
+pathway = "work"
+per_day = 14
+
+[[pathways.work.steps]]
+name = "do"
+activity = { resource = "worker", duration = { exponential = { mean = "2 h" } } }
+
+[[pathways.work.steps]]
+name = "done"
+end = { outcome = "finished" }
+"#;
+    let scenario = parse("pause_roster_surge.toml", text)
+        .expect("loads")
+        .scenario;
+    let trace = String::from_utf8(trace_bytes(&scenario, &[0]).expect("traces")).expect("UTF-8");
+    let pauses = assert_paused_work_resumes_first(&trace, "worker");
+    assert!(pauses > 20, "{pauses} pauses: the test needs many");
+    let trace = {
+        let scenario = parse("surge_close_pause.toml", SURGE_CLOSES_AS_A_JOB_STARTS)
+            .expect("loads")
+            .scenario;
+        String::from_utf8(trace_bytes(&scenario, &[0]).expect("traces")).expect("UTF-8")
+    };
+    assert_eq!(assert_paused_work_resumes_first(&trace, "worker"), 1);
+}
+
+/// Finding 5 of issue 13, hand-traced: a flex rule's `waited_over` counts referrals queued
+/// at a staffed office. One social worker reads four referrals sent at time zero, 4 h each;
+/// one more worker is called when more than one has waited over 3 h (no delay, no minimum)
+/// and stands down when none has. At 0 the first is read (to 4), three queue; at 3 all three
+/// have waited 3 h: the extra worker comes and reads the second (to 7). At 4 the first is
+/// done and the third is read (to 8); at 7 the second is done and the fourth is read (to 11):
+/// none waits, the extra worker stands down, and the reading under way on the two units
+/// finishes in overtime (7 to 8). Delays 4, 7, 8 and 11 h (mean 7.5); surge open 4 h, at 24
+/// GBP a day. Were the office's queue not counted, nobody would come: 4, 8, 12, 16 h.
+#[test]
+fn waited_over_counts_referrals_queued_at_a_staffed_office() {
+    let text = r#"
+[run]
+name = "office_surge"
+horizon = "2 d"
+replications = 1
+seed = 5
+
+[resources.social_worker]
+count = 1
+surge = { units = 1, open_above = 1, close_below = 1, waited_over = "3 h", cost_per_unit_day = 24 }
+
+[arrivals.none]
+pathway = "discharge"
+per_day = 0.000001
+
+[[pathways.discharge.steps]]
+name = "refer"
+handoff = { by = "social_worker", processing = { fixed = "4 h" } }
+
+[[pathways.discharge.steps]]
+name = "done"
+end = { outcome = "accepted" }
+
+[[initial]]
+pathway = "discharge"
+step = "refer"
+count = 4
+"#;
+    let run = run_text(text);
+    assert_eq!(run.mean("handoff.discharge.refer.delay.mean"), 7.5);
+    assert_eq!(run.mean("social_worker.surge.days"), 4.0 / 24.0);
+    assert_eq!(run.mean("cost.social_worker.surge"), 4.0);
+    assert_eq!(run.mean("social_worker.overtime"), 1.0);
+}
+
+/// Work paused at a shift end counts for `waited_over` from the pause: two workers on duty
+/// 00:00-08:00 each day who pause, two 12-hour jobs at time zero, and two surge workers
+/// called when more than one job has waited over 1 h, open at least 4 h. At 8 both jobs stop
+/// with 4 h left; at 9 both have waited 1 h: the surge workers come at once and resume them
+/// (to 13), and stand down at 13 as the jobs are done (work due at a closing finishes).
+#[test]
+fn waited_over_counts_paused_work_from_the_pause() {
+    let text = r#"
+[run]
+name = "paused_surge"
+horizon = "20 h"
+replications = 1
+seed = 5
+
+[resources.worker]
+roster = [{ days = ["every_day"], start = "00:00", end = "08:00", count = 2 }]
+at_shift_end = "pause"
+surge = { units = 2, open_above = 1, close_below = 1, waited_over = "1 h", min_open = "4 h", cost_per_unit_day = 0 }
+
+[arrivals.none]
+pathway = "work"
+per_day = 0.000001
+
+[[pathways.work.steps]]
+name = "do"
+activity = { resource = "worker", duration = { fixed = "12 h" } }
+
+[[pathways.work.steps]]
+name = "done"
+end = { outcome = "finished" }
+
+[[initial]]
+pathway = "work"
+step = "do"
+count = 2
+"#;
+    let run = run_text(text);
+    assert_eq!(run.mean("work.time_in_pathway.mean"), 13.0);
+    assert_eq!(
+        run.mean("attribution.work.service.do.paused.total_hours"),
+        2.0
+    );
+    assert_eq!(run.mean("worker.surge.days"), 4.0 / 24.0);
+}
+
+/// Issue 12 item 4: referrals queue for the staff by their handoff's `priority`, as at a
+/// `seize`. One social worker; at time zero two routine referrals (2 h each) are sent, then
+/// one urgent (3 h, priority 1). The first routine is read 0-2; the urgent one passes the
+/// second routine and is read 2-5; the second routine 5-7. Routine delays 2 and 7 (mean
+/// 4.5), urgent 5. First come, first served would give 2 and 4 (mean 3), and 7.
+#[test]
+fn referrals_queue_for_the_staff_by_priority() {
+    let text = |priority: &str| {
+        format!(
+            r#"
+[run]
+name = "office_priority"
+horizon = "2 d"
+replications = 1
+seed = 5
+
+[resources.social_worker]
+count = 1
+
+[arrivals.routine]
+pathway = "routine"
+per_day = 0.000001
+
+[arrivals.urgent]
+pathway = "urgent"
+per_day = 0.000001
+
+[[pathways.routine.steps]]
+name = "refer"
+handoff = {{ by = "social_worker", processing = {{ fixed = "2 h" }} }}
+
+[[pathways.routine.steps]]
+name = "done"
+end = {{ outcome = "accepted" }}
+
+[[pathways.urgent.steps]]
+name = "refer"
+handoff = {{ by = "social_worker", processing = {{ fixed = "3 h" }}{priority} }}
+
+[[pathways.urgent.steps]]
+name = "done"
+end = {{ outcome = "accepted" }}
+
+[[initial]]
+pathway = "routine"
+step = "refer"
+count = 2
+
+[[initial]]
+pathway = "urgent"
+step = "refer"
+count = 1
+"#
+        )
+    };
+    let names = [
+        "handoff.routine.refer.delay.mean",
+        "handoff.urgent.refer.delay.mean",
+    ];
+    assert_eq!(
+        deterministic(&text(", priority = 1"), &names),
+        vec![4.5, 5.0]
+    );
+    assert_eq!(deterministic(&text(""), &names), vec![3.0, 7.0]);
+}
+
+/// `scenarios/east_london/staffed_social_work.toml` is a full copy of the baseline (a variant
+/// cannot add a resource nor remove a handoff's `hours`): it must differ from
+/// `baseline.toml` only by its name, label and description, the social work team, and `by`
+/// for `hours` on the three referrals to social care, so that it cannot drift.
+#[test]
+fn staffed_social_work_is_the_baseline_but_for_the_team() {
+    use toml::{Table, Value};
+    let read = |file: &str| -> Table {
+        let path = crate::support::repository_root()
+            .join("scenarios/east_london")
+            .join(file);
+        let text = std::fs::read_to_string(&path).expect("reads");
+        toml::from_str(&text).expect("TOML")
+    };
+    let base = read("baseline.toml");
+    let mut staffed = read("staffed_social_work.toml");
+    let team = staffed["resources"]
+        .as_table_mut()
+        .and_then(|r| r.remove("social_worker"))
+        .expect("a social work team");
+    assert_eq!(team["at_shift_end"].as_str(), Some("pause"));
+    let run = staffed["run"].as_table_mut().expect("[run]");
+    for key in ["name", "label", "description"] {
+        run.insert(key.to_string(), base["run"][key].clone());
+    }
+    let mut referrals = 0;
+    for (_, pathway) in staffed["pathways"]
+        .as_table_mut()
+        .expect("pathways")
+        .iter_mut()
+    {
+        for step in pathway["steps"].as_array_mut().expect("steps") {
+            if step["name"].as_str() != Some("refer_to_social_care") {
+                continue;
+            }
+            let handoff = step["handoff"].as_table_mut().expect("a handoff");
+            assert_eq!(
+                handoff.remove("by"),
+                Some(Value::String("social_worker".into()))
+            );
+            handoff.insert("hours".into(), Value::String("social_care".into()));
+            referrals += 1;
+        }
+    }
+    assert_eq!(referrals, 3);
+    assert!(
+        staffed == base,
+        "staffed_social_work.toml differs from baseline.toml beyond the team"
+    );
+}
+
+/// The East London staffed variant runs: the team is busy but not swamped, work paused at
+/// 17:00 is resumed, and the referral to social care takes longer than with unlimited
+/// readers in office hours (the baseline), on the same seeds.
+#[test]
+fn east_london_social_work_team_pauses_at_five_and_slows_referrals() {
+    let dir = crate::support::repository_root().join("scenarios/east_london");
+    let staffed = crate::support::run_file(&dir.join("staffed_social_work.toml"));
+    let base = crate::support::run_file(&dir.join("baseline.toml"));
+    let busy = staffed.mean("social_worker.utilisation");
+    assert!((0.5..0.95).contains(&busy), "social workers {busy} busy");
+    // Pathway 1 patients wait for the referral in their acute bed: `blocked` time.
+    let paused = "attribution.d2a_p1.blocked.handoff.refer_to_social_care.paused.total_hours";
+    assert!(staffed.mean(paused) > 0.0);
+    let delay = "handoff.d2a_p1.refer_to_social_care.delay.mean";
+    assert!(
+        staffed.mean(delay) > base.mean(delay),
+        "{} h staffed against {} h",
+        staffed.mean(delay),
+        base.mean(delay)
+    );
+}

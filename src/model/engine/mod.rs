@@ -826,7 +826,10 @@ impl<'s> Simulation<'s> {
         // Open surge units come on top of the roster.
         let level = level.saturating_add(self.surge_extra(resource));
         self.resources[resource].set_capacity(now, level);
-        self.pause_excess(ResourceId(resource as u16));
+        if self.pause_excess(ResourceId(resource as u16)) {
+            // Paused work joined the queue: a flex rule may call its units.
+            self.surge_check(resource);
+        }
         self.schedule_capacity_change(resource);
         self.serve_queue(ResourceId(resource as u16))
     }
@@ -1268,7 +1271,7 @@ impl<'s> Simulation<'s> {
         let index = wait.index.0 as usize;
         let now = self.now;
         let deadline_at = self.deadline_at(id, wait, since);
-        let free = self.resources[resource.0 as usize].has_free_unit();
+        let free = self.resources[resource.0 as usize].has_free_unit_for_new_work();
         // Passed before the patient got here: the fallback, staffed or not. A deadline
         // falling exactly now still lets a free unit serve it (within the deadline).
         if let Some((at, fallback)) = deadline_at
@@ -1415,9 +1418,15 @@ impl<'s> Simulation<'s> {
     }
 
     /// Gives a waiting patient its unit and moves it on.
+    ///
+    /// A flex rule looks at the queue once the patient's work has begun: if the shorter
+    /// queue closes surge units and the resource pauses, the work to stop is chosen among
+    /// all work under way, this patient's included (finding 6 of issue 13: it was left out,
+    /// and kept working while older work paused).
     fn start_service(&mut self, id: PatientId, resource: ResourceId) -> Result<(), SimError> {
         self.take_unit(resource);
-        self.surge_on_left(id, resource.0 as usize);
+        let r = resource.0 as usize;
+        let watched = self.surge_uncount(id, r);
         self.end_cause(id);
         let now = self.now;
         let patient = self.patients.get_mut(id);
@@ -1425,7 +1434,11 @@ impl<'s> Simulation<'s> {
         let waited = now - patient.wait_started;
         let step = patient.step;
         let blocked = patient.blocked != 0;
-        self.begin_after_wait(id, step, waited, blocked, resource, Holding::Unit(resource))
+        self.begin_after_wait(id, step, waited, blocked, resource, Holding::Unit(resource))?;
+        if watched {
+            self.surge_check(r);
+        }
+        Ok(())
     }
 
     /// Moves on patient `id` at `step`, whose wait of `waited` hours has just ended with its

@@ -87,6 +87,10 @@ pub struct Patient {
     pub work_cause: u32,
     /// Whether the work waiting for a unit was paused (it resumes rather than starts).
     pub resuming: bool,
+    /// When the patient joined its queue, for work waiting for a unit (a staffed office's
+    /// queue, or paused work), whose `wait_started` means something else [hours]: the
+    /// clock a flex rule's `waited_over` reads there.
+    pub queued_at: f64,
 }
 
 impl Patient {
@@ -149,6 +153,7 @@ impl Patient {
             work_done_at: f64::NAN,
             work_cause: super::attribution::NO_CAUSE,
             resuming: false,
+            queued_at: now,
         }
     }
 }

@@ -157,6 +157,15 @@ impl ResourceState {
         self.busy < self.capacity
     }
 
+    /// Whether a unit is free for work that is not paused work: none is while paused work
+    /// waits (it resumes first, see `staffing`). Differs from
+    /// [`ResourceState::has_free_unit`] only on a resource that pauses, between a unit
+    /// freeing and its queue being served at the same instant.
+    #[inline]
+    pub fn has_free_unit_for_new_work(&self) -> bool {
+        self.has_free_unit() && (self.rank_offset == 0 || self.queues[0].is_empty())
+    }
+
     /// Adds a waiting patient at priority rank `rank`. Amortised O(1).
     #[inline]
     pub fn enqueue(&mut self, now: f64, rank: usize, patient: PatientId, token: u64) {

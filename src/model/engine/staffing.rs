@@ -2,8 +2,8 @@
 //! `by`), and work that pauses at a shift end (`at_shift_end = "pause"` on a resource).
 //!
 //! A staffed handoff reads each referral with one unit of its staff: the referral waits in
-//! the resource's queue (first come, first served, at the default priority) when every unit
-//! on duty is busy, and the unit is held for the reading. If the referral is accepted and
+//! the resource's queue (first come, first served within the handoff's `priority`) when
+//! every unit on duty is busy, and the unit is held for the reading. If the referral is accepted and
 //! the handoff has a duplicate assessment, the same unit goes straight on to it (no second
 //! queue); a bounced referral frees the unit while the sender reworks it, and the re-sent
 //! referral queues again. Office hours are those of the roster: nothing starts while nobody
@@ -13,8 +13,11 @@
 //! (the default) keeps them busy in overtime until the work is done. One that `pause`s stops
 //! the excess work at once, the jobs due to finish latest first: each goes, with the work it
 //! has left, to a queue served before every priority (in the order paused), and resumes as
-//! soon as any unit is free on duty. Paused work counts among the patients waiting for the
-//! resource. Its step-done event stays in the event list and is recognised as stale: a
+//! soon as any unit is free on duty: nothing new starts while paused work waits. Paused
+//! work counts among the patients waiting for the resource, and for a flex rule's
+//! `waited_over` from the pause (referrals queued for the staff from when they joined the
+//! queue). When surge units close as a queued patient takes a unit, that patient's work is
+//! among those that may stop (see `start_service`). Its step-done event stays in the event list and is recognised as stale: a
 //! patient whose work can pause carries the time its work is due (`work_done_at`), NaN
 //! while paused.
 //!
@@ -31,7 +34,7 @@ use rand::RngExt;
 use super::patients::{HandoffPhase, PatientId};
 use super::trace::Detail;
 use super::{SimError, Simulation};
-use crate::model::scenario::{Handoff, ResourceId, ShiftEnd, Staff, StepId};
+use crate::model::scenario::{Handoff, ResourceId, ShiftEnd, Staff, StepId, StepKind};
 
 /// The work under way on each resource that pauses (empty for the others), as patient ids.
 #[derive(Debug)]
@@ -102,7 +105,7 @@ impl Simulation<'_> {
         queue_cause: u32,
     ) {
         let r = staff.resource;
-        if self.resources[r.0 as usize].has_free_unit() {
+        if self.resources[r.0 as usize].has_free_unit_for_new_work() {
             self.take_unit(r);
             self.begin_work(id, r, work, cause);
             self.trace_event(id, "start", Some(r), Detail::Hours(work));
@@ -115,9 +118,12 @@ impl Simulation<'_> {
         patient.wait_token = token;
         patient.work_left = work;
         patient.work_cause = cause;
+        patient.queued_at = now;
         self.resources[r.0 as usize].enqueue(now, staff.priority_rank, id, token);
         self.begin_wait(id, queue_cause, r);
         self.trace_event(id, "queue", Some(r), Detail::None);
+        // The office's queue is the staff's queue: a flex rule on them watches it.
+        self.surge_on_queued(id, r.0 as usize, now);
     }
 
     /// Patient `id`, queued for `r` with its work waiting (a staffed handoff, or paused
@@ -141,11 +147,13 @@ impl Simulation<'_> {
 
     /// After a roster change on `r`: if it pauses work and more units are busy than on
     /// duty, the excess work stops now, the jobs due latest first (jobs due now finish).
-    pub(super) fn pause_excess(&mut self, r: ResourceId) {
+    /// Whether any work stopped (and joined the queue, whose flex rule the caller checks).
+    pub(super) fn pause_excess(&mut self, r: ResourceId) -> bool {
         if !self.pauses(r) {
-            return;
+            return false;
         }
         let now = self.now;
+        let mut paused = false;
         while self.resources[r.0 as usize].busy > self.resources[r.0 as usize].capacity {
             let jobs = &self.working.jobs[r.0 as usize];
             let latest = (0..jobs.len())
@@ -158,11 +166,13 @@ impl Simulation<'_> {
                     x.total_cmp(&y).then(a.cmp(&b))
                 });
             let Some(i) = latest else {
-                return;
+                break;
             };
             let id = self.working.jobs[r.0 as usize].swap_remove(i);
             self.pause(id, r);
+            paused = true;
         }
+        paused
     }
 
     /// Stops patient `id`'s work on `r` now and queues what is left of it.
@@ -179,6 +189,7 @@ impl Simulation<'_> {
         patient.work_cause = running;
         patient.resuming = true;
         patient.wait_token = token;
+        patient.queued_at = now;
         // A deadline belongs to the wait before the work began, long settled.
         patient.deadline_at = f64::INFINITY;
         let (step, blocked) = (patient.step, patient.blocked != 0);
@@ -187,6 +198,34 @@ impl Simulation<'_> {
         let cause = self.attribution.table.paused(step, running, blocked);
         self.begin_cause(id, cause);
         self.trace_event(id, "pause", Some(r), Detail::Hours(left));
+        // Counted by a `waited_over` rule once it has waited that long from now.
+        self.surge_age_from(id, r.0 as usize, now);
+    }
+
+    /// The resource waiting patient `id` is queued for on its own (a one-unit wait, a
+    /// staffed office's queue, or paused work), with when it joined that queue [hours];
+    /// `None` for a request for several units or resources.
+    pub(super) fn queued_for(&self, id: PatientId) -> Option<(ResourceId, f64)> {
+        let patient = self.patients.get(id);
+        match &self.scenario.steps[patient.step.0 as usize].kind {
+            StepKind::Handoff {
+                handoff: Handoff {
+                    by: Some(staff), ..
+                },
+                ..
+            } => Some((staff.resource, patient.queued_at)),
+            StepKind::Seize { wait, .. } | StepKind::Activity { wait, .. }
+                if wait.request.is_none() =>
+            {
+                let since = if patient.resuming {
+                    patient.queued_at
+                } else {
+                    patient.wait_started
+                };
+                Some((wait.resource, since))
+            }
+            _ => None,
+        }
     }
 
     /// The cause of a staffed handoff's queue at `step`: waiting for the staff for a first

@@ -97,8 +97,19 @@ impl Simulation<'_> {
     /// Patient `id` has just joined resource `r`'s queue, waiting since `since` [hours].
     #[inline]
     pub(super) fn surge_on_queued(&mut self, id: PatientId, r: usize, since: f64) {
+        if self.surge_age_from(id, r, since) {
+            self.surge_check(r);
+        }
+    }
+
+    /// Patient `id` has just joined resource `r`'s queue, waiting since `since` [hours]:
+    /// counted at once by a `waited_over` rule if it has waited that long already (a census
+    /// patient), else looked at again when it has. Whether `r` has a flex rule; the count is
+    /// not checked against it here.
+    #[inline]
+    pub(super) fn surge_age_from(&mut self, id: PatientId, r: usize, since: f64) -> bool {
         let Some(rule) = self.scenario.resources[r].surge.as_ref() else {
-            return;
+            return false;
         };
         if let Some(over) = rule.waited_over {
             let at = since + over;
@@ -113,21 +124,30 @@ impl Simulation<'_> {
                     .schedule(SimTime::from_hours(at), Event::SurgeAge(id));
             }
         }
-        self.surge_check(r);
+        true
     }
 
     /// Patient `id` has just left resource `r`'s queue (served, or gone at its deadline).
     #[inline]
     pub(super) fn surge_on_left(&mut self, id: PatientId, r: usize) {
+        if self.surge_uncount(id, r) {
+            self.surge_check(r);
+        }
+    }
+
+    /// Patient `id` has just left resource `r`'s queue: no longer counted by its rule's
+    /// `waited_over`. Whether `r` has a flex rule (whose count the caller then checks).
+    #[inline]
+    pub(super) fn surge_uncount(&mut self, id: PatientId, r: usize) -> bool {
         let Some(live) = self.surge[r].as_mut() else {
-            return;
+            return false;
         };
         let patient = self.patients.get_mut(id);
         if patient.surge_counted {
             patient.surge_counted = false;
             live.over -= 1;
         }
-        self.surge_check(r);
+        true
     }
 
     /// A patient's wait may have just passed the `waited_over` of the rule of the resource
@@ -138,10 +158,10 @@ impl Simulation<'_> {
         if patient.wait_token == 0 || patient.surge_counted {
             return;
         }
-        let Some(wait) = scenario.wait_at(patient.step) else {
+        let Some((resource, since)) = self.queued_for(id) else {
             return;
         };
-        let r = wait.resource.0 as usize;
+        let r = resource.0 as usize;
         let Some(over) = scenario.resources[r]
             .surge
             .as_ref()
@@ -149,7 +169,7 @@ impl Simulation<'_> {
         else {
             return;
         };
-        if wait.request.is_some() || patient.wait_started + over != self.now {
+        if since + over != self.now {
             return;
         }
         self.patients.get_mut(id).surge_counted = true;
