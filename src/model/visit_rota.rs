@@ -68,6 +68,8 @@ pub struct DayRota {
     /// Per carer: its shifts, `shift_of[c]..shift_of[c + 1]` in `shifts`.
     shift_of: Vec<usize>,
     shifts: Vec<(f64, f64)>,
+    /// Moments tried for a double-handed visit (a reusable buffer).
+    moments: Vec<f64>,
 }
 
 impl DayRota {
@@ -154,43 +156,67 @@ impl DayRota {
     /// Gives a visit of `hours` (travel included) needing `carers` carers (1 or 2) to the
     /// carer(s) who can begin it earliest, not before `earliest` [hours since time zero], and
     /// marks them busy until it ends. `None` (nobody given it) if no carer, or no two of one
-    /// pool at once, can do it within a shift. O(carers x shifts), or its square for two.
+    /// pool at once, can do it within a shift. O(carers x shifts); for two, O(m log m) to
+    /// order the m moments tried plus O(carers x shifts) a moment.
     pub fn place(&mut self, earliest: f64, hours: f64, carers: u32) -> Option<Placement> {
         let mut best: Option<(f64, usize, usize, usize)> = None; // (begin, pool, carer, carer)
-        for (pool, &(first, last)) in self.pools.iter().enumerate() {
+        'pools: for (pool, &(first, last)) in self.pools.iter().enumerate() {
             if carers <= 1 {
                 for c in first..last {
                     if let Some(begin) = self.earliest_begin(c, earliest, hours)
                         && best.is_none_or(|b| begin < b.0 - EPS)
                     {
                         best = Some((begin, pool, c, c));
-                    }
-                }
-            } else {
-                // Two at once: the earliest moment two carers can both begin, among each
-                // carer's own earliest and each shift's start.
-                for c in first..last {
-                    let own = self.earliest_begin(c, earliest, hours);
-                    let starts = self.shifts_of(c).iter().map(|s| s.0);
-                    for at in own.into_iter().chain(starts) {
-                        if at + EPS < earliest || best.is_some_and(|b| at >= b.0 - EPS) {
-                            continue;
-                        }
-                        let mut able = (first..last).filter(|&d| self.can_begin_at(d, at, hours));
-                        if let (Some(a), Some(b)) = (able.next(), able.next()) {
-                            best = Some((at, pool, a, b));
+                        if begin <= earliest + EPS {
+                            break 'pools; // nobody can begin sooner
                         }
                     }
                 }
-            }
-            if best.is_some_and(|b| b.0 <= earliest + EPS) {
-                break; // nothing can begin sooner
+            } else if let Some((at, a, b)) = self.earliest_pair(first, last, earliest, hours)
+                && best.is_none_or(|b| at < b.0 - EPS)
+            {
+                best = Some((at, pool, a, b));
+                if at <= earliest + EPS {
+                    break 'pools;
+                }
             }
         }
         let (begin, pool, a, b) = best?;
         self.free[a] = begin + hours;
         self.free[b] = begin + hours;
         Some(Placement { begin, pool })
+    }
+
+    /// The earliest moment two carers of `first..last` can both begin a visit of `hours`,
+    /// not before `earliest`, and the first two who can: it is one carer's own earliest
+    /// begin or the start of one of its shifts, so those moments are tried in order.
+    fn earliest_pair(
+        &mut self,
+        first: usize,
+        last: usize,
+        earliest: f64,
+        hours: f64,
+    ) -> Option<(f64, usize, usize)> {
+        let mut moments = std::mem::take(&mut self.moments);
+        moments.clear();
+        for c in first..last {
+            if let Some(begin) = self.earliest_begin(c, earliest, hours) {
+                moments.push(begin);
+                let later = self.shifts_of(c).iter().map(|s| s.0).filter(|&a| a > begin);
+                moments.extend(later);
+            }
+        }
+        moments.sort_unstable_by(f64::total_cmp);
+        moments.dedup();
+        let found = moments.iter().find_map(|&at| {
+            let mut able = (first..last).filter(|&d| self.can_begin_at(d, at, hours));
+            match (able.next(), able.next()) {
+                (Some(a), Some(b)) => Some((at, a, b)),
+                _ => None,
+            }
+        });
+        self.moments = moments;
+        found
     }
 }
 
@@ -231,7 +257,12 @@ mod tests {
     /// once. A carer who cannot fit a visit before its shift ends is not used.
     #[test]
     fn a_double_handed_visit_waits_for_two_carers_at_once() {
-        let levels = [(0.0, 8.0, 0), (8.0, 10.0, 1), (10.0, 12.0, 2), (12.0, 24.0, 0)];
+        let levels = [
+            (0.0, 8.0, 0),
+            (8.0, 10.0, 1),
+            (10.0, 12.0, 2),
+            (12.0, 24.0, 0),
+        ];
         let mut rota = DayRota::default();
         rota.add_pool(&levels);
         assert_eq!(rota.place(8.0, 1.0, 2).map(|p| p.begin), Some(10.0));

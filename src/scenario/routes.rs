@@ -368,7 +368,8 @@ pub fn check(file: &ScenarioFile, scenario: &Scenario, problems: &mut Problems) 
             && travelling.must[step] & (1u64 << id.0) == 0
         {
             let r = resource(1u64 << id.0);
-            let span = file_visits_release_span(file, step).unwrap_or_else(|| step_spans[step].clone());
+            let span =
+                file_visits_release_span(file, step).unwrap_or_else(|| step_spans[step].clone());
             problems.add(
                 span,
                 format!(

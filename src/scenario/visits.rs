@@ -240,7 +240,8 @@ pub fn compile_visits(
         Some(name) => Some(names.resource(problems, name)?),
         None => None,
     };
-    let (times, late_after_hours) = compile_clock_keys(problems, v, initial_per_day.max(final_per_day));
+    let (times, late_after_hours) =
+        compile_clock_keys(problems, v, initial_per_day.max(final_per_day));
     if problems.0.len() > before {
         return None;
     }
@@ -267,7 +268,9 @@ fn shortest_stay_days(los: &Distribution) -> Option<u32> {
     let least = match los {
         Distribution::Fixed(h) => *h,
         Distribution::Uniform { min, .. } | Distribution::Triangular { min, .. } => *min,
-        Distribution::Empirical { values, .. } => values.iter().copied().fold(f64::INFINITY, f64::min),
+        Distribution::Empirical { values, .. } => {
+            values.iter().copied().fold(f64::INFINITY, f64::min)
+        }
         _ => return None,
     };
     let days = (least / 24.0).round_ties_even();
@@ -305,7 +308,11 @@ pub fn check_surge(
 /// Checks `times` and `late_after`, which only a roster (`resource`) uses: the due times
 /// [hours after midnight] (at least `most_visits` of them, increasing, within the day) and
 /// the tolerance before a visit is late [hours].
-fn compile_clock_keys(problems: &mut Problems, v: &VisitsFile, most_visits: u32) -> (Vec<f64>, f64) {
+fn compile_clock_keys(
+    problems: &mut Problems,
+    v: &VisitsFile,
+    most_visits: u32,
+) -> (Vec<f64>, f64) {
     let roster_only = |problems: &mut Problems, span: std::ops::Range<usize>, key: &str| {
         problems.add(
             span,

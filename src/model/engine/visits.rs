@@ -123,7 +123,8 @@ impl VisitsState {
                         for r in resources {
                             let resource = &scenario.resources[r.0 as usize];
                             day_levels(resource, day, week_offset, &mut levels);
-                            capacity.push(levels.iter().map(|&(a, b, n)| f64::from(n) * (b - a)).sum());
+                            capacity
+                                .push(levels.iter().map(|&(a, b, n)| f64::from(n) * (b - a)).sum());
                             on.extend(levels.iter().filter(|s| s.2 > 0).map(|&(a, b, _)| (a, b)));
                         }
                         on.sort_by(|x, y| x.0.total_cmp(&y.0));
@@ -145,7 +146,11 @@ impl VisitsState {
             windows.push(window);
             // Room for every visit the roster could make, and a quarter more (amortised growth
             // beyond that, if far more are due than can be made).
-            let room = if most_visits.is_finite() { (most_visits * 1.25) as usize } else { 0 };
+            let room = if most_visits.is_finite() {
+                (most_visits * 1.25) as usize
+            } else {
+                0
+            };
             due.push(Vec::with_capacity(room.min(1 << 24)));
         }
         VisitsState {
@@ -471,15 +476,17 @@ impl Simulation<'_> {
             last = i64::from(units);
         }
         sweep.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let measured = (self.scenario.warm_up.hours(), self.scenario.end_time().hours());
+        let measured = (
+            self.scenario.warm_up.hours(),
+            self.scenario.end_time().hours(),
+        );
         let (mut busy, mut on_shift) = (0i64, 0i64);
-        for i in 0..sweep.len() {
-            busy += sweep[i].1;
-            on_shift += sweep[i].2;
+        for (i, &(from, busy_change, shift_change)) in sweep.iter().enumerate() {
+            busy += busy_change;
+            on_shift += shift_change;
             let Some(&(to, _, _)) = sweep.get(i + 1) else {
                 break;
             };
-            let from = sweep[i].0;
             if busy <= 0 || to <= from {
                 continue;
             }
@@ -503,9 +510,11 @@ impl Simulation<'_> {
                 let mut t = a;
                 while t < b {
                     let until = (t.floor() + 1.0).min(b);
-                    let hour = crate::model::dated_schedule::hour_of_week(0.5 * (t + until), week_offset)
-                        as usize;
-                    self.by_hour.add_busy(r, hour, f64::from(level) * (until - t));
+                    let hour =
+                        crate::model::dated_schedule::hour_of_week(0.5 * (t + until), week_offset)
+                            as usize;
+                    self.by_hour
+                        .add_busy(r, hour, f64::from(level) * (until - t));
                     t = until;
                 }
             }
