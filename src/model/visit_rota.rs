@@ -160,7 +160,9 @@ impl DayRota {
     /// order the m moments tried plus O(carers x shifts) a moment.
     pub fn place(&mut self, earliest: f64, hours: f64, carers: u32) -> Option<Placement> {
         let mut best: Option<(f64, usize, usize, usize)> = None; // (begin, pool, carer, carer)
-        'pools: for (pool, &(first, last)) in self.pools.iter().enumerate() {
+        // Taken out for the loop, as `earliest_pair` needs the rota mutably (its buffer).
+        let pools = std::mem::take(&mut self.pools);
+        'pools: for (pool, &(first, last)) in pools.iter().enumerate() {
             if carers <= 1 {
                 for c in first..last {
                     if let Some(begin) = self.earliest_begin(c, earliest, hours)
@@ -181,6 +183,7 @@ impl DayRota {
                 }
             }
         }
+        self.pools = pools;
         let (begin, pool, a, b) = best?;
         self.free[a] = begin + hours;
         self.free[b] = begin + hours;
