@@ -18,6 +18,7 @@ pub mod scenario;
 pub mod shift_end;
 pub mod surge;
 pub mod visit_plan;
+pub mod visit_rota;
 pub mod week_schedule;
 
 pub use engine::{

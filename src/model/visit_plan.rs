@@ -49,10 +49,11 @@ pub enum VisitCapacity {
         /// Slots a day [carer-visits/day].
         per_day: u32,
     },
-    /// The rostered hours of a resource, or of alternatives in order of preference: each
-    /// day's visits are delivered first come, first served (by booking) while the day's
-    /// rostered carer-hours last; a visit that does not fit in any alternative's hours that
-    /// day is missed (by default a patient starts at once; see [`VisitEpisode::wait_for_fit`]).
+    /// The rostered hours of a resource, or of alternatives in order of preference: a plan
+    /// fits a day if its carer-hours fit in the day's rostered carer-hours not yet booked
+    /// (by default a patient starts at once; see [`VisitEpisode::wait_for_fit`]); each visit
+    /// is made at a clock time inside a carer's shift, on time, late or missed (see
+    /// `model::visit_rota`).
     Roster {
         /// The resources, in order of preference (one unless `any_of`).
         resources: Vec<ResourceId>,
@@ -88,7 +89,18 @@ pub struct VisitEpisode {
     /// A resource the patient holds, given back when its visits start (the hospital bed it
     /// leaves when care at home begins).
     pub release_at_start: Option<ResourceId>,
+    /// Roster mode: when a day's visits are due [hours after midnight, increasing]; a day of
+    /// `n` visits takes the first `n`. Empty: spread evenly over the rostered window (see
+    /// `model::visit_rota`).
+    pub times: Vec<f64>,
+    /// Roster mode: a visit whose carers arrive more than this after its due time is late
+    /// [hours].
+    pub late_after_hours: f64,
 }
+
+/// Default tolerance before a visit counts as late [hours]: 30 minutes (an estimate: home care
+/// contracts and their monitoring commonly allow half an hour either side of the planned time).
+pub const DEFAULT_LATE_AFTER_HOURS: f64 = 0.5;
 
 impl VisitEpisode {
     /// Carer-hours one visit takes with `carers` carers, travel included [hours].
@@ -166,7 +178,8 @@ impl VisitPlan {
         self.visits_on(day) * self.carers
     }
 
-    /// Visits over the whole remaining episode.
+    /// Visits over the whole remaining episode (the plan's; a first day begun part-way
+    /// through has fewer in roster mode).
     pub fn total_visits(&self) -> u64 {
         (0..self.days()).map(|d| u64::from(self.visits_on(d))).sum()
     }
@@ -185,12 +198,18 @@ pub struct VisitBook {
     capacity: Vec<f64>,
     /// `[day][pool]`: capacity used [slots, or carer-hours].
     used: Vec<f64>,
-    /// Per day: visits delivered (or booked).
+    /// Per day: visits delivered (slots: booked; roster: made, see [`VisitBook::record`]).
     visits: Vec<u32>,
     /// Per day: visits missed (roster mode only).
     missed: Vec<u32>,
     /// Per day: patients in their episode that day.
     caseload: Vec<u32>,
+    /// Per day: visits made late (roster mode only).
+    late: Vec<u32>,
+    /// Per day: lateness of the late visits, summed [hours] (roster mode only).
+    lateness: Vec<f64>,
+    /// `[day][pool]`: carer-hours of visits made (roster mode only; slots mode uses `used`).
+    made_hours: Vec<f64>,
 }
 
 impl VisitBook {
@@ -204,6 +223,9 @@ impl VisitBook {
             visits: Vec::new(),
             missed: Vec::new(),
             caseload: Vec::new(),
+            late: Vec::new(),
+            lateness: Vec::new(),
+            made_hours: Vec::new(),
         }
     }
 
@@ -218,6 +240,9 @@ impl VisitBook {
             visits: Vec::new(),
             missed: Vec::new(),
             caseload: Vec::new(),
+            late: Vec::new(),
+            lateness: Vec::new(),
+            made_hours: Vec::new(),
         }
     }
 
@@ -227,6 +252,9 @@ impl VisitBook {
         self.visits.fill(0);
         self.missed.fill(0);
         self.caseload.fill(0);
+        self.late.fill(0);
+        self.lateness.fill(0.0);
+        self.made_hours.fill(0.0);
     }
 
     /// Makes the per-day tables reach day `day`.
@@ -237,6 +265,9 @@ impl VisitBook {
             self.visits.resize(days, 0);
             self.missed.resize(days, 0);
             self.caseload.resize(days, 0);
+            self.late.resize(days, 0);
+            self.lateness.resize(days, 0.0);
+            self.made_hours.resize(days * self.pools, 0.0);
         }
     }
 
@@ -258,13 +289,16 @@ impl VisitBook {
     /// The first day from `from` up to `last_start` (inclusive) on which every day of `plan`
     /// fits in the capacity left, each visit taking `per_visit` (IPACS `add_patient`:
     /// `all(resources[tt:(tt+los-1)] >= req_visits)`, trying `tt + 1` otherwise); `None` if
-    /// none does. With several pools, what is left in all of them together.
+    /// none does. With several pools, what is left in all of them together. `first_day`:
+    /// visits still due on day `from` if the plan starts then (a start part-way through a
+    /// day in roster mode), instead of the plan's first day.
     pub fn first_fit(
         &self,
         plan: &VisitPlan,
         per_visit: f64,
         from: usize,
         last_start: usize,
+        first_day: Option<u32>,
     ) -> Option<usize> {
         let days = plan.days() as usize;
         (from..=last_start).find(|&start| {
@@ -273,9 +307,41 @@ impl VisitBook {
                 let left: f64 = (0..self.pools)
                     .map(|p| self.capacity(day, p) - self.used(day, p))
                     .sum();
-                f64::from(plan.visits_on(d as u32)) * per_visit <= left + 1e-9
+                let visits = match first_day {
+                    Some(n) if day == from => n,
+                    _ => plan.visits_on(d as u32),
+                };
+                f64::from(visits) * per_visit <= left + 1e-9
             })
         })
+    }
+
+    /// Roster mode: books `hours` carer-hours of visits due on `day` (against its rostered
+    /// hours, for [`VisitBook::first_fit`]) and counts the patient in that day's caseload if
+    /// `new_patient`. Whether the visits are made, late or missed is [`VisitBook::record`]'s.
+    pub fn book(&mut self, day: usize, hours: f64, new_patient: bool) {
+        self.reach(day);
+        self.used[day * self.pools] += hours;
+        if new_patient {
+            self.caseload[day] += 1;
+        }
+    }
+
+    /// Roster mode: records a visit due on `day`: made by `pool` with `hours` carer-hours,
+    /// `late_by` hours late (`Some` if late), or missed (`pool` is `None`).
+    pub fn record(&mut self, day: usize, pool: Option<usize>, hours: f64, late_by: Option<f64>) {
+        self.reach(day);
+        match pool {
+            Some(p) => {
+                self.visits[day] += 1;
+                self.made_hours[day * self.pools + p] += hours;
+                if let Some(late) = late_by {
+                    self.late[day] += 1;
+                    self.lateness[day] += late;
+                }
+            }
+            None => self.missed[day] += 1,
+        }
     }
 
     /// Delivers `plan` from day `start`, each visit by the first pool (in order of
@@ -314,13 +380,21 @@ impl VisitBook {
             days: to.saturating_sub(from),
             capacity: vec![0.0; self.pools],
             used: vec![0.0; self.pools],
+            made_hours: vec![0.0; self.pools],
             ..BookTotals::default()
         };
         for day in from..to {
             for pool in 0..self.pools {
                 totals.capacity[pool] += self.capacity(day, pool);
                 totals.used[pool] += self.used(day, pool);
+                totals.made_hours[pool] += self
+                    .made_hours
+                    .get(day * self.pools + pool)
+                    .copied()
+                    .unwrap_or(0.0);
             }
+            totals.late += u64::from(self.late.get(day).copied().unwrap_or(0));
+            totals.lateness += self.lateness.get(day).copied().unwrap_or(0.0);
             totals.visits += u64::from(self.visits.get(day).copied().unwrap_or(0));
             totals.missed += u64::from(self.missed.get(day).copied().unwrap_or(0));
             totals.patient_days += u64::from(self.caseload.get(day).copied().unwrap_or(0));
@@ -336,8 +410,14 @@ pub struct BookTotals {
     pub days: usize,
     /// Per pool: capacity [slots, or carer-hours].
     pub capacity: Vec<f64>,
-    /// Per pool: capacity used [slots, or carer-hours].
+    /// Per pool: capacity used [slots, or carer-hours booked; in roster mode all in pool 0].
     pub used: Vec<f64>,
+    /// Per pool: carer-hours of visits made (roster mode).
+    pub made_hours: Vec<f64>,
+    /// Visits made late (roster mode).
+    pub late: u64,
+    /// Lateness of the late visits, summed [hours] (roster mode).
+    pub lateness: f64,
     /// Visits delivered.
     pub visits: u64,
     /// Visits missed.
@@ -387,9 +467,9 @@ mod tests {
         let mut book = VisitBook::slots(5);
         assert_eq!(book.deliver(&plan(3, 3, 2), 0, 1.0), 0); // days 0-1: 3 of 5 used
         let big = plan(3, 3, 1); // needs 3: one short on days 0 and 1
-        assert_eq!(book.first_fit(&big, 1.0, 0, 10), Some(2));
+        assert_eq!(book.first_fit(&big, 1.0, 0, 10, None), Some(2));
         let small = plan(2, 2, 2);
-        assert_eq!(book.first_fit(&small, 1.0, 0, 10), Some(0));
-        assert_eq!(book.first_fit(&big, 1.0, 0, 1), None);
+        assert_eq!(book.first_fit(&small, 1.0, 0, 10, None), Some(0));
+        assert_eq!(book.first_fit(&big, 1.0, 0, 1, None), None);
     }
 }

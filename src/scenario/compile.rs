@@ -251,6 +251,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
             super::surge::check_not_shared(problems, name, surge, resource.shared);
         }
     }
+    super::visits::check_surge(problems, file, &compiled.visits);
     let steps_table = compiled.steps;
     let pathways = compiled.pathways;
 

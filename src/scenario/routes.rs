@@ -164,6 +164,18 @@ fn bit(wait: &Wait) -> u64 {
     wait.mask
 }
 
+/// The place of `release_at_start` in the file of step `step` (counted over every pathway's
+/// steps in order, as the compiled steps are), if it is a `visits` step that has one.
+fn file_visits_release_span(file: &ScenarioFile, step: usize) -> Option<Range<usize>> {
+    let written = file
+        .pathways
+        .values()
+        .flat_map(|p| p.get_ref().steps.get_ref().iter())
+        .nth(step)?;
+    let visits = written.get_ref().visits.as_ref()?;
+    visits.get_ref().release_at_start.as_ref().map(|r| r.span())
+}
+
 /// Whether a wait's deadline can already have passed when the patient arrives, sending it to
 /// the fallback at once: a deadline counted from the pathway, or a zero deadline (or a
 /// patience that can be drawn as zero).
@@ -342,6 +354,34 @@ pub fn check(file: &ScenarioFile, scenario: &Scenario, problems: &mut Problems) 
 
     // Every route, census groups included: no seize of a unit held, no release of one not held.
     let held = Held::flow(&graph, steps, &seeds);
+    // The same without census groups placed at a `visits` step (home already: they give
+    // nothing back), for `release_at_start`.
+    let travelling: Vec<(usize, u64)> = seeds
+        .iter()
+        .copied()
+        .filter(|&(step, _)| !matches!(scenario.steps[step].kind, StepKind::Visits { .. }))
+        .collect();
+    let travelling = Held::flow(&graph, steps, &travelling);
+    for step in (0..steps).filter(|&s| travelling.reached[s]) {
+        if let StepKind::Visits { episode, .. } = &scenario.steps[step].kind
+            && let Some(id) = scenario.visits[episode.0 as usize].release_at_start
+            && travelling.must[step] & (1u64 << id.0) == 0
+        {
+            let r = resource(1u64 << id.0);
+            let span =
+                file_visits_release_span(file, step).unwrap_or_else(|| step_spans[step].clone());
+            problems.add(
+                span,
+                format!(
+                    "{} gives back `{r}` when visits start (`release_at_start`), but a patient can reach it without holding `{r}`",
+                    label(step)
+                ),
+                &format!(
+                    "make every route to it pass a step with seize = {{ resource = \"{r}\" }} (a deadline's `fallback` skips the seize), or leave `release_at_start` out"
+                ),
+            );
+        }
+    }
     for step in (0..steps).filter(|&s| held.reached[s]) {
         match &scenario.steps[step].kind {
             StepKind::Seize { wait, .. } | StepKind::Activity { wait, .. } => {

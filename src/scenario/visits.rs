@@ -17,8 +17,11 @@ use toml::Spanned;
 use super::compile::{Names, Problems, compile_distribution, within_a_century};
 use super::file::DistributionFile;
 use super::requests::ResourceChoiceFile;
-use super::units::DurationText;
-use crate::model::visit_plan::{MAX_VISITS_PER_DAY, VisitCapacity, VisitEpisode};
+use super::units::{ClockTime, DurationText};
+use crate::model::distribution::Distribution;
+use crate::model::visit_plan::{
+    DEFAULT_LATE_AFTER_HOURS, MAX_VISITS_PER_DAY, VisitCapacity, VisitEpisode,
+};
 
 /// Most visit slots a day one `visits` step may state.
 pub const MAX_SLOTS_PER_DAY: i64 = 1_000_000;
@@ -58,6 +61,15 @@ pub struct VisitsFile {
     /// A resource the patient holds, given back when its visits start (e.g. the acute bed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_at_start: Option<Spanned<String>>,
+    /// With `resource`: when a day's visits are due, e.g. `["08:00", "12:30", "17:00",
+    /// "20:00"]`; a day of `n` visits takes the first `n` (default: evenly over the rostered
+    /// hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<Spanned<Vec<Spanned<ClockTime>>>>,
+    /// With `resource`: carers arriving more than this after a visit's due time make it late
+    /// (default 30 min).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_after: Option<Spanned<DurationText>>,
 }
 
 /// Checks and compiles one `visits` step at `pathway.step` (for its metric names). Problems go
@@ -89,6 +101,19 @@ pub fn compile_visits(
             None
         }
     });
+    if let (Some(limit), Some(t), Some(los)) = (truncate_at_days, &v.truncate_at, &length_of_stay)
+        && let Some(least) = shortest_stay_days(los)
+        && least >= limit
+    {
+        problems.add(
+            t.span(),
+            format!(
+                "`truncate_at` is {limit} d, but `length_of_stay` is never shorter than {least} d (rounded): every stay would be redrawn and cut to {} d",
+                limit - 1
+            ),
+            "set truncate_at above the longest stay to keep (IPACS uses mean + 3 sd), or leave it out",
+        );
+    }
     let mut rate = |value: &Spanned<i64>, key: &str| -> u32 {
         let n = *value.get_ref();
         if !(0..=i64::from(MAX_VISITS_PER_DAY)).contains(&n) {
@@ -215,6 +240,8 @@ pub fn compile_visits(
         Some(name) => Some(names.resource(problems, name)?),
         None => None,
     };
+    let (times, late_after_hours) =
+        compile_clock_keys(problems, v, initial_per_day.max(final_per_day));
     if problems.0.len() > before {
         return None;
     }
@@ -230,5 +257,113 @@ pub fn compile_visits(
         capacity: capacity?,
         wait_for_fit,
         release_at_start,
+        times,
+        late_after_hours,
     })
+}
+
+/// The shortest stay `los` can give, in whole days as a stay is rounded (half to even);
+/// `None` for a distribution reaching down to 0.
+fn shortest_stay_days(los: &Distribution) -> Option<u32> {
+    let least = match los {
+        Distribution::Fixed(h) => *h,
+        Distribution::Uniform { min, .. } | Distribution::Triangular { min, .. } => *min,
+        Distribution::Empirical { values, .. } => {
+            values.iter().copied().fold(f64::INFINITY, f64::min)
+        }
+        _ => return None,
+    };
+    let days = (least / 24.0).round_ties_even();
+    (days.is_finite() && days >= 1.0).then(|| days.min(f64::from(u32::MAX / 2)) as u32)
+}
+
+/// Refuses a `surge` rule on a resource whose rostered hours a `visits` step delivers: surge
+/// opens on patients queueing for units, and visits never queue (they are planned against
+/// the roster), so the rule would never open and its units would make no visits.
+pub fn check_surge(
+    problems: &mut Problems,
+    file: &super::file::ScenarioFile,
+    episodes: &[VisitEpisode],
+) {
+    for (index, (name, written)) in file.resources.iter().enumerate() {
+        let Some(surge) = &written.get_ref().surge else {
+            continue;
+        };
+        let visited = episodes.iter().any(|e| match &e.capacity {
+            VisitCapacity::Roster { resources } => resources.iter().any(|r| r.0 as usize == index),
+            VisitCapacity::Slots { .. } => false,
+        });
+        if visited {
+            problems.add(
+                surge.span(),
+                format!(
+                    "`surge` on `{name}` would never open: its units make home visits (`visits` step), which are planned against its roster and never queue for a unit"
+                ),
+                "leave `surge` out and add carers to the roster instead (a dated period with more `count`, e.g. for the winter months)",
+            );
+        }
+    }
+}
+
+/// Checks `times` and `late_after`, which only a roster (`resource`) uses: the due times
+/// [hours after midnight] (at least `most_visits` of them, increasing, within the day) and
+/// the tolerance before a visit is late [hours].
+fn compile_clock_keys(
+    problems: &mut Problems,
+    v: &VisitsFile,
+    most_visits: u32,
+) -> (Vec<f64>, f64) {
+    let roster_only = |problems: &mut Problems, span: std::ops::Range<usize>, key: &str| {
+        problems.add(
+            span,
+            format!("`{key}` applies to visits within the carers' roster, and this step has `slots_per_day`"),
+            &format!("leave `{key}` out, or replace slots_per_day with resource = \"carer\" (visits at clock times inside the carers' shifts)"),
+        );
+    };
+    let mut times = Vec::new();
+    if let Some(list) = &v.times {
+        if v.resource.is_none() {
+            roster_only(problems, list.span(), "times");
+        } else if list.get_ref().len() < most_visits as usize {
+            problems.add(
+                list.span(),
+                format!(
+                    "`times` lists {} due times, but the plan has up to {most_visits} visits a day",
+                    list.get_ref().len()
+                ),
+                &format!("list at least {most_visits} times, e.g. times = [\"08:00\", \"12:30\", \"17:00\", \"20:00\"]: a day of n visits takes the first n"),
+            );
+        } else {
+            for time in list.get_ref() {
+                let h = time.get_ref().hours;
+                if h >= 24.0 || times.last().is_some_and(|&last| h <= last) {
+                    problems.add(
+                        time.span(),
+                        format!("`times` must be in increasing order within the day, found \"{}\"", time.get_ref()),
+                        "e.g. times = [\"08:00\", \"12:30\", \"17:00\", \"20:00\"] (from 00:00 to 23:59, each later than the one before)",
+                    );
+                }
+                times.push(h);
+            }
+        }
+    }
+    let late_after = match &v.late_after {
+        Some(d) if v.resource.is_none() => {
+            roster_only(problems, d.span(), "late_after");
+            DEFAULT_LATE_AFTER_HOURS
+        }
+        Some(d) => {
+            let h = d.get_ref().to_sim().hours();
+            if !(0.0..=24.0).contains(&h) {
+                problems.add(
+                    d.span(),
+                    format!("`late_after` must be from 0 to 24 h, found \"{}\"", d.get_ref()),
+                    "e.g. late_after = \"30 min\": carers arriving more than 30 minutes after a visit's due time make it late",
+                );
+            }
+            h
+        }
+        None => DEFAULT_LATE_AFTER_HOURS,
+    };
+    (times, late_after)
 }

@@ -376,6 +376,23 @@ invalid_fixtures! {
     visits_unknown_key => [(12, 48, "unknown key `inital_per_day`", Some("did you mean `initial_per_day`?"))];
     /// A `visits` step without a required key names it.
     visits_missing_rate => [(12, 10, "missing key `initial_per_day`", Some("add `initial_per_day = ...`"))];
+    /// The start rule, the bed given back, truncation and the clock-time keys of a `visits`
+    /// step (issue 12 item 3).
+    visits_clock_and_start => [
+        (18, 134, "`start` must be \"when_plan_fits\" or \"at_once\", found \"soon\"", Some("\"when_plan_fits\" waits for the first day")),
+        (22, 145, "there is no resource called `beds`", Some("did you mean `bed`?")),
+        (26, 89, "`truncate_at` is 8 d, but `length_of_stay` is never shorter than 10 d (rounded): every stay would be redrawn and cut to 7 d", Some("set truncate_at above the longest stay to keep")),
+        (30, 134, "`times` applies to visits within the carers' roster, and this step has `slots_per_day`", Some("leave `times` out, or replace slots_per_day with resource = \"carer\"")),
+        (30, 167, "`late_after` applies to visits within the carers' roster, and this step has `slots_per_day`", Some("leave `late_after` out")),
+        (34, 134, "`times` lists 2 due times, but the plan has up to 3 visits a day", Some("list at least 3 times")),
+        (34, 167, "`late_after` must be from 0 to 24 h, found \"25 h\"", Some("late_after = \"30 min\"")),
+        (38, 144, "`times` must be in increasing order within the day, found \"08:00\"", Some("each later than the one before")),
+    ];
+    /// `release_at_start` names a resource a route reaches the step without (a deadline's
+    /// fallback skips the seize).
+    visits_release_not_held => [(26, 145, "step `home_care` in pathway `p1` gives back `bed` when visits start (`release_at_start`), but a patient can reach it without holding `bed`", Some("make every route to it pass a step with seize = { resource = \"bed\" }"))];
+    /// A surge rule on carers whose rostered hours deliver home visits would never open.
+    visits_surge => [(8, 9, "`surge` on `carer` would never open", Some("add carers to the roster instead"))];
 }
 
 /// Two pathways that transfer patients to each other forever, with no `end`, are a pathway

@@ -1,14 +1,15 @@
 //! Home-visit episodes (`visits` steps, issue 12 item 3): the visits delivered against the
 //! rate schedule worked by hand, IPACS's start rule (a patient starts on the first day its
-//! whole plan fits; one behind it that fits is not held back), double-handed visits, and
-//! visits within the carers' roster (missed when the day's hours run out), each against
-//! hand-worked values. Patients are placed by the initial census so every value is exact.
+//! whole plan fits; one behind it that fits is not held back) and double-handed visits
+//! against daily slots, each against hand-worked values (visits at clock times within the
+//! carers' roster are in `visit_times`). Patients are placed by the initial census so every
+//! value is exact.
 
 use crate::support::{repository_root, run_file, run_text};
 
 /// A scenario of one `visits` step (`visits` is the inside of its table) with census groups
 /// (`census`: TOML `[[initial]]` tables), 10 days measured, no warm-up, one replication.
-fn scenario(resources: &str, visits: &str, census: &str) -> String {
+pub fn scenario(resources: &str, visits: &str, census: &str) -> String {
     format!(
         r#"
 [run]
@@ -28,14 +29,14 @@ end = {{ outcome = "home" }}
     )
 }
 
-fn census(count: u32, remaining: Option<&str>) -> String {
+pub fn census(count: u32, remaining: Option<&str>) -> String {
     let remaining = remaining.map_or(String::new(), |r| {
         format!("remaining = {{ fixed = \"{r}\" }}\n")
     });
     format!("\n[[initial]]\npathway = \"p1\"\nstep = \"home_care\"\ncount = {count}\n{remaining}")
 }
 
-const M: &str = "visits.p1.home_care";
+pub const M: &str = "visits.p1.home_care";
 
 /// With ample slots every planned visit is made. A 7-day stay tapering from 4 to 1 visits a
 /// day is `round(seq(4, 1, length.out = 7))` = 4, 4 (3.5 to even), 3, 2 (2.5), 2, 2 (1.5), 1
@@ -106,58 +107,6 @@ fn double_handed_visits_take_two_slots_each() {
     let single = run_text(&scenario("", &visits(0.0), &census(2, None)));
     assert_eq!(single.mean(&format!("{M}.wait_to_start.mean")), 0.0);
     assert!((single.mean(&format!("{M}.carer_visits_per_day")) - 1.2).abs() < 1e-12);
-}
-
-/// Visits within the roster: one carer 08:00-16:00 gives 8 carer-hours a day; a visit and its
-/// travel take 1 h. Three patients needing 3 visits a day for 5 days ask for 9 h a day: 8
-/// visits are made and 1 missed each day (5 missed of 45). Double-handed, each visit takes
-/// 2 h: 4 made, 5 missed a day (25 of 45). Either way 40 of the 80 rostered hours are used.
-#[test]
-fn visits_beyond_the_rostered_hours_are_missed_and_double_handing_halves_them() {
-    let carer = r#"
-[resources.carer]
-roster = [{ days = ["every_day"], start = "08:00", end = "16:00", count = 1 }]
-"#;
-    let visits = |double: f64| {
-        format!(
-            r#"length_of_stay = {{ fixed = "5 d" }}, initial_per_day = 3, final_per_day = 3, visit = "45 min", travel = "15 min", resource = "carer", double_handed = {double}"#
-        )
-    };
-    let single = run_text(&scenario(carer, &visits(0.0), &census(3, None)));
-    assert_eq!(single.mean(&format!("{M}.missed")), 5.0);
-    assert!((single.mean(&format!("{M}.missed_share")) - 5.0 / 45.0).abs() < 1e-12);
-    assert!((single.mean(&format!("{M}.visits_per_day")) - 4.0).abs() < 1e-12);
-    assert!((single.mean(&format!("{M}.capacity_per_day")) - 8.0).abs() < 1e-9);
-    assert!((single.mean(&format!("{M}.carer_utilisation")) - 0.5).abs() < 1e-9);
-    let double = run_text(&scenario(carer, &visits(1.0), &census(3, None)));
-    assert_eq!(double.mean(&format!("{M}.missed")), 25.0);
-    assert!((double.mean(&format!("{M}.visits_per_day")) - 2.0).abs() < 1e-12);
-    assert!((double.mean(&format!("{M}.carer_utilisation")) - 0.5).abs() < 1e-9);
-}
-
-/// Skill mix: with `any_of = ["carer", "therapist"]` the therapist (8 h a day too) takes the
-/// visit the carer has no hours for: nothing is missed; the carer does 8 visits a day for 5
-/// days (40 of 80 h), the therapist 1 a day (5 of 80 h).
-#[test]
-fn an_alternative_takes_the_visits_the_first_choice_has_no_hours_for() {
-    let staff = r#"
-[resources.carer]
-roster = [{ days = ["every_day"], start = "08:00", end = "16:00", count = 1 }]
-
-[resources.therapist]
-roster = [{ days = ["every_day"], start = "08:00", end = "16:00", count = 1 }]
-"#;
-    let visits = r#"length_of_stay = { fixed = "5 d" }, initial_per_day = 3, final_per_day = 3, visit = "45 min", travel = "15 min", resource = { any_of = ["carer", "therapist"] }"#;
-    let run = run_text(&scenario(staff, visits, &census(3, None)));
-    assert_eq!(run.mean(&format!("{M}.missed")), 0.0);
-    assert!((run.mean(&format!("{M}.carer_utilisation.carer")) - 0.5).abs() < 1e-9);
-    assert!((run.mean(&format!("{M}.carer_utilisation.therapist")) - 5.0 / 80.0).abs() < 1e-9);
-    // The staff's own figures carry the hours their visits book (they are never seized one
-    // visit at a time): 40 of 80 rostered carer-hours over 240 hours is 1/6 of a carer busy
-    // on average, utilisation 0.5; the therapist 5 of 80.
-    assert!((run.mean("carer.busy") - 40.0 / 240.0).abs() < 1e-9);
-    assert!((run.mean("carer.utilisation") - 0.5).abs() < 1e-9);
-    assert!((run.mean("therapist.utilisation") - 5.0 / 80.0).abs() < 1e-9);
 }
 
 /// `truncate_at` redraws long stays as IPACS does: with stays drawn lognormal (mean 14 d,

@@ -45,5 +45,6 @@ mod sweep;
 mod theory;
 mod unobserved_figures_and_served_waits;
 mod validation;
+mod visit_times;
 mod winter_on_dates;
 mod workbook;

@@ -60,6 +60,12 @@ impl ByHour {
         self.last_tick = now;
     }
 
+    /// Adds `unit_hours` of resource `r` busy in hour of the week `hour` (work recorded after
+    /// the run: rostered home visits, see `visits`).
+    pub(super) fn add_busy(&mut self, r: usize, hour: usize, unit_hours: f64) {
+        self.sums[r][hour.min(WEEK_HOURS - 1)][1] += unit_hours;
+    }
+
     /// When the previous tick happened [hours since the start].
     pub(super) fn last_tick(&self) -> f64 {
         self.last_tick

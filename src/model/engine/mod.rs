@@ -643,6 +643,7 @@ impl<'s> Simulation<'s> {
         for resource in &mut self.resources {
             resource.accrue(end);
         }
+        self.deliver_rostered_visits();
         self.close_causes();
         let inside = self.patients.live() as u64;
         if self.created != self.left + inside {

@@ -170,11 +170,8 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
         let state = &simulation.resources[r];
         let name = &resource.name;
         let available = state.capacity_area.area;
-        // Carers who only make home visits are busy for the hours their visits book.
-        let busy = match super::visits::booked_hours(simulation, r) {
-            Some(booked) if state.busy_area.area == 0.0 => booked,
-            _ => state.busy_area.area,
-        };
+        // Carers' rostered home visits are in `busy_area` (added after the run, see `visits`).
+        let busy = state.busy_area.area;
         let overtime = state.overtime_area.area;
         let utilisation = if available > 0.0 {
             (busy - overtime) / available

@@ -2,13 +2,22 @@
 //! of stay and visit plan, and its plan is placed in the step's [`VisitBook`] at once (see
 //! `model::visit_plan` for the rules, taken from IPACS). With a daily capacity of slots the
 //! patient starts on the first day its whole plan fits (a `StepDone` at the start of that
-//! day, unless it is today); with a roster it starts at once and the visits that do not fit
-//! in the day's rostered carer-hours are counted as missed. The episode ends at midnight after
-//! its last day (a second `StepDone`), and the patient moves on.
+//! day, unless it is today). With a roster (the carers' rostered hours) the patient starts
+//! at once, or on the first day its plan fits in the rostered carer-hours not yet booked, and
+//! each of its visits is booked at its due time (`model::visit_rota::target_time`); a patient
+//! starting part-way through a day has that day only the visits still to come. The episode
+//! ends at midnight after its last day (a second `StepDone`), and the patient moves on.
+//!
+//! Whether a rostered visit is made on time, late or missed changes nothing for the patient,
+//! so the visits are given to carers after the run, day by day in order of due time
+//! ([`Simulation::deliver_rostered_visits`], `model::visit_rota`), and the carers' busy time
+//! goes into their resource figures, daily series and hour-of-week tables as if they had been
+//! seized.
 //!
 //! Placing a plan touches only preallocated per-day tables (grown, rarely, when bookings
-//! reach further ahead than before) and the per-patient table here, indexed by slot: no
-//! allocation per event and no look-up by name.
+//! reach further ahead than before) and per-patient and per-visit tables here, sized from the
+//! roster at the start: no allocation per event (bar their rare growth) and no look-up by
+//! name.
 
 use rand::RngExt;
 
@@ -21,6 +30,7 @@ use crate::model::scenario::{Scenario, StepId};
 use crate::model::visit_plan::{
     MAX_LOS_REDRAWS, VisitBook, VisitCapacity, VisitEpisode, VisitPlan, VisitsId,
 };
+use crate::model::visit_rota::{DayRota, target_time};
 
 /// Where a patient is in its episode, by patient slot.
 #[derive(Debug, Clone, Copy)]
@@ -40,15 +50,54 @@ const NOT_PLACED: Placed = Placed {
     release: false,
 };
 
+/// A rostered visit booked: when it is due and how many carers it needs.
+#[derive(Debug, Clone, Copy)]
+struct Due {
+    /// Day since time zero.
+    day: u32,
+    /// Carers (1, or 2 if double-handed).
+    carers: u8,
+    /// Due time [hours since time zero]; NaN if nobody is rostered that day.
+    target: f64,
+}
+
+/// A roster episode's days: the rostered window of each day of the run, for due times.
+#[derive(Debug, Clone, Default)]
+struct Windows {
+    /// On-shift intervals of every day, in order [hours since time zero].
+    intervals: Vec<(f64, f64)>,
+    /// Day `d`'s intervals are `of[d]..of[d + 1]`.
+    of: Vec<usize>,
+}
+
+impl Windows {
+    fn day(&self, day: usize) -> Option<&[(f64, f64)]> {
+        let to = *self.of.get(day + 1)?;
+        Some(&self.intervals[self.of[day]..to])
+    }
+}
+
 /// Per episode step: its book of days and waits to start; per patient: its placement.
 pub(super) struct VisitsState {
     books: Vec<VisitBook>,
+    /// Per episode: each day's rostered window (empty without a roster).
+    windows: Vec<Windows>,
+    /// Per episode: the rostered visits booked, in booking order (empty without a roster);
+    /// sized at the start to what the roster could make over the run.
+    due: Vec<Vec<Due>>,
     /// Waits from reaching the step to the first visit day, of episodes started after the
     /// warm-up [hours].
     waits: Vec<DurationSample>,
     /// Episodes started after the warm-up.
     started: Vec<u64>,
     placed: Vec<Placed>,
+    /// Buffers for giving rostered visits to carers after the run: one day's rota, a roster's
+    /// levels over a day, the visits made per pool `(begin, end, carers)`, and the changes of
+    /// level `(time, change in carers busy, change in carers on shift)`.
+    rota: DayRota,
+    levels: Vec<(f64, f64, u32)>,
+    blocks: Vec<Vec<(f64, f64, u32)>>,
+    sweep: Vec<(f64, i64, i64)>,
 }
 
 impl VisitsState {
@@ -56,25 +105,62 @@ impl VisitsState {
     /// carer-hours on each day of the run (`week_offset` as the engine's).
     pub(super) fn new(scenario: &Scenario, week_offset: f64) -> Self {
         let days = (scenario.end_time().hours() / 24.0).ceil() as usize + 1;
-        let books = scenario
-            .visits
-            .iter()
-            .map(|episode| match &episode.capacity {
+        let mut books = Vec::new();
+        let mut windows = Vec::new();
+        let mut due = Vec::new();
+        let mut levels = Vec::new();
+        let mut on = Vec::new();
+        for episode in &scenario.visits {
+            let mut window = Windows::default();
+            let mut most_visits = 0.0;
+            books.push(match &episode.capacity {
                 VisitCapacity::Slots { per_day } => VisitBook::slots(*per_day),
                 VisitCapacity::Roster { resources } => {
                     let mut capacity = Vec::with_capacity(days * resources.len());
+                    window.of.push(0);
                     for day in 0..days {
+                        on.clear();
                         for r in resources {
                             let resource = &scenario.resources[r.0 as usize];
-                            capacity.push(rostered_hours(resource, day, week_offset));
+                            day_levels(resource, day, week_offset, &mut levels);
+                            capacity
+                                .push(levels.iter().map(|&(a, b, n)| f64::from(n) * (b - a)).sum());
+                            on.extend(levels.iter().filter(|s| s.2 > 0).map(|&(a, b, _)| (a, b)));
                         }
+                        on.sort_by(|x, y| x.0.total_cmp(&y.0));
+                        for &(a, b) in &on {
+                            let same_day = window.of[day] < window.intervals.len();
+                            match window.intervals.last_mut() {
+                                Some(last) if same_day && a <= last.1 => {
+                                    last.1 = last.1.max(b);
+                                }
+                                _ => window.intervals.push((a, b)),
+                            }
+                        }
+                        window.of.push(window.intervals.len());
                     }
+                    most_visits = capacity.iter().sum::<f64>() / episode.carer_hours(1);
                     VisitBook::roster(resources.len(), capacity)
                 }
-            })
-            .collect();
+            });
+            windows.push(window);
+            // Room for every visit the roster could make, and a quarter more (amortised growth
+            // beyond that, if far more are due than can be made).
+            let room = if most_visits.is_finite() {
+                (most_visits * 1.25) as usize
+            } else {
+                0
+            };
+            due.push(Vec::with_capacity(room.min(1 << 24)));
+        }
         VisitsState {
             books,
+            windows,
+            due,
+            rota: DayRota::default(),
+            levels: Vec::new(),
+            blocks: Vec::new(),
+            sweep: Vec::new(),
             waits: scenario
                 .visits
                 .iter()
@@ -101,27 +187,42 @@ impl VisitsState {
     }
 }
 
-/// Unit-hours rostered for `resource` on day `day` (from `day` x 24 h for 24 h).
-fn rostered_hours(
+/// The level of `resource` over day `day` (from `day` x 24 h for 24 h) as consecutive
+/// `(from, to, units)` segments [hours since time zero, units], into `out`.
+fn day_levels(
     resource: &crate::model::scenario::Resource,
     day: usize,
     week_offset: f64,
-) -> f64 {
+    out: &mut Vec<(f64, f64, u32)>,
+) {
+    out.clear();
     let from = day as f64 * 24.0;
     let to = from + 24.0;
     let mut t = from;
-    let mut total = 0.0;
     while t < to {
-        let level = f64::from(resource.level_at(t + 1e-9, week_offset));
+        let level = resource.level_at(t + 1e-9, week_offset);
         let until = match resource.next_change(t + 1e-9, week_offset) {
             Some((dt, _)) => (t + 1e-9 + dt).min(to),
             None => to,
         };
         let until = if until <= t { to } else { until };
-        total += level * (until - t);
+        match out.last_mut() {
+            Some(last) if last.2 == level => last.1 = until,
+            _ => out.push((t, until, level)),
+        }
         t = until;
     }
-    total
+}
+
+/// When visit `k` of `n` on day `day` of `episode` is due [hours since time zero]: at its
+/// stated `times`, or evenly over the day's rostered window (`None` if nobody is rostered or
+/// the day is past the run).
+fn due_at(episode: &VisitEpisode, window: &Windows, day: usize, k: u32, n: u32) -> Option<f64> {
+    if episode.times.is_empty() {
+        target_time(window.day(day)?, k, n)
+    } else {
+        episode.times.get(k as usize).map(|h| day as f64 * 24.0 + h)
+    }
 }
 
 impl Simulation<'_> {
@@ -167,15 +268,50 @@ impl Simulation<'_> {
         let now = self.now;
         let today = (now.max(0.0) / 24.0).floor() as usize;
         let last_day = (scenario.end_time().hours() / 24.0).floor() as usize;
-        let book = &mut self.visits.books[e.0 as usize];
+        let state = &mut self.visits;
+        let book = &mut state.books[e.0 as usize];
         let per_visit = episode.per_visit(plan.carers);
+        let roster = matches!(episode.capacity, VisitCapacity::Roster { .. });
+        // Roster mode: a start now, part-way through today, has only today's visits to come.
+        let window = &state.windows[e.0 as usize];
+        let first_day = roster.then(|| {
+            let n = plan.visits_on(0);
+            (0..n)
+                .filter(|&k| !due_at(episode, window, today, k, n).is_some_and(|t| t < now))
+                .count() as u32
+        });
         let start_day = if episode.wait_for_fit {
-            book.first_fit(&plan, per_visit, today, last_day.max(today))
+            book.first_fit(&plan, per_visit, today, last_day.max(today), first_day)
         } else {
             Some(today)
         };
         if let Some(day) = start_day {
-            book.deliver(&plan, day, per_visit);
+            if roster {
+                let due = &mut state.due[e.0 as usize];
+                for d in 0..plan.days() as usize {
+                    let on = day + d;
+                    let n = plan.visits_on(d as u32);
+                    let mut booked = 0;
+                    for k in 0..n {
+                        let target = due_at(episode, window, on, k, n);
+                        if on == today && target.is_some_and(|t| t < now) {
+                            continue;
+                        }
+                        booked += 1;
+                        // Days past the run are booked (for the fit) but never delivered.
+                        if on <= last_day {
+                            due.push(Due {
+                                day: on as u32,
+                                carers: plan.carers as u8,
+                                target: target.unwrap_or(f64::NAN),
+                            });
+                        }
+                    }
+                    book.book(on, f64::from(booked) * per_visit, true);
+                }
+            } else {
+                book.deliver(&plan, day, per_visit);
+            }
         }
         let (start, end) = match start_day {
             Some(day) if day == today => (now, (day + plan.days() as usize) as f64 * 24.0),
@@ -256,28 +392,139 @@ impl Simulation<'_> {
         self.trace_event(id, "finish", None, Detail::None);
         self.advance(id, next)
     }
-}
 
-/// Carer-hours booked on resource `r` by home-visit episodes that plan against its roster,
-/// over the measured days (as [`collect`] counts them); `None` if no episode names it. The
-/// resource's own `busy` and `utilisation` come from these bookings, as its units are never
-/// seized one visit at a time.
-pub(super) fn booked_hours(simulation: &Simulation<'_>, r: usize) -> Option<f64> {
-    let scenario = simulation.scenario;
-    let from = (scenario.warm_up.hours() / 24.0).ceil() as usize;
-    let to = (scenario.end_time().hours() / 24.0).floor() as usize;
-    let mut total = None;
-    for (e, episode) in scenario.visits.iter().enumerate() {
-        if let VisitCapacity::Roster { resources } = &episode.capacity {
-            for (pool, resource) in resources.iter().enumerate() {
-                if resource.0 as usize == r {
-                    let used = simulation.visits.books[e].totals(from, to).used[pool];
-                    *total.get_or_insert(0.0) += used;
+    /// After the run: gives every rostered visit booked to carers, day by day in order of due
+    /// time (then booking), as `model::visit_rota` states; counts each made (and late, if the
+    /// carers arrive more than `late_after` after its due time) or missed; and adds the carers'
+    /// busy time to their resource's figures. Allocates nothing but the sort's buffer.
+    pub(super) fn deliver_rostered_visits(&mut self) {
+        let scenario = self.scenario;
+        for (e, episode) in scenario.visits.iter().enumerate() {
+            let VisitCapacity::Roster { resources } = &episode.capacity else {
+                continue;
+            };
+            let mut due = std::mem::take(&mut self.visits.due[e]);
+            due.sort_by(|a, b| a.day.cmp(&b.day).then(a.target.total_cmp(&b.target)));
+            let hours = episode.visit_hours + episode.travel_hours;
+            let mut rest = &due[..];
+            while let Some(first) = rest.first() {
+                let day = first.day as usize;
+                let count = rest.iter().take_while(|v| v.day == first.day).count();
+                let (today, later) = rest.split_at(count);
+                rest = later;
+                let state = &mut self.visits;
+                state.rota.clear();
+                state.blocks.resize_with(resources.len(), Vec::new);
+                for (pool, r) in resources.iter().enumerate() {
+                    day_levels(
+                        &scenario.resources[r.0 as usize],
+                        day,
+                        self.week_offset,
+                        &mut state.levels,
+                    );
+                    state.rota.add_pool(&state.levels);
+                    state.blocks[pool].clear();
                 }
+                let book = &mut state.books[e];
+                for visit in today {
+                    let placed = if visit.target.is_finite() {
+                        state.rota.place(
+                            visit.target - episode.travel_hours,
+                            hours,
+                            u32::from(visit.carers),
+                        )
+                    } else {
+                        None
+                    };
+                    match placed {
+                        Some(p) => {
+                            let late = p.begin + episode.travel_hours - visit.target;
+                            let late = (late > episode.late_after_hours + 1e-9).then_some(late);
+                            let carers = u32::from(visit.carers);
+                            book.record(day, Some(p.pool), hours * f64::from(carers), late);
+                            state.blocks[p.pool].push((p.begin, p.begin + hours, carers));
+                        }
+                        None => book.record(day, None, 0.0, None),
+                    }
+                }
+                for (pool, r) in resources.iter().enumerate() {
+                    self.record_visit_work(r.0 as usize, pool);
+                }
+            }
+            self.visits.due[e] = due;
+        }
+    }
+
+    /// Adds the visits made by pool `pool` today (in `visits.blocks`) to resource `r`'s busy
+    /// time: its integral (`R.busy`, `R.utilisation`), daily series, time at each level in use,
+    /// hour-of-week table and warm-up series, each over its own period, as a seize would.
+    fn record_visit_work(&mut self, r: usize, pool: usize) {
+        let week_offset = self.week_offset;
+        let state = &mut self.visits;
+        let sweep = &mut state.sweep;
+        sweep.clear();
+        for &(from, to, carers) in &state.blocks[pool] {
+            sweep.push((from, i64::from(carers), 0));
+            sweep.push((to, -i64::from(carers), 0));
+        }
+        if sweep.is_empty() {
+            return;
+        }
+        let mut last = 0;
+        for &(from, _, units) in state.rota.levels(pool) {
+            sweep.push((from, 0, i64::from(units) - last));
+            last = i64::from(units);
+        }
+        sweep.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let measured = (
+            self.scenario.warm_up.hours(),
+            self.scenario.end_time().hours(),
+        );
+        let (mut busy, mut on_shift) = (0i64, 0i64);
+        for (i, &(from, busy_change, shift_change)) in sweep.iter().enumerate() {
+            busy += busy_change;
+            on_shift += shift_change;
+            let Some(&(to, _, _)) = sweep.get(i + 1) else {
+                break;
+            };
+            if busy <= 0 || to <= from {
+                continue;
+            }
+            let level = busy as u32;
+            let resource = &mut self.resources[r];
+            resource.daily.segment(1, from, to, [level]);
+            let (a, b) = (from.max(measured.0), to.min(measured.1));
+            if b > a {
+                let dt = b - a;
+                resource.busy_area.area += f64::from(level) * dt;
+                let times = &mut resource.level_times;
+                if times.in_use.len() <= level as usize {
+                    times.in_use.resize(level as usize + 1, 0.0);
+                }
+                times.in_use[0] -= dt;
+                times.in_use[level as usize] += dt;
+                if on_shift > 0 && busy >= on_shift {
+                    times.full += dt;
+                }
+                // The hour-of-week table, a whole hour at a time.
+                let mut t = a;
+                while t < b {
+                    let until = (t.floor() + 1.0).min(b);
+                    let hour =
+                        crate::model::dated_schedule::hour_of_week(0.5 * (t + until), week_offset)
+                            as usize;
+                    self.by_hour
+                        .add_busy(r, hour, f64::from(level) * (until - t));
+                    t = until;
+                }
+            }
+            if let Some(series) = self.series.as_mut()
+                && let Some(cell) = series.values[2 * r].get_mut((from / 24.0).floor() as usize)
+            {
+                *cell += f64::from(level) * (to - from) / 24.0;
             }
         }
     }
-    total
 }
 
 /// The metrics of every home-visit episode step, over the measured days (whole days from the
@@ -314,13 +561,14 @@ pub(super) fn collect(simulation: &Simulation<'_>, out: &mut Vec<MetricValue>) {
             Unit::VisitsPerDay,
             per_day(totals.visits as f64),
         );
-        // Capacity and use in carer-visits: slots as they are; hours over one carer's visit.
+        // Capacity and use in carer-visits: slots as they are; hours over one carer's visit
+        // (the hours of visits made, with a roster).
         let carer_visit = episode.visit_hours + episode.travel_hours;
         let (capacity, used) = match &episode.capacity {
             VisitCapacity::Slots { .. } => (totals.capacity[0], totals.used[0]),
             VisitCapacity::Roster { .. } => (
                 totals.capacity.iter().sum::<f64>() / carer_visit,
-                totals.used.iter().sum::<f64>() / carer_visit,
+                totals.made_hours.iter().sum::<f64>() / carer_visit,
             ),
         };
         push("capacity_per_day", Unit::VisitsPerDay, per_day(capacity));
@@ -331,6 +579,19 @@ pub(super) fn collect(simulation: &Simulation<'_>, out: &mut Vec<MetricValue>) {
             Unit::Fraction,
             share(totals.missed as f64, (totals.visits + totals.missed) as f64),
         );
+        if let VisitCapacity::Roster { .. } = &episode.capacity {
+            push("late", Unit::Visits, totals.late as f64);
+            push(
+                "late_share",
+                Unit::Fraction,
+                share(totals.late as f64, totals.visits as f64),
+            );
+            push(
+                "lateness.mean",
+                Unit::Hours,
+                share(totals.lateness, totals.late as f64),
+            );
+        }
         push("carer_utilisation", Unit::Fraction, share(used, capacity));
         if let VisitCapacity::Roster { resources } = &episode.capacity
             && resources.len() > 1
@@ -340,7 +601,7 @@ pub(super) fn collect(simulation: &Simulation<'_>, out: &mut Vec<MetricValue>) {
                 push(
                     &format!("carer_utilisation.{name}"),
                     Unit::Fraction,
-                    share(totals.used[pool], totals.capacity[pool]),
+                    share(totals.made_hours[pool], totals.capacity[pool]),
                 );
             }
         }
