@@ -253,7 +253,7 @@ pub fn level_rows(scenario: &Scenario, levels: &[LevelSums]) -> Vec<LevelRow> {
         }
         rows.push(row(
             "full_house",
-            resource.schedule.peak() as usize,
+            resource.peak() as usize,
             &sums.full,
         ));
         for (k, m) in sums.queue_at_least.iter().enumerate() {

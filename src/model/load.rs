@@ -167,7 +167,11 @@ fn mean_change_factor(changes: &[DemandChange], from: f64, to: f64) -> f64 {
     }
     let mut cuts: Vec<f64> = vec![from, to];
     for change in changes {
-        cuts.extend([change.start, change.end].into_iter().filter(|t| *t > from && *t < to));
+        cuts.extend(
+            [change.start, change.end]
+                .into_iter()
+                .filter(|t| *t > from && *t < to),
+        );
     }
     cuts.sort_by(f64::total_cmp);
     cuts.dedup();
@@ -470,7 +474,10 @@ end = {{ outcome = "home" }}
         assert!((bed.capacity - 12.5).abs() < 1e-9, "{bed:?}");
         assert!((bed.starts_per_hour - 1.25).abs() < 1e-9, "{bed:?}");
         assert!((bed.offered - 10.0).abs() < 1e-9, "{bed:?}");
-        assert!((nurse.offered - 1.25 * 144.0 / 672.0).abs() < 1e-9, "{nurse:?}");
+        assert!(
+            (nurse.offered - 1.25 * 144.0 / 672.0).abs() < 1e-9,
+            "{nurse:?}"
+        );
         assert_eq!(nurse.capacity, 1.0);
         // The warm-up (1 to 7 December) is left out.
         let warmed = crate::scenario::parse("winter_ward.toml", &text("7 d", "21 d"))
@@ -478,6 +485,9 @@ end = {{ outcome = "home" }}
             .scenario;
         let bed = &offered_loads(&warmed)[0];
         assert!((bed.capacity - 280.0 / 21.0).abs() < 1e-9, "{bed:?}");
-        assert!((bed.starts_per_hour - (7.0 + 14.0 * 1.5) / 21.0).abs() < 1e-9, "{bed:?}");
+        assert!(
+            (bed.starts_per_hour - (7.0 + 14.0 * 1.5) / 21.0).abs() < 1e-9,
+            "{bed:?}"
+        );
     }
 }

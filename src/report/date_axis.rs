@@ -48,11 +48,6 @@ pub fn day_month(date: Date) -> String {
     format!("{} {}", date.day(), MONTHS[(date.month() - 1) as usize])
 }
 
-/// "1 Dec 2026": [`day_month`] with the year.
-pub fn day_month_year(date: Date) -> String {
-    format!("{} {}", day_month(date), date.year())
-}
-
 /// The instant `days` days after `origin`, or `None` outside jiff's calendar.
 pub fn after(origin: DateTime, days: f64) -> Option<DateTime> {
     let duration = jiff::SignedDuration::try_from_secs_f64(days * 86_400.0).ok()?;
@@ -77,15 +72,13 @@ fn is_tick(spacing: Spacing, date: Date, first: Date) -> bool {
 }
 
 /// The label of a tick of `spacing` on `date`: "1 Dec" for spacings of days, the month
-/// ("Dec") for spacings of months, with the year where it is January or the axis's first
-/// label ("Jan 2027"), and the year alone for yearly ticks.
-fn label(spacing: Spacing, date: Date, first_label: bool) -> String {
+/// ("Dec") for spacings of months, with the year at January ("Jan 2027"), and the year
+/// alone for yearly ticks. The axis title gives the years (see [`date_axis_title`]).
+fn label(spacing: Spacing, date: Date) -> String {
     let month = MONTHS[(date.month() - 1) as usize];
     match spacing {
         Spacing::Months(12) => date.year().to_string(),
-        Spacing::Months(_) if date.month() == 1 || first_label => {
-            format!("{month} {}", date.year())
-        }
+        Spacing::Months(_) if date.month() == 1 => format!("{month} {}", date.year()),
         Spacing::Months(_) => month.to_string(),
         _ => day_month(date),
     }
@@ -111,8 +104,7 @@ fn ticks_of(spacing: Spacing, origin: DateTime, range: &Range<f64>) -> Option<Ve
             if ticks.len() >= MOST_TICKS {
                 return None;
             }
-            let text = label(spacing, date, ticks.is_empty());
-            ticks.push((x, text));
+            ticks.push((x, label(spacing, date)));
         }
         scanned += 1;
         if scanned > 40 * MOST_TICKS {
@@ -149,17 +141,18 @@ pub fn date_ticks(
     sparsest
 }
 
-/// The axis title of a date axis from `origin` over `days` days: "Date (1 Dec 2026 to 31
-/// Mar 2027)", naming the first and last dates shown.
+/// The axis title of a date axis from `origin` over `days` days, short enough for a
+/// half-width panel: "Date (2026)" within one year, "Date (2026–27)" over two, "Date
+/// (2026–2029)" over more.
 pub fn date_axis_title(origin: DateTime, days: f64) -> String {
-    let last = after(origin, (days - 1e-6).max(0.0)).map(|d| d.date());
-    match last {
-        Some(last) if last != origin.date() => format!(
-            "Date ({} to {})",
-            day_month_year(origin.date()),
-            day_month_year(last)
-        ),
-        _ => format!("Date ({})", day_month_year(origin.date())),
+    let first = origin.date().year();
+    let last = after(origin, (days - 1e-6).max(0.0)).map_or(first, |d| d.date().year());
+    if last == first {
+        format!("Date ({first})")
+    } else if last == first + 1 {
+        format!("Date ({first}–{:02})", last.rem_euclid(100))
+    } else {
+        format!("Date ({first}–{last})")
     }
 }
 
@@ -179,7 +172,7 @@ mod tests {
 
     /// A winter of 121 days from 1 December 2026 on a wide axis: the 1st and 15th of each
     /// month (the last tick, 1 April, is the end of 31 March); on a narrow one, months, with
-    /// the year at the first label and at January.
+    /// the year at January.
     #[test]
     fn spacing_follows_the_room() {
         let origin = midnight(date(2026, 12, 1));
@@ -188,15 +181,14 @@ mod tests {
         assert_eq!(
             labels,
             [
-                "1 Dec", "15 Dec", "1 Jan", "15 Jan", "1 Feb", "15 Feb", "1 Mar", "15 Mar",
-                "1 Apr"
+                "1 Dec", "15 Dec", "1 Jan", "15 Jan", "1 Feb", "15 Feb", "1 Mar", "15 Mar", "1 Apr"
             ]
         );
         // 1 January 2027 is 31 days after 1 December.
         assert_eq!(wide[2].0, 31.0);
         let narrow = date_ticks(origin, &(0.0..121.0), 500, ten_a_char);
         let labels: Vec<&str> = narrow.iter().map(|(_, l)| l.as_str()).collect();
-        assert_eq!(labels, ["Dec 2026", "Jan 2027", "Feb", "Mar", "Apr"]);
+        assert_eq!(labels, ["Dec", "Jan 2027", "Feb", "Mar", "Apr"]);
         // Two weeks: every other day when the axis is wide enough for it.
         let fortnight = date_ticks(origin, &(0.0..14.0), 800, ten_a_char);
         assert_eq!(fortnight.len(), 8);
@@ -213,13 +205,11 @@ mod tests {
     }
 
     #[test]
-    fn titles_name_the_first_and_last_dates() {
+    fn titles_name_the_years() {
         let origin = midnight(date(2026, 12, 1));
-        assert_eq!(
-            date_axis_title(origin, 121.0),
-            "Date (1 Dec 2026 to 31 Mar 2027)"
-        );
-        assert_eq!(date_axis_title(origin, 1.0), "Date (1 Dec 2026)");
+        assert_eq!(date_axis_title(origin, 121.0), "Date (2026–27)");
+        assert_eq!(date_axis_title(origin, 31.0), "Date (2026)");
+        assert_eq!(date_axis_title(origin, 800.0), "Date (2026–2029)");
         assert_eq!(day_month(date(2027, 1, 15)), "15 Jan");
     }
 }

@@ -503,9 +503,9 @@ fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePan
     let (width, height) = area.dim_in_pixel();
     let x_room = width.saturating_sub(Y_LABEL_AREA + 58);
     let dated: Vec<(f64, String)> = match panel.x_axis {
-        XAxis::Dates(origin) => super::date_axis::date_ticks(origin, &panel.x, x_room, |l| {
-            label_width(l, TICK_SIZE)
-        }),
+        XAxis::Dates(origin) => {
+            super::date_axis::date_ticks(origin, &panel.x, x_room, |l| label_width(l, TICK_SIZE))
+        }
         _ => Vec::new(),
     };
     let (x_ticks, x_step) = match panel.x_axis {

@@ -8,10 +8,10 @@
 //! no warm-up is shown.
 
 use super::{Design, paged};
-use crate::model::scenario::Scenario;
-use crate::report::date_axis;
 use crate::experiment::daily::{DailyRow, DailySums};
 use crate::model::scenario::ResourceId;
+use crate::model::scenario::Scenario;
+use crate::report::date_axis;
 use crate::report::format::per_cent;
 use crate::report::spec::{
     BarGroup, BarPanel, ChartSpec, Estimate, LegendEntry, Line, LinePanel, Panel, Swatch, XAxis,
@@ -31,7 +31,7 @@ const MOST_LEVELS: usize = 60;
 const NOTE: &str = "Each day's time-average across replications: median (line), middle 50% of replications (dark shading) and middle 90% (light shading); percentiles within 0.5% (or 0.001).";
 
 /// The note under the over-time charts of a comparison.
-const COMPARED_NOTE: &str = "Each design's median across replications of each day's time-average (line; percentiles within 0.5% or 0.001) and the most units on duty that day (dashed); the base is drawn on top. Each design's spread across replications is in the workbook's daily sheets.";
+const COMPARED_NOTE: &str = "Each design in its own colour: the median across replications of each day's time-average (percentiles within 0.5% or 0.001); the base is drawn on top where designs coincide. Each design's spread across replications is in the workbook's daily sheets.";
 
 /// Index of statistic `mean` (the day's time-average) in `DAILY_STATISTICS`.
 const DAY_MEAN: usize = 0;
@@ -41,7 +41,9 @@ const DAY_MAX: usize = 1;
 /// The instant at which day 1 of `scenario`'s measured period starts (the end of its
 /// warm-up), when the run is on real dates.
 fn measured_origin(scenario: &Scenario) -> Option<jiff::civil::DateTime> {
-    let start = scenario.start_date?.to_datetime(jiff::civil::Time::midnight());
+    let start = scenario
+        .start_date?
+        .to_datetime(jiff::civil::Time::midnight());
     date_axis::after(start, scenario.warm_up.days())
 }
 
@@ -132,12 +134,18 @@ fn steps(rows: &[DailyRow], d: usize, shift: f64) -> Line {
     }
 }
 
-/// A line panel over the days measured, `days` long, on `axis` titled `x_label`.
-fn panel(caption: String, days: f64, axis: &(XAxis, String), y_label: &str, lines: Vec<Line>) -> Panel {
+/// A line panel over `days` (days after the base's warm-up), on `axis` with its title.
+fn panel(
+    caption: String,
+    days: std::ops::Range<f64>,
+    axis: &(XAxis, String),
+    y_label: &str,
+    lines: Vec<Line>,
+) -> Panel {
     let top = lines.iter().flat_map(Line::y_values).fold(0.0, f64::max);
     Panel::Lines(LinePanel {
         caption,
-        x: 0.0..days.max(1.0),
+        x: days.start..days.end.max(days.start + 1.0),
         y: 0.0..if top > 0.0 { top * 1.12 } else { 1.0 },
         x_label: axis.1.clone(),
         y_label: y_label.to_string(),
@@ -230,11 +238,15 @@ pub(super) fn over_time_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
         return Vec::new();
     }
     let compared = designs.len() > 1;
-    let days = drawn
+    // From the earliest design's day 1 (a variant on dates may start before the base) to
+    // the latest's last day.
+    let first = drawn.iter().map(|(_, _, shift)| *shift).fold(0.0, f64::min);
+    let last = drawn
         .iter()
         .map(|(_, d, shift)| d.curves.daily.daily.days as f64 + shift)
         .fold(0.0, f64::max);
-    let axis = measured_days_axis(base, days.ceil() as usize);
+    let days = first..last;
+    let axis = measured_days_axis(base, last.ceil() as usize);
     let mut occupancy = Vec::new();
     let mut staff = Vec::new();
     let mut queues = Vec::new();
@@ -263,7 +275,7 @@ pub(super) fn over_time_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
             }
         }
         if !use_lines.is_empty() {
-            let drawn = panel(title.clone(), days, &axis, &label, use_lines);
+            let drawn = panel(title.clone(), days.clone(), &axis, &label, use_lines);
             if resource.schedule.is_constant() {
                 occupancy.push(drawn);
             } else {
@@ -271,7 +283,7 @@ pub(super) fn over_time_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
             }
         }
         if !queue_lines.is_empty() {
-            queues.push(panel(title, days, &axis, "Patients waiting", queue_lines));
+            queues.push(panel(title, days.clone(), &axis, "Patients waiting", queue_lines));
         }
     }
     let (occupancy_legend, queue_legend, note) = if compared {
@@ -281,7 +293,10 @@ pub(super) fn over_time_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
     };
     let mut charts = paged_charts(
         "occupancy_over_time",
-        &format!("Beds, places and fixed teams in use against capacity, {}", by_what(base)),
+        &format!(
+            "Beds, places and fixed teams in use against capacity, {}",
+            by_what(base)
+        ),
         &occupancy_legend,
         occupancy,
         &note,
@@ -361,10 +376,7 @@ fn comparison_legends(designs: &[Design<'_>]) -> (Vec<LegendEntry>, Vec<LegendEn
         });
     }
     let queue = super::design_legend(designs, Swatch::Line, ": waiting (median)");
-    let note = format!(
-        "{COMPARED_NOTE} {}",
-        days_note(designs[0].scenario)
-    );
+    let note = format!("{COMPARED_NOTE} {}", days_note(designs[0].scenario));
     (occupancy, queue, note)
 }
 

@@ -235,10 +235,9 @@ pub fn warm_up_chart(scenario: &Scenario, study: &WarmUpStudy) -> Option<ChartSp
                 x: 0.0..values.len().max(1) as f64 + 1.0,
                 y: 0.0..top * 1.15,
                 x_label: match origin {
-                    Some(origin) => crate::report::date_axis::date_axis_title(
-                        origin,
-                        values.len() as f64,
-                    ),
+                    Some(origin) => {
+                        crate::report::date_axis::date_axis_title(origin, values.len() as f64)
+                    }
                     None => "Day of the run".to_string(),
                 },
                 y_label: if let Some(resource) = name.strip_suffix(".busy") {
