@@ -324,16 +324,31 @@ pub fn offered_loads(scenario: &Scenario) -> Vec<ResourceLoad> {
                 }
             }
             if seized {
+                // A home-visit episode that releases the unit at its start (`release_at_start`)
+                // holds it for none of the episode: the unit is let go as the visits begin.
+                let releases_at_start = |p: usize| match &scenario.steps[p].kind {
+                    StepKind::Visits { episode, .. } => {
+                        scenario.visits[episode.0 as usize].release_at_start == Some(id)
+                    }
+                    _ => false,
+                };
                 let holding = balance(&predecessors, &no_inflow, |p, rate| {
                     match &scenario.steps[p].kind {
                         StepKind::Seize { wait, .. } if units_of(scenario, wait, id) > 0.0 => {
                             visits[p] * units_of(scenario, wait, id)
                         }
                         StepKind::Release { resource, .. } if *resource == id => 0.0,
+                        _ if releases_at_start(p) => 0.0,
                         _ => rate,
                     }
                 });
-                offered += holding.iter().zip(&times).map(|(h, t)| h * t).sum::<f64>();
+                offered += holding
+                    .iter()
+                    .zip(&times)
+                    .enumerate()
+                    .filter(|(s, _)| !releases_at_start(*s))
+                    .map(|(_, (h, t))| h * t)
+                    .sum::<f64>();
             }
             ResourceLoad {
                 resource: id,
@@ -489,5 +504,49 @@ end = {{ outcome = "home" }}
             (bed.starts_per_hour - (7.0 + 14.0 * 1.5) / 21.0).abs() < 1e-9,
             "{bed:?}"
         );
+    }
+
+    /// A bed held until home visits start (`release_at_start`) is not held through the
+    /// episode: 1 patient an hour, 10 h in the bed, then 5 days of visits that let the bed go
+    /// as they start: 1 x 10 = 10 beds offered (not 1 x (10 + 120) = 130).
+    #[test]
+    fn a_bed_let_go_when_visits_start_is_not_held_through_them() {
+        let text = r#"
+[run]
+name = "visits_ward"
+horizon = "10 d"
+
+[resources.bed]
+count = 12
+
+[resources.carer]
+roster = [{ days = ["every_day"], start = "08:00", end = "20:00", count = 30 }]
+
+[arrivals.ae]
+pathway = "ward"
+per_day = 24
+
+[[pathways.ward.steps]]
+name = "admit"
+seize = { resource = "bed" }
+
+[[pathways.ward.steps]]
+name = "stay"
+delay = { duration = { fixed = "10 h" } }
+
+[[pathways.ward.steps]]
+name = "reablement"
+visits = { length_of_stay = { fixed = "5 d" }, initial_per_day = 1, final_per_day = 1, visit = "30 min", travel = "10 min", resource = "carer", release_at_start = "bed" }
+
+[[pathways.ward.steps]]
+name = "home"
+end = { outcome = "home" }
+"#;
+        let scenario = crate::scenario::parse("visits_ward.toml", text)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .scenario;
+        let bed = &offered_loads(&scenario)[0];
+        assert!((bed.offered - 10.0).abs() < 1e-9, "{bed:?}");
+        assert!(!bed.is_overloaded());
     }
 }

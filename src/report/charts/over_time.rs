@@ -283,7 +283,13 @@ pub(super) fn over_time_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
             }
         }
         if !queue_lines.is_empty() {
-            queues.push(panel(title, days.clone(), &axis, "Patients waiting", queue_lines));
+            queues.push(panel(
+                title,
+                days.clone(),
+                &axis,
+                "Patients waiting",
+                queue_lines,
+            ));
         }
     }
     let (occupancy_legend, queue_legend, note) = if compared {
