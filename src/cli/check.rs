@@ -61,9 +61,9 @@ pub fn load_warnings(scenario: &Scenario) -> Vec<String> {
         .map(|load| {
             let name = &scenario.resources[load.resource.0 as usize].name;
             format!(
-                "warning: `{name}` is offered more work than it has units: about {:.1} patients an hour x {:.2} h each = {:.1} units busy on average, against {:.1} units on average over the week. \
+                "warning: `{name}` is offered more work than it has units: about {:.1} patients an hour x {:.2} h each = {:.1} units busy on average, against {:.1} units on average over the week (on real dates: over the measured period). \
                  Its queue will grow for as long as the run lasts.\n\
-                 help: add units of `{name}`, shorten the work, or lower the referrals (the estimate assumes every wait is served, counts no waiting while a unit is held, and leaves out growth and demand changes)",
+                 help: add units of `{name}`, shorten the work, or lower the referrals (the estimate assumes every wait is served, counts no waiting while a unit is held, and leaves out growth; demand changes and dated capacity count as their average over the measured period)",
                 load.starts_per_hour, load.mean_hold_hours, load.offered, load.capacity
             )
         })

@@ -147,8 +147,9 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
                 summary,
             ));
         }
-        // The base design's daily series, as its over-time charts draw it.
-        if let (Some(l), Some(run)) = (loaded.first(), runs.first()) {
+        // Every design's daily series, as the over-time charts draw them (dates on a run
+        // with a start date).
+        for (l, run) in loaded.iter().zip(&runs) {
             sheets.extend(daily_sheet(
                 &format!("Daily {}", l.scenario.name),
                 &l.scenario,

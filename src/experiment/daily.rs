@@ -251,11 +251,7 @@ pub fn level_rows(scenario: &Scenario, levels: &[LevelSums]) -> Vec<LevelRow> {
         for (k, m) in sums.in_use.iter().enumerate() {
             rows.push(row("in_use", k, m));
         }
-        rows.push(row(
-            "full_house",
-            resource.schedule.peak() as usize,
-            &sums.full,
-        ));
+        rows.push(row("full_house", resource.peak() as usize, &sums.full));
         for (k, m) in sums.queue_at_least.iter().enumerate() {
             rows.push(row("queue_at_least", k, m));
         }

@@ -108,6 +108,23 @@ impl DatedSchedule {
         total / until
     }
 
+    /// Time-average level from `from` to `to` hours [units]; the level at `from` when the
+    /// span is empty.
+    pub fn mean_level_between(&self, from: f64, to: f64) -> f64 {
+        if to <= from {
+            return f64::from(self.level_at(from.max(0.0)));
+        }
+        let mut total = 0.0;
+        for i in 0..self.starts.len() {
+            let start = self.starts[i].max(from);
+            let end = self.starts.get(i + 1).map_or(to, |s| s.min(to));
+            if end > start {
+                total += f64::from(self.levels[i]) * (end - start);
+            }
+        }
+        total / (to - from)
+    }
+
     /// Hours from `t` until `work` hours have passed while the level is positive (an
     /// office's working time). Past the last change, a closed schedule is taken as open
     /// again, so that the answer is finite (it then lies beyond the run, which the table
@@ -308,6 +325,9 @@ mod tests {
         assert_eq!(dated.level_at(480.0), 100);
         assert_eq!(dated.next_change(0.0), Some((240.0, 120)));
         assert!((dated.mean_level(960.0) - 105.0).abs() < 1e-9);
+        // From day 5 to day 25: 5 days at 100, 10 at 120, 5 at 100.
+        assert!((dated.mean_level_between(120.0, 600.0) - 110.0).abs() < 1e-9);
+        assert_eq!(dated.mean_level_between(300.0, 300.0), 120.0);
         assert_eq!(dated.next_change(500.0), None);
     }
 }

@@ -501,9 +501,17 @@ const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePanel) -> Drawn {
     let area = &with_caption(area, &panel.caption)?;
     let (width, height) = area.dim_in_pixel();
+    let x_room = width.saturating_sub(Y_LABEL_AREA + 58);
+    let dated: Vec<(f64, String)> = match panel.x_axis {
+        XAxis::Dates(origin) => {
+            super::date_axis::date_ticks(origin, &panel.x, x_room, |l| label_width(l, TICK_SIZE))
+        }
+        _ => Vec::new(),
+    };
     let (x_ticks, x_step) = match panel.x_axis {
-        XAxis::Numbers => fitted_ticks(&panel.x, width.saturating_sub(Y_LABEL_AREA + 58), true),
+        XAxis::Numbers => fitted_ticks(&panel.x, x_room, true),
         XAxis::WeekDays => ((0..7).map(|d| f64::from(d) * 24.0).collect(), 24.0),
+        XAxis::Dates(_) => (dated.iter().map(|(x, _)| *x).collect(), 1.0),
     };
     let (y_ticks, y_step) = fitted_ticks(&panel.y, height.saturating_sub(X_LABEL_AREA + 28), false);
     let x_title = wrap_within(
@@ -521,16 +529,19 @@ fn line_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &LinePan
     let x = TickedAxis::new(panel.x.clone(), x_ticks);
     let y = TickedAxis::new(panel.y.clone(), y_ticks);
     let mut chart = builder.build_cartesian_2d(x, y).map_err(to_message)?;
-    let week = panel.x_axis == XAxis::WeekDays;
-    let x_format = move |v: &f64| {
-        if week {
+    let x_axis = panel.x_axis;
+    let x_format = |v: &f64| match x_axis {
+        XAxis::WeekDays => {
             let day = (*v / 24.0).round() as usize;
             WEEKDAYS
                 .get(day)
                 .map_or(String::new(), |d| (*d).to_string())
-        } else {
-            tick_label(*v, x_step)
         }
+        XAxis::Dates(_) => dated
+            .iter()
+            .find(|(x, _)| (x - v).abs() < 1e-6)
+            .map_or(String::new(), |(_, label)| label.clone()),
+        XAxis::Numbers => tick_label(*v, x_step),
     };
     let y_format = move |v: &f64| tick_label(*v, y_step);
     let mut mesh = chart.configure_mesh();

@@ -66,6 +66,9 @@ pub enum XAxis {
     Numbers,
     /// Hours of the week 0-168, labelled with day names at midnight.
     WeekDays,
+    /// Days after the given date and time (a run on real dates), labelled with dates at
+    /// midnights ("1 Dec", "15 Jan", or months), see `report::date_axis`.
+    Dates(jiff::civil::DateTime),
 }
 
 /// A panel of lines.

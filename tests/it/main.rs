@@ -8,6 +8,7 @@ mod by_hour;
 mod census;
 mod census_file;
 mod census_order_and_runaway;
+mod charts_on_dates;
 mod cli;
 mod compare;
 mod daily_envelopes;

@@ -27,7 +27,7 @@ impl Simulation<'_> {
                 let name = &scenario.resources[r].name;
                 let load = &offered_loads(scenario)[r];
                 format!(
-                    "the queue for `{name}` grew to {} patients. `{name}` is offered about {:.1} patients an hour x {:.2} h each = {:.1} units busy on average, against {:.1} units (offered load, before growth and demand changes). \
+                    "the queue for `{name}` grew to {} patients. `{name}` is offered about {:.1} patients an hour x {:.2} h each = {:.1} units busy on average, against {:.1} units (offered load over the measured period, before growth). \
                      help: add units of `{name}`, shorten the work, or lower the referrals; {fix}",
                     self.resources[r].waiting,
                     load.starts_per_hour,

@@ -141,6 +141,33 @@ const NOBODY_WAITS: f64 = 0.01;
 /// The note under every hour-of-week chart.
 const NOTE: &str = "Each hour of the week averaged over every week measured, then over replications (line); shading: 95% confidence band across replications. Where designs coincide, the base is on top.";
 
+/// For runs on real dates whose capacity changes with the date (dated periods, bank
+/// holidays), what the hour-of-week averages mix: the capacity actually in force, averaged
+/// over every week measured, so an escalation period counts for the share of the weeks it
+/// covers. The analyst who needs to see when it was in force reads the charts by date.
+fn dated_note(designs: &[Design<'_>]) -> Option<String> {
+    let dated: Vec<String> = designs[0]
+        .scenario
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.dated.is_some())
+        .map(|(r, _)| {
+            designs[0]
+                .scenario
+                .resource_title(crate::model::scenario::ResourceId(r as u16))
+                .to_lowercase()
+        })
+        .collect();
+    if designs[0].scenario.start_date.is_none() || dated.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "On real dates the capacity (dashed) is what was in force, averaged over the weeks measured: dated periods (escalation beds, winter rosters) count for the share of the weeks they cover and a bank holiday as the day whose roster it follows (here: {}); the charts by date show when.",
+        dated.join(", ")
+    ))
+}
+
 /// Staff busy against rostered (resources with a roster), places occupied against capacity
 /// (fixed capacity), and patients waiting (resources where anyone waits).
 pub(super) fn by_hour_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
@@ -189,6 +216,10 @@ pub(super) fn by_hour_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
             .into_iter()
             .collect()
     };
+    let note = match dated_note(designs) {
+        Some(dated) => format!("{NOTE} {dated}"),
+        None => NOTE.to_string(),
+    };
     let mut charts = Vec::new();
     let mut push = |stem: &str, title: &str, legend: Vec<LegendEntry>, panels: Vec<Panel>| {
         if panels.is_empty() {
@@ -202,7 +233,7 @@ pub(super) fn by_hour_charts(designs: &[Design<'_>]) -> Vec<ChartSpec> {
             columns,
             panel_height,
             panels,
-            note: Some(NOTE.to_string()),
+            note: Some(note.clone()),
         });
     };
     push(

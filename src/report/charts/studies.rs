@@ -204,6 +204,15 @@ pub fn sweep_chart(sweep: &SweepCurve<'_>) -> Option<ChartSpec> {
 /// One panel per daily series that ever moves, with the recommended warm-up marked.
 pub fn warm_up_chart(scenario: &Scenario, study: &WarmUpStudy) -> Option<ChartSpec> {
     let recommended = study.advice.iter().map(|a| a.days).max().unwrap_or(0);
+    // On real dates the axis is days since midnight on the start date, each day's point at
+    // its middle; otherwise each point is at its day's number.
+    let origin = scenario
+        .start_date
+        .map(|d| d.to_datetime(jiff::civil::Time::midnight()));
+    let (x_axis, position) = match origin {
+        Some(origin) => (XAxis::Dates(origin), 0.5),
+        None => (XAxis::Numbers, 1.0),
+    };
     let panels: Vec<Panel> = study
         .names
         .iter()
@@ -215,7 +224,7 @@ pub fn warm_up_chart(scenario: &Scenario, study: &WarmUpStudy) -> Option<ChartSp
             let points = values
                 .iter()
                 .enumerate()
-                .map(|(day, v)| (day as f64 + 1.0, *v))
+                .map(|(day, v)| (day as f64 + position, *v))
                 .collect();
             Panel::Lines(LinePanel {
                 caption: format!(
@@ -225,7 +234,12 @@ pub fn warm_up_chart(scenario: &Scenario, study: &WarmUpStudy) -> Option<ChartSp
                 ),
                 x: 0.0..values.len().max(1) as f64 + 1.0,
                 y: 0.0..top * 1.15,
-                x_label: "Day of the run".to_string(),
+                x_label: match origin {
+                    Some(origin) => {
+                        crate::report::date_axis::date_axis_title(origin, values.len() as f64)
+                    }
+                    None => "Day of the run".to_string(),
+                },
                 y_label: if let Some(resource) = name.strip_suffix(".busy") {
                     let noun = scenario
                         .resource_named(resource)
@@ -235,7 +249,7 @@ pub fn warm_up_chart(scenario: &Scenario, study: &WarmUpStudy) -> Option<ChartSp
                 } else {
                     "Patients".to_string()
                 },
-                x_axis: XAxis::Numbers,
+                x_axis,
                 lines: vec![Line {
                     points,
                     band: None,
