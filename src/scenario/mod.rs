@@ -4,6 +4,7 @@
 
 pub mod arrival_records;
 pub mod arrival_timing;
+pub mod census_capacity;
 pub mod census_csv;
 pub mod compile;
 mod compile_dates;
@@ -12,6 +13,7 @@ pub mod csv_place;
 pub mod diagnostics;
 pub mod file;
 pub mod input;
+pub mod kept_inputs;
 mod key_figure_rules;
 pub mod labels;
 pub mod layered;
@@ -207,12 +209,30 @@ fn folder_of(path: &str) -> std::path::PathBuf {
 fn compile_text(source: &str, folder: &Path) -> Result<(ScenarioFile, Scenario), Failed> {
     let mut file: ScenarioFile = toml::from_str(source)
         .map_err(|error| Failed::Problems(vec![parse_problem(source, &error)]))?;
-    census_csv::expand(&mut file, folder).map_err(|error| match error {
+    let expanded = census_csv::expand(&mut file, folder).map_err(|error| match error {
         census_csv::ExpandError::Scenario(problems) => Failed::Problems(problems),
         census_csv::ExpandError::Census(error) => Failed::Census(error),
     })?;
     let scenario = compile::compile(&file).map_err(Failed::Problems)?;
-    Ok((file, scenario))
+    let fits = census_capacity::check(&scenario, &file, &expanded.census);
+    // The file keeps its `[[initial]] file` entries: the census rows live in the compiled
+    // scenario only (memory), and the scenario saved with a run names its census file.
+    let census = expanded.restore(&mut file);
+    match fits {
+        Ok(()) => Ok((file, scenario)),
+        Err(census_capacity::OverCapacity::Typed(problem)) => Err(Failed::Problems(vec![problem])),
+        Err(census_capacity::OverCapacity::Row { file, problem }) => {
+            let (label, text) = census
+                .files
+                .get(file)
+                .map_or(("census file", ""), |f| (f.label.as_str(), f.text.as_str()));
+            let problems = vec![problem];
+            Err(Failed::Census(ScenarioError::Invalid {
+                report: render(label, text, &problems),
+                problems,
+            }))
+        }
+    }
 }
 
 /// Turns a TOML or schema error into a problem that names the key, in the user's words,
