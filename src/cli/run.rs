@@ -262,8 +262,7 @@ fn write_outputs(
     for kept in carepath::scenario::kept_inputs::keep(&mut saved, &data_folder(&loaded.path)) {
         set.keep_input(&kept.source, &kept.name)?;
     }
-    let resolved =
-        toml::to_string(&saved).context("cannot write the resolved scenario as TOML")?;
+    let resolved = toml::to_string(&saved).context("cannot write the resolved scenario as TOML")?;
     let files = RunFiles {
         summary,
         manifest: &manifest,

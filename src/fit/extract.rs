@@ -10,8 +10,8 @@
 use std::ops::Range;
 use std::path::Path;
 
-use crate::scenario::csv_place::{self, CsvKind, Opened, csv_problem};
 pub use crate::scenario::csv_place::field_span;
+use crate::scenario::csv_place::{self, CsvKind, Opened, csv_problem};
 use crate::scenario::diagnostics::{Problem, render};
 use crate::scenario::input::read_text;
 

@@ -131,11 +131,11 @@ pub fn expand(file: &mut ScenarioFile, base: &Path) -> Result<Expanded, ExpandEr
         let (holding_column, read_rows) = reading
             .read(&text, &mut expanded, &mut census.origins)
             .map_err(|problems| {
-                ExpandError::Census(ScenarioError::Invalid {
-                    report: render(&label, &text, &problems),
-                    problems,
-                })
-            })?;
+            ExpandError::Census(ScenarioError::Invalid {
+                report: render(&label, &text, &problems),
+                problems,
+            })
+        })?;
         rows += read_rows;
         census.files.push(CensusText {
             label,
@@ -246,18 +246,18 @@ struct Reading<'a> {
 }
 
 impl Reading<'_> {
-/// Reads the census text, appending its groups to `groups` and their places to `origins`;
-/// returns the index of its `holding` column and its number of rows, or every problem
-/// placed in `text`.
-fn read(
-    &self,
-    text: &str,
-    groups: &mut Vec<Spanned<InitialFile>>,
-    origins: &mut Vec<Origin>,
-) -> Result<(Option<usize>, usize), Vec<Problem>> {
-    let (scenario, start, toml_span) = (self.scenario, self.start, self.toml_span);
-    let mut problems = Problems::default();
-    let Opened {
+    /// Reads the census text, appending its groups to `groups` and their places to `origins`;
+    /// returns the index of its `holding` column and its number of rows, or every problem
+    /// placed in `text`.
+    fn read(
+        &self,
+        text: &str,
+        groups: &mut Vec<Spanned<InitialFile>>,
+        origins: &mut Vec<Origin>,
+    ) -> Result<(Option<usize>, usize), Vec<Problem>> {
+        let (scenario, start, toml_span) = (self.scenario, self.start, self.toml_span);
+        let mut problems = Problems::default();
+        let Opened {
         mut reader,
         headers,
         header_start,
@@ -271,121 +271,123 @@ fn read(
         },
     )
     .map_err(|problem| vec![problem])?;
-    let header_spans = field_spans(text, header_start.min(text.len()));
-    let header_span = |i: usize| header_spans.get(i).cloned().unwrap_or(0..0);
-    let attributes: Vec<&String> = scenario.attributes.keys().collect();
-    let mut column: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, name) in headers.iter().enumerate() {
-        let known =
-            COLUMNS.contains(&name.as_str()) || attributes.iter().any(|a| a.as_str() == name);
-        if !known {
-            let mut allowed: Vec<&str> = COLUMNS.to_vec();
-            allowed.extend(attributes.iter().map(|a| a.as_str()));
-            problems.add(
-                header_span(i),
-                format!("`{name}` is not a census column or an attribute of the scenario"),
-                &format!("columns: {}", allowed.join(", ")),
-            );
-        } else if column.insert(name.as_str(), i).is_some() {
-            problems.add(
-                header_span(i),
-                format!("column `{name}` appears twice"),
-                "keep one column of each name",
-            );
+        let header_spans = field_spans(text, header_start.min(text.len()));
+        let header_span = |i: usize| header_spans.get(i).cloned().unwrap_or(0..0);
+        let attributes: Vec<&String> = scenario.attributes.keys().collect();
+        let mut column: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, name) in headers.iter().enumerate() {
+            let known =
+                COLUMNS.contains(&name.as_str()) || attributes.iter().any(|a| a.as_str() == name);
+            if !known {
+                let mut allowed: Vec<&str> = COLUMNS.to_vec();
+                allowed.extend(attributes.iter().map(|a| a.as_str()));
+                problems.add(
+                    header_span(i),
+                    format!("`{name}` is not a census column or an attribute of the scenario"),
+                    &format!("columns: {}", allowed.join(", ")),
+                );
+            } else if column.insert(name.as_str(), i).is_some() {
+                problems.add(
+                    header_span(i),
+                    format!("column `{name}` appears twice"),
+                    "keep one column of each name",
+                );
+            }
         }
-    }
-    for required in ["pathway", "step"] {
-        if !column.contains_key(required) {
-            problems.add(
+        for required in ["pathway", "step"] {
+            if !column.contains_key(required) {
+                problems.add(
                 header_span(0),
                 format!("the census file has no `{required}` column"),
                 "the first line names the columns, e.g. pathway,step,count,elapsed,at_step,holding",
             );
-        }
-    }
-    for (one, other) in [("elapsed", "pathway_since"), ("at_step", "step_since")] {
-        if let (Some(_), Some(&i)) = (column.get(one), column.get(other)) {
-            problems.add(
-                header_span(i),
-                format!("columns `{one}` and `{other}` say the same thing twice"),
-                &format!("keep `{one}` (a duration) or `{other}` (a date and time), not both"),
-            );
-        }
-    }
-    if !problems.0.is_empty() {
-        return Err(problems.0);
-    }
-    let mut record = csv::StringRecord::new();
-    let mut rows = 0usize;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(error) => {
-                problems.0.push(csv_place::csv_problem(text, &error, "census file"));
-                break;
             }
         }
-        rows += 1;
-        let row_start = record.position().map_or(0, |p| p.byte() as usize);
-        if self.rows_before + rows > MAX_CENSUS_ROWS {
-            let message = if self.rows_before == 0 {
-                format!("the census file has more than {MAX_CENSUS_ROWS} rows")
-            } else {
-                format!(
-                    "the census files have more than {MAX_CENSUS_ROWS} rows in all by this one ({} in the files before this one)",
-                    self.rows_before
-                )
-            };
-            problems.add(
+        for (one, other) in [("elapsed", "pathway_since"), ("at_step", "step_since")] {
+            if let (Some(_), Some(&i)) = (column.get(one), column.get(other)) {
+                problems.add(
+                    header_span(i),
+                    format!("columns `{one}` and `{other}` say the same thing twice"),
+                    &format!("keep `{one}` (a duration) or `{other}` (a date and time), not both"),
+                );
+            }
+        }
+        if !problems.0.is_empty() {
+            return Err(problems.0);
+        }
+        let mut record = csv::StringRecord::new();
+        let mut rows = 0usize;
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(error) => {
+                    problems
+                        .0
+                        .push(csv_place::csv_problem(text, &error, "census file"));
+                    break;
+                }
+            }
+            rows += 1;
+            let row_start = record.position().map_or(0, |p| p.byte() as usize);
+            if self.rows_before + rows > MAX_CENSUS_ROWS {
+                let message = if self.rows_before == 0 {
+                    format!("the census file has more than {MAX_CENSUS_ROWS} rows")
+                } else {
+                    format!(
+                        "the census files have more than {MAX_CENSUS_ROWS} rows in all by this one ({} in the files before this one)",
+                        self.rows_before
+                    )
+                };
+                problems.add(
                 row_start..row_start,
                 message,
                 "give patients alike one row with a `count` (the limit is on the rows of all census files together)",
             );
-            break;
+                break;
+            }
+            let spans = field_spans(text, row_start.min(text.len()));
+            if record.len() != headers.len() {
+                problems.add(
+                    spans.last().cloned().unwrap_or(row_start..row_start),
+                    format!(
+                        "this row has {} cells but the first line names {} columns",
+                        record.len(),
+                        headers.len()
+                    ),
+                    "give every row one cell per column (an empty cell is allowed: two commas)",
+                );
+                continue;
+            }
+            let cell = |name: &str| -> Option<Cell> {
+                column.get(name).map(|&i| Cell {
+                    text: record.get(i).map_or("", str::trim).to_string(),
+                    span: spans.get(i).cloned().unwrap_or(row_start..row_start),
+                })
+            };
+            if let Some(group) = read_row(&mut problems, scenario, start, toml_span, &cell, &column)
+                && problems.0.is_empty()
+            {
+                groups.push(Spanned::new(toml_span.clone(), group));
+                origins.push(Origin::Row {
+                    file: self.file,
+                    row_start: u32::try_from(row_start).unwrap_or(u32::MAX),
+                });
+            }
         }
-        let spans = field_spans(text, row_start.min(text.len()));
-        if record.len() != headers.len() {
+        if rows == 0 && problems.0.is_empty() {
             problems.add(
-                spans.last().cloned().unwrap_or(row_start..row_start),
-                format!(
-                    "this row has {} cells but the first line names {} columns",
-                    record.len(),
-                    headers.len()
-                ),
-                "give every row one cell per column (an empty cell is allowed: two commas)",
+                header_span(0),
+                "the census file names its columns but lists no patients",
+                "add a row per group of patients, or remove the `[[initial]]` entry",
             );
-            continue;
         }
-        let cell = |name: &str| -> Option<Cell> {
-            column.get(name).map(|&i| Cell {
-                text: record.get(i).map_or("", str::trim).to_string(),
-                span: spans.get(i).cloned().unwrap_or(row_start..row_start),
-            })
-        };
-        if let Some(group) = read_row(&mut problems, scenario, start, toml_span, &cell, &column)
-            && problems.0.is_empty()
-        {
-            groups.push(Spanned::new(toml_span.clone(), group));
-            origins.push(Origin::Row {
-                file: self.file,
-                row_start: u32::try_from(row_start).unwrap_or(u32::MAX),
-            });
+        if problems.0.is_empty() {
+            Ok((column.get("holding").copied(), rows))
+        } else {
+            Err(problems.0)
         }
     }
-    if rows == 0 && problems.0.is_empty() {
-        problems.add(
-            header_span(0),
-            "the census file names its columns but lists no patients",
-            "add a row per group of patients, or remove the `[[initial]]` entry",
-        );
-    }
-    if problems.0.is_empty() {
-        Ok((column.get("holding").copied(), rows))
-    } else {
-        Err(problems.0)
-    }
-}
 }
 
 /// One row as a census group, or `None` (with its problems recorded).

@@ -87,9 +87,10 @@ fn written_paths(file: &ScenarioFile) -> impl Iterator<Item = &String> {
 /// A name for `source` in [`FOLDER`] that no other kept file has: its own file name, or
 /// that name with `-2`, `-3`, ... before the extension.
 fn free_name(source: &Path, kept: &[KeptInput]) -> String {
-    let own = source
-        .file_name()
-        .map_or_else(|| "input.csv".to_string(), |n| n.to_string_lossy().into_owned());
+    let own = source.file_name().map_or_else(
+        || "input.csv".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let taken = |name: &str| kept.iter().any(|k| k.name == name);
     if !taken(&own) {
         return own;
@@ -138,7 +139,11 @@ file = "a/census.csv"
             .collect();
         assert_eq!(
             written,
-            ["inputs/census.csv", "inputs/census-2.csv", "inputs/census.csv"]
+            [
+                "inputs/census.csv",
+                "inputs/census-2.csv",
+                "inputs/census.csv"
+            ]
         );
     }
 }

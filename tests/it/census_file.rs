@@ -496,7 +496,8 @@ fn census_groups_beyond_capacity_are_refused_at_the_group() {
 #[test]
 fn census_capacity_is_the_capacity_at_the_start() {
     let folder = tempfile::tempdir().unwrap();
-    let census = "\n[[initial]]\npathway = \"ward\"\nstep = \"stay\"\ncount = 10\nholding = [\"bed\"]\n";
+    let census =
+        "\n[[initial]]\npathway = \"ward\"\nstep = \"stay\"\ncount = 10\nholding = [\"bed\"]\n";
     // 10 beds held; 8 beds, and 12 from `from` to the end of December.
     let with_period = |from: &str| {
         let path = write_ward(folder.path(), census, None, true);
@@ -518,7 +519,10 @@ fn census_capacity_is_the_capacity_at_the_start() {
                     || report.contains("the census holds 10 units of `bed` by this group, but `bed` has 8 at the start of the run"),
                 "{report}"
             );
-            assert!(report.contains("its roster or dated period then"), "{report}");
+            assert!(
+                report.contains("its roster or dated period then"),
+                "{report}"
+            );
         }
         other => panic!("a period from the day after the start counted: {other:?}"),
     }
@@ -550,7 +554,11 @@ fn many_rows(rows: usize) -> String {
     let mut text = String::from("pathway,step,count,elapsed,at_step,frailty\n");
     for i in 0..rows {
         let frailty = if i % 3 == 0 { "high" } else { "low" };
-        text.push_str(&format!("ward,admit,1,{} h,{} h,{frailty}\n", i % 50 + 1, i % 50));
+        text.push_str(&format!(
+            "ward,admit,1,{} h,{} h,{frailty}\n",
+            i % 50 + 1,
+            i % 50
+        ));
     }
     text
 }

@@ -25,7 +25,10 @@ fn winter_beds_are_base_plus_escalation_period_plus_surge() {
         );
         // 6 surge beds while the rule is open; fewer while closed ones finish with their
         // patients (a surge bed closes when its patient leaves).
-        assert!(*surge <= 6.0 * days + 1e-9, "{surge} bed-days in {days} days");
+        assert!(
+            *surge <= 6.0 * days + 1e-9,
+            "{surge} bed-days in {days} days"
+        );
         assert!(*surge >= *days - 1e-9, "{surge} bed-days in {days} days");
     }
     // Once open, the beds stay open at least `min_open` (2 days) within the 121 days.
