@@ -79,6 +79,7 @@ pub fn check(
     scenario: &Scenario,
     file: &ScenarioFile,
     census: &CensusFiles,
+    capacity_set: &[String],
 ) -> Result<(), OverCapacity> {
     if scenario.initial.iter().all(|g| g.holding.is_empty()) {
         return Ok(());
@@ -94,10 +95,10 @@ pub fn check(
         for &resource in &group.holding {
             let r = resource.0 as usize;
             held[r] = held[r].saturating_add(u64::from(group.count));
-            if held[r] <= capacity[r] {
+            let definition = &scenario.resources[r];
+            if held[r] <= capacity[r] || capacity_set.contains(&definition.name) {
                 continue;
             }
-            let definition = &scenario.resources[r];
             let name = &definition.name;
             let changes = definition.dated.is_some() || !definition.schedule.is_constant();
             let when = if changes {

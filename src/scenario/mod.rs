@@ -123,7 +123,21 @@ pub fn load_with(
     };
     settings::apply(&mut root, settings, settings_file).map_err(invalid)?;
     let (text, map) = layered::emit(&root);
-    let mut loaded = match compile_text(&text, &folder_of(&layers[0].path)) {
+    // A capacity set on the command line (a sweep point) may fall below the census: those
+    // patients keep their units, counted as overtime, as when a roster drops.
+    let capacity_set: Vec<String> = settings
+        .iter()
+        .filter_map(|s| {
+            let mut parts = s.key.split('.');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some("resources"), Some(name), Some("count" | "roster" | "periods")) => {
+                    Some(name.to_string())
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    let mut loaded = match compile_text(&text, &folder_of(&layers[0].path), &capacity_set) {
         Ok((file, scenario)) => LoadedScenario {
             path: layers[0].path.clone(),
             source: text,
@@ -164,13 +178,14 @@ pub fn parse(label: &str, source: &str) -> Result<LoadedScenario, ScenarioError>
 
 /// [`parse`], reading census and arrivals files relative to `folder`.
 fn parse_in(label: &str, source: &str, folder: &Path) -> Result<LoadedScenario, ScenarioError> {
-    let (file, mut scenario) = compile_text(source, folder).map_err(|failed| match failed {
-        Failed::Census(error) => error,
-        Failed::Problems(problems) => ScenarioError::Invalid {
-            report: render(label, source, &problems),
-            problems,
-        },
-    })?;
+    let (file, mut scenario) =
+        compile_text(source, folder, &[]).map_err(|failed| match failed {
+            Failed::Census(error) => error,
+            Failed::Problems(problems) => ScenarioError::Invalid {
+                report: render(label, source, &problems),
+                problems,
+            },
+        })?;
     let in_scenario = |problem: Problem| ScenarioError::Invalid {
         report: render(label, source, std::slice::from_ref(&problem)),
         problems: vec![problem],
@@ -206,7 +221,13 @@ fn folder_of(path: &str) -> std::path::PathBuf {
 
 /// Parses and compiles scenario text, reading any census file from `folder`; or returns
 /// every problem, placed in `source` (or in the census file).
-fn compile_text(source: &str, folder: &Path) -> Result<(ScenarioFile, Scenario), Failed> {
+/// `capacity_set` names the resources whose capacity a `--set` changed: the census is not
+/// held to their capacity.
+fn compile_text(
+    source: &str,
+    folder: &Path,
+    capacity_set: &[String],
+) -> Result<(ScenarioFile, Scenario), Failed> {
     let mut file: ScenarioFile = toml::from_str(source)
         .map_err(|error| Failed::Problems(vec![parse_problem(source, &error)]))?;
     let expanded = census_csv::expand(&mut file, folder).map_err(|error| match error {
@@ -214,7 +235,7 @@ fn compile_text(source: &str, folder: &Path) -> Result<(ScenarioFile, Scenario),
         census_csv::ExpandError::Census(error) => Failed::Census(error),
     })?;
     let scenario = compile::compile(&file).map_err(Failed::Problems)?;
-    let fits = census_capacity::check(&scenario, &file, &expanded.census);
+    let fits = census_capacity::check(&scenario, &file, &expanded.census, capacity_set);
     // The file keeps its `[[initial]] file` entries: the census rows live in the compiled
     // scenario only (memory), and the scenario saved with a run names its census file.
     let census = expanded.restore(&mut file);

@@ -488,6 +488,22 @@ fn census_groups_beyond_capacity_are_refused_at_the_group() {
         }
         other => panic!("9 beds held on 8 not refused: {other:?}"),
     }
+    // Another setting leaves the check in force.
+    let other: carepath::scenario::settings::Setting =
+        "run.replications=3".parse().expect("a setting");
+    assert!(
+        carepath::scenario::load_with(&path, &[other]).is_err(),
+        "9 beds held on 8 accepted under an unrelated setting"
+    );
+    // A capacity set on the command line (a sweep point) is not held to the census: the
+    // 5 beds asked for load, with the 8 patients keeping theirs.
+    let fewer: carepath::scenario::settings::Setting =
+        "resources.bed.count=5".parse().expect("a setting");
+    let fits_set = write_ward(folder.path(), &group(3), None, false);
+    assert!(
+        carepath::scenario::load_with(&fits_set, &[fewer]).is_ok(),
+        "a census above a capacity set on the command line was refused"
+    );
 }
 
 /// The capacity a census must fit is the one at the start of the run: beds of a dated
