@@ -180,6 +180,11 @@ fn merge(folders: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
         .collect();
     let set = OutputSet::prepare(&out, &inputs)?;
     let merged = carepath::experiment::shard::merge(folders, set.dir())?;
+    // The data files the first shard kept go with the merged scenario, which names them.
+    let kept = folders[0].join(carepath::experiment::output_set::INPUTS);
+    for entry in std::fs::read_dir(&kept).into_iter().flatten().flatten() {
+        set.keep_input(&entry.path(), &entry.file_name().to_string_lossy())?;
+    }
     let charts = run::write_merged_pack(set.dir(), &merged)?;
     let manifest = merged.manifest;
     set.commit()?;

@@ -70,11 +70,15 @@ pub fn run(args: &RunArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&loaded.scenario.name));
-    let inputs: Vec<PathBuf> = loaded
+    let mut inputs: Vec<PathBuf> = loaded
         .layers
         .iter()
         .map(|l| PathBuf::from(&l.path))
         .collect();
+    inputs.extend(carepath::scenario::kept_inputs::data_files(
+        &loaded.file,
+        &data_folder(&loaded.path),
+    ));
     check_trace(args, first, count)?;
     let set = OutputSet::prepare(&folder, &inputs)?;
     // Each replication is written as it finishes and kept only in running sums.
@@ -253,8 +257,12 @@ fn write_outputs(
         wall_time_seconds: wall_time,
         run_at: carepath::experiment::output::utc_now(),
     };
-    let resolved =
-        toml::to_string(&loaded.file).context("cannot write the resolved scenario as TOML")?;
+    // The data files the scenario reads go with it, and the saved scenario names the copies.
+    let mut saved = loaded.file.clone();
+    for kept in carepath::scenario::kept_inputs::keep(&mut saved, &data_folder(&loaded.path)) {
+        set.keep_input(&kept.source, &kept.name)?;
+    }
+    let resolved = toml::to_string(&saved).context("cannot write the resolved scenario as TOML")?;
     let files = RunFiles {
         summary,
         manifest: &manifest,
@@ -515,4 +523,11 @@ mod tests {
         assert!(parse_percent("abc").is_err());
         assert!(parse_percent("0%").is_err());
     }
+}
+
+/// The folder a scenario file at `path` reads its census and arrivals files from.
+fn data_folder(path: &str) -> PathBuf {
+    Path::new(path)
+        .parent()
+        .map_or_else(PathBuf::new, Path::to_path_buf)
 }

@@ -62,6 +62,9 @@ pub const KNOWN_FILES: [&str; 18] = [
 /// The folder of charts inside an output folder (PNG and SVG files only).
 pub const CHARTS: &str = "charts";
 
+/// The folder of copies of the data files a scenario reads (see `scenario::kept_inputs`).
+pub const INPUTS: &str = crate::scenario::kept_inputs::FOLDER;
+
 /// An output set being written: a staging folder beside its target, swapped in by
 /// [`OutputSet::commit`]. Dropped without committing, it deletes the staging folder.
 #[derive(Debug)]
@@ -128,6 +131,24 @@ impl OutputSet {
         self.staging.as_deref().unwrap_or(&self.target)
     }
 
+    /// Copies the data file `source` into the set as `inputs/NAME`, so that the scenario
+    /// saved with the outputs (which names it so) reruns from the output folder.
+    ///
+    /// # Errors
+    /// [`OutputError::Io`] when the file cannot be read or the copy written.
+    pub fn keep_input(&self, source: &Path, name: &str) -> Result<(), OutputError> {
+        let folder = self.dir().join(INPUTS);
+        fs::create_dir_all(&folder).map_err(|source| OutputError::Io {
+            path: folder.clone(),
+            source,
+        })?;
+        let bytes = fs::read(source).map_err(|error| OutputError::Io {
+            path: source.to_path_buf(),
+            source: error,
+        })?;
+        super::output::write_atomic(&folder.join(name), &bytes)
+    }
+
     /// The target as the user gave it, for messages.
     pub fn shown(&self) -> &Path {
         &self.shown
@@ -147,6 +168,7 @@ impl OutputSet {
             move |source| OutputError::Io { path, source }
         };
         sync_dir(&staging.join(CHARTS)).ok();
+        sync_dir(&staging.join(INPUTS)).ok();
         sync_dir(&staging).map_err(io(&staging))?;
         let parent = self.target.parent().unwrap_or(Path::new("."));
         if self.target.exists() {
@@ -326,6 +348,11 @@ fn foreign_entries(folder: &Path) -> std::io::Result<Vec<String>> {
                 let chart = chart.file_name().to_string_lossy().into_owned();
                 chart.ends_with(".png") || chart.ends_with(".svg") || chart.starts_with(".tmp")
             })
+        } else if name == INPUTS && is_dir {
+            // Copies of data files: plain files only.
+            fs::read_dir(entry.path())?
+                .flatten()
+                .all(|kept| kept.file_type().is_ok_and(|t| t.is_file()))
         } else {
             !is_dir && (KNOWN_FILES.contains(&name.as_str()) || name.starts_with(".tmp"))
         };

@@ -10,8 +10,8 @@
 use std::ops::Range;
 use std::path::Path;
 
-use crate::scenario::csv_place::csv_problem;
 pub use crate::scenario::csv_place::field_span;
+use crate::scenario::csv_place::{self, CsvKind, Opened, csv_problem};
 use crate::scenario::diagnostics::{Problem, render};
 use crate::scenario::input::read_text;
 
@@ -132,19 +132,20 @@ impl Extract {
         let fail = |problem: Problem| FitError::Data {
             report: report(shown, &text, &[problem]),
         };
-        if text.trim().is_empty() {
-            return Err(fail(Problem::new(0..0, "the extract is empty").help(
-                "export the data with a header row naming the columns, then one row per record",
-            )));
-        }
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        let headers: Vec<String> = match reader.headers() {
-            Ok(h) => h.iter().map(str::to_string).collect(),
-            Err(e) => return Err(fail(extract_csv_problem(&text, &e))),
-        };
+        let Opened {
+            mut reader,
+            headers,
+            ..
+        } = csv_place::open(
+            &text,
+            CsvKind {
+                what: "extract",
+                empty_help: "export the data with a header row naming the columns, then one row per record",
+                comments: false,
+                ragged: false,
+            },
+        )
+        .map_err(fail)?;
         let header_end = text.find('\n').unwrap_or(text.len());
         let header_span = 0..header_end.min(text.len());
         let mut rows = Vec::new();

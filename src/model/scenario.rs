@@ -578,8 +578,9 @@ pub struct InitialGroup {
     /// Time already spent at the current step, waiting or in the delay under way
     /// (at most `elapsed`).
     pub at_step: SimDuration,
-    /// Time left at a timed step, if stated.
-    pub remaining: Option<Distribution>,
+    /// Time left at a timed step, if stated (boxed: rarely given, and a census may have
+    /// 100,000 groups).
+    pub remaining: Option<Box<Distribution>>,
     /// Resources they hold.
     pub holding: Vec<ResourceId>,
     /// Held resources already blocked.

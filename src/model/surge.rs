@@ -5,11 +5,12 @@
 //! [`SurgeRule::open_above`] the extra units are called; they arrive [`SurgeRule::open_delay`]
 //! later (they come even if the queue has fallen meanwhile: the call was made), and stay
 //! open at least [`SurgeRule::min_open`]. After that they close as soon as the figure is
-//! below [`SurgeRule::close_below`]. Closing works like the end of a shift: units in use
-//! finish with their patient (counted as overtime, as at a shift end) and no new patient
+//! below [`SurgeRule::close_below`]. Free extra units close at once; extra units in use
+//! stay on duty until their patient frees them (an escalation bed closes when its patient
+//! leaves), still counted and costed as surge units, never as overtime, and no new patient
 //! starts on them. The extra units come on top of whatever the roster or dated period gives
-//! at the time. Each unit costs [`SurgeRule::cost_per_unit_day`] for each day it is open,
-//! used or not (the resource's own hourly and daily costs are not charged for it).
+//! at the time. Each unit costs [`SurgeRule::cost_per_unit_day`] for each day it is on
+//! duty, used or not (the resource's own hourly and daily costs are not charged for it).
 //!
 //! This is the hysteresis ("two-threshold") control of escalation beds and on-call staff
 //! described in NHS escalation frameworks (OPEL): open at one level, stand down at a lower one.

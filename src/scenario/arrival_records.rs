@@ -18,7 +18,7 @@ use std::path::Path;
 use jiff::civil::{Date, DateTime};
 
 use super::ScenarioError;
-use super::csv_place::{csv_problem, field_span};
+use super::csv_place::{self, CsvKind, Opened, csv_problem, field_span};
 use super::diagnostics::{Problem, render};
 use super::file::ScenarioFile;
 use super::units::DurationText;
@@ -113,19 +113,20 @@ pub fn read(
     start: Option<Date>,
 ) -> Result<RecordedArrivals, Vec<Problem>> {
     let header_end = text.find('\n').unwrap_or(text.len());
-    if text.trim().is_empty() {
-        return Err(vec![Problem::new(0..0, "the arrivals file is empty").help(
-            "write a header row with a `time` column, then one row per arrival, e.g. time\\n2026-12-01 08:30",
-        )]);
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(str::to_string).collect(),
-        Err(e) => return Err(vec![csv_problem(text, &e, "arrivals file")]),
-    };
+    let Opened {
+        mut reader,
+        headers,
+        ..
+    } = csv_place::open(
+        text,
+        CsvKind {
+            what: "arrivals file",
+            empty_help: "write a header row with a `time` column, then one row per arrival, e.g. time\\n2026-12-01 08:30",
+            comments: false,
+            ragged: false,
+        },
+    )
+    .map_err(|problem| vec![problem])?;
     let mut problems = Vec::new();
     let mut time_column = None;
     let mut columns: Vec<(usize, AttributeId)> = Vec::new();

@@ -33,14 +33,17 @@ use std::path::Path;
 use jiff::civil::{Date, DateTime};
 use toml::Spanned;
 
+use super::census_capacity::{CensusFiles, CensusText, Origin};
 use super::compile::Names;
+use super::csv_place::{self, CsvKind, Opened};
 use super::diagnostics::{Problem, Problems, render};
 use super::file::{InitialFile, ScenarioFile};
 use super::requests::ResourceChoiceFile;
 use super::units::{DurationText, TimeUnit};
 use super::{ScenarioError, input};
 
-/// Most data rows a census file may have (a row may stand for many patients via `count`).
+/// Most data rows the census files of a scenario may have together (a row may stand for
+/// many patients via `count`).
 pub const MAX_CENSUS_ROWS: usize = 100_000;
 
 /// Most patients one row may stand for.
@@ -61,30 +64,38 @@ const COLUMNS: [&str; 9] = [
 
 /// Replaces every `[[initial]]` entry that gives only a `file` by the groups of that CSV
 /// file, read relative to `base` (the folder of the scenario file). An entry that mixes
-/// `file` with other keys is left for `compile` to refuse.
+/// `file` with other keys is left for `compile` to refuse. Returns the census files read,
+/// where each group came from, and the entries as written (put back with
+/// [`Expanded::restore`] once compiled, so that the scenario saved with a run names the
+/// census file instead of listing its rows). The rows of all census files together are at
+/// most [`MAX_CENSUS_ROWS`].
 ///
 /// # Errors
 /// [`ExpandError::Scenario`] with a problem at the `file` value if a census file cannot be
 /// read; [`ExpandError::Census`] holding [`ScenarioError::Invalid`] with the problems placed
 /// in the CSV file (rendered with its path, line and column) if it has mistakes.
-pub fn expand(file: &mut ScenarioFile, base: &Path) -> Result<(), ExpandError> {
+pub fn expand(file: &mut ScenarioFile, base: &Path) -> Result<Expanded, ExpandError> {
     if !file.initial.iter().any(|g| only_file(g.get_ref())) {
-        return Ok(());
+        return Ok(Expanded::default());
     }
     let start = file
         .run
         .start
         .as_ref()
         .and_then(|s| s.get_ref().parse::<Date>().ok());
-    let mut expanded = Vec::with_capacity(file.initial.len());
-    for entry in std::mem::take(&mut file.initial) {
+    let written = std::mem::take(&mut file.initial);
+    let mut expanded = Vec::with_capacity(written.len());
+    let mut census = CensusFiles::default();
+    let mut rows = 0usize;
+    for entry in &written {
         let Some(path) = entry
             .get_ref()
             .file
             .as_ref()
             .filter(|_| only_file(entry.get_ref()))
         else {
-            expanded.push(entry);
+            expanded.push(entry.clone());
+            census.origins.push(Origin::Typed);
             continue;
         };
         let written = path.get_ref().clone();
@@ -104,16 +115,57 @@ pub fn expand(file: &mut ScenarioFile, base: &Path) -> Result<(), ExpandError> {
         })?;
         let at = path.span();
         let label = full.display().to_string();
-        let groups = read(&text, file, start, &at).map_err(|problems| {
+        // At most a group per line: sized once rather than doubled as rows come.
+        expanded.reserve(text.bytes().filter(|&b| b == b'\n').count() + 1);
+        let index = u32::try_from(census.files.len()).unwrap_or(u32::MAX);
+        let reading = Reading {
+            scenario: file,
+            start,
+            toml_span: &at,
+            file: index,
+            rows_before: rows,
+        };
+        let (holding_column, read_rows) = reading
+            .read(&text, &mut expanded, &mut census.origins)
+            .map_err(|problems| {
             ExpandError::Census(ScenarioError::Invalid {
                 report: render(&label, &text, &problems),
                 problems,
             })
         })?;
-        expanded.extend(groups);
+        rows += read_rows;
+        census.files.push(CensusText {
+            label,
+            text,
+            holding_column,
+        });
     }
     file.initial = expanded;
-    Ok(())
+    Ok(Expanded {
+        written: Some(written),
+        census,
+    })
+}
+
+/// The census of a scenario read from its files (see [`expand`]).
+#[derive(Debug, Default)]
+pub struct Expanded {
+    /// The `[[initial]]` entries as written, if any named a file (`None`: nothing was
+    /// expanded).
+    written: Option<Vec<Spanned<InitialFile>>>,
+    /// The census files read, and where each expanded group came from.
+    pub census: CensusFiles,
+}
+
+impl Expanded {
+    /// Puts the `[[initial]]` entries back as written (the census files named, not their
+    /// rows), freeing the expanded groups.
+    pub fn restore(self, file: &mut ScenarioFile) -> CensusFiles {
+        if let Some(written) = self.written {
+            file.initial = written;
+        }
+        self.census
+    }
 }
 
 /// Why the census files of a scenario could not be loaded.
@@ -176,135 +228,163 @@ fn field_spans(text: &str, start: usize) -> Vec<Range<usize>> {
         .collect()
 }
 
-/// Reads the census text; the groups, or every problem placed in `text`.
-fn read(
-    text: &str,
-    scenario: &ScenarioFile,
+/// What reading one census file needs to know.
+struct Reading<'a> {
+    /// The scenario (attributes, pathways, resources by name).
+    scenario: &'a ScenarioFile,
+    /// The run's start date, for since-times.
     start: Option<Date>,
-    toml_span: &Range<usize>,
-) -> Result<Vec<Spanned<InitialFile>>, Vec<Problem>> {
-    let mut problems = Problems::default();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .comment(Some(b'#'))
-        .from_reader(text.as_bytes());
-    let header_start = match reader.headers() {
-        Ok(h) => h.position().map_or(0, |p| p.byte() as usize),
-        Err(error) => return Err(vec![csv_problem(&error)]),
-    };
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
-        Err(error) => return Err(vec![csv_problem(&error)]),
-    };
-    let header_spans = field_spans(text, header_start.min(text.len()));
-    let header_span = |i: usize| header_spans.get(i).cloned().unwrap_or(0..0);
-    let attributes: Vec<&String> = scenario.attributes.keys().collect();
-    let mut column: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, name) in headers.iter().enumerate() {
-        let known =
-            COLUMNS.contains(&name.as_str()) || attributes.iter().any(|a| a.as_str() == name);
-        if !known {
-            let mut allowed: Vec<&str> = COLUMNS.to_vec();
-            allowed.extend(attributes.iter().map(|a| a.as_str()));
-            problems.add(
-                header_span(i),
-                format!("`{name}` is not a census column or an attribute of the scenario"),
-                &format!("columns: {}", allowed.join(", ")),
-            );
-        } else if column.insert(name.as_str(), i).is_some() {
-            problems.add(
-                header_span(i),
-                format!("column `{name}` appears twice"),
-                "keep one column of each name",
-            );
+    /// The `file` value in the scenario file, the span every group is given.
+    toml_span: &'a Range<usize>,
+    /// Index of this file among the census files.
+    file: u32,
+    /// Census rows in the files read before this one.
+    rows_before: usize,
+}
+
+impl Reading<'_> {
+    /// Reads the census text, appending its groups to `groups` and their places to `origins`;
+    /// returns the index of its `holding` column and its number of rows, or every problem
+    /// placed in `text`.
+    fn read(
+        &self,
+        text: &str,
+        groups: &mut Vec<Spanned<InitialFile>>,
+        origins: &mut Vec<Origin>,
+    ) -> Result<(Option<usize>, usize), Vec<Problem>> {
+        let (scenario, start, toml_span) = (self.scenario, self.start, self.toml_span);
+        let mut problems = Problems::default();
+        let Opened {
+        mut reader,
+        headers,
+        header_start,
+    } = csv_place::open(
+        text,
+        CsvKind {
+            what: "census file",
+            empty_help: "the first line names the columns, e.g. pathway,step,count,elapsed,at_step,holding; then a row per group of patients",
+            comments: true,
+            ragged: true,
+        },
+    )
+    .map_err(|problem| vec![problem])?;
+        let header_spans = field_spans(text, header_start.min(text.len()));
+        let header_span = |i: usize| header_spans.get(i).cloned().unwrap_or(0..0);
+        let attributes: Vec<&String> = scenario.attributes.keys().collect();
+        let mut column: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, name) in headers.iter().enumerate() {
+            let known =
+                COLUMNS.contains(&name.as_str()) || attributes.iter().any(|a| a.as_str() == name);
+            if !known {
+                let mut allowed: Vec<&str> = COLUMNS.to_vec();
+                allowed.extend(attributes.iter().map(|a| a.as_str()));
+                problems.add(
+                    header_span(i),
+                    format!("`{name}` is not a census column or an attribute of the scenario"),
+                    &format!("columns: {}", allowed.join(", ")),
+                );
+            } else if column.insert(name.as_str(), i).is_some() {
+                problems.add(
+                    header_span(i),
+                    format!("column `{name}` appears twice"),
+                    "keep one column of each name",
+                );
+            }
         }
-    }
-    for required in ["pathway", "step"] {
-        if !column.contains_key(required) {
-            problems.add(
+        for required in ["pathway", "step"] {
+            if !column.contains_key(required) {
+                problems.add(
                 header_span(0),
                 format!("the census file has no `{required}` column"),
                 "the first line names the columns, e.g. pathway,step,count,elapsed,at_step,holding",
             );
-        }
-    }
-    for (one, other) in [("elapsed", "pathway_since"), ("at_step", "step_since")] {
-        if let (Some(_), Some(&i)) = (column.get(one), column.get(other)) {
-            problems.add(
-                header_span(i),
-                format!("columns `{one}` and `{other}` say the same thing twice"),
-                &format!("keep `{one}` (a duration) or `{other}` (a date and time), not both"),
-            );
-        }
-    }
-    if !problems.0.is_empty() {
-        return Err(problems.0);
-    }
-    let mut groups = Vec::new();
-    let mut record = csv::StringRecord::new();
-    let mut rows = 0usize;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(error) => {
-                problems.0.push(csv_problem(&error));
-                break;
             }
         }
-        rows += 1;
-        let row_start = record.position().map_or(0, |p| p.byte() as usize);
-        if rows > MAX_CENSUS_ROWS {
-            problems.add(
+        for (one, other) in [("elapsed", "pathway_since"), ("at_step", "step_since")] {
+            if let (Some(_), Some(&i)) = (column.get(one), column.get(other)) {
+                problems.add(
+                    header_span(i),
+                    format!("columns `{one}` and `{other}` say the same thing twice"),
+                    &format!("keep `{one}` (a duration) or `{other}` (a date and time), not both"),
+                );
+            }
+        }
+        if !problems.0.is_empty() {
+            return Err(problems.0);
+        }
+        let mut record = csv::StringRecord::new();
+        let mut rows = 0usize;
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(error) => {
+                    problems
+                        .0
+                        .push(csv_place::csv_problem(text, &error, "census file"));
+                    break;
+                }
+            }
+            rows += 1;
+            let row_start = record.position().map_or(0, |p| p.byte() as usize);
+            if self.rows_before + rows > MAX_CENSUS_ROWS {
+                let message = if self.rows_before == 0 {
+                    format!("the census file has more than {MAX_CENSUS_ROWS} rows")
+                } else {
+                    format!(
+                        "the census files have more than {MAX_CENSUS_ROWS} rows in all by this one ({} in the files before this one)",
+                        self.rows_before
+                    )
+                };
+                problems.add(
                 row_start..row_start,
-                format!("the census file has more than {MAX_CENSUS_ROWS} rows"),
-                "give patients alike one row with a `count`",
+                message,
+                "give patients alike one row with a `count` (the limit is on the rows of all census files together)",
             );
-            break;
+                break;
+            }
+            let spans = field_spans(text, row_start.min(text.len()));
+            if record.len() != headers.len() {
+                problems.add(
+                    spans.last().cloned().unwrap_or(row_start..row_start),
+                    format!(
+                        "this row has {} cells but the first line names {} columns",
+                        record.len(),
+                        headers.len()
+                    ),
+                    "give every row one cell per column (an empty cell is allowed: two commas)",
+                );
+                continue;
+            }
+            let cell = |name: &str| -> Option<Cell> {
+                column.get(name).map(|&i| Cell {
+                    text: record.get(i).map_or("", str::trim).to_string(),
+                    span: spans.get(i).cloned().unwrap_or(row_start..row_start),
+                })
+            };
+            if let Some(group) = read_row(&mut problems, scenario, start, toml_span, &cell, &column)
+                && problems.0.is_empty()
+            {
+                groups.push(Spanned::new(toml_span.clone(), group));
+                origins.push(Origin::Row {
+                    file: self.file,
+                    row_start: u32::try_from(row_start).unwrap_or(u32::MAX),
+                });
+            }
         }
-        let spans = field_spans(text, row_start.min(text.len()));
-        if record.len() != headers.len() {
+        if rows == 0 && problems.0.is_empty() {
             problems.add(
-                spans.last().cloned().unwrap_or(row_start..row_start),
-                format!(
-                    "this row has {} cells but the first line names {} columns",
-                    record.len(),
-                    headers.len()
-                ),
-                "give every row one cell per column (an empty cell is allowed: two commas)",
+                header_span(0),
+                "the census file names its columns but lists no patients",
+                "add a row per group of patients, or remove the `[[initial]]` entry",
             );
-            continue;
         }
-        let cell = |name: &str| -> Option<Cell> {
-            column.get(name).map(|&i| Cell {
-                text: record.get(i).map_or("", str::trim).to_string(),
-                span: spans.get(i).cloned().unwrap_or(row_start..row_start),
-            })
-        };
-        if let Some(group) = read_row(&mut problems, scenario, start, toml_span, &cell, &column) {
-            groups.push(Spanned::new(toml_span.clone(), group));
+        if problems.0.is_empty() {
+            Ok((column.get("holding").copied(), rows))
+        } else {
+            Err(problems.0)
         }
     }
-    if rows == 0 && problems.0.is_empty() {
-        problems.add(
-            header_span(0),
-            "the census file names its columns but lists no patients",
-            "add a row per group of patients, or remove the `[[initial]]` entry",
-        );
-    }
-    if problems.0.is_empty() {
-        Ok(groups)
-    } else {
-        Err(problems.0)
-    }
-}
-
-/// A problem the CSV reader itself found (a bad quote, say), at its line.
-fn csv_problem(error: &csv::Error) -> Problem {
-    let at = error.position().map_or(0, |p| p.byte() as usize);
-    Problem::new(at..at, format!("the census file cannot be read as CSV: {error}"))
-        .help("save it as comma-separated text with a header line, quotes around cells that contain commas")
 }
 
 /// One row as a census group, or `None` (with its problems recorded).

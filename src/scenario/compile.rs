@@ -323,20 +323,18 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
             break;
         }
     }
-    let initial = file
-        .initial
-        .iter()
-        .filter_map(|group| {
-            compile_initial(
-                problems,
-                &names,
-                &attributes,
-                &compiled.step_index,
-                &steps_table,
-                group,
-            )
-        })
-        .collect::<Vec<_>>();
+    // Sized once: a census file may give 100,000 groups.
+    let mut initial = Vec::with_capacity(file.initial.len());
+    initial.extend(file.initial.iter().filter_map(|group| {
+        compile_initial(
+            problems,
+            &names,
+            &attributes,
+            &compiled.step_index,
+            &steps_table,
+            group,
+        )
+    }));
     check_census_size(problems, file, max_inside);
 
     let (waits, handoffs) = compiled.waits_and_handoffs;
@@ -1235,7 +1233,8 @@ fn compile_initial(
     let remaining = file
         .remaining
         .as_ref()
-        .and_then(|d| compile_distribution(problems, d));
+        .and_then(|d| compile_distribution(problems, d))
+        .map(Box::new);
     let holding: Vec<ResourceId> = file
         .holding
         .iter()

@@ -2,12 +2,66 @@
 //! field as written, and a problem for a CSV syntax error at the place the `csv` reader
 //! reports it.
 //!
-//! Shared by the readers of CSV files (arrival records, extracts for `carepath fit`); what a
-//! value must look like is theirs to decide.
+//! Also the one way those files are opened ([`open`]): refused when empty, cells trimmed, the
+//! header row read. Shared by the readers of CSV files (arrival records, census files,
+//! extracts for `carepath fit`); what a value must look like is theirs to decide.
 
 use std::ops::Range;
 
 use super::diagnostics::Problem;
+
+/// What kind of CSV file is being opened, for [`open`].
+#[derive(Debug, Clone, Copy)]
+pub struct CsvKind<'a> {
+    /// The file's kind in messages, e.g. "arrivals file" ("the arrivals file is empty").
+    pub what: &'a str,
+    /// The advice for an empty file.
+    pub empty_help: &'a str,
+    /// Whether lines starting with `#` are comments.
+    pub comments: bool,
+    /// Whether rows may have fewer or more cells than the header (the reader then checks
+    /// them itself, with its own message).
+    pub ragged: bool,
+}
+
+/// A CSV file opened by [`open`]: its reader (cells trimmed, positioned after the header
+/// row) and the header cells.
+pub struct Opened<'t> {
+    /// The reader of the data rows.
+    pub reader: csv::Reader<&'t [u8]>,
+    /// The header cells, trimmed.
+    pub headers: Vec<String>,
+    /// Byte offset of the header row (after any comment lines).
+    pub header_start: usize,
+}
+
+/// Opens `text` as a CSV file of kind `kind` with a header row: its cells trimmed of
+/// spaces.
+///
+/// # Errors
+/// A problem at the start of an empty (or blank) file, "the WHAT is empty", with
+/// `kind.empty_help`; or the CSV reader's error in the header row (see [`csv_problem`]).
+pub fn open<'t>(text: &'t str, kind: CsvKind<'_>) -> Result<Opened<'t>, Problem> {
+    if text.trim().is_empty() {
+        return Err(Problem::new(0..0, format!("the {} is empty", kind.what)).help(kind.empty_help));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::All)
+        .flexible(kind.ragged)
+        .comment(kind.comments.then_some(b'#'))
+        .from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| csv_problem(text, &e, kind.what))?;
+    let header_start = header.position().map_or(0, |p| p.byte() as usize);
+    let headers = header.iter().map(str::to_string).collect();
+    Ok(Opened {
+        reader,
+        headers,
+        header_start,
+    })
+}
 
 /// Byte range of field `column` of the CSV record starting at byte `start` of `text`, as
 /// written (quotes included, surrounding spaces left out), found by scanning the raw line

@@ -4,6 +4,7 @@
 
 pub mod arrival_records;
 pub mod arrival_timing;
+pub mod census_capacity;
 pub mod census_csv;
 pub mod compile;
 mod compile_dates;
@@ -12,6 +13,7 @@ pub mod csv_place;
 pub mod diagnostics;
 pub mod file;
 pub mod input;
+pub mod kept_inputs;
 mod key_figure_rules;
 pub mod labels;
 pub mod layered;
@@ -121,7 +123,21 @@ pub fn load_with(
     };
     settings::apply(&mut root, settings, settings_file).map_err(invalid)?;
     let (text, map) = layered::emit(&root);
-    let mut loaded = match compile_text(&text, &folder_of(&layers[0].path)) {
+    // A capacity set on the command line (a sweep point) may fall below the census: those
+    // patients keep their units, counted as overtime, as when a roster drops.
+    let capacity_set: Vec<String> = settings
+        .iter()
+        .filter_map(|s| {
+            let mut parts = s.key.split('.');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some("resources"), Some(name), Some("count" | "roster" | "periods")) => {
+                    Some(name.to_string())
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    let mut loaded = match compile_text(&text, &folder_of(&layers[0].path), &capacity_set) {
         Ok((file, scenario)) => LoadedScenario {
             path: layers[0].path.clone(),
             source: text,
@@ -162,13 +178,14 @@ pub fn parse(label: &str, source: &str) -> Result<LoadedScenario, ScenarioError>
 
 /// [`parse`], reading census and arrivals files relative to `folder`.
 fn parse_in(label: &str, source: &str, folder: &Path) -> Result<LoadedScenario, ScenarioError> {
-    let (file, mut scenario) = compile_text(source, folder).map_err(|failed| match failed {
-        Failed::Census(error) => error,
-        Failed::Problems(problems) => ScenarioError::Invalid {
-            report: render(label, source, &problems),
-            problems,
-        },
-    })?;
+    let (file, mut scenario) =
+        compile_text(source, folder, &[]).map_err(|failed| match failed {
+            Failed::Census(error) => error,
+            Failed::Problems(problems) => ScenarioError::Invalid {
+                report: render(label, source, &problems),
+                problems,
+            },
+        })?;
     let in_scenario = |problem: Problem| ScenarioError::Invalid {
         report: render(label, source, std::slice::from_ref(&problem)),
         problems: vec![problem],
@@ -204,15 +221,39 @@ fn folder_of(path: &str) -> std::path::PathBuf {
 
 /// Parses and compiles scenario text, reading any census file from `folder`; or returns
 /// every problem, placed in `source` (or in the census file).
-fn compile_text(source: &str, folder: &Path) -> Result<(ScenarioFile, Scenario), Failed> {
+/// `capacity_set` names the resources whose capacity a `--set` changed: the census is not
+/// held to their capacity.
+fn compile_text(
+    source: &str,
+    folder: &Path,
+    capacity_set: &[String],
+) -> Result<(ScenarioFile, Scenario), Failed> {
     let mut file: ScenarioFile = toml::from_str(source)
         .map_err(|error| Failed::Problems(vec![parse_problem(source, &error)]))?;
-    census_csv::expand(&mut file, folder).map_err(|error| match error {
+    let expanded = census_csv::expand(&mut file, folder).map_err(|error| match error {
         census_csv::ExpandError::Scenario(problems) => Failed::Problems(problems),
         census_csv::ExpandError::Census(error) => Failed::Census(error),
     })?;
     let scenario = compile::compile(&file).map_err(Failed::Problems)?;
-    Ok((file, scenario))
+    let fits = census_capacity::check(&scenario, &file, &expanded.census, capacity_set);
+    // The file keeps its `[[initial]] file` entries: the census rows live in the compiled
+    // scenario only (memory), and the scenario saved with a run names its census file.
+    let census = expanded.restore(&mut file);
+    match fits {
+        Ok(()) => Ok((file, scenario)),
+        Err(census_capacity::OverCapacity::Typed(problem)) => Err(Failed::Problems(vec![problem])),
+        Err(census_capacity::OverCapacity::Row { file, problem }) => {
+            let (label, text) = census
+                .files
+                .get(file)
+                .map_or(("census file", ""), |f| (f.label.as_str(), f.text.as_str()));
+            let problems = vec![problem];
+            Err(Failed::Census(ScenarioError::Invalid {
+                report: render(label, text, &problems),
+                problems,
+            }))
+        }
+    }
 }
 
 /// Turns a TOML or schema error into a problem that names the key, in the user's words,

@@ -208,7 +208,24 @@ fn refused(csv: &str, dated: bool) -> (String, String) {
 /// file, naming what is wrong, with advice.
 #[test]
 fn census_file_mistakes_are_refused_at_their_cell() {
-    let cases: [(&str, bool, usize, usize, &str, &str); 20] = [
+    let cases: [(&str, bool, usize, usize, &str, &str); 22] = [
+        (
+            "empty",
+            false,
+            1,
+            1,
+            "the census file is empty",
+            "the first line names the columns",
+        ),
+        // Issue 13, a hunt for breaking inputs (finding 7): 5 + 4 beds held on 8.
+        (
+            "beyond_capacity",
+            false,
+            3,
+            17,
+            "the census holds 9 units of `bed` by this group, but `bed` has 8",
+            "raise the `count` of [resources.bed]",
+        ),
         (
             "unknown_column",
             false,
@@ -432,4 +449,204 @@ fn census_file_entry_mistakes_are_refused_in_the_scenario() {
         }
         other => panic!("not refused as invalid: {other:?}"),
     }
+}
+
+/// Issue 13, a hunt for breaking inputs (finding 7): typed `[[initial]]` groups that hold
+/// more beds than there are (8) are refused at the `holding` entry of the group that passes
+/// the count; exactly 8 is accepted.
+#[test]
+fn census_groups_beyond_capacity_are_refused_at_the_group() {
+    let folder = tempfile::tempdir().unwrap();
+    let group = |count: u32| {
+        format!(
+            "\n[[initial]]\npathway = \"ward\"\nstep = \"stay\"\ncount = 5\nholding = [\"bed\"]\n\n[[initial]]\npathway = \"ward\"\nstep = \"stay\"\ncount = {count}\nholding = [\"bed\"]\n"
+        )
+    };
+    let fits = write_ward(folder.path(), &group(3), None, false);
+    assert!(load(&fits).is_ok(), "8 beds held on 8 refused");
+    let path = write_ward(folder.path(), &group(4), None, false);
+    let text = std::fs::read_to_string(&path).unwrap();
+    // The second group's `holding` entry.
+    let line = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("holding"))
+        .nth(1)
+        .map(|(i, _)| i + 1)
+        .unwrap();
+    match load(&path) {
+        Err(ScenarioError::Invalid { report, .. }) => {
+            assert!(report.contains(&format!("ward.toml:{line}:12")), "{report}");
+            assert!(
+                report.contains("the census holds 9 units of `bed` by this group, but `bed` has 8"),
+                "{report}"
+            );
+            assert!(
+                report.contains("help: a census lists what is held at the start"),
+                "{report}"
+            );
+        }
+        other => panic!("9 beds held on 8 not refused: {other:?}"),
+    }
+    // Another setting leaves the check in force.
+    let other: carepath::scenario::settings::Setting =
+        "run.replications=3".parse().expect("a setting");
+    assert!(
+        carepath::scenario::load_with(&path, &[other]).is_err(),
+        "9 beds held on 8 accepted under an unrelated setting"
+    );
+    // A capacity set on the command line (a sweep point) is not held to the census: the
+    // 5 beds asked for load, with the 8 patients keeping theirs.
+    let fewer: carepath::scenario::settings::Setting =
+        "resources.bed.count=5".parse().expect("a setting");
+    let fits_set = write_ward(folder.path(), &group(3), None, false);
+    assert!(
+        carepath::scenario::load_with(&fits_set, &[fewer]).is_ok(),
+        "a census above a capacity set on the command line was refused"
+    );
+}
+
+/// The capacity a census must fit is the one at the start of the run: beds of a dated
+/// period in force on the start date count, those of a period from the next day do not,
+/// and staff whose roster has nobody on duty at the start (midnight) cannot be held.
+#[test]
+fn census_capacity_is_the_capacity_at_the_start() {
+    let folder = tempfile::tempdir().unwrap();
+    let census =
+        "\n[[initial]]\npathway = \"ward\"\nstep = \"stay\"\ncount = 10\nholding = [\"bed\"]\n";
+    // 10 beds held; 8 beds, and 12 from `from` to the end of December.
+    let with_period = |from: &str| {
+        let path = write_ward(folder.path(), census, None, true);
+        let text = std::fs::read_to_string(&path).unwrap().replace(
+            "[resources.bed]\ncount = 8\n",
+            &format!("[resources.bed]\ncount = 8\nperiods = [{{ from = \"{from}\", to = \"2026-12-31\", count = 12 }}]\n"),
+        );
+        std::fs::write(&path, text).unwrap();
+        load(&path)
+    };
+    assert!(
+        with_period("2026-12-01").is_ok(),
+        "12 beds on the start date, 10 held: refused"
+    );
+    match with_period("2026-12-02") {
+        Err(ScenarioError::Invalid { report, .. }) => {
+            assert!(
+                report.contains("the census holds 9 units of `bed` by this group, but `bed` has 8 at the start of the run")
+                    || report.contains("the census holds 10 units of `bed` by this group, but `bed` has 8 at the start of the run"),
+                "{report}"
+            );
+            assert!(
+                report.contains("its roster or dated period then"),
+                "{report}"
+            );
+        }
+        other => panic!("a period from the day after the start counted: {other:?}"),
+    }
+    // Beds rostered 08:00 to 20:00 (a day unit, say) have none on duty at midnight.
+    let rostered = write_ward(
+        folder.path(),
+        "\n[[initial]]\npathway = \"ward\"\nstep = \"stay\"\ncount = 1\nholding = [\"bed\"]\n",
+        None,
+        false,
+    );
+    let text = std::fs::read_to_string(&rostered).unwrap().replace(
+        "[resources.bed]\ncount = 8\n",
+        "[resources.bed]\nroster = [{ days = [\"every_day\"], start = \"08:00\", end = \"20:00\", count = 8 }]\n",
+    );
+    std::fs::write(&rostered, text).unwrap();
+    match load(&rostered) {
+        Err(ScenarioError::Invalid { report, .. }) => {
+            assert!(
+                report.contains("the census holds 1 unit of `bed` by this group, but `bed` has 0 at the start of the run"),
+                "{report}"
+            );
+        }
+        other => panic!("a bed held off duty not refused: {other:?}"),
+    }
+}
+
+/// A census file of `rows` rows, each one patient waiting for a bed, some frail.
+fn many_rows(rows: usize) -> String {
+    let mut text = String::from("pathway,step,count,elapsed,at_step,frailty\n");
+    for i in 0..rows {
+        let frailty = if i % 3 == 0 { "high" } else { "low" };
+        text.push_str(&format!(
+            "ward,admit,1,{} h,{} h,{frailty}\n",
+            i % 50 + 1,
+            i % 50
+        ));
+    }
+    text
+}
+
+/// Issue 13, a hunt for breaking inputs (finding 3): the row limit is on the rows of all
+/// census files together, so naming a file twice does not get around it; the message is
+/// at the row that passes the limit, in the second file.
+#[test]
+fn census_row_limit_applies_to_all_census_files_together() {
+    use carepath::scenario::census_csv::MAX_CENSUS_ROWS;
+    let folder = tempfile::tempdir().unwrap();
+    let rows = MAX_CENSUS_ROWS * 3 / 5;
+    std::fs::write(folder.path().join("census.csv"), many_rows(rows)).unwrap();
+    let path = write_ward(
+        folder.path(),
+        "\n[[initial]]\nfile = \"census.csv\"\n\n[[initial]]\nfile = \"census.csv\"\n",
+        None,
+        false,
+    );
+    let census = folder.path().join("census.csv").display().to_string();
+    match load(&path) {
+        Err(ScenarioError::Invalid { report, .. }) => {
+            // The header is line 1; the row that passes the limit is row (limit - rows + 1).
+            let line = MAX_CENSUS_ROWS - rows + 2;
+            assert!(report.contains(&format!("{census}:{line}:1")), "{report}");
+            assert!(
+                report.contains(&format!(
+                    "the census files have more than {MAX_CENSUS_ROWS} rows in all by this one ({rows} in the files before this one)"
+                )),
+                "{report}"
+            );
+            assert!(
+                report.contains("help: give patients alike one row with a `count`"),
+                "{report}"
+            );
+        }
+        other => panic!("two files over the limit together not refused: {other:?}"),
+    }
+}
+
+/// Issue 13, a hunt for breaking inputs (finding 3): a census row costs a bounded amount of
+/// memory. A run of 100,000 census rows peaked at about 10 KB a row (1 GB; the census was
+/// written out row by row in the saved scenario); it now peaks at most 2,000 bytes a row
+/// above the same run with one row (about 1,500 measured).
+#[cfg(target_os = "linux")]
+#[test]
+fn census_rows_cost_little_memory() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = write_ward(
+        folder.path(),
+        "\n[[initial]]\nfile = \"census.csv\"\n",
+        None,
+        false,
+    );
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("[run]\n", "[run]\nmax_patients_inside = 200000\n")
+        .replace("horizon = \"20 d\"", "horizon = \"1 d\"")
+        .replace("replications = 3", "replications = 1");
+    std::fs::write(&path, text).unwrap();
+    let path = path.to_str().unwrap();
+    let out = folder.path().join("out");
+    let out = out.to_str().unwrap();
+    let census = folder.path().join("census.csv");
+    std::fs::write(&census, many_rows(1)).unwrap();
+    let one = crate::memory::peak_kib(&["run", path, "-q", "--no-report", "-o", out]);
+    let rows = 100_000;
+    std::fs::write(&census, many_rows(rows)).unwrap();
+    let many = crate::memory::peak_kib(&["run", path, "-q", "--no-report", "-o", out]);
+    let per_row = (many.saturating_sub(one) * 1024) as f64 / rows as f64;
+    assert!(
+        per_row < 2000.0,
+        "{per_row:.0} bytes a census row ({one} KiB with one row, {many} KiB with {rows})"
+    );
 }

@@ -308,6 +308,8 @@ invalid_fixtures! {
     variant_unknown_entry => [(4, 12, "`resources.rehab_beds`", Some("did you mean `rehab_bed`?"))];
     /// Issue 9 item 18: patients present at the start after the seize of a bed, not holding it.
     census_not_holding => [(34, 8, "their `holding` does not list it", Some("holding = [\"bed\"]"))];
+    /// Issue 13 (finding 7): a census holding 7 beds on 5 is refused at the group passing 5.
+    census_beyond_capacity => [(41, 12, "the census holds 7 units of `bed` by this group, but `bed` has 5", Some("raise the `count` of [resources.bed]"))];
     /// Issue 9 item 18: a `branch_on_hours` arm pointing at its own step.
     hours_arm_to_itself => [(19, 8, "step `sort` in pathway `letters` can lead straight back to itself", Some("put a step that takes time on the loop"))];
     /// Issue 9 item 18: a second seize of a bed already held.

@@ -23,6 +23,7 @@ mod fuzz_findings;
 mod handoffs;
 mod home_visits;
 mod honest_sweeps;
+mod inputs_kept_with_outputs;
 #[cfg(target_os = "linux")]
 mod memory;
 mod output_sets;

@@ -14,7 +14,7 @@ use crate::support::{Mmc, binary};
 /// started the binary) read from `/proc/PID/status` every 2 ms until it exits. (`wait4`'s
 /// `ru_maxrss` will not do: it also counts the memory of this test process, which the child
 /// was forked from.)
-fn peak_kib(args: &[&str]) -> u64 {
+pub(crate) fn peak_kib(args: &[&str]) -> u64 {
     let mut child = Command::new(binary())
         .args(args)
         .stdin(Stdio::null())

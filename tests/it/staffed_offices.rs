@@ -465,27 +465,27 @@ count = 1
 
 /// Finding 6 of issue 13, hand-traced. At 0 `long` starts (to 10); `short` and `longer`
 /// queue, 2 waiting > 1 calls the surge unit, which opens at 0 and takes `short` (to 2).
-/// At 2 `short` is done and `longer` takes its unit (to 14); nobody waits, so the surge
-/// unit closes and one job must pause: of those under way, the one due latest, `longer`
-/// (14 against 10), with all 12 h left. `long` is done at 10, when `longer` resumes, done at
-/// 22. Times in the pathway 10, 2 and 22 (mean 34/3), 8 h paused, all under `longer`.
+/// At 2 `short` is done and `longer` takes its unit (to 14); nobody waits, so the rule
+/// closes, but a surge unit in use stays on duty until a unit is freed: no work pauses (a
+/// surge closing is not a shift end). At 10 `long` is done and the surge unit goes off duty
+/// (units are alike); `longer` is done at 14. Times in the pathway 10, 2 and 14 (mean 26/3),
+/// nothing paused, surge open 0 to 10.
 ///
-/// Before the fix the job just started was not among those that could pause: `long` paused
-/// with 8 h left while `longer` went on to 14 (a new job ahead of paused work), and `long`
-/// was done at 22 (mean 38/3).
+/// Before finding 6 was fixed, `long` paused with 8 h left while `longer` went on to 14 (a
+/// new job ahead of paused work).
 #[test]
-fn surge_closing_as_a_job_starts_pauses_the_job_due_latest() {
+fn surge_closing_as_a_job_starts_pauses_nothing() {
     let run = run_text(SURGE_CLOSES_AS_A_JOB_STARTS);
-    assert_eq!(run.mean("work.time_in_pathway.mean"), 34.0 / 3.0);
+    assert_eq!(run.mean("work.time_in_pathway.mean"), 26.0 / 3.0);
     assert_eq!(
         run.mean("attribution.work.service.longer.paused.total_hours"),
-        8.0
+        0.0
     );
     assert_eq!(
         run.mean("attribution.work.service.long.paused.total_hours"),
         0.0
     );
-    assert_eq!(run.mean("worker.surge.days"), 2.0 / 24.0);
+    assert_eq!(run.mean("worker.surge.days"), 10.0 / 24.0);
 }
 
 /// Every `start` on `resource` in `trace` (rows after the header) comes when no work paused
@@ -565,7 +565,7 @@ end = { outcome = "finished" }
             .scenario;
         String::from_utf8(trace_bytes(&scenario, &[0]).expect("traces")).expect("UTF-8")
     };
-    assert_eq!(assert_paused_work_resumes_first(&trace, "worker"), 1);
+    assert_eq!(assert_paused_work_resumes_first(&trace, "worker"), 0);
 }
 
 /// Finding 5 of issue 13, hand-traced: a flex rule's `waited_over` counts referrals queued
@@ -574,9 +574,9 @@ end = { outcome = "finished" }
 /// and stands down when none has. At 0 the first is read (to 4), three queue; at 3 all three
 /// have waited 3 h: the extra worker comes and reads the second (to 7). At 4 the first is
 /// done and the third is read (to 8); at 7 the second is done and the fourth is read (to 11):
-/// none waits, the extra worker stands down, and the reading under way on the two units
-/// finishes in overtime (7 to 8). Delays 4, 7, 8 and 11 h (mean 7.5); surge open 4 h, at 24
-/// GBP a day. Were the office's queue not counted, nobody would come: 4, 8, 12, 16 h.
+/// none waits and the rule closes, but both units are busy, so the extra worker stays on
+/// duty (as surge time, not overtime) until the third is done at 8. Delays 4, 7, 8 and 11 h
+/// (mean 7.5); surge on duty 3 to 8, 5 h at 24 GBP a day. Were the office's queue not counted, nobody would come: 4, 8, 12, 16 h.
 #[test]
 fn waited_over_counts_referrals_queued_at_a_staffed_office() {
     let text = r#"
@@ -609,9 +609,9 @@ count = 4
 "#;
     let run = run_text(text);
     assert_eq!(run.mean("handoff.discharge.refer.delay.mean"), 7.5);
-    assert_eq!(run.mean("social_worker.surge.days"), 4.0 / 24.0);
-    assert_eq!(run.mean("cost.social_worker.surge"), 4.0);
-    assert_eq!(run.mean("social_worker.overtime"), 1.0);
+    assert_eq!(run.mean("social_worker.surge.days"), 5.0 / 24.0);
+    assert_eq!(run.mean("cost.social_worker.surge"), 5.0);
+    assert_eq!(run.mean("social_worker.overtime"), 0.0);
 }
 
 /// Work paused at a shift end counts for `waited_over` from the pause: two workers on duty

@@ -8,7 +8,7 @@ use crate::support::{repository_root, run_file};
 /// February (70 days), and the surge bed-days: time-average available times 121 days is
 /// 150 x 121 + 10 x 70 + surge bed-days, in every replication. The census patients are
 /// there (262 at the start, 141 of them in the acute pathway), and the surge beds open, each
-/// time for at least the rule's minimum of 2 days.
+/// time for at least the rule's minimum of 2 days, with at most the rule's 6 beds on duty.
 #[test]
 fn winter_beds_are_base_plus_escalation_period_plus_surge() {
     let run = run_file(&repository_root().join("scenarios/east_london/winter.toml"));
@@ -23,7 +23,13 @@ fn winter_beds_are_base_plus_escalation_period_plus_surge() {
             "{} bed-days available, expected {expected}",
             available * 121.0
         );
-        assert!((surge - 6.0 * days).abs() < 1e-9);
+        // 6 surge beds while the rule is open; fewer while closed ones finish with their
+        // patients (a surge bed closes when its patient leaves).
+        assert!(
+            *surge <= 6.0 * days + 1e-9,
+            "{surge} bed-days in {days} days"
+        );
+        assert!(*surge >= *days - 1e-9, "{surge} bed-days in {days} days");
     }
     // Once open, the beds stay open at least `min_open` (2 days) within the 121 days.
     assert!(days.iter().any(|d| *d > 0.0), "the surge beds never opened");

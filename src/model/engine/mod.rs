@@ -827,6 +827,8 @@ impl<'s> Simulation<'s> {
         // Open surge units come on top of the roster.
         let level = level.saturating_add(self.surge_extra(resource));
         self.resources[resource].set_capacity(now, level);
+        // Closed surge units still in use give way to free rostered ones.
+        self.surge_on_freed(resource);
         if self.pause_excess(ResourceId(resource as u16)) {
             // Paused work joined the queue: a flex rule may call its units.
             self.surge_check(resource);
@@ -1329,6 +1331,7 @@ impl<'s> Simulation<'s> {
         let state = &mut self.resources[resource.0 as usize];
         state.accrue(now);
         state.busy -= 1;
+        self.surge_on_freed(resource.0 as usize);
     }
 
     /// Frees a unit held by patient `id`; a blocked unit ends a blocked stay, counted for the
@@ -1348,6 +1351,7 @@ impl<'s> Simulation<'s> {
         let state = &mut self.resources[resource.0 as usize];
         state.accrue(now);
         state.busy -= units;
+        self.surge_on_freed(resource.0 as usize);
         if was_blocked {
             self.resources[resource.0 as usize].blocked -= units;
             let patient = self.patients.get(id);

@@ -223,7 +223,7 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
         let surge_unit_hours = match &resource.surge {
             Some(rule) => {
                 let open = simulation.surge_open_hours(r);
-                let unit_days = open * f64::from(rule.units) / 24.0;
+                let unit_days = simulation.surge_unit_hours(r) / 24.0;
                 push(format!("{name}.surge.days"), Unit::Days, open / 24.0);
                 push(format!("{name}.surge.unit_days"), Unit::UnitDays, unit_days);
                 cost_items.push((

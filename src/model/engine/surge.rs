@@ -8,8 +8,11 @@
 //! opening never serves patients from inside another patient's move), the minimum time open
 //! ends at one, and a patient's wait passing `waited_over` is an `Event::SurgeAge`. Closing
 //! happens where the watched count falls (a patient served or giving up) or when the
-//! minimum time ends. Nothing here allocates or looks anything up by name; resources
-//! without a rule cost one branch where their queue changes.
+//! minimum time ends. Units in use when the rule closes stay on duty, still surge units,
+//! until their patient frees them (`surge_on_freed`): an escalation bed closes when its
+//! patient leaves, so its use is surge time and surge cost, never overtime. Nothing here
+//! allocates or looks anything up by name; resources without a rule cost one branch where
+//! their queue changes or a unit is freed.
 
 use super::patients::PatientId;
 use super::{Event, SimError, Simulation};
@@ -34,12 +37,39 @@ pub(super) struct SurgeLive {
     /// Patients waiting now who have waited longer than the rule's `waited_over`
     /// (counted by `Event::SurgeAge`, uncounted when they leave the queue).
     over: u32,
-    /// Extra units on duty now [units]: 0 or the rule's `units`.
+    /// Extra units on duty now [units]: from 0 to the rule's `units` (fewer while units
+    /// still in use after the rule closed finish with their patients).
     pub extra: u32,
-    /// When the extra units last opened [hours].
+    /// Of `extra`, units the rule has closed that are still in use: each closes as soon
+    /// as a unit of the resource is free [units].
+    draining: u32,
+    /// When the extra units last went from none to some [hours].
     opened_at: f64,
-    /// Hours open within the measured period, for the closed spells so far [hours].
+    /// Hours with extra units on duty within the measured period, for the spells that
+    /// have ended [hours].
     open_hours: f64,
+    /// Integral of `extra` over the measured period up to `accrued_to` [unit-hours].
+    unit_hours: f64,
+    /// Time `unit_hours` is accrued to [hours].
+    accrued_to: f64,
+}
+
+impl SurgeLive {
+    /// Accrues `unit_hours` to `now`, within the measured period `start..end` [hours].
+    fn accrue(&mut self, now: f64, start: f64, end: f64) {
+        self.unit_hours += f64::from(self.extra) * overlap(self.accrued_to, now, start, end);
+        self.accrued_to = now;
+    }
+
+    /// Takes `n` units off `extra` at `now` (after accruing), ending the spell if none is
+    /// left.
+    fn shed(&mut self, n: u32, now: f64, start: f64, end: f64) {
+        self.accrue(now, start, end);
+        self.extra -= n;
+        if n > 0 && self.extra == 0 {
+            self.open_hours += overlap(self.opened_at, now, start, end);
+        }
+    }
 }
 
 /// One entry per resource, `Some` for those with a flex rule.
@@ -52,8 +82,11 @@ pub(super) fn initial_states(scenario: &Scenario) -> Vec<Option<SurgeLive>> {
                 phase: Phase::Closed,
                 over: 0,
                 extra: 0,
+                draining: 0,
                 opened_at: 0.0,
                 open_hours: 0.0,
+                unit_hours: 0.0,
+                accrued_to: 0.0,
             })
         })
         .collect()
@@ -71,19 +104,64 @@ impl Simulation<'_> {
         self.surge[r].as_ref().map_or(0, |s| s.extra)
     }
 
-    /// Hours resource `r`'s extra units were open within the measured period, up to now.
+    /// The measured period [hours]: from the end of the warm-up to the end of the run.
+    fn measured(&self) -> (f64, f64) {
+        (
+            self.scenario.warm_up.hours(),
+            self.scenario.end_time().hours(),
+        )
+    }
+
+    /// Hours within the measured period, up to now, in which resource `r` had at least one
+    /// extra unit on duty (open, or closed but still in use).
     pub(super) fn surge_open_hours(&self, r: usize) -> f64 {
         let Some(live) = self.surge[r].as_ref() else {
             return 0.0;
         };
-        let (start, end) = (
-            self.scenario.warm_up.hours(),
-            self.scenario.end_time().hours(),
-        );
-        match live.phase {
-            Phase::Open { .. } => live.open_hours + overlap(live.opened_at, self.now, start, end),
-            _ => live.open_hours,
+        let (start, end) = self.measured();
+        if live.extra > 0 {
+            live.open_hours + overlap(live.opened_at, self.now, start, end)
+        } else {
+            live.open_hours
         }
+    }
+
+    /// Extra units of resource `r` on duty within the measured period, up to now, summed
+    /// over time [unit-hours].
+    pub(super) fn surge_unit_hours(&self, r: usize) -> f64 {
+        let Some(live) = self.surge[r].as_ref() else {
+            return 0.0;
+        };
+        let (start, end) = self.measured();
+        live.unit_hours + f64::from(live.extra) * overlap(live.accrued_to, self.now, start, end)
+    }
+
+    /// A unit of resource `r` has just been freed (or the roster has added units): if the
+    /// rule has closed units still in use and a unit is now free, that many closed units go
+    /// off duty (before anyone waiting can start on them). Units are alike, so the closed
+    /// surge units on duty are always the busy units beyond the base capacity.
+    #[inline]
+    pub(super) fn surge_on_freed(&mut self, r: usize) {
+        let Some(live) = self.surge[r].as_ref() else {
+            return;
+        };
+        if live.draining == 0 {
+            return;
+        }
+        let state = &self.resources[r];
+        let free = state.capacity.saturating_sub(state.busy);
+        let n = free.min(live.draining);
+        if n == 0 {
+            return;
+        }
+        let (now, (start, end)) = (self.now, self.measured());
+        if let Some(live) = self.surge[r].as_mut() {
+            live.draining -= n;
+            live.shed(n, now, start, end);
+        }
+        let state = &mut self.resources[r];
+        let capacity = state.capacity - n;
+        state.set_capacity(now, capacity);
     }
 
     /// The count resource `r`'s rule watches [patients].
@@ -220,13 +298,21 @@ impl Simulation<'_> {
         match phase {
             Phase::Called { at } if at == now => {
                 let until = now + rule.min_open;
+                let (start, end) = self.measured();
+                let mut added = rule.units;
                 if let Some(live) = self.surge[r].as_mut() {
+                    live.accrue(now, start, end);
+                    if live.extra == 0 {
+                        live.opened_at = now;
+                    }
+                    // Closed units still in use stay on: only the rest come.
+                    added = rule.units - live.extra;
                     live.phase = Phase::Open { until };
                     live.extra = rule.units;
-                    live.opened_at = now;
+                    live.draining = 0;
                 }
                 let state = &mut self.resources[r];
-                let capacity = state.capacity.saturating_add(rule.units);
+                let capacity = state.capacity.saturating_add(added);
                 state.set_capacity(now, capacity);
                 if until > now {
                     self.events
@@ -241,27 +327,23 @@ impl Simulation<'_> {
         Ok(())
     }
 
-    /// Closes resource `r`'s extra units now, as at the end of a shift: patients using them
-    /// finish in overtime, or pause if the resource pauses at a shift end; nobody new starts
-    /// on them.
+    /// Closes resource `r`'s extra units now: those free close at once; those in use stay
+    /// on duty (surge units, costed as such) until their patients free them, and nobody new
+    /// starts on them (see `surge_on_freed`).
     fn surge_close(&mut self, r: usize) {
-        let now = self.now;
-        let (start, end) = (
-            self.scenario.warm_up.hours(),
-            self.scenario.end_time().hours(),
-        );
+        let (now, (start, end)) = (self.now, self.measured());
+        let state = &self.resources[r];
+        let free = state.capacity.saturating_sub(state.busy);
         let Some(live) = self.surge[r].as_mut() else {
             return;
         };
-        let extra = live.extra;
-        live.open_hours += overlap(live.opened_at, now, start, end);
-        live.extra = 0;
+        let n = free.min(live.extra);
         live.phase = Phase::Closed;
+        live.shed(n, now, start, end);
+        live.draining = live.extra;
         let state = &mut self.resources[r];
-        let capacity = state.capacity.saturating_sub(extra);
+        let capacity = state.capacity - n;
         state.set_capacity(now, capacity);
-        // A resource that pauses at a shift end pauses the work beyond its capacity here too.
-        self.pause_excess(ResourceId(r as u16));
     }
 }
 
