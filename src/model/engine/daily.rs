@@ -110,6 +110,11 @@ impl DailyLog {
     #[inline(always)]
     fn add<const N: usize>(cells: &mut [f64], dt: f64, levels: [u32; N]) {
         for (pair, level) in cells.chunks_exact_mut(2).zip(levels) {
+            // Zero adds exactly nothing to the non-negative integral and is never above the
+            // maximum (which starts at 0): skipped.
+            if level == 0 {
+                continue;
+            }
             let level = f64::from(level);
             pair[0] += level * dt;
             if dt > 0.0 && level > pair[1] {

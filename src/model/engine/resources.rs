@@ -115,24 +115,27 @@ impl ResourceState {
         }
     }
 
-    /// [`ResourceState::accrue`] over `dt` > 0 hours ending at `now`.
+    /// [`ResourceState::accrue`] over `dt` > 0 hours ending at `now`. A level of zero adds
+    /// exactly nothing to a sum (+0.0 to a non-negative sum leaves it bit for bit), so its
+    /// arithmetic is skipped: blocked units and overtime are zero nearly always, and the
+    /// queue and the units on duty often.
     #[inline(never)]
     fn accrue_over(&mut self, now: f64, dt: f64) {
-        let (from, capacity, busy, waiting) =
-            (self.last_change, self.capacity, self.busy, self.waiting);
+        let (from, capacity, busy, blocked, waiting) = (
+            self.last_change,
+            self.capacity,
+            self.busy,
+            self.blocked,
+            self.waiting,
+        );
         self.daily
-            .segment(0, from, now, [capacity, busy, self.blocked, waiting]);
+            .segment(0, from, now, [capacity, busy, blocked, waiting]);
         self.level_times.segment(from, now, capacity, busy, waiting);
-        self.capacity_area.level = f64::from(self.capacity);
-        self.busy_area.level = f64::from(self.busy);
-        self.overtime_area.level = f64::from(self.busy.saturating_sub(self.capacity));
-        self.waiting_area.level = f64::from(self.waiting);
-        self.blocked_area.level = f64::from(self.blocked);
-        self.capacity_area.accrue(dt);
-        self.busy_area.accrue(dt);
-        self.overtime_area.accrue(dt);
-        self.waiting_area.accrue(dt);
-        self.blocked_area.accrue(dt);
+        accrue_level(&mut self.capacity_area, capacity, dt);
+        accrue_level(&mut self.busy_area, busy, dt);
+        accrue_level(&mut self.overtime_area, busy.saturating_sub(capacity), dt);
+        accrue_level(&mut self.waiting_area, waiting, dt);
+        accrue_level(&mut self.blocked_area, blocked, dt);
         self.last_change = now;
     }
 
@@ -280,5 +283,15 @@ impl ResourceState {
             offset += len;
         }
         None
+    }
+}
+
+/// Sets `integral`'s level to `level` and accrues it over `dt` hours, skipping the sum when
+/// the level is zero (it would add exactly nothing).
+#[inline(always)]
+fn accrue_level(integral: &mut LevelIntegral, level: u32, dt: f64) {
+    integral.level = f64::from(level);
+    if level != 0 {
+        integral.accrue(dt);
     }
 }
