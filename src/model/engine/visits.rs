@@ -402,7 +402,8 @@ impl Simulation<'_> {
     /// After the run: gives every rostered visit booked to carers, day by day in order of due
     /// time (then booking), as `model::visit_rota` states; counts each made (and late, if the
     /// carers arrive more than `late_after` after its due time) or missed; and adds the carers'
-    /// busy time to their resource's figures. Allocates nothing but its reused buffers and the sorts'.
+    /// busy time to their resource's figures. Allocates nothing but its reused buffers and the
+    /// sorts' buffers.
     pub(super) fn deliver_rostered_visits(&mut self) {
         let scenario = self.scenario;
         for (e, episode) in scenario.visits.iter().enumerate() {
@@ -436,8 +437,8 @@ impl Simulation<'_> {
             }
             let hours = episode.visit_hours + episode.travel_hours;
             let mut day_start = 0;
-            for day in 0..days {
-                let (from, to) = (day_start, day_end[day]);
+            for (day, &to) in day_end.iter().enumerate() {
+                let from = day_start;
                 day_start = to;
                 if from == to {
                     continue;
