@@ -165,6 +165,11 @@ impl DayRota {
         'pools: for (pool, &(first, last)) in pools.iter().enumerate() {
             if carers <= 1 {
                 for c in first..last {
+                    // A carer free no sooner than the best begin found cannot beat it (its
+                    // begin is at least `earliest.max(free)`): skip its shifts.
+                    if best.is_some_and(|b| earliest.max(self.free[c]) >= b.0 - EPS) {
+                        continue;
+                    }
                     if let Some(begin) = self.earliest_begin(c, earliest, hours)
                         && best.is_none_or(|b| begin < b.0 - EPS)
                     {

@@ -98,6 +98,10 @@ pub(super) struct VisitsState {
     levels: Vec<(f64, f64, u32)>,
     blocks: Vec<Vec<(f64, f64, u32)>>,
     sweep: Vec<(f64, i64, i64)>,
+    /// Buffers for ordering the visits booked: them in order of day, and where each day's
+    /// visits end in it.
+    by_day: Vec<Due>,
+    day_end: Vec<usize>,
 }
 
 impl VisitsState {
@@ -161,6 +165,8 @@ impl VisitsState {
             levels: Vec::new(),
             blocks: Vec::new(),
             sweep: Vec::new(),
+            by_day: Vec::new(),
+            day_end: Vec::new(),
             waits: scenario
                 .visits
                 .iter()
@@ -396,22 +402,50 @@ impl Simulation<'_> {
     /// After the run: gives every rostered visit booked to carers, day by day in order of due
     /// time (then booking), as `model::visit_rota` states; counts each made (and late, if the
     /// carers arrive more than `late_after` after its due time) or missed; and adds the carers'
-    /// busy time to their resource's figures. Allocates nothing but the sort's buffer.
+    /// busy time to their resource's figures. Allocates nothing but its reused buffers and the
+    /// sorts' buffers.
     pub(super) fn deliver_rostered_visits(&mut self) {
         let scenario = self.scenario;
         for (e, episode) in scenario.visits.iter().enumerate() {
             let VisitCapacity::Roster { resources } = &episode.capacity else {
                 continue;
             };
-            let mut due = std::mem::take(&mut self.visits.due[e]);
-            due.sort_by(|a, b| a.day.cmp(&b.day).then(a.target.total_cmp(&b.target)));
+            let due = std::mem::take(&mut self.visits.due[e]);
+            // In order of day, then due time, then booking (as a stable sort by day and due
+            // time would give): a counting sort by day into `by_day`, which keeps booking
+            // order, then a stable sort of each day's visits by due time.
+            let mut by_day = std::mem::take(&mut self.visits.by_day);
+            let mut day_end = std::mem::take(&mut self.visits.day_end);
+            let days = due.iter().map(|v| v.day as usize + 1).max().unwrap_or(0);
+            day_end.clear();
+            day_end.resize(days, 0);
+            for v in &due {
+                day_end[v.day as usize] += 1;
+            }
+            let mut start = 0;
+            for cell in &mut day_end {
+                let count = *cell;
+                *cell = start; // for now, where the day's next visit goes
+                start += count;
+            }
+            by_day.clear();
+            by_day.extend_from_slice(&due);
+            for v in &due {
+                let at = &mut day_end[v.day as usize];
+                by_day[*at] = *v;
+                *at += 1;
+            }
             let hours = episode.visit_hours + episode.travel_hours;
-            let mut rest = &due[..];
-            while let Some(first) = rest.first() {
-                let day = first.day as usize;
-                let count = rest.iter().take_while(|v| v.day == first.day).count();
-                let (today, later) = rest.split_at(count);
-                rest = later;
+            let mut day_start = 0;
+            for (day, &to) in day_end.iter().enumerate() {
+                let from = day_start;
+                day_start = to;
+                if from == to {
+                    continue;
+                }
+                let today = &mut by_day[from..to];
+                today.sort_by(|a, b| a.target.total_cmp(&b.target));
+                let today = &by_day[from..to];
                 let state = &mut self.visits;
                 state.rota.clear();
                 state.blocks.resize_with(resources.len(), Vec::new);
@@ -452,6 +486,8 @@ impl Simulation<'_> {
                 }
             }
             self.visits.due[e] = due;
+            self.visits.by_day = by_day;
+            self.visits.day_end = day_end;
         }
     }
 
@@ -475,7 +511,9 @@ impl Simulation<'_> {
             sweep.push((from, 0, i64::from(units) - last));
             last = i64::from(units);
         }
-        sweep.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // Unstable is enough: of changes at one moment only their sum is ever recorded (the
+        // spans between them are empty).
+        sweep.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
         let measured = (
             self.scenario.warm_up.hours(),
             self.scenario.end_time().hours(),
