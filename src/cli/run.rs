@@ -508,6 +508,13 @@ pub fn write_merged_pack(
     Ok(Some(write_pack(folder, &report)?))
 }
 
+/// The folder a scenario file at `path` reads its census and arrivals files from.
+fn data_folder(path: &str) -> PathBuf {
+    Path::new(path)
+        .parent()
+        .map_or_else(PathBuf::new, Path::to_path_buf)
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_percent;
@@ -523,11 +530,4 @@ mod tests {
         assert!(parse_percent("abc").is_err());
         assert!(parse_percent("0%").is_err());
     }
-}
-
-/// The folder a scenario file at `path` reads its census and arrivals files from.
-fn data_folder(path: &str) -> PathBuf {
-    Path::new(path)
-        .parent()
-        .map_or_else(PathBuf::new, Path::to_path_buf)
 }
