@@ -1157,10 +1157,12 @@ impl<'s> Simulation<'s> {
                     self.leave_pathway(id, pathway, *outcome);
                     let held = self.patients.get(id).held;
                     let blocked = self.patients.get(id).blocked;
-                    for r in 0..scenario.resources.len() {
-                        if held & (1 << r) != 0 {
-                            self.release_unit(id, ResourceId(r as u16), blocked & (1 << r) != 0)?;
-                        }
+                    // Each held unit in resource order, by its bit: no pass over every resource.
+                    let mut bits = held;
+                    while bits != 0 {
+                        let r = bits.trailing_zeros();
+                        bits &= bits - 1;
+                        self.release_unit(id, ResourceId(r as u16), blocked & (1 << r) != 0)?;
                     }
                     self.patients.remove(id);
                     self.left += 1;
