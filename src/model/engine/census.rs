@@ -81,8 +81,12 @@ impl Simulation<'_> {
                         }
                     };
                 }
-                let patient =
-                    Patient::new(patient_key, group.step, -group.elapsed.hours(), attributes);
+                let patient = Patient::new(
+                    self.key.entity_seed(patient_key),
+                    group.step,
+                    -group.elapsed.hours(),
+                    attributes,
+                );
                 let id = self.patients.insert(patient);
                 self.patients.get_mut(id).number = self.created;
                 self.trace_event(id, "census", None, Detail::Hours(group.elapsed.hours()));

@@ -798,9 +798,12 @@ impl<'s> Simulation<'s> {
         }
         let pathway = spec.pathway;
         let entry = self.scenario.pathways[pathway.0 as usize].entry;
-        let id = self
-            .patients
-            .insert(Patient::new(patient_key, entry, self.now, attributes));
+        let id = self.patients.insert(Patient::new(
+            self.key.entity_seed(patient_key),
+            entry,
+            self.now,
+            attributes,
+        ));
         self.patients.get_mut(id).number = self.created;
         self.created += 1;
         if self.patients.live() as u64 > self.scenario.max_inside {
@@ -997,7 +1000,7 @@ impl<'s> Simulation<'s> {
         let patient = self.patients.get_mut(id);
         let occurrence = patient.next_draw(step);
         let purpose = self.scenario.steps[step.0 as usize].stream;
-        self.key.draw_stream(patient.key, purpose, occurrence)
+        self.key.draw_stream_from(patient.key, purpose, occurrence)
     }
 
     /// The duration of a timed step: the initial census's remaining time if one is pending,
@@ -1157,10 +1160,12 @@ impl<'s> Simulation<'s> {
                     self.leave_pathway(id, pathway, *outcome);
                     let held = self.patients.get(id).held;
                     let blocked = self.patients.get(id).blocked;
-                    for r in 0..scenario.resources.len() {
-                        if held & (1 << r) != 0 {
-                            self.release_unit(id, ResourceId(r as u16), blocked & (1 << r) != 0)?;
-                        }
+                    // Each held unit in resource order, by its bit: no pass over every resource.
+                    let mut bits = held;
+                    while bits != 0 {
+                        let r = bits.trailing_zeros();
+                        bits &= bits - 1;
+                        self.release_unit(id, ResourceId(r as u16), blocked & (1 << r) != 0)?;
                     }
                     self.patients.remove(id);
                     self.left += 1;
@@ -1273,7 +1278,12 @@ impl<'s> Simulation<'s> {
         }
         let index = wait.index.0 as usize;
         let now = self.now;
-        let deadline_at = self.deadline_at(id, wait, since);
+        // Most waits have no deadline: no call for them.
+        let deadline_at = if wait.deadline.is_some() {
+            self.deadline_at(id, wait, since)
+        } else {
+            None
+        };
         let free = self.resources[resource.0 as usize].has_free_unit_for_new_work();
         // Passed before the patient got here: the fallback, staffed or not. A deadline
         // falling exactly now still lets a free unit serve it (within the deadline).
@@ -1550,7 +1560,7 @@ impl<'s> Simulation<'s> {
         patient.patience_draws += 1;
         let mut stream = self
             .key
-            .draw_stream(patient.key, patience.stream, occurrence);
+            .draw_stream_from(patient.key, patience.stream, occurrence);
         // A census patient has waited already: its patience is drawn given that it has
         // lasted so far (see `model::residual_life`).
         let already = self.now - clock_start;

@@ -54,7 +54,9 @@ pub struct Patient {
     pub instant: f64,
     /// Steps taken at `instant`, to catch loops in which no time passes.
     pub steps_at_instant: u32,
-    /// Identity for the patient's own random draws (see `kernel::random`).
+    /// Identity for the patient's own random draws: its entity key's
+    /// [`ReplicationKey::entity_seed`](crate::kernel::ReplicationKey::entity_seed) in this
+    /// replication (see `kernel::random`), for `ReplicationKey::draw_stream_from`.
     pub key: u64,
     /// Draws made so far at recent steps, as (step, count): the occurrence of the next draw.
     pub draws: [(StepId, u32); DRAW_SLOTS],
@@ -121,7 +123,8 @@ impl Patient {
         self.forgotten = 0;
     }
 
-    /// A patient with identity `key` entering `step` at `now`.
+    /// A patient with draw identity `key` (an entity seed, see [`Patient::key`]) entering
+    /// `step` at `now`.
     pub fn new(key: u64, step: StepId, now: f64, attributes: [u8; MAX_ATTRIBUTES]) -> Self {
         Patient {
             step,
