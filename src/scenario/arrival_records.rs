@@ -3,7 +3,8 @@
 //!
 //! The file has a header row; column `time` gives each arrival's time, and any other column
 //! is named after an attribute and gives its value (an empty cell leaves it to be drawn as
-//! for any referral). A time is hours from time zero (`1.5`), a duration from time zero
+//! for any referral). Lines starting with `#` are comments, before or after the header row
+//! (as in a census file). A time is hours from time zero (`1.5`), a duration from time zero
 //! (`"90 min"`), or, in a run with a `[run] start` date, a date and time
 //! (`2026-12-01 08:30`, or a date alone for 00:00). Rows may come in any order; they are
 //! replayed in time order, rows with equal times in file order.
@@ -112,28 +113,38 @@ pub fn read(
     attributes: &[Attribute],
     start: Option<Date>,
 ) -> Result<RecordedArrivals, Vec<Problem>> {
-    let header_end = text.find('\n').unwrap_or(text.len());
     let Opened {
         mut reader,
         headers,
-        ..
+        header_start,
     } = csv_place::open(
         text,
         CsvKind {
             what: "arrivals file",
             empty_help: "write a header row with a `time` column, then one row per arrival, e.g. time\\n2026-12-01 08:30",
-            comments: false,
+            comments: true,
             ragged: false,
         },
     )
     .map_err(|problem| vec![problem])?;
+    let header_start = header_start.min(text.len());
+    let header_end = text[header_start..]
+        .find('\n')
+        .map_or(text.len(), |e| header_start + e);
     let mut problems = Vec::new();
     let mut time_column = None;
     let mut columns: Vec<(usize, AttributeId)> = Vec::new();
     for (c, header) in headers.iter().enumerate() {
-        let span = field_span(text, 0, c);
-        if header == "time" && time_column.is_none() {
-            time_column = Some(c);
+        let span = field_span(text, header_start, c);
+        if header == "time" {
+            if time_column.is_some() {
+                problems.push(
+                    Problem::new(span, "column `time` is given twice")
+                        .help("keep one `time` column: each row is one arrival at one time"),
+                );
+            } else {
+                time_column = Some(c);
+            }
         } else if let Some(a) = attributes.iter().position(|a| &a.name == header) {
             let id = AttributeId(a as u8);
             if columns.iter().any(|(_, known)| *known == id) {
@@ -146,9 +157,7 @@ pub fn read(
             }
         } else {
             let known: Vec<String> = attributes.iter().map(|a| format!("`{}`", a.name)).collect();
-            let help = if header == "time" {
-                "keep one `time` column".to_string()
-            } else if known.is_empty() {
+            let help = if known.is_empty() {
                 "the columns are `time` and, for attributes, their names; the scenario has no [attributes], so delete this column".to_string()
             } else {
                 format!(
@@ -167,9 +176,11 @@ pub fn read(
     }
     let Some(time_column) = time_column else {
         problems.push(
-            Problem::new(0..header_end, "the arrivals file has no `time` column").help(
-                "name the column of arrival times `time` in the header row, e.g. time,acuity",
-            ),
+            Problem::new(
+                header_start..header_end,
+                "the arrivals file has no `time` column",
+            )
+            .help("name the column of arrival times `time` in the header row, e.g. time,acuity"),
         );
         return Err(problems);
     };
@@ -240,7 +251,7 @@ pub fn read(
     if rows.is_empty() && problems.is_empty() {
         problems.push(
             Problem::new(
-                0..header_end,
+                header_start..header_end,
                 "the arrivals file has a header row but no arrivals",
             )
             .help("add one row per arrival under the header"),

@@ -44,6 +44,91 @@ pub struct CensusText {
     pub text: String,
     /// Index of the `holding` column, if the file has one.
     pub holding_column: Option<usize>,
+    /// Index of the `step` column.
+    pub step_column: Option<usize>,
+}
+
+impl CensusText {
+    /// Where in this file to report a problem with the row starting at byte `row_start`
+    /// about resource `name`: at `name` in the row's `holding` cell if it is there, else the
+    /// whole cell; the `step` cell if the file has no `holding` column.
+    fn row_span(&self, row_start: usize, name: &str) -> Range<usize> {
+        let Some(column) = self.holding_column else {
+            return self.step_column.map_or(row_start..row_start, |c| {
+                field_span(&self.text, row_start, c)
+            });
+        };
+        let cell = field_span(&self.text, row_start, column);
+        // Point at the resource's name within the cell when it is there.
+        let mut offset = cell.start;
+        for part in self.text[cell.clone()].split(';') {
+            if part.trim().trim_matches('"').trim() == name
+                && let Some(lead) = part.find(name)
+            {
+                return offset + lead..offset + lead + name.len();
+            }
+            offset += part.len() + 1;
+        }
+        cell
+    }
+}
+
+/// The problems of a scenario that did not compile, placed where the user can fix them.
+#[derive(Debug)]
+pub enum Placed {
+    /// All in the scenario file.
+    Scenario(Vec<Problem>),
+    /// About census groups read from census file number `file`: placed at their rows there
+    /// (the problems in the scenario file, if any, are reported once these are fixed).
+    Rows {
+        /// Index in [`CensusFiles::files`].
+        file: usize,
+        /// The problems, placed in that file's text.
+        problems: Vec<Problem>,
+    },
+}
+
+/// Places `problems` found while compiling: a problem about a census group read from a
+/// census file (see [`crate::scenario::diagnostics::CensusPlace`]) is moved to the group's
+/// row in that file (its `holding` cell, at the resource named); if there are any, the
+/// problems of the first such file are returned, else all as they are.
+pub fn place_rows(problems: Vec<Problem>, census: &CensusFiles) -> Placed {
+    let row_of = |p: &Problem| {
+        let place = p.census.as_ref()?;
+        match census.origins.get(place.group)? {
+            Origin::Row { file, row_start } => Some((*file as usize, *row_start as usize)),
+            Origin::Typed => None,
+        }
+    };
+    let Some(first) = problems
+        .iter()
+        .find_map(|p| row_of(p).map(|(file, _)| file))
+    else {
+        return Placed::Scenario(problems);
+    };
+    let Some(text) = census.files.get(first) else {
+        return Placed::Scenario(problems);
+    };
+    let mut placed: Vec<Problem> = problems
+        .iter()
+        .filter_map(|p| {
+            let (file, row_start) = row_of(p)?;
+            let resource = p
+                .census
+                .as_ref()
+                .map_or("", |c| if c.listed { c.resource.as_str() } else { "" });
+            (file == first).then(|| {
+                let mut moved = p.clone();
+                moved.span = text.row_span(row_start, resource);
+                moved
+            })
+        })
+        .collect();
+    placed.sort_by_key(|p| p.span.start);
+    Placed::Rows {
+        file: first,
+        problems: placed,
+    }
 }
 
 /// The census files a scenario read, and where each census group came from.
@@ -150,25 +235,10 @@ fn place(
         }
         Origin::Row { file, row_start } => {
             let file = file as usize;
-            let span = census.files.get(file).map_or(0..0, |f| {
-                let start = row_start as usize;
-                let cell = f
-                    .holding_column
-                    .map_or(start..start, |c| field_span(&f.text, start, c));
-                // Point at the resource's name within the cell when it is there.
-                let mut offset = cell.start;
-                let mut at = cell.clone();
-                for part in f.text[cell.clone()].split(';') {
-                    if part.trim().trim_matches('"').trim() == name
-                        && let Some(lead) = part.find(name)
-                    {
-                        at = offset + lead..offset + lead + name.len();
-                        break;
-                    }
-                    offset += part.len() + 1;
-                }
-                at
-            });
+            let span = census
+                .files
+                .get(file)
+                .map_or(0..0, |f| f.row_span(row_start as usize, name));
             OverCapacity::Row {
                 file,
                 problem: Problem::new(span, message).help(help),

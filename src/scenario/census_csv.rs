@@ -125,19 +125,20 @@ pub fn expand(file: &mut ScenarioFile, base: &Path) -> Result<Expanded, ExpandEr
             file: index,
             rows_before: rows,
         };
-        let (holding_column, read_rows) = reading
+        let ((holding_column, step_column), read_rows) = reading
             .read(&text, &mut expanded, &mut census.origins)
             .map_err(|problems| {
-            ExpandError::Census(ScenarioError::Invalid {
-                report: render(&label, &text, &problems),
-                problems,
-            })
-        })?;
+                ExpandError::Census(ScenarioError::Invalid {
+                    report: render(&label, &text, &problems),
+                    problems,
+                })
+            })?;
         rows += read_rows;
         census.files.push(CensusText {
             label,
             text,
             holding_column,
+            step_column,
         });
     }
     file.initial = expanded;
@@ -228,6 +229,9 @@ fn field_spans(text: &str, start: usize) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// The indices of a census file's `holding` and `step` columns (each if it has one).
+type Columns = (Option<usize>, Option<usize>);
+
 /// What reading one census file needs to know.
 struct Reading<'a> {
     /// The scenario (attributes, pathways, resources by name).
@@ -244,14 +248,14 @@ struct Reading<'a> {
 
 impl Reading<'_> {
     /// Reads the census text, appending its groups to `groups` and their places to `origins`;
-    /// returns the index of its `holding` column and its number of rows, or every problem
-    /// placed in `text`.
+    /// returns the indices of its `holding` and `step` columns and its number of rows, or
+    /// every problem placed in `text`.
     fn read(
         &self,
         text: &str,
         groups: &mut Vec<Spanned<InitialFile>>,
         origins: &mut Vec<Origin>,
-    ) -> Result<(Option<usize>, usize), Vec<Problem>> {
+    ) -> Result<(Columns, usize), Vec<Problem>> {
         let (scenario, start, toml_span) = (self.scenario, self.start, self.toml_span);
         let mut problems = Problems::default();
         let Opened {
@@ -380,7 +384,10 @@ impl Reading<'_> {
             );
         }
         if problems.0.is_empty() {
-            Ok((column.get("holding").copied(), rows))
+            Ok((
+                (column.get("holding").copied(), column.get("step").copied()),
+                rows,
+            ))
         } else {
             Err(problems.0)
         }
@@ -594,6 +601,17 @@ fn time_spent(
     if let Some(c) = spent.filter(|c| !c.text.is_empty()) {
         return match DurationText::parse(&c.text) {
             Ok(d) if d.amount >= 0.0 && d.to_sim().days() <= 36_500.0 => Some(d),
+            Ok(d) if d.amount < 0.0 => {
+                problems.add(
+                    c.span.clone(),
+                    format!(
+                        "`{key}` cannot be negative, found \"{}\": it is time already spent before the run starts",
+                        c.text
+                    ),
+                    &format!("write how long the patients have already been there, e.g. 3 d or 16 h (0 min for just arrived); leave `{key}` empty for no time"),
+                );
+                None
+            }
             Ok(_) => {
                 problems.add(
                     c.span.clone(),

@@ -252,6 +252,10 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         }
     }
     super::visits::check_surge(problems, file, &compiled.visits);
+    // Keys that could never act, and visit plans that could never be delivered (audit of
+    // issues 12 and 13).
+    super::ineffective_keys::check(problems, file, &resources, &compiled.pending_requests);
+    super::visits_fit::check(problems, file, &compiled.visits, &resources);
     let steps_table = compiled.steps;
     let pathways = compiled.pathways;
 

@@ -19,6 +19,22 @@ pub struct Problem {
     /// Which text the span is in: 0 for the file named on the command line, then the files
     /// it `extends`, then the `--set` arguments (see `layered`).
     pub file: usize,
+    /// The census group the problem is about, if it is one (see [`CensusPlace`]): a group
+    /// read from a census file is then reported at its row there.
+    pub census: Option<CensusPlace>,
+}
+
+/// Which census group a problem is about, and which of its resources: a group read from a
+/// census file is reported at its row's `holding` cell (at `resource` in it if `listed`),
+/// or its `step` cell if the file has no `holding` column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CensusPlace {
+    /// Index of the group among the scenario's census groups (typed and read, in order).
+    pub group: usize,
+    /// The resource the problem names.
+    pub resource: String,
+    /// Whether the group's `holding` lists `resource` (else it is missing from it).
+    pub listed: bool,
 }
 
 impl Problem {
@@ -29,7 +45,14 @@ impl Problem {
             message: message.into(),
             help: None,
             file: 0,
+            census: None,
         }
+    }
+
+    /// The same problem, about a census group (see [`CensusPlace`]).
+    pub fn about_census(mut self, place: CensusPlace) -> Self {
+        self.census = Some(place);
+        self
     }
 
     /// The same problem, in text number `file`.
@@ -410,6 +433,14 @@ fn found_words(found: &str) -> String {
     {
         return format!("the number {n}, which is too large");
     }
+    if let Some(n) = quoted("floating point ")
+        && let Ok(x) = n.parse::<f64>()
+        && x.is_finite()
+        && x.abs() >= 1e15
+    {
+        // Serde writes out every digit of 1e300.
+        return format!("the number {x:e}, which is too large");
+    }
     if let Some(n) = quoted("integer ").or_else(|| quoted("floating point ")) {
         return format!("the number {n}");
     }
@@ -528,6 +559,14 @@ pub fn plain_words(raw: &str) -> (String, String) {
             help,
         );
     }
+    if let Some(duration) = bare_duration(raw) {
+        return (
+            format!("expected a distribution, found the bare duration \"{duration}\""),
+            format!(
+                "a time that is always the same is written {{ fixed = \"{duration}\" }}; one that varies names its distribution, e.g. {{ exponential = {{ mean = \"{duration}\" }} }}"
+            ),
+        );
+    }
     if raw.starts_with("unknown field `") || raw.starts_with("unknown variant `") {
         let help = suggest_for_unknown(raw)
             .unwrap_or_else(|| "the scenario language in README.md lists every key".to_string());
@@ -574,6 +613,36 @@ pub fn plain_words(raw: &str) -> (String, String) {
         "check the TOML syntax here: key = value, text in double quotes, tables as [name], lists in [ ]".to_string()
     };
     (message, help)
+}
+
+/// The duration of serde's "unknown variant `20 min`, expected one of `fixed`, ..." when a
+/// distribution is written as a bare duration (`interarrival = "20 min"`), which reads as a
+/// distribution kind named "20 min".
+fn bare_duration(raw: &str) -> Option<&str> {
+    let rest = raw.strip_prefix("unknown variant `")?;
+    let (name, expected) = rest.split_once('`')?;
+    (expected.contains("`fixed`") && super::units::DurationText::parse(name).is_ok())
+        .then_some(name)
+}
+
+/// The date or time written without quotes at byte `position` of `source` (`2026-12-01`,
+/// `2026-12-01T08:00:00`, `08:00:00`), which TOML reads as a date or time value rather than
+/// text, so that a key expecting text sees "a table"; `None` if the value there is not one.
+pub fn unquoted_date_or_time(source: &str, position: usize) -> Option<&str> {
+    let rest = source.get(position..)?;
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '-' | ':' | 'T' | '.' | 'Z' | '+')))
+        .unwrap_or(rest.len());
+    let value = &rest[..end];
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let date = value.len() >= 10
+        && value.as_bytes()[4] == b'-'
+        && value.as_bytes()[7] == b'-'
+        && digits(&value[..4])
+        && digits(&value[5..7])
+        && digits(&value[8..10]);
+    let time = value.len() >= 5 && value.as_bytes()[2] == b':' && digits(&value[..2]);
+    (date || time).then_some(value)
 }
 
 fn quote_all(names: &[&str]) -> String {

@@ -12,6 +12,7 @@ mod compile_steps;
 pub mod csv_place;
 pub mod diagnostics;
 pub mod file;
+mod ineffective_keys;
 pub mod input;
 pub mod kept_inputs;
 mod key_figure_rules;
@@ -27,6 +28,7 @@ mod staffing;
 pub mod surge;
 pub mod units;
 pub mod visits;
+mod visits_fit;
 
 use std::path::Path;
 
@@ -234,7 +236,20 @@ fn compile_text(
         census_csv::ExpandError::Scenario(problems) => Failed::Problems(problems),
         census_csv::ExpandError::Census(error) => Failed::Census(error),
     })?;
-    let scenario = compile::compile(&file).map_err(Failed::Problems)?;
+    let scenario = match compile::compile(&file) {
+        Ok(scenario) => scenario,
+        Err(problems) => {
+            return Err(
+                match census_capacity::place_rows(problems, &expanded.census) {
+                    census_capacity::Placed::Scenario(problems) => Failed::Problems(problems),
+                    census_capacity::Placed::Rows {
+                        file: index,
+                        problems,
+                    } => census_failure(&file, source, &expanded.census, index, problems),
+                },
+            );
+        }
+    };
     let fits = census_capacity::check(&scenario, &file, &expanded.census, capacity_set);
     // The file keeps its `[[initial]] file` entries: the census rows live in the compiled
     // scenario only (memory), and the scenario saved with a run names its census file.
@@ -256,12 +271,55 @@ fn compile_text(
     }
 }
 
+/// The failure for `problems` placed in census file number `index` of `census`, with a note
+/// naming the line of the scenario file (`source`) whose `file` names it.
+fn census_failure(
+    file: &ScenarioFile,
+    source: &str,
+    census: &census_capacity::CensusFiles,
+    index: usize,
+    problems: Vec<Problem>,
+) -> Failed {
+    let (label, text) = census
+        .files
+        .get(index)
+        .map_or(("census file", ""), |f| (f.label.as_str(), f.text.as_str()));
+    // The groups read from this census file carry the span of the `file` value naming it
+    // (in the merged text of a layered scenario, so it is quoted rather than given a line).
+    let named_by = census
+        .origins
+        .iter()
+        .position(
+            |o| matches!(o, census_capacity::Origin::Row { file, .. } if *file as usize == index),
+        )
+        .and_then(|g| file.initial.get(g))
+        .and_then(|g| source.get(g.span()));
+    let report = diagnostics::render_in(&[(label, text)], &problems, |_| {
+        named_by.map(|value| {
+            format!("this census file is named by `[[initial]] file = {value}` in the scenario")
+        })
+    });
+    Failed::Census(ScenarioError::Invalid { report, problems })
+}
+
 /// Turns a TOML or schema error into a problem that names the key, in the user's words,
 /// with advice (see [`diagnostics::plain_words`]).
 fn parse_problem(source: &str, error: &toml::de::Error) -> Problem {
     let span = error.span().unwrap_or(0..0);
     let raw = error.message().trim();
     let key = key_before(source, span.start);
+    // A date or time without quotes is a TOML date value, which a key expecting text sees
+    // as a table (issue 13): say to quote it.
+    if raw.contains("expected a string")
+        && let Some(value) = diagnostics::unquoted_date_or_time(source, span.start)
+    {
+        let key = key.as_deref().unwrap_or("value");
+        return Problem::new(
+            span,
+            format!("`{key}`: dates and times are written in quotes, found {value} without them"),
+        )
+        .help(format!("write {key} = \"{value}\""));
+    }
     // Our own value parsers (durations, clock times) put their advice after "; ".
     let (what, help) = match raw.split_once("; ") {
         Some((what, advice)) if !raw.starts_with("unknown ") => {

@@ -173,12 +173,7 @@ pub fn resolve_wait(
                     );
                     return None;
                 }
-                if list.len() < 2 || list.len() > MAX_REQUEST_PARTS {
-                    problems.add(
-                        choice.span(),
-                        format!("`any_of` needs from 2 to {MAX_REQUEST_PARTS} alternatives, found {}", list.len()),
-                        &format!("list from 2 to {MAX_REQUEST_PARTS} alternatives, in order of preference, e.g. any_of = [\"nurse\", \"therapist\"]"),
-                    );
+                if !any_of_length(problems, choice.span(), list.len()) {
                     return None;
                 }
                 let mut parts: Vec<(ResourceId, u32)> = Vec::new();
@@ -236,6 +231,22 @@ pub fn resolve_wait(
         span: wait.span(),
     });
     Some((first, mask, pending))
+}
+
+/// Whether an `any_of` of `len` alternatives (written at `span`) lists from 2 to
+/// [`MAX_REQUEST_PARTS`]; a problem if not. One rule for activities and `visits` steps: an
+/// `any_of` of one is a plain `resource` written the long way, and reads as if a second
+/// alternative had been forgotten.
+pub fn any_of_length(problems: &mut Problems, span: std::ops::Range<usize>, len: usize) -> bool {
+    if (2..=MAX_REQUEST_PARTS).contains(&len) {
+        return true;
+    }
+    problems.add(
+        span,
+        format!("`any_of` needs from 2 to {MAX_REQUEST_PARTS} alternatives, found {len}"),
+        &format!("list from 2 to {MAX_REQUEST_PARTS} alternatives, in order of preference, e.g. any_of = [\"nurse\", \"therapist\"], or name one resource: resource = \"nurse\""),
+    );
+    false
 }
 
 /// The compiled requests: one per pending request, plus a one-part request for every other

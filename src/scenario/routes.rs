@@ -22,7 +22,7 @@
 
 use std::ops::Range;
 
-use super::diagnostics::Problems;
+use super::diagnostics::{CensusPlace, Problems};
 use super::file::ScenarioFile;
 use crate::model::distribution::Distribution;
 use crate::model::scenario::{DeadlineFrom, Scenario, StepKind, Wait};
@@ -287,7 +287,16 @@ pub fn check(file: &ScenarioFile, scenario: &Scenario, problems: &mut Problems) 
     let referred = Held::flow(&graph, steps, &seeds);
 
     // A census group must hold what referred patients hold at its step.
-    for (group, written) in scenario.initial.iter().zip(&file.initial) {
+    for (g, (group, written)) in scenario.initial.iter().zip(&file.initial).enumerate() {
+        let about = |problems: &mut Problems, r: u64, listed: bool| {
+            if let Some(last) = problems.0.pop() {
+                problems.0.push(last.about_census(CensusPlace {
+                    group: g,
+                    resource: resource(r).to_string(),
+                    listed,
+                }));
+            }
+        };
         let step = group.step.0 as usize;
         let holding = group.holding.iter().fold(0u64, |set, r| set | (1 << r.0));
         let mut consistent = true;
@@ -325,6 +334,7 @@ pub fn check(file: &ScenarioFile, scenario: &Scenario, problems: &mut Problems) 
                         resource(r)
                     ),
                 );
+                about(problems, r, false);
             }
             for r in bits(extra) {
                 consistent = false;
@@ -345,6 +355,7 @@ pub fn check(file: &ScenarioFile, scenario: &Scenario, problems: &mut Problems) 
                         resource(r)
                     ),
                 );
+                about(problems, r, true);
             }
         }
         if consistent {

@@ -72,13 +72,16 @@ pub(super) fn compile(
         MAX_SURGE,
         "the units close when fewer than this many are waiting, e.g. close_below = 5",
     );
+    // Compared only when both counts were read: a count refused above reads as 0 here, and
+    // comparing it would report a second, spurious problem.
+    let read = |value: &Spanned<i64>| u32::try_from(*value.get_ref()).is_ok_and(|n| n <= MAX_SURGE);
     if *file.close_below.get_ref() == 0 {
         problems.add(
             file.close_below.span(),
             "`close_below = 0` would never close the surge units (no count is below 0)",
             "close when fewer than N are waiting, e.g. close_below = 1 to close once nobody waits",
         );
-    } else if close_below > open_above && u32::try_from(*file.open_above.get_ref()).is_ok() {
+    } else if close_below > open_above && read(&file.open_above) && read(&file.close_below) {
         problems.add(
             file.close_below.span(),
             format!(

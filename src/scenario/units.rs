@@ -59,6 +59,17 @@ impl TimeUnit {
     }
 }
 
+/// The shortest duration other than zero a scenario may state [hours]: one second.
+///
+/// The clock holds time as hours in an `f64` (`kernel::time`): it has no ticks, and resolves
+/// far below a second over a century, so nothing rounds to zero. The limit is one of meaning
+/// instead: the smallest unit a duration is written in is the minute, nothing in a care
+/// pathway takes less than a second, and a gap that small between booked arrivals
+/// (`"1e-6 min"`) gives millions of arrivals per simulated hour. The engine counts arrivals
+/// closer together than `MIN_ARRIVAL_GAP` (1e-9 h) as at one instant; this limit keeps
+/// every stated duration far above that.
+pub const SHORTEST_DURATION_HOURS: f64 = 1.0 / 3600.0;
+
 const DURATION_HELP: &str =
     "write a number and a unit, e.g. \"45 min\", \"2 h\", \"3 d\" or \"1 w\"";
 
@@ -83,7 +94,14 @@ impl DurationText {
         if !amount.is_finite() {
             return Err(format!("`{text}` is not a finite number; {DURATION_HELP}"));
         }
-        Ok(DurationText { amount, unit })
+        let duration = DurationText { amount, unit };
+        if amount > 0.0 && duration.to_sim().hours() < SHORTEST_DURATION_HOURS {
+            return Err(format!(
+                "`{}` is shorter than a second, the shortest duration a scenario may state; write \"0 min\" for no time where zero is allowed, or check the number and its unit (e.g. \"1 min\")",
+                text.trim()
+            ));
+        }
+        Ok(duration)
     }
 
     /// The duration on the simulated clock.
@@ -225,6 +243,22 @@ mod tests {
                 .contains("not a time unit")
         );
         assert!(hours("x h").unwrap_err().contains("number"));
+    }
+
+    /// Issue 13 (audit): a duration above zero but below a second is refused; zero, one
+    /// second and negative values (refused by each key's own rule) are read.
+    #[test]
+    fn durations_below_a_second_are_refused() {
+        let hours = |text| DurationText::parse(text).map(|d| d.to_sim().hours());
+        for tiny in ["1e-6 min", "0.01 min", "1e-320 h", "0.0001 h"] {
+            let error = hours(tiny).unwrap_err();
+            assert!(error.contains("shorter than a second"), "{tiny}: {error}");
+        }
+        assert_eq!(hours("0 min"), Ok(0.0));
+        assert_eq!(hours("-2 h"), Ok(-2.0));
+        let second = hours("0.0166667 min").unwrap();
+        assert!((second - SHORTEST_DURATION_HOURS).abs() < 1e-9);
+        assert!(hours("0.016 min").is_err());
     }
 
     #[test]

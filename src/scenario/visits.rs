@@ -183,15 +183,14 @@ pub fn compile_visits(
                 ResourceChoiceFile::Named(name) => {
                     vec![Spanned::new(resource.span(), name.clone())]
                 }
-                ResourceChoiceFile::AnyOf(list) => list.clone(),
+                ResourceChoiceFile::AnyOf(list) => {
+                    // The same rule as an activity's `any_of`.
+                    if !super::requests::any_of_length(problems, resource.span(), list.len()) {
+                        return None;
+                    }
+                    list.clone()
+                }
             };
-            if list.is_empty() {
-                problems.add(
-                    resource.span(),
-                    "`any_of` lists no resource",
-                    "e.g. resource = { any_of = [\"carer\", \"therapist\"] }",
-                );
-            }
             let mut resources = Vec::new();
             for name in &list {
                 let id = names.resource(problems, name)?;

@@ -163,6 +163,27 @@ fn census_file_gives_the_same_summary_as_the_typed_groups() {
     );
 }
 
+/// Lines starting with `#` are comments anywhere in a census file, before the header row as
+/// after it (issue 13, as in an arrivals record): `commented.csv`, which is `good.csv` with
+/// comment lines added, gives the same census groups.
+#[test]
+fn comment_lines_in_a_census_file_are_skipped() {
+    let groups = |csv: &str| {
+        let folder = tempfile::tempdir().unwrap();
+        let path = write_ward(
+            folder.path(),
+            "\n[[initial]]\nfile = \"census.csv\"\n",
+            Some(csv),
+            false,
+        );
+        let loaded = load(&path).unwrap_or_else(|e| panic!("{csv}: {e}"));
+        format!("{:?}", loaded.scenario.initial)
+    };
+    let (good, commented) = (groups("good"), groups("commented"));
+    assert!(good.contains("count: 5"), "{good}");
+    assert_eq!(good, commented);
+}
+
 /// Since-times on a dated run give the same run as the durations they stand for.
 #[test]
 fn census_since_times_equal_the_durations_they_stand_for() {
@@ -208,7 +229,51 @@ fn refused(csv: &str, dated: bool) -> (String, String) {
 /// file, naming what is wrong, with advice.
 #[test]
 fn census_file_mistakes_are_refused_at_their_cell() {
-    let cases: [(&str, bool, usize, usize, &str, &str); 22] = [
+    let cases: [(&str, bool, usize, usize, &str, &str); 27] = [
+        // Issue 13: a row whose `holding` does not match its step is placed at its row
+        // (its `holding` cell; the `step` cell when the file has no `holding` column), not
+        // at the scenario's `file` line.
+        (
+            "holding_missing",
+            false,
+            3,
+            17,
+            "these patients are at step `stay` in pathway `ward`, which every patient reaches holding `bed`, but their `holding` does not list it",
+            "holding = [\"bed\"]",
+        ),
+        (
+            "holding_missing_no_column",
+            false,
+            2,
+            6,
+            "which every patient reaches holding `bed`, but their `holding` does not list it",
+            "holding = [\"bed\"]",
+        ),
+        (
+            "holding_extra",
+            false,
+            2,
+            21,
+            "these patients hold `carer`, but no patient reaches step `stay` in pathway `ward` holding it",
+            "drop \"carer\" from `holding`",
+        ),
+        // Issue 13: time already spent cannot be negative.
+        (
+            "negative_elapsed",
+            false,
+            2,
+            13,
+            "`elapsed` cannot be negative, found \"-2 h\": it is time already spent",
+            "e.g. 3 d or 16 h",
+        ),
+        (
+            "no_pathway_column",
+            false,
+            1,
+            1,
+            "the census file has no `pathway` column",
+            "pathway,step,count",
+        ),
         (
             "empty",
             false,
@@ -390,6 +455,18 @@ fn census_file_mistakes_are_refused_at_their_cell() {
             report.contains("problem"),
             "{csv}: no closing line:\n{report}"
         );
+        if [
+            "holding_missing",
+            "holding_missing_no_column",
+            "holding_extra",
+        ]
+        .contains(&csv)
+        {
+            assert!(
+                report.contains("note: this census file is named by `[[initial]] file = \"census.csv\"` in the scenario"),
+                "{csv}: no note naming the `file` entry:\n{report}"
+            );
+        }
     }
 }
 

@@ -393,6 +393,52 @@ invalid_fixtures! {
     /// `release_at_start` names a resource a route reaches the step without (a deadline's
     /// fallback skips the seize).
     visits_release_not_held => [(26, 145, "step `home_care` in pathway `p1` gives back `bed` when visits start (`release_at_start`), but a patient can reach it without holding `bed`", Some("make every route to it pass a step with seize = { resource = \"bed\" }"))];
+    /// Surge rules (issue 13 item 4), one mistake per resource; `open_above = 2000000` is
+    /// one problem, with no second one comparing `close_below` to a count refused.
+    surge_rule_mistakes => [
+        (11, 19, "the surge rule of `bed` opens no units (`units = 0`)", Some("units = 6")),
+        (15, 19, "`units` must be a whole number from 0 to 1000000, found -2", Some("units = 6")),
+        (19, 52, "`close_below` (4) must be at most `open_above` (3)", Some("open_above = 15, close_below = 5")),
+        (23, 52, "`close_below = 0` would never close the surge units", Some("close_below = 1")),
+        (27, 35, "`open_above` must be a whole number from 0 to 1000000, found -1", Some("open_above = 15")),
+        (31, 35, "`open_above` must be a whole number from 0 to 1000000, found 2000000", Some("open_above = 15")),
+        (35, 69, "`waited_over` must be longer than zero, found \"0 h\"", Some("waited_over = \"4 h\"")),
+        (39, 66, "`min_open` cannot be negative, found \"-1 d\"", Some("\"2 d\"")),
+        (39, 87, "`open_delay` cannot be negative, found \"-4 h\"", Some("\"2 d\"")),
+        (43, 75, "`cost_per_unit_day` must be from 0 to 1e9 GBP, found -600", Some("GBP")),
+    ];
+    /// A misspelt key in a surge rule gets "did you mean".
+    surge_unknown_key => [(8, 55, "unknown key `close_above`", Some("did you mean `close_below`?"))];
+    /// A surge rule without `close_below` names the missing key.
+    surge_missing_key => [(8, 9, "`surge`: missing key `close_below`", Some("add `close_below = ...`"))];
+    /// `open_above = 1e300` is one problem, its number written short.
+    surge_open_above_not_whole => [(8, 35, "`open_above`: expected a whole number, found the number 1e300, which is too large", Some("e.g. 5"))];
+    /// An unquoted date is a TOML date value: the message says to quote it (issue 13).
+    unquoted_start_date => [(5, 9, "`start`: dates and times are written in quotes, found 2026-12-01 without them", Some("write start = \"2026-12-01\""))];
+    /// The same in a dated period's `from`.
+    unquoted_period_date => [(9, 21, "`from`: dates and times are written in quotes, found 2026-12-01 without them", Some("write from = \"2026-12-01\""))];
+    /// `any_of` in a `visits` step has the rule and the words of an activity's.
+    visits_any_of_one => [
+        (16, 117, "`any_of` needs from 2 to 16 alternatives, found 1", Some("in order of preference, e.g. any_of = [\"nurse\", \"therapist\"], or name one resource")),
+        (20, 117, "`any_of` needs from 2 to 16 alternatives, found 0", Some("in order of preference")),
+    ];
+    /// A duration above zero but below a second (a 1e-6 min gap) is refused.
+    duration_below_a_second => [(12, 16, "`interarrival`: `1e-6 min` is shorter than a second, the shortest duration a scenario may state", Some("write \"0 min\" for no time where zero is allowed"))];
+    /// A bare duration where a distribution is expected says what to write.
+    interarrival_bare_duration => [(11, 16, "`interarrival`: expected a distribution, found the bare duration \"20 min\"", Some("{ fixed = \"20 min\" }"))];
+    /// `first_fit` and `pause` where they could never act.
+    keys_that_change_nothing => [
+        (10, 9, "`queue = \"first_fit\"` on `nurse` changes nothing: every step asks for one unit of `nurse` alone", Some("leave `queue` out")),
+        (14, 16, "`at_shift_end = \"pause\"` on `therapist` changes nothing: `therapist` has the same number of units all the time, so no shift ever ends", Some("give `therapist` a `roster` whose shifts end")),
+    ];
+    /// Visit plans that can never be delivered: too few slots for everyone, too few for the
+    /// double-handed share, visits longer than any shift, two carers never on together.
+    visits_that_never_fit => [
+        (24, 10, "this visit plan can never fit, so no patient could ever start: its first day has 4 visits, taking 4 slots, but there are 3 slots a day", Some("raise slots_per_day to at least 4")),
+        (28, 10, "so no double-handed patient (`double_handed = 0.25`: 25% of patients) could ever start: its first day has 3 visits, taking 6 slots (two carers each), but there are 5 slots a day", Some("raise slots_per_day to at least 6")),
+        (32, 10, "a visit takes 1.75 h (visit and travel) of a carer, but `carer` has a carer on duty for at most 1.5 h at a stretch", Some("make the shifts in the roster longer")),
+        (36, 10, "so no patient (all are double-handed, `double_handed = 1`) would ever have a visit made: a visit takes 0.5 h (visit and travel) of two carers together, but `night_carer` never has two carers together on duty", Some("roster two carers on duty together")),
+    ];
     /// A surge rule on carers whose rostered hours deliver home visits would never open.
     visits_surge => [(8, 9, "`surge` on `carer` would never open", Some("add carers to the roster instead"))];
 }

@@ -1,7 +1,7 @@
 //! Surge (flex) capacity (issue 13 item 4): the rule opens and closes at the times a hand
 //! trace gives, counts "waited longer than" correctly, never has more than base plus flex
-//! units, and costs unit-days times the rate; every mistake in the rule is refused with its
-//! place and advice.
+//! units, and costs unit-days times the rate; a rule on a shared resource is refused (the
+//! other mistakes in a rule are error fixtures, tests/it/errors.rs).
 
 use carepath::scenario::{ScenarioError, parse};
 
@@ -256,96 +256,9 @@ fn refused(text: &str) -> String {
     }
 }
 
-/// Every mistake in a surge rule is refused at its place (line 9 of the test scenario),
-/// naming the key, with a `help:` line.
-#[test]
-fn surge_rule_mistakes_are_refused_with_their_place_and_advice() {
-    let cases = [
-        (
-            "surge = { units = 0, open_above = 3, close_below = 2 }",
-            19,
-            "opens no units",
-            "units = 6",
-        ),
-        (
-            "surge = { units = -2, open_above = 3, close_below = 2 }",
-            19,
-            "`units` must be a whole number",
-            "units = 6",
-        ),
-        (
-            "surge = { units = 2, open_above = 3, close_below = 4 }",
-            52,
-            "`close_below` (4) must be at most `open_above` (3)",
-            "open_above = 15, close_below = 5",
-        ),
-        (
-            "surge = { units = 2, open_above = 3, close_below = 0 }",
-            52,
-            "`close_below = 0` would never close",
-            "close_below = 1",
-        ),
-        (
-            "surge = { units = 2, open_above = -1, close_below = 0 }",
-            35,
-            "`open_above` must be a whole number",
-            "open_above = 15",
-        ),
-        (
-            "surge = { units = 2, open_above = 3, close_below = 2, waited_over = \"0 h\" }",
-            69,
-            "`waited_over` must be longer than zero",
-            "waited_over = \"4 h\"",
-        ),
-        (
-            "surge = { units = 2, open_above = 3, close_below = 2, min_open = \"-1 d\" }",
-            66,
-            "`min_open` cannot be negative",
-            "\"2 d\"",
-        ),
-        (
-            "surge = { units = 2, open_above = 3, close_below = 2, open_delay = \"-4 h\" }",
-            68,
-            "`open_delay` cannot be negative",
-            "\"2 d\"",
-        ),
-        (
-            "surge = { units = 2, open_above = 3, close_below = 2, cost_per_unit_day = -600 }",
-            75,
-            "`cost_per_unit_day` must be from 0",
-            "GBP",
-        ),
-        (
-            "surge = { units = 2, open_above = 3 }",
-            9,
-            "missing key `close_below`",
-            "add `close_below = ...`",
-        ),
-        (
-            "surge = { units = 2, open_above = 3, close_below = 2, close_above = 9 }",
-            55,
-            "close_above",
-            "close_below",
-        ),
-    ];
-    for (rule, column, message, help) in cases {
-        let report = refused(&with_rule(rule));
-        assert!(
-            report.contains(&format!("--> test.toml:9:{column}")),
-            "{rule}: not placed at 9:{column}:\n{report}"
-        );
-        assert!(
-            report.contains(message),
-            "{rule}: no `{message}`:\n{report}"
-        );
-        assert!(
-            report
-                .lines()
-                .any(|l| l.contains("help:") && l.contains(help)),
-            "{rule}: no help with `{help}`:\n{report}"
-        );
-    }
-}
+// Every other mistake in a surge rule is an error fixture: `surge_rule_mistakes`,
+// `surge_unknown_key`, `surge_missing_key` and `surge_open_above_not_whole` under
+// tests/fixtures/invalid/ (tests/it/errors.rs).
 
 /// A rule on a resource that a step asks for in several units is refused (its queue is
 /// shared by requests, which the rule does not watch).
