@@ -29,6 +29,7 @@ mod memory;
 mod output_sets;
 mod own_file;
 mod pathway_diagram;
+mod pausing_shared_requests;
 mod patience_and_balking;
 mod percentiles;
 mod plain_words;
