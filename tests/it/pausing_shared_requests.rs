@@ -52,7 +52,7 @@ per_day = 0.000001
 
 [[pathways.visit.steps]]
 name = "travel"
-delay = {{ fixed = "15 h" }}
+delay = {{ duration = {{ fixed = "15 h" }} }}
 
 [[pathways.visit.steps]]
 name = "see"
@@ -238,7 +238,7 @@ per_day = 0.000001
 
 [[pathways.review.steps]]
 name = "travel"
-delay = {{ fixed = "14 h" }}
+delay = {{ duration = {{ fixed = "14 h" }} }}
 
 [[pathways.review.steps]]
 name = "see"
@@ -478,7 +478,7 @@ fn staffed_office_on_shared_staff_matches_erlang_c() {
 }
 
 /// Two referrals sent at Monday 00:00 to one social worker on weekdays 09:00-17:00, 10 h of
-/// reading each, the worker shared with a (practically never reached) two-handed visit.
+/// reading each, the worker shared with a (practically never reached) visit by car.
 fn shared_past_closing(at_shift_end: &str) -> String {
     format!(
         r#"
@@ -491,6 +491,9 @@ seed = 3
 [resources.social_worker]
 roster = [{{ days = ["weekdays"], start = "09:00", end = "17:00", count = 1 }}]
 at_shift_end = "{at_shift_end}"
+
+[resources.car]
+count = 1
 
 [arrivals.none]
 pathway = "discharge"
@@ -509,8 +512,8 @@ name = "done"
 end = {{ outcome = "accepted" }}
 
 [[pathways.joint.steps]]
-name = "joint_visit"
-activity = {{ resource = "social_worker", units = 2, duration = {{ fixed = "1 h" }} }}
+name = "home_visit"
+activity = {{ resources = ["social_worker", "car"], duration = {{ fixed = "1 h" }} }}
 
 [[pathways.joint.steps]]
 name = "finished"
