@@ -89,8 +89,16 @@ fn nurse_and_car_visit_pauses_whole_at_the_nurses_shift_end() {
     let paused = deterministic(&nurse_and_car("pause"), &names);
     assert_eq!(paused[0], 41.0);
     assert_eq!(paused[1], 0.0);
-    assert!((paused[2] - 10.0 / 72.0).abs() < 1e-12, "car busy {}", paused[2]);
-    assert!((paused[3] - 10.0 / 72.0).abs() < 1e-12, "nurse busy {}", paused[3]);
+    assert!(
+        (paused[2] - 10.0 / 72.0).abs() < 1e-12,
+        "car busy {}",
+        paused[2]
+    );
+    assert!(
+        (paused[3] - 10.0 / 72.0).abs() < 1e-12,
+        "nurse busy {}",
+        paused[3]
+    );
     assert_eq!(paused[4], 10.0);
     let paused_hours = deterministic(
         &nurse_and_car("pause"),
@@ -100,7 +108,11 @@ fn nurse_and_car_visit_pauses_whole_at_the_nurses_shift_end() {
     let finished = deterministic(&nurse_and_car("finish"), &names);
     assert_eq!(finished[0], 25.0);
     assert_eq!(finished[1], 8.0);
-    assert!((finished[2] - 10.0 / 72.0).abs() < 1e-12, "car busy {}", finished[2]);
+    assert!(
+        (finished[2] - 10.0 / 72.0).abs() < 1e-12,
+        "car busy {}",
+        finished[2]
+    );
     assert_eq!(finished[4], 10.0);
 }
 
@@ -201,7 +213,11 @@ fn double_handed_transfer_pauses_both_carers_and_resumes_first() {
     assert_eq!(paused[0], 47.0);
     assert_eq!(paused[1], 21.0);
     assert_eq!(paused[2], 0.0);
-    assert!((paused[3] - 40.0 / 96.0).abs() < 1e-12, "carer busy {}", paused[3]);
+    assert!(
+        (paused[3] - 40.0 / 96.0).abs() < 1e-12,
+        "carer busy {}",
+        paused[3]
+    );
     assert_eq!(paused[4], 32.0);
     let finished = deterministic(&double_handed("finish"), &names[..4]);
     assert_eq!(finished[0], 30.0);
@@ -272,8 +288,16 @@ fn any_of_work_paused_on_the_first_choice_resumes_on_the_second_if_free_first() 
     ];
     let paused = deterministic(&nurse_or_therapist("pause"), &names);
     assert_eq!(paused[0], 20.0);
-    assert!((paused[1] - 2.0 / 48.0).abs() < 1e-12, "nurse busy {}", paused[1]);
-    assert!((paused[2] - 2.0 / 48.0).abs() < 1e-12, "therapist busy {}", paused[2]);
+    assert!(
+        (paused[1] - 2.0 / 48.0).abs() < 1e-12,
+        "nurse busy {}",
+        paused[1]
+    );
+    assert!(
+        (paused[2] - 2.0 / 48.0).abs() < 1e-12,
+        "therapist busy {}",
+        paused[2]
+    );
     assert_eq!(paused[3..], [1.0, 0.0, 0.0]);
     let finished = deterministic(&nurse_or_therapist("finish"), &names);
     assert_eq!(finished[0], 18.0);
@@ -382,7 +406,11 @@ fn paused_shared_work_resumes_ahead_of_new_work_over_a_long_run() {
             .any(|l| l.split(',').nth(4) == Some(step))
     };
     for step in ["triage", "visit", "transfer", "review"] {
-        assert!(resumed_at(step), "no `{step}` work resumed:\n{}", &trace[..2000]);
+        assert!(
+            resumed_at(step),
+            "no `{step}` work resumed:\n{}",
+            &trace[..2000]
+        );
     }
 }
 

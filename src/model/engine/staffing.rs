@@ -33,13 +33,11 @@
 
 use rand::RngExt;
 
+use super::Holding;
 use super::patients::{HandoffPhase, PatientId};
 use super::trace::Detail;
 use super::{SimError, Simulation};
-use super::Holding;
-use crate::model::scenario::{
-    Handoff, ResourceId, Scenario, ShiftEnd, Staff, StepId, StepKind,
-};
+use crate::model::scenario::{Handoff, ResourceId, Scenario, ShiftEnd, Staff, StepId, StepKind};
 
 /// The work under way on each resource that pauses (empty for the others), as patient ids,
 /// and which requests hold a resource that pauses.
