@@ -13,6 +13,8 @@
 //!   (default): a request may start only if, at each of its resources, nobody of the same or
 //!   higher priority waits ahead of it. `first_fit`: at that resource, a request that fits
 //!   starts even while an earlier, larger one waits.
+//! - Paused work (`at_shift_end = "pause"`, see `shared_pause`) waits, whole, in a queue ahead
+//!   of every priority at each resource of its request, and is served by the same rules.
 //!
 //! A resource that no such request names keeps the one-unit queue of `mod.rs`; a resource
 //! that one names is "shared" and every wait for it is served here. The tables are sized at
