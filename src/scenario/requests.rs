@@ -250,7 +250,8 @@ pub fn any_of_length(problems: &mut Problems, span: std::ops::Range<usize>, len:
 }
 
 /// The compiled requests: one per pending request, plus a one-part request for every other
-/// wait on a resource that a request shares (so its queue is served by one rule). Sets each
+/// wait on a resource that a request shares, and for every staffed handoff whose staff are
+/// such a resource (so its queue is served by one rule). Sets each
 /// wait's `request`; returns the requests and, per resource, whether it is shared.
 pub fn build(
     steps: &mut [Step],
@@ -276,6 +277,22 @@ pub fn build(
         pending_at[p.step] = Some(p);
     }
     for (s, step) in steps.iter_mut().enumerate() {
+        // A staffed office whose staff are shared queues for one of them by the same rule.
+        if let StepKind::Handoff { handoff, .. } = &mut step.kind
+            && let Some(staff) = &mut handoff.by
+            && shared[staff.resource.0 as usize]
+        {
+            staff.request = Some(RequestId(requests.len() as u32));
+            requests.push(ResourceRequest {
+                any_of: false,
+                parts: vec![RequestPart {
+                    resource: staff.resource,
+                    units: 1,
+                    priority_rank: staff.priority_rank,
+                }],
+            });
+            continue;
+        }
         let (StepKind::Seize { wait, .. } | StepKind::Activity { wait, .. }) = &mut step.kind
         else {
             continue;

@@ -10,10 +10,11 @@
 //! - `at_shift_end` is `"finish"` or `"pause"`;
 //! - a resource that pauses is taken only by activities and staffed handoffs (work with a
 //!   duration): a `seize` holds a unit for as long as the patient needs it, which has no
-//!   "rest of the work" to resume;
-//! - a resource asked for several units, several resources or alternatives at once is not
-//!   named by `by` nor paused (its queue is served by the general request rule, which has no
-//!   place for referrals or paused work).
+//!   "rest of the work" to resume (also when the seize asks for it with other resources).
+//!
+//! A resource asked for several units, with other resources or as an alternative may pause
+//! and may staff an office: such work pauses whole, and referrals queue by its request rule
+//! (see `model::engine::shared_pause`).
 
 use std::ops::Range;
 
@@ -70,6 +71,7 @@ pub fn handoff_staff(problems: &mut Problems, names: &Names, h: &HandoffFile) ->
     Some(Staff {
         resource: ResourceId(r as u16),
         priority_rank: 0,
+        request: None,
     })
 }
 
@@ -79,38 +81,18 @@ pub fn handoff_priority(h: &HandoffFile) -> i64 {
     h.priority.as_ref().map_or(0, |p| *p.get_ref())
 }
 
-/// Where each resource's `at_shift_end` is written (by resource, `None` where absent), and
-/// each handoff's `by` (the name and its place).
-struct Spans {
-    shift_ends: Vec<Option<Range<usize>>>,
-    by: Vec<(String, Range<usize>)>,
-}
-
-/// The [`Spans`] of `file`, for the checks that need the compiled steps.
-fn spans(file: &ScenarioFile) -> Spans {
-    let shift_ends = file
-        .resources
+/// Where each resource's `at_shift_end` is written (by resource, `None` where absent).
+fn shift_end_spans(file: &ScenarioFile) -> Vec<Option<Range<usize>>> {
+    file.resources
         .values()
         .map(|r| r.get_ref().at_shift_end.as_ref().map(Spanned::span))
-        .collect();
-    let mut by = Vec::new();
-    for pathway in file.pathways.values() {
-        for step in pathway.get_ref().steps.get_ref() {
-            if let Some(handoff) = &step.get_ref().handoff
-                && let Some(b) = &handoff.get_ref().by
-            {
-                by.push((b.get_ref().clone(), b.span()));
-            }
-        }
-    }
-    Spans { shift_ends, by }
+        .collect()
 }
 
-/// Checks the compiled steps against the staffing rules above that need them (a paused
-/// resource taken by a `seize`; `by` or `pause` on a resource with requests for several
-/// units or resources). `resources` are compiled, with `shared` set.
+/// Checks the compiled steps against the staffing rule above that needs them (a paused
+/// resource taken by a `seize`).
 pub fn check(problems: &mut Problems, file: &ScenarioFile, resources: &[Resource], steps: &[Step]) {
-    let Spans { shift_ends, by } = spans(file);
+    let shift_ends = shift_end_spans(file);
     for (r, resource) in resources.iter().enumerate() {
         if resource.at_shift_end != ShiftEnd::Pause {
             continue;
@@ -122,49 +104,13 @@ pub fn check(problems: &mut Problems, file: &ScenarioFile, resources: &[Resource
         });
         if let Some(step) = seized {
             problems.add(
-                span.clone(),
+                span,
                 format!(
                     "resource `{}` pauses work at a shift end, but step `{}` seizes it (a hold with no work to pause)",
                     resource.name, step.name
                 ),
                 "use at_shift_end = \"pause\" for staff whose work is activities and staffed handoffs; a seized unit is held until released, so leave at_shift_end out (\"finish\")",
             );
-        } else if resource.shared {
-            problems.add(
-                span,
-                format!(
-                    "resource `{}` pauses work at a shift end, but {} asks for it in several units or with other resources (all or nothing), which cannot pause",
-                    resource.name,
-                    sharing_step(steps, r)
-                ),
-                "keep at_shift_end = \"pause\" for resources asked for one unit at a time: give the work that needs several units (or resources) a resource of its own without `at_shift_end`, or leave it out here (\"finish\")",
-            );
         }
     }
-    for (name, span) in by {
-        if let Some(r) = resources.iter().position(|r| r.name == name)
-            && resources[r].shared
-        {
-            problems.add(
-                span,
-                format!(
-                    "referrals cannot be processed `by` `{name}`: {} asks for it in several units or with other resources, and that queue has no place for referrals",
-                    sharing_step(steps, r)
-                ),
-                "give the office staff a resource of their own, asked for one unit at a time (the step that needs several units can ask for another resource)",
-            );
-        }
-    }
-}
-
-/// The step that asks for resource `r` in several units, with other resources or as an
-/// alternative, as words for a message (`step `NAME``, or `a step` if none is a wait).
-fn sharing_step(steps: &[Step], r: usize) -> String {
-    steps
-        .iter()
-        .find(|s| {
-            matches!(&s.kind, StepKind::Seize { wait, .. } | StepKind::Activity { wait, .. }
-                if wait.request.is_some() && wait.mask & (1 << r) != 0)
-        })
-        .map_or_else(|| "a step".to_string(), |s| format!("step `{}`", s.name))
 }

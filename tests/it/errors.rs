@@ -334,12 +334,12 @@ invalid_fixtures! {
     staffed_office_priority_without_by => [(15, 74, "this handoff names no staff (`by`)", Some("add by = \"<resource>\""))];
     /// Issue 12 item 4: an `at_shift_end` that is neither "finish" nor "pause".
     at_shift_end_value => [(8, 16, "`at_shift_end` must be \"finish\" or \"pause\", found \"stop\"", Some("\"pause\" stops it at the shift end"))];
-    /// Issue 12 item 4: pause on a seized resource and on one asked for two units; `by` naming
-    /// a resource asked for two units.
+    /// Issue 12 item 4: pause on a seized resource, alone or with another resource (work
+    /// asked for in several units, resources or alternatives may pause: see
+    /// `pausing_shared_requests.rs`).
     at_shift_end_misuse => [
         (9, 16, "step `admit` seizes it", Some("a seized unit is held until released")),
-        (13, 16, "resource `carer` pauses work at a shift end, but step `hoist` asks for it in several units", Some("asked for one unit at a time")),
-        (36, 18, "`by` `social_worker`: step `joint_visit` asks for it in several units", Some("a resource of their own")),
+        (13, 16, "resource `carer` pauses work at a shift end, but step `transfer` seizes it", Some("a seized unit is held until released")),
     ];
     /// Issue 9 item 18: a release reached through a deadline's fallback, without the bed.
     release_on_fallback_route => [(24, 8, "releases `bed`, but a patient can reach it without holding `bed`", Some("skips the seize"))];

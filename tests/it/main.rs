@@ -30,6 +30,7 @@ mod output_sets;
 mod own_file;
 mod pathway_diagram;
 mod patience_and_balking;
+mod pausing_shared_requests;
 mod percentiles;
 mod plain_words;
 mod precision;

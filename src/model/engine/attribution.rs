@@ -151,9 +151,17 @@ impl CauseTable {
                             true,
                             Split::Whole,
                         );
-                        let pauses = wait.request.is_none()
-                            && scenario.resources[wait.resource.0 as usize].at_shift_end
-                                == ShiftEnd::Pause;
+                        // Work holding a request pauses if any of its resources does.
+                        let pauses_at = |r: ResourceId| {
+                            scenario.resources[r.0 as usize].at_shift_end == ShiftEnd::Pause
+                        };
+                        let pauses = match wait.request {
+                            None => pauses_at(wait.resource),
+                            Some(q) => scenario.requests[q.0 as usize]
+                                .parts
+                                .iter()
+                                .any(|p| pauses_at(p.resource)),
+                        };
                         add(
                             format!("service.{}.paused", step.name),
                             pathway,

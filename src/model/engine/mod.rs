@@ -15,6 +15,7 @@ mod resources;
 mod results;
 pub mod routes;
 mod runaway;
+mod shared_pause;
 mod staffing;
 mod surge;
 mod trace;
@@ -479,9 +480,10 @@ impl<'s> Simulation<'s> {
         let resources = scenario
             .resources
             .iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(index, r)| {
                 let level = r.level_at(0.0, week_offset);
-                let pauses = r.at_shift_end == crate::model::scenario::ShiftEnd::Pause;
+                let pauses = shared_pause::has_paused_queue(scenario, index);
                 let flex = r.surge.as_ref().map_or(0, |s| s.units);
                 ResourceState::new(
                     level,
@@ -560,7 +562,7 @@ impl<'s> Simulation<'s> {
                 scenario.resources.len(),
                 &scenario.requests,
             ),
-            working: staffing::Working::new(scenario.resources.len()),
+            working: staffing::Working::new(scenario),
             surge: surge::initial_states(scenario),
             placing_census: false,
             visits: visits::VisitsState::new(scenario, week_offset),
@@ -832,7 +834,7 @@ impl<'s> Simulation<'s> {
         self.resources[resource].set_capacity(now, level);
         // Closed surge units still in use give way to free rostered ones.
         self.surge_on_freed(resource);
-        if self.pause_excess(ResourceId(resource as u16)) {
+        if self.pause_excess(ResourceId(resource as u16))? {
             // Paused work joined the queue: a flex rule may call its units.
             self.surge_check(resource);
         }
@@ -881,6 +883,12 @@ impl<'s> Simulation<'s> {
         let scenario = self.scenario;
         match &scenario.steps[step.0 as usize].kind {
             StepKind::Activity { wait, next, .. } if wait.request.is_some() => {
+                if let Some(request) = wait.request {
+                    if self.request_done_is_stale(id, request) {
+                        return Ok(());
+                    }
+                    self.end_request_work(id, request);
+                }
                 self.end_cause(id);
                 if let Some(request) = wait.request {
                     let first = self.taken_first(id, request);
@@ -1065,11 +1073,13 @@ impl<'s> Simulation<'s> {
                             let hours = self.timed(id, step, duration);
                             let blocked = self.patients.get(id).blocked != 0;
                             self.begin_cause(id, self.attribution.table.at_step(step, blocked));
-                            let first = match wait.request {
-                                None => wait.resource,
-                                Some(request) => self.taken_first(id, request),
+                            let (first, holding) = match wait.request {
+                                None => (wait.resource, Holding::Unit(wait.resource)),
+                                Some(request) => {
+                                    (self.taken_first(id, request), Holding::Request(request))
+                                }
                             };
-                            self.note_work(id, first, hours);
+                            self.note_held_work(id, holding, hours);
                             self.trace_event(id, "start", Some(first), Detail::Hours(hours));
                             self.schedule_done(id, hours);
                             return Ok(());
@@ -1474,7 +1484,7 @@ impl<'s> Simulation<'s> {
         let kind = &scenario.steps[step.0 as usize].kind;
         // A staffed handoff's reading, or work paused at a shift end: its work, not a wait.
         if matches!(kind, StepKind::Handoff { .. }) || self.patients.get(id).resuming {
-            self.begin_queued_work(id, shown);
+            self.begin_queued_work(id, holding, shown);
             return Ok(());
         }
         match kind {
@@ -1495,7 +1505,7 @@ impl<'s> Simulation<'s> {
                 self.record_served(wait, waited, id);
                 let hours = self.timed(id, step, duration);
                 self.begin_cause(id, self.attribution.table.at_step(step, blocked));
-                self.note_work(id, shown, hours);
+                self.note_held_work(id, holding, hours);
                 self.trace_event(id, "start", Some(shown), Detail::Hours(hours));
                 self.schedule_done(id, hours);
                 Ok(())
@@ -1589,7 +1599,8 @@ impl<'s> Simulation<'s> {
     }
 }
 
-/// What a patient granted its units at a seize goes on holding.
+/// What a patient granted its units goes on holding: at a seize until released, during an
+/// activity's or a staffed reading's work until it is done (or paused).
 #[derive(Debug, Clone, Copy)]
 enum Holding {
     /// One unit of this resource.

@@ -13,6 +13,8 @@
 //!   (default): a request may start only if, at each of its resources, nobody of the same or
 //!   higher priority waits ahead of it. `first_fit`: at that resource, a request that fits
 //!   starts even while an earlier, larger one waits.
+//! - Paused work (`at_shift_end = "pause"`, see `shared_pause`) waits, whole, in a queue ahead
+//!   of every priority at each resource of its request, and is served by the same rules.
 //!
 //! A resource that no such request names keeps the one-unit queue of `mod.rs`; a resource
 //! that one names is "shared" and every wait for it is served here. The tables are sized at
@@ -205,13 +207,28 @@ impl<'s> Simulation<'s> {
             Grant::All => (0, spec.parts.len()),
             Grant::Alternative(k) => (k, k + 1),
         };
+        // Paused work taken up again was counted where it first started.
+        let resumed = u64::from(!self.patients.get(id).resuming);
         for (k, part) in spec.parts.iter().enumerate().take(to).skip(from) {
             let state = &mut self.resources[part.resource.0 as usize];
             state.accrue(now);
             state.busy += part.units;
-            self.request_state.served_by[request.0 as usize][k] += 1;
+            self.request_state.served_by[request.0 as usize][k] += resumed;
         }
         self.patients.get_mut(id).alternative = from as u8;
+    }
+
+    /// Takes `request` for patient `id` now if it can start by the queue rules as a new
+    /// request (a staffed office's reading on shared staff); whether it did.
+    pub(super) fn grant_now(&mut self, id: PatientId, request: RequestId) -> bool {
+        let spec = &self.scenario.requests[request.0 as usize];
+        match self.fits(spec, None) {
+            Some(grant) => {
+                self.take(id, request, grant);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Gives back what patient `id` took for `request` at an activity's end, and serves the
@@ -272,11 +289,9 @@ impl<'s> Simulation<'s> {
         if self.resources[r].waiting == 0 || self.resources[r].free_units() == 0 {
             return None;
         }
+        // A wait's request, or a staffed office's on shared staff (see `shared_pause`).
         let request_of = |this: &Self, p: PatientId| {
-            let step = this.patients.get(p).step;
-            scenario
-                .wait_at(step)
-                .and_then(|w| w.request)
+            this.request_held(p)
                 .map(|q| (q, &scenario.requests[q.0 as usize]))
         };
         match scenario.resources[r].queue_order {

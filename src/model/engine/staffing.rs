@@ -17,7 +17,9 @@
 //! work counts among the patients waiting for the resource, and for a flex rule's
 //! `waited_over` from the pause (referrals queued for the staff from when they joined the
 //! queue). When surge units close as a queued patient takes a unit, that patient's work is
-//! among those that may stop (see `start_service`). Its step-done event stays in the event list and is recognised as stale: a
+//! among those that may stop (see `start_service`). Work that holds a request (several
+//! units, several resources, an alternative, or a reading by shared staff) stops whole and
+//! gives back all it holds: see `shared_pause`. Its step-done event stays in the event list and is recognised as stale: a
 //! patient whose work can pause carries the time its work is due (`work_done_at`), NaN
 //! while paused.
 //!
@@ -31,22 +33,37 @@
 
 use rand::RngExt;
 
+use super::Holding;
 use super::patients::{HandoffPhase, PatientId};
 use super::trace::Detail;
 use super::{SimError, Simulation};
-use crate::model::scenario::{Handoff, ResourceId, ShiftEnd, Staff, StepId, StepKind};
+use crate::model::scenario::{Handoff, ResourceId, Scenario, ShiftEnd, Staff, StepId, StepKind};
 
-/// The work under way on each resource that pauses (empty for the others), as patient ids.
+/// The work under way on each resource that pauses (empty for the others), as patient ids,
+/// and which requests hold a resource that pauses.
 #[derive(Debug)]
 pub(super) struct Working {
-    jobs: Vec<Vec<PatientId>>,
+    pub(super) jobs: Vec<Vec<PatientId>>,
+    /// By [`RequestId`]: whether some part of the request is a resource that pauses.
+    pub(super) request_pauses: Vec<bool>,
 }
 
 impl Working {
-    /// Empty lists for `resources` resources.
-    pub fn new(resources: usize) -> Self {
+    /// Empty lists for the resources of `scenario`.
+    pub fn new(scenario: &Scenario) -> Self {
         Working {
-            jobs: (0..resources).map(|_| Vec::with_capacity(16)).collect(),
+            jobs: (0..scenario.resources.len())
+                .map(|_| Vec::with_capacity(16))
+                .collect(),
+            request_pauses: scenario
+                .requests
+                .iter()
+                .map(|q| {
+                    q.parts.iter().any(|p| {
+                        scenario.resources[p.resource.0 as usize].at_shift_end == ShiftEnd::Pause
+                    })
+                })
+                .collect(),
         }
     }
 }
@@ -63,6 +80,33 @@ impl Simulation<'_> {
     #[inline]
     pub(super) fn done_is_stale(&self, id: PatientId, r: ResourceId) -> bool {
         self.pauses(r) && self.patients.get(id).work_done_at != self.now
+    }
+
+    /// [`Self::done_is_stale`] for work that holds `holding`.
+    #[inline]
+    pub(super) fn held_done_is_stale(&self, id: PatientId, holding: Holding) -> bool {
+        match holding {
+            Holding::Unit(r) => self.done_is_stale(id, r),
+            Holding::Request(q) => self.request_done_is_stale(id, q),
+        }
+    }
+
+    /// [`Self::note_work`] for work that holds `holding`.
+    #[inline]
+    pub(super) fn note_held_work(&mut self, id: PatientId, holding: Holding, hours: f64) {
+        match holding {
+            Holding::Unit(r) => self.note_work(id, r, hours),
+            Holding::Request(q) => self.note_request_work(id, q, hours),
+        }
+    }
+
+    /// [`Self::end_work`] for work that holds `holding`.
+    #[inline]
+    pub(super) fn end_held_work(&mut self, id: PatientId, holding: Holding) {
+        match holding {
+            Holding::Unit(r) => self.end_work(id, r),
+            Holding::Request(q) => self.end_request_work(id, q),
+        }
     }
 
     /// Notes that patient `id` has started `hours` of work on a unit of `r` (already taken)
@@ -87,9 +131,9 @@ impl Simulation<'_> {
         }
     }
 
-    /// Patient `id` starts `work` hours on a unit of `r` it has just been given, as `cause`.
-    fn begin_work(&mut self, id: PatientId, r: ResourceId, work: f64, cause: u32) {
-        self.note_work(id, r, work);
+    /// Patient `id` starts `work` hours with `holding`, just given, as `cause`.
+    fn begin_work(&mut self, id: PatientId, holding: Holding, work: f64, cause: u32) {
+        self.note_held_work(id, holding, work);
         self.begin_cause(id, cause);
         self.schedule_done(id, work);
     }
@@ -105,9 +149,12 @@ impl Simulation<'_> {
         queue_cause: u32,
     ) {
         let r = staff.resource;
+        if let Some(request) = staff.request {
+            return self.request_shared_staff(id, staff, request, work, cause, queue_cause);
+        }
         if self.resources[r.0 as usize].has_free_unit_for_new_work() {
             self.take_unit(r);
-            self.begin_work(id, r, work, cause);
+            self.begin_work(id, Holding::Unit(r), work, cause);
             self.trace_event(id, "start", Some(r), Detail::Hours(work));
             return;
         }
@@ -126,31 +173,46 @@ impl Simulation<'_> {
         self.surge_on_queued(id, r.0 as usize, now);
     }
 
-    /// Patient `id`, queued for `r` with its work waiting (a staffed handoff, or paused
-    /// work), has been given a unit and the wait closed: its work starts or resumes.
-    pub(super) fn begin_queued_work(&mut self, id: PatientId, r: ResourceId) {
+    /// Patient `id`, queued with its work waiting (a staffed handoff, or paused work), has
+    /// been given `holding` and the wait closed: its work starts or resumes; `r` is the
+    /// resource the trace names.
+    pub(super) fn begin_queued_work(&mut self, id: PatientId, holding: Holding, r: ResourceId) {
         let patient = self.patients.get_mut(id);
         let (work, cause, resumed) = (patient.work_left, patient.work_cause, patient.resuming);
         patient.resuming = false;
-        self.begin_work(id, r, work, cause);
+        self.begin_work(id, holding, work, cause);
         let event = if resumed { "resume" } else { "start" };
         self.trace_event(id, event, Some(r), Detail::Hours(work));
     }
 
-    /// Patient `id` is done with its unit of `r` (a staffed reading or assessment): the
+    /// Patient `id` is done with its unit of `staff` (a staffed reading or assessment): the
     /// unit goes back and the queue moves.
-    pub(super) fn release_staff(&mut self, id: PatientId, r: ResourceId) -> Result<(), SimError> {
+    pub(super) fn release_staff(&mut self, id: PatientId, staff: Staff) -> Result<(), SimError> {
+        if let Some(request) = staff.request {
+            self.end_request_work(id, request);
+            return self.give_back_several(id, request);
+        }
+        let r = staff.resource;
         self.end_work(id, r);
         self.give_back_unit(r);
         self.serve_queue(r)
     }
 
+    /// What a unit of `staff` is held as: one unit, or a one-unit request of shared staff.
+    fn staff_holding(staff: Staff) -> Holding {
+        match staff.request {
+            Some(request) => Holding::Request(request),
+            None => Holding::Unit(staff.resource),
+        }
+    }
+
     /// After a roster change on `r`: if it pauses work and more units are busy than on
     /// duty, the excess work stops now, the jobs due latest first (jobs due now finish).
     /// Whether any work stopped (and joined the queue, whose flex rule the caller checks).
-    pub(super) fn pause_excess(&mut self, r: ResourceId) -> bool {
+    /// Work holding a request pauses whole (see `shared_pause`).
+    pub(super) fn pause_excess(&mut self, r: ResourceId) -> Result<bool, SimError> {
         if !self.pauses(r) {
-            return false;
+            return Ok(false);
         }
         let now = self.now;
         let mut paused = false;
@@ -169,10 +231,13 @@ impl Simulation<'_> {
                 break;
             };
             let id = self.working.jobs[r.0 as usize].swap_remove(i);
-            self.pause(id, r);
+            match self.request_held(id) {
+                Some(request) => self.pause_request(id, request, r)?,
+                None => self.pause(id, r),
+            }
             paused = true;
         }
-        paused
+        Ok(paused)
     }
 
     /// Stops patient `id`'s work on `r` now and queues what is left of it.
@@ -299,8 +364,9 @@ impl Simulation<'_> {
         next: StepId,
     ) -> Result<Option<StepId>, SimError> {
         let r = staff.resource;
+        let holding = Self::staff_holding(staff);
         let phase = self.patients.get(id).handoff_phase;
-        if self.done_is_stale(id, r) {
+        if self.held_done_is_stale(id, holding) {
             return Ok(None);
         }
         self.count_instant_step(id, step)?;
@@ -315,7 +381,7 @@ impl Simulation<'_> {
                     .as_ref()
                     .map_or(0.0, |d| d.sample(stream).hours());
                 self.bounce_referral(id, step, index, rework, blocked, Some(r));
-                self.release_staff(id, r)?;
+                self.release_staff(id, staff)?;
                 // The rework's end is due like work, so that it is not taken for stale.
                 if self.pauses(r) {
                     self.patients.get_mut(id).work_done_at = self.now + rework;
@@ -330,9 +396,9 @@ impl Simulation<'_> {
                 self.patients.get_mut(id).handoff_phase = HandoffPhase::DuplicateAssessment;
                 self.trace_event(id, "accepted", Some(r), Detail::Hours(work));
                 // The same unit goes on to the assessment: its work is noted afresh.
-                self.end_work(id, r);
+                self.end_held_work(id, holding);
                 let cause = self.attribution.table.duplicate(step, blocked);
-                self.note_work(id, r, work);
+                self.note_held_work(id, holding, work);
                 self.begin_cause(id, cause);
                 self.schedule_done(id, work);
                 Ok(None)
@@ -346,7 +412,7 @@ impl Simulation<'_> {
                 self.trace_event(id, event, Some(r), Detail::None);
                 let started = self.patients.get(id).wait_started;
                 self.recorder.handoff_delays[index].record(self.now - started);
-                self.release_staff(id, r)?;
+                self.release_staff(id, staff)?;
                 Ok(Some(next))
             }
             HandoffPhase::Rework => {
