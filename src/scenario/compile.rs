@@ -252,6 +252,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         }
     }
     super::visits::check_surge(problems, file, &compiled.visits);
+    super::visits::check_not_seized(problems, file);
     let steps_table = compiled.steps;
     let pathways = compiled.pathways;
 

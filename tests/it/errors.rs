@@ -395,6 +395,12 @@ invalid_fixtures! {
     visits_release_not_held => [(26, 145, "step `home_care` in pathway `p1` gives back `bed` when visits start (`release_at_start`), but a patient can reach it without holding `bed`", Some("make every route to it pass a step with seize = { resource = \"bed\" }"))];
     /// A surge rule on carers whose rostered hours deliver home visits would never open.
     visits_surge => [(8, 9, "`surge` on `carer` would never open", Some("add carers to the roster instead"))];
+    /// Carers making home visits (after the run) and also taken by a handoff's `by` and an
+    /// activity (during it) would have their hours counted twice: refused at each alternative.
+    visits_carers_also_seized => [
+        (23, 129, "`carer` makes the home visits of `p1.home_care` and is also taken by `p2.referral`", Some("give the visits their own carers")),
+        (23, 138, "`nurse` makes the home visits of `p1.home_care` and is also taken by `p2.dressing`", Some("give the visits their own carers")),
+    ];
 }
 
 /// Two pathways that transfer patients to each other forever, with no `end`, are a pathway
