@@ -15,10 +15,19 @@
 //!   early), and only if it ends within one of that carer's shifts; ties go to the first
 //!   alternative, then the lowest-numbered carer;
 //! - a double-handed visit needs two carers of one alternative beginning at the same moment;
-//! - a visit no carer can do within a shift that day is missed.
+//! - a visit no carer can do within a shift that day is missed;
+//! - `visits` steps sharing a resource (directly or through overlapping `any_of` lists) share
+//!   one rota a day: its pools are the resources they use between them, their visits are
+//!   given out together in order of target time then booking, and each visit only to the
+//!   pools of its own step's alternatives, in that step's order of preference (ties to its
+//!   first alternative, then the lowest-numbered carer); so no carer has two visits at once.
 //!
 //! Knows nothing of patients or events: the engine (`engine::visits`) books visits and calls
-//! [`DayRota::place`] once per visit after the run. Reuses its buffers from day to day.
+//! [`DayRota::place_in`] once per visit after the run. Reuses its buffers from day to day.
+//!
+//! Speed: carers with the same shifts form a class, and a carer free no sooner than an earlier
+//! one of its class is passed over (see [`DayRota`]); the visits go to the same carers as
+//! trying every carer in order would give (a test checks it against that reference).
 
 /// Slack for comparing clock times [hours] (3.6 microseconds).
 const EPS: f64 = 1e-9;
@@ -88,6 +97,8 @@ pub struct DayRota {
     class_fits: Vec<bool>,
     /// Moments tried for a double-handed visit (a reusable buffer).
     moments: Vec<f64>,
+    /// The carers tried for a visit, in order (a reusable buffer).
+    undominated: Vec<usize>,
 }
 
 impl DayRota {
@@ -166,6 +177,7 @@ impl DayRota {
 
     /// The earliest a carer of `class` free from `lo` (at least the visit's earliest) can
     /// begin a visit of `hours`: never earlier as `lo` rises.
+    #[inline]
     fn class_earliest_begin(&self, class: usize, lo: f64, hours: f64) -> Option<f64> {
         self.shifts_of_class(class).iter().find_map(|&(a, b)| {
             let begin = lo.max(a);
@@ -175,6 +187,7 @@ impl DayRota {
 
     /// The earliest `carer` can begin a visit of `hours`, not before `earliest`; carers free
     /// by `earliest` share their class's answer, worked out once a visit.
+    #[inline]
     fn earliest_begin(&mut self, carer: usize, earliest: f64, hours: f64) -> Option<f64> {
         let class = self.class_of[carer];
         let free = self.free[carer];
@@ -241,18 +254,27 @@ impl DayRota {
         for choice in 0..count {
             let (first, last) = self.pools[pool_of(choice)];
             if carers <= 1 {
-                for c in first..last {
-                    let lo = earliest.max(self.free[c]);
-                    let class = self.class_of[c];
-                    // An earlier carer of its class is free no later: this one cannot begin
-                    // sooner, so cannot take the visit from the best found (or from that one).
-                    if lo >= self.class_lo[class] {
-                        continue;
+                // The carers no earlier one of their class dominates (free no later: they
+                // cannot begin sooner, so cannot take the visit from the best found or from
+                // that carer), in order: a tight pass over when each is free.
+                let mut undominated = std::mem::take(&mut self.undominated);
+                undominated.clear();
+                let class_lo = &mut self.class_lo;
+                for (c, (&free, &class)) in self.free[first..last]
+                    .iter()
+                    .zip(&self.class_of[first..last])
+                    .enumerate()
+                {
+                    let lo = earliest.max(free);
+                    if lo < class_lo[class] {
+                        class_lo[class] = lo;
+                        undominated.push(first + c);
                     }
-                    self.class_lo[class] = lo;
+                }
+                for &c in &undominated {
                     // A carer free no sooner than the best begin found cannot beat it (its
                     // begin is at least `earliest.max(free)`): skip its shifts.
-                    if best.is_some_and(|b| lo >= b.0 - EPS) {
+                    if best.is_some_and(|b| earliest.max(self.free[c]) >= b.0 - EPS) {
                         continue;
                     }
                     if let Some(begin) = self.earliest_begin(c, earliest, hours)
@@ -264,6 +286,7 @@ impl DayRota {
                         }
                     }
                 }
+                self.undominated = undominated;
             } else if let Some((at, a, b)) = self.earliest_pair(first, last, earliest, hours)
                 && best.is_none_or(|b| at < b.0 - EPS)
             {
@@ -281,7 +304,10 @@ impl DayRota {
 
     /// The earliest moment two carers of `first..last` can both begin a visit of `hours`,
     /// not before `earliest`, and the first two who can: it is one carer's own earliest
-    /// begin or the start of one of its shifts, so those moments are tried in order.
+    /// begin or the start of one of its shifts, so those moments are tried in order. Only
+    /// the begins of each class's two carers free soonest are needed: if another carer of a
+    /// class can begin at a moment, so can those two (free no later, same shifts), and both
+    /// can at the later of their own begins, which is no later.
     fn earliest_pair(
         &mut self,
         first: usize,
@@ -294,21 +320,28 @@ impl DayRota {
         }
         let mut moments = std::mem::take(&mut self.moments);
         moments.clear();
-        // Per class, the earliest begin of its carers (`class_lo` serves, reset by `place`):
-        // the class's shift starts after it are moments too.
-        for c in first..last {
-            if let Some(begin) = self.earliest_begin(c, earliest, hours) {
-                // (Bit-identical repeats left out early; the set of moments is unchanged.)
-                if moments.last().map(|m| m.to_bits()) != Some(begin.to_bits()) {
-                    moments.push(begin);
-                }
-                let class = self.class_of[c];
-                self.class_lo[class] = self.class_lo[class].min(begin);
-            }
-        }
         let classes = (self.class_of[first], self.class_of[last - 1] + 1);
+        let mut c = first;
         for class in classes.0..classes.1 {
-            let least = self.class_lo[class];
+            // The class's carers are consecutive: its two free soonest.
+            let mut two = [usize::MAX; 2];
+            while c < last && self.class_of[c] == class {
+                let free = self.free[c];
+                if two[0] == usize::MAX || free < self.free[two[0]] {
+                    two = [c, two[0]];
+                } else if two[1] == usize::MAX || free < self.free[two[1]] {
+                    two[1] = c;
+                }
+                c += 1;
+            }
+            let mut least = f64::INFINITY;
+            for carer in two.into_iter().filter(|&d| d != usize::MAX) {
+                if let Some(begin) = self.earliest_begin(carer, earliest, hours) {
+                    moments.push(begin);
+                    least = least.min(begin);
+                }
+            }
+            // The class's shift starts after its earliest begin.
             let starts = self.shifts_of_class(class).iter().map(|s| s.0);
             moments.extend(starts.filter(|&a| a > least));
         }

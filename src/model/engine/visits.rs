@@ -9,8 +9,9 @@
 //! ends at midnight after its last day (a second `StepDone`), and the patient moves on.
 //!
 //! Whether a rostered visit is made on time, late or missed changes nothing for the patient,
-//! so the visits are given to carers after the run, day by day in order of due time
-//! ([`Simulation::deliver_rostered_visits`], `model::visit_rota`), and the carers' busy time
+//! so the visits are given to carers after the run, day by day in order of due time, one
+//! rota for all the steps sharing carers ([`Simulation::deliver_rostered_visits`],
+//! `model::visit_rota`), and the carers' busy time
 //! goes into their resource figures, daily series and hour-of-week tables as if they had been
 //! seized.
 //!
