@@ -236,7 +236,13 @@ impl DayRota {
         hours: f64,
         carers: u32,
     ) -> Option<Placement> {
-        self.place_among(alternatives.len(), |i| alternatives[i], earliest, hours, carers)
+        self.place_among(
+            alternatives.len(),
+            |i| alternatives[i],
+            earliest,
+            hours,
+            carers,
+        )
     }
 
     /// [`DayRota::place_in`] with alternative `i` (of `count`) being pool `pool_of(i)`.
@@ -506,7 +512,8 @@ mod tests {
                     for c in first..last {
                         if let Some(begin) = self.begin(c, earliest, hours) {
                             moments.push(begin);
-                            moments.extend(self.shifts[c].iter().map(|s| s.0).filter(|&a| a > begin));
+                            moments
+                                .extend(self.shifts[c].iter().map(|s| s.0).filter(|&a| a > begin));
                         }
                     }
                     moments.sort_by(f64::total_cmp);

@@ -404,7 +404,10 @@ pub fn check_not_seized(problems: &mut Problems, file: &super::file::ScenarioFil
     for (pathway, written) in &file.pathways {
         for step in written.get_ref().steps.get_ref() {
             let step = step.get_ref();
-            let Some(resource) = step.visits.as_ref().and_then(|v| v.get_ref().resource.as_ref())
+            let Some(resource) = step
+                .visits
+                .as_ref()
+                .and_then(|v| v.get_ref().resource.as_ref())
             else {
                 continue;
             };

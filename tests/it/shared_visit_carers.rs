@@ -51,7 +51,10 @@ fn two_steps_sharing_one_carer_take_turns() {
     let run = run_text(&text);
     for (step, late) in [("p1", 0.0), ("p2", 2.0)] {
         let m = format!("visits.{step}.home_care");
-        assert!(close(run.mean(&format!("{m}.visits_per_day")), 0.2), "{step}");
+        assert!(
+            close(run.mean(&format!("{m}.visits_per_day")), 0.2),
+            "{step}"
+        );
         assert_eq!(run.mean(&format!("{m}.missed")), 0.0, "{step}");
         assert_eq!(run.mean(&format!("{m}.late")), late, "{step}");
     }

@@ -229,7 +229,10 @@ fn rota_groups(
         let mut merged = (Vec::new(), Vec::new());
         let mut g = 0;
         while g < members.len() {
-            if resources.iter().any(|r| members[g].0.contains(&(r.0 as usize))) {
+            if resources
+                .iter()
+                .any(|r| members[g].0.contains(&(r.0 as usize)))
+            {
                 let (pools, episodes) = members.remove(g);
                 merged.0.extend(pools);
                 merged.1.extend(episodes);
