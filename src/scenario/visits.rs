@@ -366,3 +366,72 @@ fn compile_clock_keys(
     };
     (times, late_after)
 }
+
+/// Refuses a resource whose rostered hours a `visits` step delivers (`resource`, or any of its
+/// `any_of`) when a `seize` or `activity` step also asks for it (`resource`, `any_of` or
+/// `resources`) or a handoff's `by` names it: those units are granted in the event loop,
+/// while visits are given to carers after the run, so neither would see the other's use and
+/// the carers' hours would be counted twice. Reported at the visits step's resource.
+pub fn check_not_seized(problems: &mut Problems, file: &super::file::ScenarioFile) {
+    // Where each resource is seized, asked for or staffs an office: `pathway.step`.
+    let mut used_by: Vec<(&str, String)> = Vec::new();
+    for (pathway, written) in &file.pathways {
+        for step in written.get_ref().steps.get_ref() {
+            let step = step.get_ref();
+            let at = || format!("{pathway}.{}", step.name.get_ref());
+            for wait in [&step.seize, &step.activity].into_iter().flatten() {
+                let wait = wait.get_ref();
+                match wait.resource.as_ref().map(Spanned::get_ref) {
+                    Some(ResourceChoiceFile::Named(name)) => used_by.push((name, at())),
+                    Some(ResourceChoiceFile::AnyOf(list)) => {
+                        used_by.extend(list.iter().map(|n| (n.get_ref().as_str(), at())));
+                    }
+                    None => {}
+                }
+                if let Some(list) = &wait.resources {
+                    used_by.extend(list.get_ref().iter().map(|n| (n.get_ref().as_str(), at())));
+                }
+            }
+            if let Some(by) = step.handoff.as_ref().and_then(|h| h.get_ref().by.as_ref()) {
+                used_by.push((by.get_ref(), at()));
+            }
+        }
+    }
+    if used_by.is_empty() {
+        return;
+    }
+    for (pathway, written) in &file.pathways {
+        for step in written.get_ref().steps.get_ref() {
+            let step = step.get_ref();
+            let Some(resource) = step
+                .visits
+                .as_ref()
+                .and_then(|v| v.get_ref().resource.as_ref())
+            else {
+                continue;
+            };
+            let names: Vec<(&str, std::ops::Range<usize>)> = match resource.get_ref() {
+                ResourceChoiceFile::Named(name) => vec![(name.as_str(), resource.span())],
+                ResourceChoiceFile::AnyOf(list) => list
+                    .iter()
+                    .map(|n| (n.get_ref().as_str(), n.span()))
+                    .collect(),
+            };
+            for (name, span) in names {
+                let Some((_, other)) = used_by.iter().find(|(used, _)| *used == name) else {
+                    continue;
+                };
+                problems.add(
+                    span,
+                    format!(
+                        "`{name}` makes the home visits of `{pathway}.{}` and is also taken by `{other}` (a seize, activity or handoff `by`): its units are granted during the run and visits are given to carers after it, so neither would see the other's use and its hours would be counted twice",
+                        step.name.get_ref()
+                    ),
+                    &format!(
+                        "give the visits their own carers: a resource such as `{name}_visits` with the visiting staff's roster, used only by `visits` steps"
+                    ),
+                );
+            }
+        }
+    }
+}

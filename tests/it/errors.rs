@@ -441,6 +441,12 @@ invalid_fixtures! {
     ];
     /// A surge rule on carers whose rostered hours deliver home visits would never open.
     visits_surge => [(8, 9, "`surge` on `carer` would never open", Some("add carers to the roster instead"))];
+    /// Carers making home visits (after the run) and also taken by a handoff's `by` and an
+    /// activity (during it) would have their hours counted twice: refused at each alternative.
+    visits_carers_also_seized => [
+        (23, 129, "`carer` makes the home visits of `p1.home_care` and is also taken by `p2.referral`", Some("give the visits their own carers")),
+        (23, 138, "`nurse` makes the home visits of `p1.home_care` and is also taken by `p2.dressing`", Some("give the visits their own carers")),
+    ];
 }
 
 /// Two pathways that transfer patients to each other forever, with no `end`, are a pathway

@@ -41,6 +41,7 @@ mod requests;
 mod rosters_and_deadlines;
 mod routes;
 mod shards;
+mod shared_visit_carers;
 mod staffed_offices;
 mod support;
 mod surge;

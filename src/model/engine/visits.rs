@@ -9,8 +9,9 @@
 //! ends at midnight after its last day (a second `StepDone`), and the patient moves on.
 //!
 //! Whether a rostered visit is made on time, late or missed changes nothing for the patient,
-//! so the visits are given to carers after the run, day by day in order of due time
-//! ([`Simulation::deliver_rostered_visits`], `model::visit_rota`), and the carers' busy time
+//! so the visits are given to carers after the run, day by day in order of due time, one
+//! rota for all the steps sharing carers ([`Simulation::deliver_rostered_visits`],
+//! `model::visit_rota`), and the carers' busy time
 //! goes into their resource figures, daily series and hour-of-week tables as if they had been
 //! seized.
 //!
@@ -50,11 +51,13 @@ const NOT_PLACED: Placed = Placed {
     release: false,
 };
 
-/// A rostered visit booked: when it is due and how many carers it needs.
+/// A rostered visit booked: when it is due, for which step and how many carers it needs.
 #[derive(Debug, Clone, Copy)]
 struct Due {
     /// Day since time zero.
     day: u32,
+    /// The episode (`visits` step) it belongs to.
+    episode: u16,
     /// Carers (1, or 2 if double-handed).
     carers: u8,
     /// Due time [hours since time zero]; NaN if nobody is rostered that day.
@@ -77,14 +80,29 @@ impl Windows {
     }
 }
 
+/// The roster episodes whose carers are shared (one rota a day for all their visits): the
+/// resources they use between them (the rota's pools), and their visits booked.
+#[derive(Debug, Clone, Default)]
+struct RotaGroup {
+    /// The resources, in order of first use (by episode, then alternative).
+    pools: Vec<usize>,
+    /// The visits booked by all its episodes, in booking order; sized at the start to what
+    /// the rosters could make over the run.
+    due: Vec<Due>,
+}
+
 /// Per episode step: its book of days and waits to start; per patient: its placement.
 pub(super) struct VisitsState {
     books: Vec<VisitBook>,
     /// Per episode: each day's rostered window (empty without a roster).
     windows: Vec<Windows>,
-    /// Per episode: the rostered visits booked, in booking order (empty without a roster);
-    /// sized at the start to what the roster could make over the run.
-    due: Vec<Vec<Due>>,
+    /// Episodes with a roster, grouped so that two share a group when they share a resource
+    /// (directly or through others).
+    groups: Vec<RotaGroup>,
+    /// Per episode: its group (`usize::MAX` without a roster) and its alternatives as pools
+    /// of that group, in its order of preference.
+    group_of: Vec<usize>,
+    alternatives: Vec<Vec<usize>>,
     /// Waits from reaching the step to the first visit day, of episodes started after the
     /// warm-up [hours].
     waits: Vec<DurationSample>,
@@ -111,7 +129,7 @@ impl VisitsState {
         let days = (scenario.end_time().hours() / 24.0).ceil() as usize + 1;
         let mut books = Vec::new();
         let mut windows = Vec::new();
-        let mut due = Vec::new();
+        let mut room = Vec::new();
         let mut levels = Vec::new();
         let mut on = Vec::new();
         for episode in &scenario.visits {
@@ -150,17 +168,19 @@ impl VisitsState {
             windows.push(window);
             // Room for every visit the roster could make, and a quarter more (amortised growth
             // beyond that, if far more are due than can be made).
-            let room = if most_visits.is_finite() {
-                (most_visits * 1.25) as usize
+            room.push(if most_visits.is_finite() {
+                ((most_visits * 1.25) as usize).min(1 << 24)
             } else {
                 0
-            };
-            due.push(Vec::with_capacity(room.min(1 << 24)));
+            });
         }
+        let (groups, group_of, alternatives) = rota_groups(scenario, &room);
         VisitsState {
             books,
             windows,
-            due,
+            groups,
+            group_of,
+            alternatives,
             rota: DayRota::default(),
             levels: Vec::new(),
             blocks: Vec::new(),
@@ -191,6 +211,64 @@ impl VisitsState {
         }
         &mut self.placed[i]
     }
+}
+
+/// Groups the roster episodes of `scenario` that share a resource, directly or through
+/// others (any two `any_of` lists that overlap): one rota a day serves a group. Returns the
+/// groups (with room for `room[e]` visits of each episode `e`), each episode's group
+/// (`usize::MAX` without a roster) and its alternatives as pools of its group.
+fn rota_groups(
+    scenario: &Scenario,
+    room: &[usize],
+) -> (Vec<RotaGroup>, Vec<usize>, Vec<Vec<usize>>) {
+    let mut members: Vec<(Vec<usize>, Vec<usize>)> = Vec::new(); // (resources, episodes)
+    for (e, episode) in scenario.visits.iter().enumerate() {
+        let VisitCapacity::Roster { resources } = &episode.capacity else {
+            continue;
+        };
+        let mut merged = (Vec::new(), Vec::new());
+        let mut g = 0;
+        while g < members.len() {
+            if resources
+                .iter()
+                .any(|r| members[g].0.contains(&(r.0 as usize)))
+            {
+                let (pools, episodes) = members.remove(g);
+                merged.0.extend(pools);
+                merged.1.extend(episodes);
+            } else {
+                g += 1;
+            }
+        }
+        for r in resources {
+            if !merged.0.contains(&(r.0 as usize)) {
+                merged.0.push(r.0 as usize);
+            }
+        }
+        merged.1.push(e);
+        members.push(merged);
+    }
+    let mut group_of = vec![usize::MAX; scenario.visits.len()];
+    let mut alternatives = vec![Vec::new(); scenario.visits.len()];
+    let mut groups = Vec::new();
+    for (g, (pools, mut episodes)) in members.into_iter().enumerate() {
+        episodes.sort_unstable();
+        for &e in &episodes {
+            group_of[e] = g;
+            if let VisitCapacity::Roster { resources } = &scenario.visits[e].capacity {
+                alternatives[e] = resources
+                    .iter()
+                    .filter_map(|r| pools.iter().position(|&p| p == r.0 as usize))
+                    .collect();
+            }
+        }
+        let room: usize = episodes.iter().map(|&e| room[e]).sum();
+        groups.push(RotaGroup {
+            pools,
+            due: Vec::with_capacity(room.min(1 << 24)),
+        });
+    }
+    (groups, group_of, alternatives)
 }
 
 /// The level of `resource` over day `day` (from `day` x 24 h for 24 h) as consecutive
@@ -293,7 +371,7 @@ impl Simulation<'_> {
         };
         if let Some(day) = start_day {
             if roster {
-                let due = &mut state.due[e.0 as usize];
+                let due = &mut state.groups[state.group_of[e.0 as usize]].due;
                 for d in 0..plan.days() as usize {
                     let on = day + d;
                     let n = plan.visits_on(d as u32);
@@ -308,6 +386,7 @@ impl Simulation<'_> {
                         if on <= last_day {
                             due.push(Due {
                                 day: on as u32,
+                                episode: e.0,
                                 carers: plan.carers as u8,
                                 target: target.unwrap_or(f64::NAN),
                             });
@@ -400,17 +479,16 @@ impl Simulation<'_> {
     }
 
     /// After the run: gives every rostered visit booked to carers, day by day in order of due
-    /// time (then booking), as `model::visit_rota` states; counts each made (and late, if the
-    /// carers arrive more than `late_after` after its due time) or missed; and adds the carers'
-    /// busy time to their resource's figures. Allocates nothing but its reused buffers and the
-    /// sorts' buffers.
+    /// time (then booking), as `model::visit_rota` states, one rota a day for each group of
+    /// steps sharing carers (each visit among its own step's alternatives); counts each made
+    /// (and late, if the carers arrive more than `late_after` after its due time) or missed;
+    /// and adds the carers' busy time to their resource's figures. Allocates nothing but its
+    /// reused buffers and the sorts' buffers.
     pub(super) fn deliver_rostered_visits(&mut self) {
         let scenario = self.scenario;
-        for (e, episode) in scenario.visits.iter().enumerate() {
-            let VisitCapacity::Roster { resources } = &episode.capacity else {
-                continue;
-            };
-            let due = std::mem::take(&mut self.visits.due[e]);
+        for g in 0..self.visits.groups.len() {
+            let due = std::mem::take(&mut self.visits.groups[g].due);
+            let pools = std::mem::take(&mut self.visits.groups[g].pools);
             // In order of day, then due time, then booking (as a stable sort by day and due
             // time would give): a counting sort by day into `by_day`, which keeps booking
             // order, then a stable sort of each day's visits by due time.
@@ -435,7 +513,6 @@ impl Simulation<'_> {
                 by_day[*at] = *v;
                 *at += 1;
             }
-            let hours = episode.visit_hours + episode.travel_hours;
             let mut day_start = 0;
             for (day, &to) in day_end.iter().enumerate() {
                 let from = day_start;
@@ -448,10 +525,10 @@ impl Simulation<'_> {
                 let today = &by_day[from..to];
                 let state = &mut self.visits;
                 state.rota.clear();
-                state.blocks.resize_with(resources.len(), Vec::new);
-                for (pool, r) in resources.iter().enumerate() {
+                state.blocks.resize_with(pools.len(), Vec::new);
+                for (pool, &r) in pools.iter().enumerate() {
                     day_levels(
-                        &scenario.resources[r.0 as usize],
+                        &scenario.resources[r],
                         day,
                         self.week_offset,
                         &mut state.levels,
@@ -459,10 +536,14 @@ impl Simulation<'_> {
                     state.rota.add_pool(&state.levels);
                     state.blocks[pool].clear();
                 }
-                let book = &mut state.books[e];
                 for visit in today {
+                    let e = usize::from(visit.episode);
+                    let episode = &scenario.visits[e];
+                    let hours = episode.visit_hours + episode.travel_hours;
+                    let alternatives = &state.alternatives[e];
                     let placed = if visit.target.is_finite() {
-                        state.rota.place(
+                        state.rota.place_in(
+                            alternatives,
                             visit.target - episode.travel_hours,
                             hours,
                             u32::from(visit.carers),
@@ -470,22 +551,28 @@ impl Simulation<'_> {
                     } else {
                         None
                     };
+                    let book = &mut state.books[e];
                     match placed {
                         Some(p) => {
                             let late = p.begin + episode.travel_hours - visit.target;
                             let late = (late > episode.late_after_hours + 1e-9).then_some(late);
                             let carers = u32::from(visit.carers);
                             book.record(day, Some(p.pool), hours * f64::from(carers), late);
-                            state.blocks[p.pool].push((p.begin, p.begin + hours, carers));
+                            state.blocks[alternatives[p.pool]].push((
+                                p.begin,
+                                p.begin + hours,
+                                carers,
+                            ));
                         }
                         None => book.record(day, None, 0.0, None),
                     }
                 }
-                for (pool, r) in resources.iter().enumerate() {
-                    self.record_visit_work(r.0 as usize, pool);
+                for (pool, &r) in pools.iter().enumerate() {
+                    self.record_visit_work(r, pool);
                 }
             }
-            self.visits.due[e] = due;
+            self.visits.groups[g].due = due;
+            self.visits.groups[g].pools = pools;
             self.visits.by_day = by_day;
             self.visits.day_end = day_end;
         }
