@@ -151,8 +151,7 @@ impl<'a> ArrivalPattern<'a> {
             growth_per_year == 0.0 && changes.is_empty() && hourly_rate.iter().all(|r| *r == first);
         let whole_hour_steps = growth_per_year == 0.0
             && changes.is_empty()
-            && week_offset >= 0.0
-            && week_offset < EXACT_HOURS
+            && (0.0..EXACT_HOURS).contains(&week_offset)
             && week_offset.fract() == 0.0;
         ArrivalPattern {
             hourly_rate,
@@ -202,7 +201,7 @@ impl ArrivalPattern<'_> {
                 return SimTime::from_hours(t);
             }
             // `as` truncates: equal for a whole hour only.
-            if self.whole_hour_steps && t >= 0.0 && t < EXACT_HOURS && (t as u64) as f64 == t {
+            if self.whole_hour_steps && (0.0..EXACT_HOURS).contains(&t) && (t as u64) as f64 == t {
                 return self.walk_whole_hours(t, budget);
             }
             let shifted = t + self.week_offset;
