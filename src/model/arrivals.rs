@@ -126,7 +126,15 @@ pub struct ArrivalPattern<'a> {
     /// The rate if it is the same in every hour and never changes [patients/hour]: arrivals
     /// are then a plain Poisson process, sampled without walking the week.
     pub constant_rate: Option<f64>,
+    /// Whether the rate changes only at whole hours of the clock (no demand change, no
+    /// growth, a week offset of whole hours): then, from a whole hour on, the walk takes the
+    /// week's table hour by hour without working out the hour of the week at each step.
+    pub whole_hour_steps: bool,
 }
+
+/// Below this many hours the clock holds whole hours exactly and the hour of the week of a
+/// whole hour is worked out exactly (2^40 h, some 125 million years).
+const EXACT_HOURS: f64 = 1_099_511_627_776.0;
 
 impl<'a> ArrivalPattern<'a> {
     /// The pattern of `hourly_rate` growing by `growth_per_year`, for a run starting
@@ -141,6 +149,10 @@ impl<'a> ArrivalPattern<'a> {
         let first = hourly_rate[0];
         let constant =
             growth_per_year == 0.0 && changes.is_empty() && hourly_rate.iter().all(|r| *r == first);
+        let whole_hour_steps = growth_per_year == 0.0
+            && changes.is_empty()
+            && (0.0..EXACT_HOURS).contains(&week_offset)
+            && week_offset.fract() == 0.0;
         ArrivalPattern {
             hourly_rate,
             growth_per_year,
@@ -148,6 +160,7 @@ impl<'a> ArrivalPattern<'a> {
             changes,
             until,
             constant_rate: constant.then_some(first),
+            whole_hour_steps,
         }
     }
 
@@ -172,14 +185,24 @@ impl ArrivalPattern<'_> {
     /// The first arrival strictly after `now`, or some instant after `until` if there is none
     /// before it. The pattern must have a positive weekly rate.
     pub fn next_after(&self, now: SimTime, stream: &mut Stream) -> SimTime {
-        let mut budget: f64 = Exp1.sample(stream);
-        let mut t = now.hours();
+        let budget: f64 = Exp1.sample(stream);
+        let t = now.hours();
         if let Some(rate) = self.constant_rate {
             return SimTime::from_hours(t + budget / rate);
         }
+        self.next_after_from(t, budget)
+    }
+
+    /// The instant at which `budget` of "rate x time" from `t` is spent, or some instant
+    /// after `until` if that is later: the walk through the hours of the week.
+    fn next_after_from(&self, mut t: f64, mut budget: f64) -> SimTime {
         loop {
             if t > self.until {
                 return SimTime::from_hours(t);
+            }
+            // `as` truncates: equal for a whole hour only.
+            if self.whole_hour_steps && (0.0..EXACT_HOURS).contains(&t) && (t as u64) as f64 == t {
+                return self.walk_whole_hours(t, budget);
             }
             let shifted = t + self.week_offset;
             let position = shifted - floor_non_negative(shifted / HOURS_PER_WEEK) * HOURS_PER_WEEK;
@@ -202,6 +225,36 @@ impl ArrivalPattern<'_> {
             // back to `t`: the loop must end (issue 9 item 9).
             let next = t + hour_end;
             t = if next > t { next } else { t.next_up() };
+        }
+    }
+}
+
+impl ArrivalPattern<'_> {
+    /// The rest of [`ArrivalPattern::next_after`] from whole hour `t` with `budget` of
+    /// "rate x time" left, for a pattern with `whole_hour_steps`: the same steps, bit for
+    /// bit. From a whole hour, with no demand change or growth, each step of the general walk
+    /// is exact whole-hour arithmetic: the hour of the week is an integer, the step is 1 h
+    /// long, the rate is the table's (times 1, twice). So the hour of the week is worked out
+    /// once and then counted on, one table read and one subtraction an hour.
+    fn walk_whole_hours(&self, mut t: f64, mut budget: f64) -> SimTime {
+        let shifted = t + self.week_offset;
+        let position = shifted - floor_non_negative(shifted / HOURS_PER_WEEK) * HOURS_PER_WEEK;
+        let mut hour = (position as usize).min(167);
+        loop {
+            if t > self.until {
+                return SimTime::from_hours(t);
+            }
+            if t >= EXACT_HOURS {
+                // Not reached in any run: past this the general walk takes over.
+                return self.next_after_from(t, budget);
+            }
+            let rate = self.hourly_rate[hour];
+            if rate >= budget {
+                return SimTime::from_hours(t + budget / rate);
+            }
+            budget -= rate;
+            t += 1.0;
+            hour = if hour == 167 { 0 } else { hour + 1 };
         }
     }
 }
@@ -296,5 +349,48 @@ mod tests {
         let counts = count_by_hour_of_week(&rates, 500.0);
         assert!(counts.iter().enumerate().all(|(h, c)| h == 10 || *c == 0.0));
         assert!((counts[10] - 1500.0).abs() < 4.0 * 1500f64.sqrt());
+    }
+
+    /// The walk by whole hours gives the general walk's arrivals bit for bit: a profile with
+    /// closed hours and uneven rates, on a week that starts on a Thursday, over two years.
+    #[test]
+    fn whole_hour_steps_give_the_same_arrivals_as_the_general_walk() {
+        let mut rates = [0.0; 168];
+        for (h, rate) in rates.iter_mut().enumerate() {
+            let hour = h % 24;
+            if (8..18).contains(&hour) {
+                *rate = 0.05 * (1 + h % 7) as f64 + if h >= 120 { 0.0 } else { 0.3 };
+            } else if hour == 20 {
+                *rate = 1e-3;
+            }
+        }
+        let until = 2.0 * 8760.0;
+        let fast = ArrivalPattern::new(&rates, 0.0, &[], 3.0 * 24.0, until);
+        assert!(fast.whole_hour_steps);
+        let general = ArrivalPattern {
+            whole_hour_steps: false,
+            ..fast
+        };
+        let key = ReplicationKey::new(5, 0);
+        let (mut a, mut b) = (
+            key.stream(StreamKey::named("a")),
+            key.stream(StreamKey::named("a")),
+        );
+        let (mut t, mut u) = (SimTime::ZERO, SimTime::ZERO);
+        let mut arrivals = 0;
+        while t.hours() <= until {
+            t = fast.next_after(t, &mut a);
+            u = general.next_after(u, &mut b);
+            assert_eq!(
+                t.hours().to_bits(),
+                u.hours().to_bits(),
+                "arrival {arrivals}"
+            );
+            arrivals += 1;
+        }
+        assert!(arrivals > 1000, "{arrivals} arrivals");
+        // Growth, a demand change or an offset part-way through an hour take the general walk.
+        assert!(!ArrivalPattern::new(&rates, 0.1, &[], 0.0, until).whole_hour_steps);
+        assert!(!ArrivalPattern::new(&rates, 0.0, &[], 0.5, until).whole_hour_steps);
     }
 }

@@ -16,9 +16,17 @@ pub struct Segment {
 }
 
 /// A weekly, piecewise-constant level. Segments cover [0, 168) hours, in order.
+///
+/// Besides the segments it keeps two things derived from them once, so that the event loop
+/// asks no question twice: the hours per week with a positive level, and for each whole
+/// hour of the week the segment in force at its start (a lookup in place of a search).
 #[derive(Debug, Clone, PartialEq)]
 pub struct WeekSchedule {
     segments: Vec<Segment>,
+    /// Hours per week with a positive level (see [`WeekSchedule::weekly_open_hours`]).
+    open_hours: f64,
+    /// For each whole hour `h` of the week, the index of the segment containing `h`.
+    segment_at_hour: Vec<u32>,
 }
 
 /// Shift lines that add up to more units than allowed at some time of the week.
@@ -49,8 +57,29 @@ pub struct ShiftLine {
 impl WeekSchedule {
     /// The same level all week.
     pub fn constant(level: u32) -> Self {
+        Self::with_segments(vec![Segment { start: 0.0, level }])
+    }
+
+    /// The schedule of `segments` (in order, the first at 0), with what is derived from
+    /// them. O(segments + 168).
+    fn with_segments(segments: Vec<Segment>) -> Self {
+        let open_hours = (0..segments.len())
+            .filter(|&i| segments[i].level > 0)
+            .map(|i| segment_end(&segments, i) - segments[i].start)
+            .sum();
+        let segment_at_hour = (0..WEEK_HOURS)
+            .map(|h| {
+                let index = segments
+                    .partition_point(|segment| segment.start <= h as f64)
+                    .saturating_sub(1);
+                // At most one segment per minute of the week: far below `u32::MAX`.
+                index as u32
+            })
+            .collect();
         WeekSchedule {
-            segments: vec![Segment { start: 0.0, level }],
+            segments,
+            open_hours,
+            segment_at_hour,
         }
     }
 
@@ -103,7 +132,7 @@ impl WeekSchedule {
             }
             start = changes.get(index).map_or(HOURS_PER_WEEK, |c| c.0);
         }
-        Ok(WeekSchedule { segments })
+        Ok(Self::with_segments(segments))
     }
 
     /// The segments, in order through the week.
@@ -123,12 +152,9 @@ impl WeekSchedule {
             .sum()
     }
 
-    /// Hours per week with a positive level.
+    /// Hours per week with a positive level. O(1): computed once with the segments.
     pub fn weekly_open_hours(&self) -> f64 {
-        (0..self.segments.len())
-            .filter(|&i| self.segments[i].level > 0)
-            .map(|i| self.segment_length(i))
-            .sum()
+        self.open_hours
     }
 
     /// Largest level at any time of the week.
@@ -141,16 +167,36 @@ impl WeekSchedule {
     }
 
     fn segment_end(&self, index: usize) -> f64 {
-        self.segments
-            .get(index + 1)
-            .map_or(HOURS_PER_WEEK, |next| next.start)
+        segment_end(&self.segments, index)
     }
 
-    /// Index of the segment containing `hour_of_week` (in [0, 168)). O(log n).
+    /// Index of the segment containing `hour_of_week` (in [0, 168)): the last segment that
+    /// starts at or before it (the first if none does). The segment in force at the start
+    /// of its whole hour, looked up, then any that start later within that hour: O(1) for a
+    /// roster that changes at most a few times an hour.
+    #[inline]
     fn segment_index(&self, hour_of_week: f64) -> usize {
-        self.segments
-            .partition_point(|segment| segment.start <= hour_of_week)
-            .saturating_sub(1)
+        // `as` saturates: below 0 (or NaN) reads hour 0, beyond the week the last hour.
+        let hour = (hour_of_week as usize).min(WEEK_HOURS - 1);
+        let mut index = self.segment_at_hour[hour] as usize;
+        while self
+            .segments
+            .get(index + 1)
+            .is_some_and(|next| next.start <= hour_of_week)
+        {
+            index += 1;
+        }
+        index
+    }
+
+    /// The segment after `index`, round the end of the week.
+    #[inline]
+    fn next_index(&self, index: usize) -> usize {
+        if index + 1 == self.segments.len() {
+            0
+        } else {
+            index + 1
+        }
     }
 
     /// The level at `hour_of_week` (in [0, 168)).
@@ -166,7 +212,7 @@ impl WeekSchedule {
         }
         let index = self.segment_index(hour_of_week);
         let until = self.segment_end(index) - hour_of_week;
-        let next = self.segments[(index + 1) % self.segments.len()];
+        let next = self.segments[self.next_index(index)];
         Some((until, next.level))
     }
 
@@ -193,7 +239,7 @@ impl WeekSchedule {
                 remaining -= span;
             }
             elapsed += span;
-            index = (index + 1) % self.segments.len();
+            index = self.next_index(index);
             position = self.segments[index].start;
         }
     }
@@ -223,11 +269,21 @@ impl WeekSchedule {
                 open += span;
             }
             remaining -= span;
-            index = (index + 1) % self.segments.len();
+            index = self.next_index(index);
             position = self.segments[index].start;
         }
         open.min(duration)
     }
+}
+
+/// Hours in a week, as a table length.
+const WEEK_HOURS: usize = HOURS_PER_WEEK as usize;
+
+/// End of segment `index` of `segments`: the next one's start, or the end of the week.
+fn segment_end(segments: &[Segment], index: usize) -> f64 {
+    segments
+        .get(index + 1)
+        .map_or(HOURS_PER_WEEK, |next| next.start)
 }
 
 /// `hours` rounded to the nearest whole minute.
@@ -415,5 +471,57 @@ mod tests {
         // Ten working weeks from Monday 09:00 end on Friday 17:00 nine weeks later.
         let ten_weeks = office.working_time_from(9.0, 400.0);
         assert!((ten_weeks - (9.0 * 168.0 + 4.0 * 24.0 + 8.0)).abs() < 1e-9);
+    }
+
+    /// The segment found through the table of whole hours is the one a binary search over
+    /// the segments finds, at every minute of the week, at instants a hair either side of
+    /// each change, and outside the week; the weekly open hours kept are those summed.
+    #[test]
+    fn the_segment_looked_up_by_hour_is_the_one_searched_for() {
+        // Changes at odd minutes, several within one hour, and past midnight.
+        let lines = [
+            (0, 8.0, 20.0, 2),
+            (0, 8.25, 8.5, 1),
+            (0, 8.75, 9.0, 3),
+            (2, 22.0 + 1.0 / 3.0, 30.0, 1),
+            (6, 23.0, 26.0, 4),
+        ]
+        .map(|(day, start, end, count)| ShiftLine {
+            day,
+            start,
+            end,
+            count,
+        });
+        for schedule in [
+            WeekSchedule::from_shifts(&lines, u32::MAX).unwrap(),
+            office_weekdays_9_to_17(),
+            WeekSchedule::constant(3),
+            WeekSchedule::constant(0),
+        ] {
+            let searched = |x: f64| {
+                schedule
+                    .segments
+                    .partition_point(|segment| segment.start <= x)
+                    .saturating_sub(1)
+            };
+            let mut points: Vec<f64> = (0..=168 * 60).map(|m| f64::from(m) / 60.0).collect();
+            for segment in &schedule.segments {
+                points.extend([
+                    segment.start,
+                    segment.start.next_down(),
+                    segment.start.next_up(),
+                ]);
+            }
+            points.extend([-1.0, -0.0, 167.999_999_999, 168.0, 200.0, f64::NAN]);
+            for x in points {
+                assert_eq!(schedule.segment_index(x), searched(x), "at hour {x}");
+            }
+            let summed: f64 = (0..schedule.segments.len())
+                .filter(|&i| schedule.segments[i].level > 0)
+                .map(|i| schedule.segment_length(i))
+                .sum();
+            assert_eq!(schedule.weekly_open_hours().to_bits(), summed.to_bits());
+        }
+        assert_eq!(office_weekdays_9_to_17().weekly_open_hours(), 40.0);
     }
 }

@@ -31,7 +31,7 @@ use crate::model::scenario::{Scenario, StepId};
 use crate::model::visit_plan::{
     MAX_LOS_REDRAWS, VisitBook, VisitCapacity, VisitEpisode, VisitPlan, VisitsId,
 };
-use crate::model::visit_rota::{DayRota, target_time};
+use crate::model::visit_rota::DayRota;
 
 /// Where a patient is in its episode, by patient slot.
 #[derive(Debug, Clone, Copy)]
@@ -71,12 +71,47 @@ struct Windows {
     intervals: Vec<(f64, f64)>,
     /// Day `d`'s intervals are `of[d]..of[d + 1]`.
     of: Vec<usize>,
+    /// Hours in day `d`'s intervals, summed once when the days are laid out (a patient's
+    /// visits ask for them day after day) [hours].
+    hours: Vec<f64>,
 }
 
 impl Windows {
+    /// Closes the day whose intervals were pushed last: notes where they end and their hours.
+    fn end_day(&mut self) {
+        let from = self.of.last().copied().unwrap_or(0);
+        // The sum `target_time` takes over the day's window, in the same order.
+        let hours: f64 = self.intervals[from..].iter().map(|(a, b)| b - a).sum();
+        self.hours.push(hours);
+        self.of.push(self.intervals.len());
+    }
+
     fn day(&self, day: usize) -> Option<&[(f64, f64)]> {
         let to = *self.of.get(day + 1)?;
         Some(&self.intervals[self.of[day]..to])
+    }
+
+    /// When visit `k` of `n` on day `day` is due, as `model::visit_rota::target_time` of
+    /// the day's window (the same arithmetic, bit for bit), with the window's hours summed
+    /// in advance; `None` past the days laid out.
+    #[inline]
+    fn target(&self, day: usize, k: u32, n: u32) -> Option<f64> {
+        let window = self.day(day)?;
+        if k >= n {
+            return None;
+        }
+        let total = self.hours[day];
+        if total <= 0.0 {
+            return None;
+        }
+        let mut left = total * (f64::from(k) + 0.5) / f64::from(n);
+        for &(a, b) in window {
+            if left < b - a {
+                return Some(a + left);
+            }
+            left -= b - a;
+        }
+        window.last().map(|&(_, b)| b)
     }
 }
 
@@ -159,7 +194,7 @@ impl VisitsState {
                                 _ => window.intervals.push((a, b)),
                             }
                         }
-                        window.of.push(window.intervals.len());
+                        window.end_day();
                     }
                     most_visits = capacity.iter().sum::<f64>() / episode.carer_hours(1);
                     VisitBook::roster(resources.len(), capacity)
@@ -303,7 +338,7 @@ fn day_levels(
 /// the day is past the run).
 fn due_at(episode: &VisitEpisode, window: &Windows, day: usize, k: u32, n: u32) -> Option<f64> {
     if episode.times.is_empty() {
-        target_time(window.day(day)?, k, n)
+        window.target(day, k, n)
     } else {
         episode.times.get(k as usize).map(|h| day as f64 * 24.0 + h)
     }
@@ -739,5 +774,56 @@ pub(super) fn collect(simulation: &Simulation<'_>, out: &mut Vec<MetricValue>) {
                 f64::NAN
             },
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Windows;
+    use crate::model::visit_rota::target_time;
+
+    /// Days with one, two and three rostered intervals (a split shift), a day with none,
+    /// and intervals of awkward lengths, laid out as the engine lays them out.
+    fn windows() -> Windows {
+        let days: [&[(f64, f64)]; 5] = [
+            &[(8.0, 20.0)],
+            &[(31.0, 33.5), (36.25, 44.0 + 1.0 / 3.0)],
+            &[],
+            &[(79.1, 80.7), (81.0, 84.9), (90.0, 95.999)],
+            &[(96.0, 96.0 + 1e-7)],
+        ];
+        let mut windows = Windows::default();
+        windows.of.push(0);
+        for day in days {
+            windows.intervals.extend_from_slice(day);
+            windows.end_day();
+        }
+        windows
+    }
+
+    #[test]
+    fn due_times_from_the_summed_window_equal_target_time_bit_for_bit() {
+        let windows = windows();
+        for day in 0..5 {
+            let window = windows.day(day).expect("a day laid out");
+            for n in 0..12 {
+                for k in 0..=n {
+                    let fast = windows.target(day, k, n).map(f64::to_bits);
+                    let direct = target_time(window, k, n).map(f64::to_bits);
+                    assert_eq!(fast, direct, "day {day}, visit {k} of {n}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_day_past_those_laid_out_has_no_due_time() {
+        let windows = windows();
+        assert_eq!(windows.target(5, 0, 1), None);
+        assert_eq!(windows.hours.len(), 5);
+        assert_eq!(windows.hours[2], 0.0);
+        assert_eq!(windows.target(2, 0, 1), None);
+        // Visit 0 of 2 on an 08:00-20:00 day: a quarter of the way through, at 11:00.
+        assert_eq!(windows.target(0, 0, 2), Some(11.0));
     }
 }
