@@ -177,21 +177,13 @@ pub struct WaitCurve {
     pub served_share: f64,
 }
 
-/// Time integral of a piecewise-constant level, e.g. units busy or patients queueing.
+/// Time integral of a piecewise-constant level, e.g. units busy or patients queueing. The
+/// level itself is kept by whoever owns it (the engine's resource state), which adds
+/// `level x hours` to `area` before each change of level.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LevelIntegral {
-    /// Current level.
-    pub level: f64,
     /// Integral of the level since the last restart [level x hours].
     pub area: f64,
-}
-
-impl LevelIntegral {
-    /// Accrues the current level over `dt` hours.
-    #[inline]
-    pub fn accrue(&mut self, dt: f64) {
-        self.area += self.level * dt;
-    }
 }
 
 #[cfg(test)]

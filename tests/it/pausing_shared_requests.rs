@@ -438,8 +438,8 @@ fn shared_pause_mix_is_deterministic_and_never_in_overtime() {
 
 /// An office of `count` social workers always on duty reading referrals that arrive 2 an
 /// hour, each an exponential hour, whose staff are shared: another pathway (with no
-/// arrivals to speak of) asks for two of them at once. `at_shift_end = "pause"` never acts
-/// without a roster.
+/// arrivals to speak of) asks for two of them at once. (No `at_shift_end = "pause"`: without
+/// a roster it would change nothing, and `check` refuses it.)
 fn shared_office(count: u32) -> String {
     format!(
         r#"
@@ -452,7 +452,6 @@ seed = 20261130
 
 [resources.social_worker]
 count = {count}
-at_shift_end = "pause"
 
 [arrivals.wards]
 pathway = "discharge"
