@@ -253,6 +253,7 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
     }
     super::visits::check_surge(problems, file, &compiled.visits);
     super::visits::check_not_seized(problems, file);
+    super::visits::check_fit_not_shared(problems, file);
     // Keys that could never act, and visit plans that could never be delivered (audit of
     // issues 12 and 13).
     super::ineffective_keys::check(problems, file, &resources, &compiled.pending_requests);

@@ -435,3 +435,57 @@ pub fn check_not_seized(problems: &mut Problems, file: &super::file::ScenarioFil
         }
     }
 }
+
+/// Refuses `start = "when_plan_fits"` on a `visits` step whose carers (`resource`, or any of
+/// its `any_of` list) another `visits` step also uses. A step that waits for its plan to fit
+/// books the plan against the roster's carer-hours in its own book; two steps sharing carers
+/// would each count the whole roster as theirs, and starts would be too many (their visits
+/// are given to carers together after the run, so the excess would show only as late and
+/// missed visits). Reported at the step's `start`.
+pub fn check_fit_not_shared(problems: &mut Problems, file: &super::file::ScenarioFile) {
+    // Every rostered visits step: (pathway.step, its carers, its `start` if it waits to fit).
+    type Rostered<'a> = (String, Vec<&'a str>, Option<std::ops::Range<usize>>);
+    let mut steps: Vec<Rostered> = Vec::new();
+    for (pathway, written) in &file.pathways {
+        for step in written.get_ref().steps.get_ref() {
+            let step = step.get_ref();
+            let Some(visits) = step.visits.as_ref().map(Spanned::get_ref) else {
+                continue;
+            };
+            let Some(resource) = visits.resource.as_ref() else {
+                continue;
+            };
+            let carers: Vec<&str> = match resource.get_ref() {
+                ResourceChoiceFile::Named(name) => vec![name.as_str()],
+                ResourceChoiceFile::AnyOf(list) => {
+                    list.iter().map(|n| n.get_ref().as_str()).collect()
+                }
+            };
+            let waits = visits
+                .start
+                .as_ref()
+                .filter(|s| s.get_ref() == "when_plan_fits")
+                .map(Spanned::span);
+            steps.push((format!("{pathway}.{}", step.name.get_ref()), carers, waits));
+        }
+    }
+    for (i, (name, carers, waits)) in steps.iter().enumerate() {
+        let Some(span) = waits else { continue };
+        let shared = steps
+            .iter()
+            .enumerate()
+            .find_map(|(j, (other, theirs, _))| {
+                let common = carers.iter().find(|c| theirs.contains(c))?;
+                (j != i).then_some((other, common))
+            });
+        if let Some((other, carer)) = shared {
+            problems.add(
+                span.clone(),
+                format!(
+                    "visits `{name}` start when their plan fits the roster of `{carer}`, which visits `{other}` also use: each step would count the whole roster's hours as its own, and start too many patients"
+                ),
+                "write start = \"at_once\" on steps that share carers (visits no carer can fit are then counted late or missed), or give each step a carers resource of its own",
+            );
+        }
+    }
+}

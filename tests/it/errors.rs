@@ -447,6 +447,9 @@ invalid_fixtures! {
         (23, 129, "`carer` makes the home visits of `p1.home_care` and is also taken by `p2.referral`", Some("give the visits their own carers")),
         (23, 138, "`nurse` makes the home visits of `p1.home_care` and is also taken by `p2.dressing`", Some("give the visits their own carers")),
     ];
+    visits_fit_on_shared_carers => [
+        (21, 134, "visits `p1.reablement` start when their plan fits the roster of `carer`, which visits `p2.night_sitting` also use", Some("write start = \"at_once\" on steps that share carers")),
+    ];
 }
 
 /// Two pathways that transfer patients to each other forever, with no `end`, are a pathway
