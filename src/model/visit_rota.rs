@@ -41,7 +41,14 @@ pub fn target_time(window: &[(f64, f64)], k: u32, n: u32) -> Option<f64> {
         return None;
     }
     let total: f64 = window.iter().map(|(a, b)| b - a).sum();
-    if total <= 0.0 {
+    target_time_in(window, total, k, n)
+}
+
+/// [`target_time`] with the window's hours already summed (`total`, the sum of `b - a` over
+/// `window` in order [hours]), for a caller that asks for many visits of one day.
+#[inline]
+pub fn target_time_in(window: &[(f64, f64)], total: f64, k: u32, n: u32) -> Option<f64> {
+    if k >= n || total <= 0.0 {
         return None;
     }
     let mut left = total * (f64::from(k) + 0.5) / f64::from(n);

@@ -191,17 +191,7 @@ impl Simulation<'_> {
             self.trace_event(id, "start", Some(r), Detail::Hours(work));
             return;
         }
-        let token = self.next_token;
-        self.next_token += 1;
-        let now = self.now;
-        let patient = self.patients.get_mut(id);
-        patient.wait_token = token;
-        patient.work_left = work;
-        patient.work_cause = cause;
-        patient.queued_at = now;
-        self.resources[r.0 as usize].enqueue(now, staff.priority_rank, id, token);
-        self.begin_wait(id, queue_cause, r);
-        self.trace_event(id, "queue", Some(r), Detail::None);
+        self.queue_staffed_work(id, staff, work, cause, queue_cause);
     }
 
     /// Starts `work` hours of patient `id`'s staffed reading at once, holding `request`.

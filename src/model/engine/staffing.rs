@@ -138,6 +138,31 @@ impl Simulation<'_> {
         self.schedule_done(id, work);
     }
 
+    /// Patient `id` joins the staff's queue (by the handoff's priority rank) for `work`
+    /// hours, waiting as `queue_cause` to start as `cause`: one queue for staff asked for one
+    /// unit at a time and for staff shared with all-or-nothing requests.
+    pub(super) fn queue_staffed_work(
+        &mut self,
+        id: PatientId,
+        staff: Staff,
+        work: f64,
+        cause: u32,
+        queue_cause: u32,
+    ) {
+        let r = staff.resource;
+        let token = self.next_token;
+        self.next_token += 1;
+        let now = self.now;
+        let patient = self.patients.get_mut(id);
+        patient.wait_token = token;
+        patient.work_left = work;
+        patient.work_cause = cause;
+        patient.queued_at = now;
+        self.resources[r.0 as usize].enqueue(now, staff.priority_rank, id, token);
+        self.begin_wait(id, queue_cause, r);
+        self.trace_event(id, "queue", Some(r), Detail::None);
+    }
+
     /// Patient `id` at staffed handoff `step` asks the staff for `work` hours: started now
     /// as `cause` if a unit is free, else queued (as `queue_cause`) to start as `cause`.
     pub(super) fn request_staff(
@@ -158,17 +183,8 @@ impl Simulation<'_> {
             self.trace_event(id, "start", Some(r), Detail::Hours(work));
             return;
         }
-        let token = self.next_token;
-        self.next_token += 1;
+        self.queue_staffed_work(id, staff, work, cause, queue_cause);
         let now = self.now;
-        let patient = self.patients.get_mut(id);
-        patient.wait_token = token;
-        patient.work_left = work;
-        patient.work_cause = cause;
-        patient.queued_at = now;
-        self.resources[r.0 as usize].enqueue(now, staff.priority_rank, id, token);
-        self.begin_wait(id, queue_cause, r);
-        self.trace_event(id, "queue", Some(r), Detail::None);
         // The office's queue is the staff's queue: a flex rule on them watches it.
         self.surge_on_queued(id, r.0 as usize, now);
     }

@@ -31,7 +31,7 @@ use crate::model::scenario::{Scenario, StepId};
 use crate::model::visit_plan::{
     MAX_LOS_REDRAWS, VisitBook, VisitCapacity, VisitEpisode, VisitPlan, VisitsId,
 };
-use crate::model::visit_rota::DayRota;
+use crate::model::visit_rota::{DayRota, target_time_in};
 
 /// Where a patient is in its episode, by patient slot.
 #[derive(Debug, Clone, Copy)]
@@ -96,22 +96,7 @@ impl Windows {
     /// in advance; `None` past the days laid out.
     #[inline]
     fn target(&self, day: usize, k: u32, n: u32) -> Option<f64> {
-        let window = self.day(day)?;
-        if k >= n {
-            return None;
-        }
-        let total = self.hours[day];
-        if total <= 0.0 {
-            return None;
-        }
-        let mut left = total * (f64::from(k) + 0.5) / f64::from(n);
-        for &(a, b) in window {
-            if left < b - a {
-                return Some(a + left);
-            }
-            left -= b - a;
-        }
-        window.last().map(|&(_, b)| b)
+        target_time_in(self.day(day)?, self.hours[day], k, n)
     }
 }
 
