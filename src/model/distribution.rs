@@ -156,6 +156,25 @@ impl Distribution {
         }
     }
 
+    /// The largest duration a draw can take [hours]: the value, the upper bound, or the
+    /// largest observed value with a weight above zero; infinite for the unbounded
+    /// distributions (exponential, log-normal, gamma).
+    pub fn upper_bound(&self) -> f64 {
+        match self {
+            Distribution::Fixed(value) => *value,
+            Distribution::Uniform { max, .. } | Distribution::Triangular { max, .. } => *max,
+            Distribution::Exponential { .. }
+            | Distribution::LogNormal { .. }
+            | Distribution::Gamma { .. } => f64::INFINITY,
+            Distribution::Empirical { values, index } => values
+                .iter()
+                .zip(index.weights())
+                .filter(|(_, w)| *w > 0.0)
+                .map(|(v, _)| *v)
+                .fold(f64::NEG_INFINITY, f64::max),
+        }
+    }
+
     /// Draws one duration. Allocates nothing.
     pub fn sample<R: rand::Rng + ?Sized>(&self, stream: &mut R) -> SimDuration {
         let hours = match self {
@@ -195,6 +214,38 @@ mod tests {
             let (mean, sd) = sample_mean_and_sd(&distribution, 400_000);
             assert!((mean - 4.0).abs() < 0.02, "{distribution:?}: mean {mean}");
             assert!((sd - 2.5).abs() < 0.04, "{distribution:?}: sd {sd}");
+        }
+    }
+
+    #[test]
+    fn no_draw_is_above_the_upper_bound_and_bounded_ones_reach_it() {
+        let bounded = [
+            (Distribution::Fixed(2.5), 2.5),
+            (Distribution::uniform(1.0, 3.0).unwrap(), 3.0),
+            (Distribution::triangular(1.0, 2.0, 4.0).unwrap(), 4.0),
+            (
+                Distribution::Empirical {
+                    values: vec![1.0, 9.0, 5.0],
+                    index: WeightedIndex::new([1.0, 0.0, 1.0]).unwrap(),
+                },
+                5.0, // 9 h has no weight: never drawn
+            ),
+        ];
+        let mut stream = ReplicationKey::new(5, 0).stream(StreamKey::named("bound"));
+        for (distribution, bound) in &bounded {
+            assert_eq!(distribution.upper_bound(), *bound, "{distribution:?}");
+            let most = (0..20_000)
+                .map(|_| distribution.sample(&mut stream).hours())
+                .fold(f64::NEG_INFINITY, f64::max);
+            assert!(most <= *bound + 1e-9, "{distribution:?}: drew {most}");
+            assert!(most > bound - 0.1, "{distribution:?}: never near {bound}");
+        }
+        for unbounded in [
+            Distribution::exponential(1.0).unwrap(),
+            Distribution::log_normal(1.0, 1.0).unwrap(),
+            Distribution::gamma(1.0, 1.0).unwrap(),
+        ] {
+            assert_eq!(unbounded.upper_bound(), f64::INFINITY);
         }
     }
 

@@ -6,7 +6,11 @@
 //!   there): a plan's first day has `initial_per_day` visits, each taking one slot, or two
 //!   for a double-handed patient. If a day's slots are fewer, that plan never fits on any
 //!   day and its patient never starts: refused for every patient (single-handed plans too
-//!   big) or for the double-handed share (`double_handed` above 0).
+//!   big) or for the double-handed share (`double_handed` above 0). A plan of two days or
+//!   more ends on a day of `final_per_day` visits (see `VisitPlan::visits_on`), so a plan
+//!   rising to more visits than the slots is refused too, for the patients whose stay can
+//!   round to two days or more (a length of stay that can reach 36 h, not truncated at 2
+//!   days or fewer). Slots are the same every day, so such a plan fits on no day.
 //! - Within a roster (`resource`): a visit takes `visit + travel` of a carer's time inside
 //!   their shift (see `model::visit_rota`). If that is longer than the longest stretch of
 //!   the week with a carer on duty, no visit can ever be made; a double-handed visit needs
@@ -59,23 +63,35 @@ pub fn check(
             .collect();
         match &episode.capacity {
             VisitCapacity::Slots { per_day } if episode.wait_for_fit => {
-                let Some(&carers) = needs
-                    .iter()
-                    .find(|&&c| episode.initial_per_day.saturating_mul(c) > *per_day)
-                else {
+                // The plan's days that every patient has (the first) and that those staying
+                // two days or more have (the last), busiest first.
+                let mut days = vec![("first", episode.initial_per_day, "")];
+                if stays_two_days_or_more(episode) {
+                    days.push(("last", episode.final_per_day, " staying more than a day"));
+                }
+                days.sort_by_key(|d| std::cmp::Reverse(d.1));
+                let Some((&carers, &(day, visits, staying))) = needs.iter().find_map(|c| {
+                    days.iter()
+                        .find(|d| d.1.saturating_mul(*c) > *per_day)
+                        .map(|d| (c, d))
+                }) else {
                     continue;
                 };
-                let slots = episode.initial_per_day * carers;
+                let slots = visits.saturating_mul(carers);
+                let key = if day == "first" {
+                    "initial_per_day"
+                } else {
+                    "final_per_day"
+                };
                 problems.add(
                     span,
                     format!(
-                        "this visit plan can never fit, so {} could ever start: its first day has {} visits, taking {slots} slots{}, but there are {per_day} slots a day",
+                        "this visit plan can never fit, so {}{staying} could ever start: its {day} day has {visits} visits, taking {slots} slots{}, but there are {per_day} slots a day",
                         who(carers),
-                        episode.initial_per_day,
                         if carers == 2 { " (two carers each)" } else { "" }
                     ),
                     &format!(
-                        "raise slots_per_day to at least {slots}, or lower initial_per_day{}",
+                        "raise slots_per_day to at least {slots}, or lower {key}{}",
                         if carers == 2 { ", or double_handed" } else { "" }
                     ),
                 );
@@ -130,6 +146,14 @@ pub fn check(
             }
         }
     }
+}
+
+/// Whether a patient's stay in `episode` can be two days or more: a drawn length of stay
+/// rounds to whole days half to even (`VisitEpisode::stay_days`), so a draw of 36 h or more
+/// can, unless stays of 2 days or more are redrawn (`truncate_at` of 2 days or less).
+fn stays_two_days_or_more(episode: &VisitEpisode) -> bool {
+    let truncated_below_two = episode.truncate_at_days.is_some_and(|limit| limit <= 2);
+    !truncated_below_two && episode.length_of_stay.upper_bound() >= 36.0
 }
 
 /// The longest stretch of the week [hours] with at least `carers` units on duty, the week

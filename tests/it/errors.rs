@@ -432,12 +432,14 @@ invalid_fixtures! {
         (14, 16, "`at_shift_end = \"pause\"` on `therapist` changes nothing: `therapist` has the same number of units all the time, so no shift ever ends", Some("give `therapist` a `roster` whose shifts end")),
     ];
     /// Visit plans that can never be delivered: too few slots for everyone, too few for the
-    /// double-handed share, visits longer than any shift, two carers never on together.
+    /// double-handed share, visits longer than any shift, two carers never on together, a
+    /// plan rising past the slots on its last day (accepted for stays of one day).
     visits_that_never_fit => [
-        (24, 10, "this visit plan can never fit, so no patient could ever start: its first day has 4 visits, taking 4 slots, but there are 3 slots a day", Some("raise slots_per_day to at least 4")),
-        (28, 10, "so no double-handed patient (`double_handed = 0.25`: 25% of patients) could ever start: its first day has 3 visits, taking 6 slots (two carers each), but there are 5 slots a day", Some("raise slots_per_day to at least 6")),
-        (32, 10, "a visit takes 1.75 h (visit and travel) of a carer, but `carer` has a carer on duty for at most 1.5 h at a stretch", Some("make the shifts in the roster longer")),
-        (36, 10, "so no patient (all are double-handed, `double_handed = 1`) would ever have a visit made: a visit takes 0.5 h (visit and travel) of two carers together, but `night_carer` never has two carers together on duty", Some("roster two carers on duty together")),
+        (26, 10, "this visit plan can never fit, so no patient could ever start: its first day has 4 visits, taking 4 slots, but there are 3 slots a day", Some("raise slots_per_day to at least 4")),
+        (30, 10, "so no double-handed patient (`double_handed = 0.25`: 25% of patients) could ever start: its first day has 3 visits, taking 6 slots (two carers each), but there are 5 slots a day", Some("raise slots_per_day to at least 6")),
+        (34, 10, "a visit takes 1.75 h (visit and travel) of a carer, but `carer` has a carer on duty for at most 1.5 h at a stretch", Some("make the shifts in the roster longer")),
+        (38, 10, "so no patient (all are double-handed, `double_handed = 1`) would ever have a visit made: a visit takes 0.5 h (visit and travel) of two carers together, but `night_carer` never has two carers together on duty", Some("roster two carers on duty together")),
+        (42, 10, "this visit plan can never fit, so no patient staying more than a day could ever start: its last day has 4 visits, taking 4 slots, but there are 3 slots a day", Some("raise slots_per_day to at least 4, or lower final_per_day")),
     ];
     /// A surge rule on carers whose rostered hours deliver home visits would never open.
     visits_surge => [(8, 9, "`surge` on `carer` would never open", Some("add carers to the roster instead"))];
