@@ -38,6 +38,7 @@ mod print_layout;
 mod readable_outputs;
 mod regression;
 mod requests;
+mod resume_at_the_pause_instant;
 mod rosters_and_deadlines;
 mod routes;
 mod shards;

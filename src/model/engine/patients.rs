@@ -85,6 +85,10 @@ pub struct Patient {
     pub work_left: f64,
     /// When work that can pause is due to finish; NaN while paused or none [hours].
     pub work_done_at: f64,
+    /// While paused: when the step-done event of the work, left in the event list, falls
+    /// (the work's `work_done_at` when it paused); NaN otherwise [hours]. Work resumed
+    /// before then keeps that event (see `staffing::begin_queued_work`).
+    pub paused_done_at: f64,
     /// Cause of the work waiting for a unit, once it starts.
     pub work_cause: u32,
     /// Whether the work waiting for a unit was paused (it resumes rather than starts).
@@ -154,6 +158,7 @@ impl Patient {
             cause_mark: 0.0,
             work_left: 0.0,
             work_done_at: f64::NAN,
+            paused_done_at: f64::NAN,
             work_cause: super::attribution::NO_CAUSE,
             resuming: false,
             queued_at: now,

@@ -16,7 +16,8 @@
 //!   granted again by the resource's queue order: first come, first served (the default)
 //!   lets nothing new start on those resources while it waits; `first_fit` lets a request
 //!   that fits pass, as it lets any. Alternatives resume on the first alternative, in the
-//!   stated order of preference, that can be granted.
+//!   stated order of preference, that can be granted: at the pause itself if another is
+//!   free then (every alternative's queue is served as the work stops).
 //! - Counted once. The wait before the work began is recorded once; the pause is
 //!   `service.S.paused` (or `handoff.S.paused` ...), as for one-unit work; an alternative's
 //!   `served_by` counts the patient where the work first started.
@@ -140,12 +141,14 @@ impl Simulation<'_> {
         let (from, to) = self.held_parts(id, request);
         let running = self.patients.get(id).cause;
         self.end_cause(id);
-        let left = self.patients.get(id).work_done_at - now;
+        let done_at = self.patients.get(id).work_done_at;
+        let left = done_at - now;
         self.end_request_work(id, request);
         let token = self.next_token;
         self.next_token += 1;
         let patient = self.patients.get_mut(id);
         patient.work_left = left;
+        patient.paused_done_at = done_at;
         patient.work_cause = running;
         patient.resuming = true;
         patient.wait_token = token;
@@ -164,8 +167,9 @@ impl Simulation<'_> {
         let cause = self.attribution.table.paused(step, running, blocked);
         self.begin_cause(id, cause);
         self.trace_event(id, "pause", Some(r), Detail::Hours(left));
-        // The units given back at the other resources may serve someone there (first fit).
-        for part in &spec.parts[from..to] {
+        // The units given back at the other resources may serve someone there (first fit),
+        // and another alternative free now takes the paused work up at once.
+        for part in &spec.parts {
             if part.resource != r {
                 self.serve_queue(part.resource)?;
             }

@@ -21,7 +21,9 @@
 //! units, several resources, an alternative, or a reading by shared staff) stops whole and
 //! gives back all it holds: see `shared_pause`. Its step-done event stays in the event list and is recognised as stale: a
 //! patient whose work can pause carries the time its work is due (`work_done_at`), NaN
-//! while paused.
+//! while paused. Work resumed at the very instant it paused (a unit freed, or another
+//! alternative was free, at that instant) keeps its old event, which is then due again,
+//! rather than have a second at the same time: the second would end the patient's next step.
 //!
 //! Attribution: the queue for the staff is `wait.<resource>.busy` (or `.off_duty` while
 //! nobody is rostered), the first reading `handoff.<step>.processing` and its pauses
@@ -196,7 +198,19 @@ impl Simulation<'_> {
         let patient = self.patients.get_mut(id);
         let (work, cause, resumed) = (patient.work_left, patient.work_cause, patient.resuming);
         patient.resuming = false;
-        self.begin_work(id, holding, work, cause);
+        let pending = std::mem::replace(&mut patient.paused_done_at, f64::NAN);
+        if resumed && self.now + work <= pending {
+            // Resumed at the instant it paused (a unit freed then, or another alternative
+            // was free), or so soon that rounding ends it no later: the step-done event left
+            // in the list when it paused ends it, at the same time. A second event would
+            // also be taken as the end of the work, and then, the patient having moved
+            // on, as the end of its next step.
+            self.note_held_work(id, holding, pending - self.now);
+            self.patients.get_mut(id).work_done_at = pending;
+            self.begin_cause(id, cause);
+        } else {
+            self.begin_work(id, holding, work, cause);
+        }
         let event = if resumed { "resume" } else { "start" };
         self.trace_event(id, event, Some(r), Detail::Hours(work));
     }
@@ -266,6 +280,7 @@ impl Simulation<'_> {
         let patient = self.patients.get_mut(id);
         let left = patient.work_done_at - now;
         patient.work_left = left;
+        patient.paused_done_at = patient.work_done_at;
         patient.work_done_at = f64::NAN;
         patient.work_cause = running;
         patient.resuming = true;
