@@ -105,6 +105,29 @@ impl DailyLog {
         self.remember_day_of(to);
     }
 
+    /// The cells of series `first` to `first + N - 1` (each an (integral, maximum) pair) of
+    /// the day that holds all of `from..to` [hours], when that is the day of the last
+    /// segment (the usual case, see [`DailyLog::segment`]); `None` otherwise. A segment
+    /// inside that day lies inside the measured period, so needs no clipping: the caller
+    /// adds `level * (to - from)` to each integral and raises each maximum itself, the same
+    /// sums as [`DailyLog::segment`] bit for bit, and must not also call it. O(1).
+    #[inline(always)]
+    pub fn cells_within_day<const N: usize>(
+        &mut self,
+        first: usize,
+        from: f64,
+        to: f64,
+    ) -> Option<&mut [[f64; 2]; N]> {
+        if from >= self.day_start && to <= self.day_end {
+            let start = (self.day * self.series + first) * 2;
+            let cells = self.values.get_mut(start..start + 2 * N)?;
+            let (pairs, _) = cells.as_chunks_mut::<2>();
+            pairs.try_into().ok()
+        } else {
+            None
+        }
+    }
+
     /// Adds `levels` held for `dt` hours to `cells`, one day's (integral, maximum) pairs of
     /// consecutive series.
     #[inline(always)]
@@ -212,6 +235,25 @@ impl LevelTimes {
         if dt <= 0.0 {
             return;
         }
+        let (busy, waiting) = (busy as usize, waiting as usize);
+        if busy >= self.in_use.len() {
+            self.in_use.resize(busy + 1, 0.0);
+        }
+        if waiting >= self.queue.len() {
+            self.queue
+                .resize((waiting + 1).max(2 * self.queue.len()), 0.0);
+        }
+        self.in_use[busy] += dt;
+        self.queue[waiting] += dt;
+        if capacity > 0 && busy >= capacity as usize {
+            self.full += dt;
+        }
+    }
+
+    /// [`LevelTimes::segment`] for `dt` > 0 hours known to lie inside the measured period
+    /// (no clipping): the same sums, bit for bit. O(1) amortised.
+    #[inline(always)]
+    pub fn add_within(&mut self, dt: f64, capacity: u32, busy: u32, waiting: u32) {
         let (busy, waiting) = (busy as usize, waiting as usize);
         if busy >= self.in_use.len() {
             self.in_use.resize(busy + 1, 0.0);
