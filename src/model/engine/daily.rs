@@ -101,6 +101,19 @@ impl DailyLog {
             Self::add(&mut self.values[start..start + 2 * N], dt, levels);
             return;
         }
+        self.segment_outside_day(first, from, to, levels);
+    }
+
+    /// [`DailyLog::segment`] for a segment not inside the day of the last one: clipped,
+    /// split at midnights, and its end's day remembered. Out of line: rare.
+    #[inline(never)]
+    fn segment_outside_day<const N: usize>(
+        &mut self,
+        first: usize,
+        from: f64,
+        to: f64,
+        levels: [u32; N],
+    ) {
         self.segment_across_days(first, from, to, levels);
         self.remember_day_of(to);
     }
@@ -338,10 +351,24 @@ impl DailyCounts {
     }
 
     /// Count `series` goes up (`up`) or down by one at `now` [hours]. O(1) within a day.
-    #[inline]
+    #[inline(always)]
     pub fn change(&mut self, series: usize, now: f64, up: bool) {
         let count = self.count[series];
-        self.log.segment(series, self.since[series], now, [count]);
+        let since = self.since[series];
+        // The usual case inline: within the day of the last change, the sums of
+        // `DailyLog::add` for one series (a count of zero adds nothing).
+        if let Some([cell]) = self.log.cells_within_day::<1>(series, since, now) {
+            if count != 0 {
+                let dt = now - since;
+                let level = f64::from(count);
+                cell[0] += level * dt;
+                if dt > 0.0 && level > cell[1] {
+                    cell[1] = level;
+                }
+            }
+        } else {
+            self.log.segment_outside_day(series, since, now, [count]);
+        }
         self.since[series] = now;
         self.count[series] = if up { count + 1 } else { count - 1 };
     }

@@ -142,6 +142,17 @@ impl ResourceState {
             self.level_times.add_within(dt, capacity, busy, waiting);
             return;
         }
+        self.accrue_outside_day(from, now, dt);
+    }
+
+    /// The rest of [`ResourceState::accrue_over`] for a change outside the day of the last
+    /// one (or outside the measured period): clipped and split at midnights. Out of line:
+    /// rare.
+    #[cold]
+    #[inline(never)]
+    fn accrue_outside_day(&mut self, from: f64, now: f64, dt: f64) {
+        let (capacity, busy, blocked, waiting) =
+            (self.capacity, self.busy, self.blocked, self.waiting);
         self.daily
             .segment(0, from, now, [capacity, busy, blocked, waiting]);
         self.level_times.segment(from, now, capacity, busy, waiting);
