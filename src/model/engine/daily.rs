@@ -101,8 +101,44 @@ impl DailyLog {
             Self::add(&mut self.values[start..start + 2 * N], dt, levels);
             return;
         }
+        self.segment_outside_day(first, from, to, levels);
+    }
+
+    /// [`DailyLog::segment`] for a segment not inside the day of the last one: clipped,
+    /// split at midnights, and its end's day remembered. Out of line: rare.
+    #[inline(never)]
+    fn segment_outside_day<const N: usize>(
+        &mut self,
+        first: usize,
+        from: f64,
+        to: f64,
+        levels: [u32; N],
+    ) {
         self.segment_across_days(first, from, to, levels);
         self.remember_day_of(to);
+    }
+
+    /// The cells of series `first` to `first + N - 1` (each an (integral, maximum) pair) of
+    /// the day that holds all of `from..to` [hours], when that is the day of the last
+    /// segment (the usual case, see [`DailyLog::segment`]); `None` otherwise. A segment
+    /// inside that day lies inside the measured period, so needs no clipping: the caller
+    /// adds `level * (to - from)` to each integral and raises each maximum itself, the same
+    /// sums as [`DailyLog::segment`] bit for bit, and must not also call it. O(1).
+    #[inline(always)]
+    pub fn cells_within_day<const N: usize>(
+        &mut self,
+        first: usize,
+        from: f64,
+        to: f64,
+    ) -> Option<&mut [[f64; 2]; N]> {
+        if from >= self.day_start && to <= self.day_end {
+            let start = (self.day * self.series + first) * 2;
+            let cells = self.values.get_mut(start..start + 2 * N)?;
+            let (pairs, _) = cells.as_chunks_mut::<2>();
+            pairs.try_into().ok()
+        } else {
+            None
+        }
     }
 
     /// Adds `levels` held for `dt` hours to `cells`, one day's (integral, maximum) pairs of
@@ -227,6 +263,25 @@ impl LevelTimes {
         }
     }
 
+    /// [`LevelTimes::segment`] for `dt` > 0 hours known to lie inside the measured period
+    /// (no clipping): the same sums, bit for bit. O(1) amortised.
+    #[inline(always)]
+    pub fn add_within(&mut self, dt: f64, capacity: u32, busy: u32, waiting: u32) {
+        let (busy, waiting) = (busy as usize, waiting as usize);
+        if busy >= self.in_use.len() {
+            self.in_use.resize(busy + 1, 0.0);
+        }
+        if waiting >= self.queue.len() {
+            self.queue
+                .resize((waiting + 1).max(2 * self.queue.len()), 0.0);
+        }
+        self.in_use[busy] += dt;
+        self.queue[waiting] += dt;
+        if capacity > 0 && busy >= capacity as usize {
+            self.full += dt;
+        }
+    }
+
     /// Shares of the measured time: in use at `k` for every `k` up to the most units on duty
     /// (or the most in use, if more), the queue at least `k` for `k` from 0 to the longest
     /// queue, and a full house.
@@ -296,10 +351,24 @@ impl DailyCounts {
     }
 
     /// Count `series` goes up (`up`) or down by one at `now` [hours]. O(1) within a day.
-    #[inline]
+    #[inline(always)]
     pub fn change(&mut self, series: usize, now: f64, up: bool) {
         let count = self.count[series];
-        self.log.segment(series, self.since[series], now, [count]);
+        let since = self.since[series];
+        // The usual case inline: within the day of the last change, the sums of
+        // `DailyLog::add` for one series (a count of zero adds nothing).
+        if let Some([cell]) = self.log.cells_within_day::<1>(series, since, now) {
+            if count != 0 {
+                let dt = now - since;
+                let level = f64::from(count);
+                cell[0] += level * dt;
+                if dt > 0.0 && level > cell[1] {
+                    cell[1] = level;
+                }
+            }
+        } else {
+            self.log.segment_outside_day(series, since, now, [count]);
+        }
         self.since[series] = now;
         self.count[series] = if up { count + 1 } else { count - 1 };
     }

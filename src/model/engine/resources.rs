@@ -128,15 +128,38 @@ impl ResourceState {
             self.blocked,
             self.waiting,
         );
+        self.last_change = now;
+        accrue_level(&mut self.overtime_area, busy.saturating_sub(capacity), dt);
+        // The usual case: within the day of the last change, so inside the measured period.
+        // Each level's product `level * dt` then goes to its daily cell and to its integral
+        // (the very sums of the general case, bit for bit: the daily log's and the level
+        // times' `dt`, `now - from` unclipped, is this `dt`), in one pass.
+        if let Some([c, u, b, w]) = self.daily.cells_within_day::<4>(0, from, now) {
+            accrue_both(c, &mut self.capacity_area, capacity, dt);
+            accrue_both(u, &mut self.busy_area, busy, dt);
+            accrue_both(b, &mut self.blocked_area, blocked, dt);
+            accrue_both(w, &mut self.waiting_area, waiting, dt);
+            self.level_times.add_within(dt, capacity, busy, waiting);
+            return;
+        }
+        self.accrue_outside_day(from, now, dt);
+    }
+
+    /// The rest of [`ResourceState::accrue_over`] for a change outside the day of the last
+    /// one (or outside the measured period): clipped and split at midnights. Out of line:
+    /// rare.
+    #[cold]
+    #[inline(never)]
+    fn accrue_outside_day(&mut self, from: f64, now: f64, dt: f64) {
+        let (capacity, busy, blocked, waiting) =
+            (self.capacity, self.busy, self.blocked, self.waiting);
         self.daily
             .segment(0, from, now, [capacity, busy, blocked, waiting]);
         self.level_times.segment(from, now, capacity, busy, waiting);
         accrue_level(&mut self.capacity_area, capacity, dt);
         accrue_level(&mut self.busy_area, busy, dt);
-        accrue_level(&mut self.overtime_area, busy.saturating_sub(capacity), dt);
         accrue_level(&mut self.waiting_area, waiting, dt);
         accrue_level(&mut self.blocked_area, blocked, dt);
-        self.last_change = now;
     }
 
     /// Starts the integrals afresh at `now` (the end of the warm-up).
@@ -283,6 +306,23 @@ impl ResourceState {
             offset += len;
         }
         None
+    }
+}
+
+/// Accrues `level` held over `dt` > 0 hours into one day's (integral, maximum) cell of the
+/// daily log and into `integral`'s area: one product for both, the same sums bit for bit as
+/// [`DailyLog::segment`](super::daily::DailyLog::segment) and [`accrue_level`] apart. A
+/// level of zero adds exactly nothing and is never above a maximum: skipped.
+#[inline(always)]
+fn accrue_both(cell: &mut [f64; 2], integral: &mut LevelIntegral, level: u32, dt: f64) {
+    if level != 0 {
+        let level = f64::from(level);
+        let held = level * dt;
+        cell[0] += held;
+        integral.area += held;
+        if level > cell[1] {
+            cell[1] = level;
+        }
     }
 }
 
