@@ -350,24 +350,39 @@ impl DayRota {
         moments.dedup();
         let mut found = None;
         for &at in &moments {
-            let able: usize = classes
-                .clone()
-                .filter(|&class| self.class_can_begin_at(class, at, hours))
-                .map(|class| {
+            // Whether two carers can begin at `at`: counted from each class's two free
+            // soonest, then, if so, the first two found in order.
+            let mut able = 0;
+            for class in classes.clone() {
+                if self.class_can_begin_at(class, at, hours) {
                     let two = self.two_free[class];
-                    usize::from(at + EPS >= two[0]) + usize::from(at + EPS >= two[1])
-                })
-                .sum();
+                    able += usize::from(at + EPS >= two[0]) + usize::from(at + EPS >= two[1]);
+                    if able >= 2 {
+                        break;
+                    }
+                }
+            }
             if able < 2 {
                 continue;
             }
-            let mut able = classes
-                .clone()
-                .filter(|&class| self.class_can_begin_at(class, at, hours))
-                .flat_map(|class| self.carers_of_class(class))
-                .filter(|&d| at + EPS >= self.free[d]);
-            if let (Some(a), Some(b)) = (able.next(), able.next()) {
-                found = Some((at, a, b));
+            let mut first_able = None;
+            'classes: for class in classes.clone() {
+                if !self.class_can_begin_at(class, at, hours) {
+                    continue;
+                }
+                for d in self.carers_of_class(class) {
+                    if at + EPS >= self.free[d] {
+                        match first_able {
+                            None => first_able = Some(d),
+                            Some(a) => {
+                                found = Some((at, a, d));
+                                break 'classes;
+                            }
+                        }
+                    }
+                }
+            }
+            if found.is_some() {
                 break;
             }
         }
@@ -612,7 +627,8 @@ mod tests {
                         f64::from(rng.random_range(0..96u32)) * 0.25
                     };
                     let nudge = [0.0, 0.0, 0.0, 1e-9, -1e-9, 2e-9][rng.random_range(0..6usize)];
-                    let hours = [0.25, 0.5, 1.0, 1.0 + 1e-10, 2.0][rng.random_range(0..5usize)];
+                    let hours =
+                        [0.25, 0.5, 1.0, 1.0 + 1e-10, 2.0, 0.0, 5e-10][rng.random_range(0..7usize)];
                     let carers = if rng.random::<f64>() < 0.3 { 2 } else { 1 };
                     doubles += usize::from(carers == 2);
                     (earliest + nudge, hours, carers)
