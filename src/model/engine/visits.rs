@@ -33,6 +33,8 @@ use crate::model::visit_plan::{
 };
 use crate::model::visit_rota::{DayRota, target_time_in};
 
+mod order;
+
 /// Where a patient is in its episode, by patient slot.
 #[derive(Debug, Clone, Copy)]
 struct Placed {
@@ -136,6 +138,12 @@ pub(super) struct VisitsState {
     levels: Vec<(f64, f64, u32)>,
     blocks: Vec<Vec<(f64, f64, u32)>>,
     sweep: Vec<(f64, i64, i64)>,
+    /// Buffers for putting the visits' starts and ends in order: `(order::key(time), (time,
+    /// change in carers busy))`.
+    starts: Vec<(i64, (f64, i64))>,
+    ends: Vec<(i64, (f64, i64))>,
+    /// Puts a day's visits in order of due time (with its buffers).
+    by_due_time: order::ByDueTime<Due>,
     /// Buffers for ordering the visits booked: them in order of day, and where each day's
     /// visits end in it.
     by_day: Vec<Due>,
@@ -205,6 +213,9 @@ impl VisitsState {
             levels: Vec::new(),
             blocks: Vec::new(),
             sweep: Vec::new(),
+            starts: Vec::new(),
+            ends: Vec::new(),
+            by_due_time: order::ByDueTime::default(),
             by_day: Vec::new(),
             day_end: Vec::new(),
             waits: scenario
@@ -540,10 +551,9 @@ impl Simulation<'_> {
                 if from == to {
                     continue;
                 }
-                let today = &mut by_day[from..to];
-                today.sort_by(|a, b| a.target.total_cmp(&b.target));
-                let today = &by_day[from..to];
                 let state = &mut self.visits;
+                state.by_due_time.sort(&mut by_day[from..to], |v| v.target);
+                let today = &by_day[from..to];
                 state.rota.clear();
                 state.blocks.resize_with(pools.len(), Vec::new);
                 for (pool, &r) in pools.iter().enumerate() {
@@ -606,21 +616,50 @@ impl Simulation<'_> {
         let state = &mut self.visits;
         let sweep = &mut state.sweep;
         sweep.clear();
-        for &(from, to, carers) in &state.blocks[pool] {
-            sweep.push((from, i64::from(carers), 0));
-            sweep.push((to, -i64::from(carers), 0));
-        }
-        if sweep.is_empty() {
+        if state.blocks[pool].is_empty() {
             return;
         }
+        // The changes in order of time (`f64::total_cmp`), in any order at one moment: of
+        // changes at one moment only their sum is ever recorded (the spans between them are
+        // empty). The visits' starts, and their ends, are nearly in the order the visits
+        // were given out (see `order`), and the roster's changes are in order: each put in
+        // order, then the three merged.
+        let (starts, ends) = (&mut state.starts, &mut state.ends);
+        starts.clear();
+        ends.clear();
+        for &(from, to, carers) in &state.blocks[pool] {
+            starts.push((order::key(from), (from, i64::from(carers))));
+            ends.push((order::key(to), (to, -i64::from(carers))));
+        }
+        order::nearly_sorted(starts);
+        order::nearly_sorted(ends);
+        let (mut s, mut e) = (0, 0);
+        let mut push_visits_until = |sweep: &mut Vec<(f64, i64, i64)>, until: Option<i64>| loop {
+            let next_start = starts.get(s).filter(|x| until.is_none_or(|u| x.0 < u));
+            let next_end = ends.get(e).filter(|x| until.is_none_or(|u| x.0 < u));
+            match (next_start, next_end) {
+                (Some(a), Some(b)) if a.0 <= b.0 => {
+                    sweep.push((a.1.0, a.1.1, 0));
+                    s += 1;
+                }
+                (_, Some(b)) => {
+                    sweep.push((b.1.0, b.1.1, 0));
+                    e += 1;
+                }
+                (Some(a), None) => {
+                    sweep.push((a.1.0, a.1.1, 0));
+                    s += 1;
+                }
+                (None, None) => break,
+            }
+        };
         let mut last = 0;
         for &(from, _, units) in state.rota.levels(pool) {
+            push_visits_until(sweep, Some(order::key(from)));
             sweep.push((from, 0, i64::from(units) - last));
             last = i64::from(units);
         }
-        // Unstable is enough: of changes at one moment only their sum is ever recorded (the
-        // spans between them are empty).
-        sweep.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        push_visits_until(sweep, None);
         let measured = (
             self.scenario.warm_up.hours(),
             self.scenario.end_time().hours(),
