@@ -248,19 +248,7 @@ impl LevelTimes {
         if dt <= 0.0 {
             return;
         }
-        let (busy, waiting) = (busy as usize, waiting as usize);
-        if busy >= self.in_use.len() {
-            self.in_use.resize(busy + 1, 0.0);
-        }
-        if waiting >= self.queue.len() {
-            self.queue
-                .resize((waiting + 1).max(2 * self.queue.len()), 0.0);
-        }
-        self.in_use[busy] += dt;
-        self.queue[waiting] += dt;
-        if capacity > 0 && busy >= capacity as usize {
-            self.full += dt;
-        }
+        self.add_within(dt, capacity, busy, waiting);
     }
 
     /// [`LevelTimes::segment`] for `dt` > 0 hours known to lie inside the measured period
