@@ -256,7 +256,13 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
     super::visits::check_fit_not_shared(problems, file);
     // Keys that could never act, and visit plans that could never be delivered (audit of
     // issues 12 and 13).
-    super::ineffective_keys::check(problems, file, &resources, &compiled.pending_requests);
+    super::ineffective_keys::check(
+        problems,
+        file,
+        &resources,
+        &compiled.pending_requests,
+        &compiled.visits,
+    );
     super::visits_fit::check(problems, file, &compiled.visits, &resources);
     let steps_table = compiled.steps;
     let pathways = compiled.pathways;

@@ -7,7 +7,10 @@
 //! - `at_shift_end = "pause"` on a resource whose capacity never falls (a fixed `count`, or
 //!   a roster at one level all week, no dated periods or bank-holiday rosters): no shift
 //!   ever ends, so there is never work to pause (a surge rule, whose units close, counts as
-//!   a fall).
+//!   a fall);
+//! - either key on carers who make home visits (`visits` steps with a `resource`): their
+//!   visits are given to carers at clock times after the run, each placed whole inside a
+//!   shift, never queued and never cut short.
 //!
 //! Both are checked on the compiled scenario, after any `--set`, since a roster (and so
 //! shift ends) or a request for several units may come from there. Each problem is placed at
@@ -17,21 +20,57 @@ use super::diagnostics::Problems;
 use super::file::ScenarioFile;
 use super::requests::PendingRequest;
 use crate::model::scenario::{QueueOrder, Resource, ShiftEnd};
+use crate::model::visit_plan::{VisitCapacity, VisitEpisode};
 
 /// Refuses `first_fit` and `pause` where they could never act (see the module header).
 /// `resources` are compiled from `file` in its order; `pending` are the requests for more
-/// than one unit of one resource.
+/// than one unit of one resource; `visits` the compiled home-visit episodes.
 pub fn check(
     problems: &mut Problems,
     file: &ScenarioFile,
     resources: &[Resource],
     pending: &[PendingRequest],
+    visits: &[VisitEpisode],
 ) {
     if file.resources.len() != resources.len() {
         return;
     }
+    let makes_visits = |r: usize| {
+        visits.iter().any(|e| match &e.capacity {
+            VisitCapacity::Roster { resources } => resources.iter().any(|c| c.0 as usize == r),
+            VisitCapacity::Slots { .. } => false,
+        })
+    };
     for (r, ((name, written), resource)) in file.resources.iter().zip(resources).enumerate() {
         let written = written.get_ref();
+        if makes_visits(r) {
+            let keys = [
+                (
+                    resource.queue_order == QueueOrder::FirstFit,
+                    written.queue.as_ref().map(|q| q.span()),
+                    "queue = \"first_fit\"",
+                    "queue",
+                ),
+                (
+                    resource.at_shift_end == ShiftEnd::Pause,
+                    written.at_shift_end.as_ref().map(|v| v.span()),
+                    "at_shift_end = \"pause\"",
+                    "at_shift_end",
+                ),
+            ];
+            for (set, span, key, bare) in keys {
+                if let (true, Some(span)) = (set, span) {
+                    problems.add(
+                        span,
+                        format!(
+                            "`{key}` on `{name}` changes nothing: `{name}` makes home visits, which are given to carers at clock times after the run, each whole inside a shift, never queued and never cut short"
+                        ),
+                        &format!("leave `{bare}` out"),
+                    );
+                }
+            }
+            continue;
+        }
         if resource.queue_order == QueueOrder::FirstFit
             && !asked_with_others(pending, r)
             && let Some(queue) = &written.queue

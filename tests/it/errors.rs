@@ -441,6 +441,12 @@ invalid_fixtures! {
         (38, 10, "so no patient (all are double-handed, `double_handed = 1`) would ever have a visit made: a visit takes 0.5 h (visit and travel) of two carers together, but `night_carer` never has two carers together on duty", Some("roster two carers on duty together")),
         (42, 10, "this visit plan can never fit, so no patient staying more than a day could ever start: its last day has 4 visits, taking 4 slots, but there are 3 slots a day", Some("raise slots_per_day to at least 4, or lower final_per_day")),
     ];
+    /// `first_fit` and `pause` on carers who make home visits: placed at clock times after
+    /// the run, whole inside a shift, their visits never queue and never pause.
+    visit_carer_keys => [
+        (12, 9, "`queue = \"first_fit\"` on `carer` changes nothing: `carer` makes home visits, which are given to carers at clock times after the run", Some("leave `queue` out")),
+        (13, 16, "`at_shift_end = \"pause\"` on `carer` changes nothing: `carer` makes home visits", Some("leave `at_shift_end` out")),
+    ];
     /// A surge rule on carers whose rostered hours deliver home visits would never open.
     visits_surge => [(8, 9, "`surge` on `carer` would never open", Some("add carers to the roster instead"))];
     /// Carers making home visits (after the run) and also taken by a handoff's `by` and an
