@@ -144,18 +144,7 @@ impl Simulation<'_> {
         let done_at = self.patients.get(id).work_done_at;
         let left = done_at - now;
         self.end_request_work(id, request);
-        let token = self.next_token;
-        self.next_token += 1;
-        let patient = self.patients.get_mut(id);
-        patient.work_left = left;
-        patient.paused_done_at = done_at;
-        patient.work_cause = running;
-        patient.resuming = true;
-        patient.wait_token = token;
-        patient.queued_at = now;
-        // A deadline belongs to the wait before the work began, long settled.
-        patient.deadline_at = f64::INFINITY;
-        let (step, blocked) = (patient.step, patient.blocked != 0);
+        let (token, step, blocked) = self.mark_paused(id, done_at, running);
         for part in &spec.parts[from..to] {
             let state = &mut self.resources[part.resource.0 as usize];
             state.accrue(now);

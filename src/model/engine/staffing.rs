@@ -270,17 +270,22 @@ impl Simulation<'_> {
         Ok(paused)
     }
 
-    /// Stops patient `id`'s work on `r` now and queues what is left of it.
-    fn pause(&mut self, id: PatientId, r: ResourceId) {
+    /// Marks patient `id`'s work, due at `done_at` and running as cause `running`, paused
+    /// now: the work left is kept, its step-done event (at `done_at`) noted, and it waits
+    /// under a fresh token with no deadline. Returns the token, the patient's step and
+    /// whether it is blocked. Shared by one-unit work and work that holds a request.
+    pub(super) fn mark_paused(
+        &mut self,
+        id: PatientId,
+        done_at: f64,
+        running: u32,
+    ) -> (u64, StepId, bool) {
         let now = self.now;
-        let running = self.patients.get(id).cause;
-        self.end_cause(id);
         let token = self.next_token;
         self.next_token += 1;
         let patient = self.patients.get_mut(id);
-        let left = patient.work_done_at - now;
-        patient.work_left = left;
-        patient.paused_done_at = patient.work_done_at;
+        patient.work_left = done_at - now;
+        patient.paused_done_at = done_at;
         patient.work_done_at = f64::NAN;
         patient.work_cause = running;
         patient.resuming = true;
@@ -288,7 +293,17 @@ impl Simulation<'_> {
         patient.queued_at = now;
         // A deadline belongs to the wait before the work began, long settled.
         patient.deadline_at = f64::INFINITY;
-        let (step, blocked) = (patient.step, patient.blocked != 0);
+        (token, patient.step, patient.blocked != 0)
+    }
+
+    /// Stops patient `id`'s work on `r` now and queues what is left of it.
+    fn pause(&mut self, id: PatientId, r: ResourceId) {
+        let now = self.now;
+        let running = self.patients.get(id).cause;
+        self.end_cause(id);
+        let done_at = self.patients.get(id).work_done_at;
+        let left = done_at - now;
+        let (token, step, blocked) = self.mark_paused(id, done_at, running);
         self.give_back_unit(r);
         self.resources[r.0 as usize].enqueue_paused(now, id, token);
         let cause = self.attribution.table.paused(step, running, blocked);
