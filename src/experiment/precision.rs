@@ -19,8 +19,16 @@ pub struct PrecisionOutcome {
     pub relative_half_widths: Vec<(String, f64)>,
 }
 
+/// The fewest replications a run to a precision stops at (unless its cap is lower). A
+/// standard deviation from two or three replications is itself too uncertain to stop on, and
+/// a count can come out equal in a few replications by chance, giving an interval of zero
+/// width: two equal replications once ended a run as "precise". Ten is this project's choice,
+/// not a published figure.
+pub const MIN_REPLICATIONS: u32 = 10;
+
 /// Runs `scenario` in batches of `batch` replications until the 95% CI half-width of every
 /// metric in `metrics` is at most `precision` (a fraction) of its mean, or `cap` replications
+/// have run; never stopping for precision before [`MIN_REPLICATIONS`] (or `cap`, if fewer)
 /// have run. A figure whose mean and interval are both zero counts as precise; one with no
 /// value in any replication so far (nothing observed) does not. Each finished replication is
 /// handed to `each` in replication order (to be written out) and kept only in running sums.
@@ -73,7 +81,8 @@ pub fn run_to_precision(
                 (name.clone(), relative)
             })
             .collect();
-        let reached = relative_half_widths.iter().all(|(_, r)| *r <= precision);
+        let enough = outcome.replications() as u32 >= MIN_REPLICATIONS.min(cap);
+        let reached = enough && relative_half_widths.iter().all(|(_, r)| *r <= precision);
         if reached || outcome.replications() as u32 >= cap {
             return Ok(PrecisionOutcome {
                 outcome,

@@ -53,3 +53,55 @@ fn precision_stopping_reaches_its_target_and_is_deterministic() {
         "same seed, same stopping point, same numbers"
     );
 }
+
+/// Runs mmc.toml shortened to 20 days to a 5% precision on `metric` in batches of 2, with
+/// `extra` arguments; returns standard output and the replication count in summary.csv.
+fn short_run_to_precision(metric: &str, extra: &[&str], out: &std::path::Path) -> (String, u32) {
+    let mut args = vec![
+        "run",
+        "scenarios/mmc.toml",
+        "--precision",
+        "5%",
+        "--metrics",
+        metric,
+        "-r",
+        "2",
+        "--no-report",
+        "--set",
+        "run.horizon=\"20 d\"",
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let output = carepath(&args);
+    assert!(output.status.success(), "{:?}", text(&output));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let row = summary
+        .lines()
+        .find(|l| l.starts_with(&format!("{metric},")))
+        .unwrap_or_else(|| panic!("no {metric} in {summary}"));
+    let replications = row.rsplit(',').next().unwrap().parse().unwrap();
+    (text(&output).0, replications)
+}
+
+/// A figure equal in every replication (everyone seen: a share of exactly 1) has an interval
+/// of zero width after two replications; a run to precision still runs ten before it stops
+/// (it once stopped at two, taking a chance agreement for precision), unless its cap is lower.
+#[test]
+fn precision_never_stops_before_ten_replications() {
+    let dir = tempfile::tempdir().unwrap();
+    let share = "clinic.outcome.seen.share";
+    let (stdout, replications) = short_run_to_precision(share, &[], &dir.path().join("a"));
+    assert_eq!(replications, 10, "{stdout}");
+    assert!(
+        stdout.contains("Precision reached after 10 replications"),
+        "{stdout}"
+    );
+    let capped = ["--max-replications", "4"];
+    let (stdout, replications) = short_run_to_precision(share, &capped, &dir.path().join("b"));
+    assert_eq!(replications, 4, "{stdout}");
+    assert!(
+        stdout.contains("Precision reached after 4 replications"),
+        "{stdout}"
+    );
+}
