@@ -335,7 +335,13 @@ fn compile_clock_keys(
         } else {
             for time in list.get_ref() {
                 let h = time.get_ref().hours;
-                if h >= 24.0 || times.last().is_some_and(|&last| h <= last) {
+                if h >= 24.0 {
+                    problems.add(
+                        time.span(),
+                        format!("`times` are clock times within one day, found \"{}\"", time.get_ref()),
+                        "write a time from 00:00 to 23:59, e.g. \"23:30\" (a visit due at midnight is due at \"00:00\" as the day's first)",
+                    );
+                } else if times.last().is_some_and(|&last| h <= last) {
                     problems.add(
                         time.span(),
                         format!("`times` must be in increasing order within the day, found \"{}\"", time.get_ref()),

@@ -389,6 +389,7 @@ invalid_fixtures! {
         (34, 134, "`times` lists 2 due times, but the plan has up to 3 visits a day", Some("list at least 3 times")),
         (34, 167, "`late_after` must be from 0 to 24 h, found \"25 h\"", Some("late_after = \"30 min\"")),
         (38, 144, "`times` must be in increasing order within the day, found \"08:00\"", Some("each later than the one before")),
+        (42, 144, "`times` are clock times within one day, found \"24:00\"", Some("write a time from 00:00 to 23:59")),
     ];
     /// `release_at_start` names a resource a route reaches the step without (a deadline's
     /// fallback skips the seize).
