@@ -13,8 +13,8 @@ use carepath::experiment::sweep::{SweepValue, Vary, grid, sweep_csv};
 use carepath::experiment::{RunOutcome, run_more};
 use carepath::report::charts::{SweepCurve, sweep_chart};
 use carepath::report::pack::{footnote, render_all, write_charts};
-use carepath::scenario::load_with;
-use carepath::scenario::settings::Setting;
+use carepath::scenario::settings::{SWEEP_LABEL, Setting};
+use carepath::scenario::{load_with, load_with_labelled};
 
 use super::budget::{check_replications, check_time, pilot};
 use super::progress_bar;
@@ -113,7 +113,7 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
                     .map_err(anyhow::Error::msg)?,
             );
         }
-        let mut loaded = load_with(&args.scenario, &settings)?;
+        let mut loaded = load_with_labelled(&args.scenario, &settings, SWEEP_LABEL)?;
         loaded.scenario.seed = seed;
         loaded.scenario.replications = replications;
         let mut run = RunOutcome::empty(&loaded.scenario);

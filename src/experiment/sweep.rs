@@ -19,6 +19,24 @@ pub struct Vary {
     pub to: f64,
     /// Step between values (default 1).
     pub step: f64,
+    /// Decimal places of the most precise of FROM, TO and STEP as written (`None` if one is
+    /// in exponent notation): each value is rounded to them, so 0.1..0.7:0.1 gives 0.3 and
+    /// 0.7, not the 0.30000000000000004 and 0.7000000000000001 of repeated addition.
+    pub decimals: Option<usize>,
+}
+
+/// Decimal places written in a number such as `0.25` (2) or `10` (0); `None` for exponent
+/// notation (`1e-3`), whose places are not spelt out.
+fn decimals_written(number: &str) -> Option<usize> {
+    let number = number.trim();
+    if number.contains(['e', 'E']) {
+        return None;
+    }
+    Some(
+        number
+            .split_once('.')
+            .map_or(0, |(_, fraction)| fraction.len()),
+    )
 }
 
 impl FromStr for Vary {
@@ -29,14 +47,15 @@ impl FromStr for Vary {
         let (key, range) = text
             .split_once('=')
             .ok_or_else(|| format!("`{text}` has no `=`; {help}"))?;
-        let (range, step) = match range.split_once(':') {
+        let (range, step, step_text) = match range.split_once(':') {
             Some((range, step)) => (
                 range,
                 step.trim()
                     .parse::<f64>()
                     .map_err(|_| format!("step `{step}` is not a number; {help}"))?,
+                step,
             ),
-            None => (range, 1.0),
+            None => (range, 1.0, "1"),
         };
         let (from, to) = range
             .split_once("..")
@@ -46,6 +65,10 @@ impl FromStr for Vary {
                 .parse::<f64>()
                 .map_err(|_| format!("`{v}` is not a number; {help}"))
         };
+        let decimals = [from, to, step_text]
+            .into_iter()
+            .map(decimals_written)
+            .try_fold(0, |most, places| places.map(|p| p.max(most)));
         let (from, to) = (number(from)?, number(to)?);
         let finite = step.is_finite() && from.is_finite() && to.is_finite();
         if !(finite && step > 0.0) || to < from {
@@ -63,6 +86,7 @@ impl FromStr for Vary {
             from,
             to,
             step,
+            decimals,
         })
     }
 }
@@ -73,7 +97,15 @@ impl Vary {
     pub fn values(&self) -> Vec<SweepValue> {
         let points = ((self.to - self.from) / self.step + 1e-9).floor() as usize + 1;
         (0..points)
-            .map(|i| SweepValue(self.from + i as f64 * self.step))
+            .map(|i| {
+                let value = self.from + i as f64 * self.step;
+                // Printed with the places written and read back: the nearest double to the
+                // decimal the user would have typed. Rounding cannot fail to parse.
+                let rounded = self
+                    .decimals
+                    .and_then(|places| format!("{value:.places$}").parse().ok());
+                SweepValue(rounded.unwrap_or(value))
+            })
             .collect()
     }
 }
@@ -156,6 +188,23 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["1.5", "2", "2.5"]
         );
+        // Repeated addition of 0.1 gives 0.30000000000000004 and 0.7000000000000001: the
+        // values are rounded to the places written.
+        let v: Vary = "arrivals.gp.per_day=0.1..0.7:0.1".parse().unwrap();
+        let values: Vec<f64> = v.values().iter().map(|v| v.0).collect();
+        assert_eq!(values, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]);
+        let v: Vary = "x=0.05..0.15:0.05".parse().unwrap();
+        assert_eq!(
+            v.values()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            ["0.05", "0.1", "0.15"]
+        );
+        // Exponent notation keeps the sums as they come.
+        let v: Vary = "x=1e-1..3e-1:1e-1".parse().unwrap();
+        assert_eq!(v.decimals, None);
+        assert_eq!(v.values().len(), 3);
         assert!("x=5..1".parse::<Vary>().is_err());
         assert!("x=1..5:0".parse::<Vary>().is_err());
         assert!("x".parse::<Vary>().is_err());

@@ -92,6 +92,16 @@ pub fn load_with(
     path: &Path,
     settings: &[settings::Setting],
 ) -> Result<LoadedScenario, ScenarioError> {
+    load_with_labelled(path, settings, settings::LABEL)
+}
+
+/// Like [`load_with`], with the settings named `label` in messages: a sweep's point says
+/// `--vary` as well as `--set`, since either may have written the value at fault.
+pub fn load_with_labelled(
+    path: &Path,
+    settings: &[settings::Setting],
+    label: &str,
+) -> Result<LoadedScenario, ScenarioError> {
     let (layers, merged) = overlay::read_layers(path)?;
     let folder = path.parent().unwrap_or(Path::new(""));
     if merged.is_none() && settings.is_empty() {
@@ -104,7 +114,7 @@ pub fn load_with(
     let texts: Vec<(&str, &str)> = layers
         .iter()
         .map(|l| (l.path.as_str(), l.text.as_str()))
-        .chain([(settings::LABEL, settings_text.as_str())])
+        .chain([(label, settings_text.as_str())])
         .collect();
     let bases = layers.len();
     let invalid = |problems: Vec<Problem>| ScenarioError::Invalid {

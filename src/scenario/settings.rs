@@ -13,6 +13,10 @@ use super::overlay::merge;
 /// The name under which `--set` arguments are shown in messages.
 pub const LABEL: &str = "command line (--set)";
 
+/// How a sweep names its command-line settings in messages: a point's values come from
+/// `--vary`, the rest from `--set`.
+pub const SWEEP_LABEL: &str = "command line (--set, --vary)";
+
 /// One `KEY=VALUE` from the command line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Setting {

@@ -54,4 +54,9 @@ fn a_misspelt_sweep_key_is_an_error() {
     let (_, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr.contains("did you mean `clinician`"), "{stderr}");
+    // The value came from --vary: the message names it, with the point's line and column.
+    assert!(
+        stderr.contains("--> command line (--set, --vary):1:11"),
+        "{stderr}"
+    );
 }
