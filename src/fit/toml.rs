@@ -258,7 +258,40 @@ pub fn durations_toml(name: &str, fit: &DurationFit, unit: &str) -> String {
             f.family.parameter_words()
         ));
     }
-    if let Some((rank, best)) = fit.best_expressible() {
+    // A scenario refuses durations under a second: a fit whose mean or spread is below one
+    // would paste as a line the scenario then refuses.
+    let second = if unit == "d" {
+        1.0 / 86_400.0
+    } else {
+        1.0 / 3_600.0
+    };
+    let best = fit.best_expressible();
+    if let Some((_, best)) = best
+        && best.family.mean() < second
+    {
+        comment(
+            &mut out,
+            &format!(
+                "no distribution to paste: these durations average {} {unit}, under a second, the shortest a scenario may state; check --unit (h or d) and --column",
+                sig(best.family.mean())
+            ),
+        );
+        return out;
+    }
+    if let Some((_, best)) = best
+        && best.family.sd() < second
+    {
+        comment(
+            &mut out,
+            "these durations hardly vary (a standard deviation under a second, the shortest a scenario may state): a fixed duration",
+        );
+        out.push_str(&format!(
+            "{name} = {{ fixed = \"{} {unit}\" }}\n",
+            sig(best.family.mean())
+        ));
+        return out;
+    }
+    if let Some((rank, best)) = best {
         if rank > 0 {
             comment(
                 &mut out,

@@ -202,6 +202,38 @@ fn a_censored_fit_writes_a_distribution_the_parser_accepts() {
 
 /// Arrival times of replication 0 of `scenario` (from its trace), as dates and times from
 /// Monday 2024-01-01 00:00 (the scenario starts on a Monday).
+/// Durations that do not vary (all 5 h) fit a log-normal with a standard deviation of
+/// 0.000005 h, which a scenario refuses (under a second): the line offered is a fixed 5 h,
+/// which it accepts. Durations that average under a second (a wrong `--unit`) offer no line.
+#[test]
+fn fits_under_a_second_offer_only_what_a_scenario_accepts() {
+    let fit = durations::fit(&complete(&[5.0; 20]), 0, 1).unwrap();
+    assert!(fit.fits[0].family.sd() < 1.0 / 3600.0, "{:?}", fit.fits[0]);
+    let text = durations_toml("stay", &fit, "h");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("stay = "))
+        .expect("a distribution line");
+    assert_eq!(line, "stay = { fixed = \"5 h\" }", "{text}");
+    parse(
+        "fitted.toml",
+        &scenario_with_duration(&line["stay = ".len()..]),
+    )
+    .unwrap_or_else(|e| panic!("{line} is not accepted:\n{e}"));
+
+    let tiny: Vec<f64> = (1..=12).map(|i| f64::from(i) * 1e-7).collect();
+    let fit = durations::fit(&complete(&tiny), 0, 1).unwrap();
+    let text = durations_toml("stay", &fit, "d");
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.starts_with("stay = ") || l.starts_with("# stay = ")),
+        "{text}"
+    );
+    assert!(text.contains("under a second"), "{text}");
+    assert!(text.contains("check --unit"), "{text}");
+}
+
 fn traced_arrivals(scenario: &str) -> Vec<DateTime> {
     let loaded = parse("round_trip.toml", scenario).unwrap_or_else(|e| panic!("{e}"));
     let trace = trace_bytes(&loaded.scenario, &[0]).expect("traces");
