@@ -348,17 +348,24 @@ fn read_replications(
         };
         let replication: u32 = record.get(0).and_then(|v| v.parse().ok()).ok_or_else(bad)?;
         let name = record.get(1).ok_or_else(bad)?.to_string();
-        // An empty cell is a figure with no value in that replication.
-        let value: f64 = record
-            .get(2)
-            .and_then(|v| {
-                if v.is_empty() {
-                    Some(f64::NAN)
-                } else {
-                    v.parse().ok()
+        // An empty cell is a figure with no value in that replication; a run writes every
+        // other value as a finite number, so `inf`, `NaN` or `1e400` (which reads as
+        // infinity) is a file edited or damaged since.
+        let value: f64 = match record.get(2) {
+            Some("") => f64::NAN,
+            Some(text) => match text.parse::<f64>() {
+                Ok(value) if value.is_finite() => value,
+                _ => {
+                    return Err(MergeError::Read {
+                        path: path.to_path_buf(),
+                        reason: format!(
+                            "line {line}: `{text}` is not a finite number; this file was changed since carepath wrote it: run the shard again"
+                        ),
+                    });
                 }
-            })
-            .ok_or_else(bad)?;
+            },
+            None => return Err(bad()),
+        };
         if block.as_ref().is_some_and(|(r, _)| *r != replication)
             && let Some((r, rows)) = block.take()
         {

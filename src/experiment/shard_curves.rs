@@ -167,10 +167,11 @@ impl CurvesReader {
                 .next()
                 .and_then(|w| w.parse().ok())
                 .ok_or_else(|| bad("no index"))?;
+            // A curve with nothing observed is written as NaN; never as an infinity.
             let values = words
-                .map(str::parse::<f64>)
-                .collect::<Result<Vec<f64>, _>>()
-                .map_err(|_| bad("a value is not a number"))?;
+                .map(|w| w.parse::<f64>().ok().filter(|v| !v.is_infinite()))
+                .collect::<Option<Vec<f64>>>()
+                .ok_or_else(|| bad("a value is not a number (or is infinite); this file was changed since carepath wrote it: run the shard again"))?;
             match kind {
                 "busy" | "available" | "waiting" if index < resources => {
                     let week = &mut result.by_hour[index];

@@ -183,3 +183,59 @@ fn merge_refuses_a_shard_missing_a_replication() {
     );
     assert!(!dir.path().join("merged").exists());
 }
+
+/// A run writes every value of replications.csv as a finite number (or an empty cell) and
+/// every curve value as a number or NaN: a value edited to `1e400` (which reads as infinity)
+/// is refused at its line, and nothing is written.
+#[test]
+fn merge_refuses_an_infinite_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    for k in 1..=2 {
+        let shard = format!("{k}/2");
+        run(&[
+            "run",
+            "scenarios/mmc.toml",
+            "-r",
+            "2",
+            "-q",
+            "--no-report",
+            "--set",
+            "run.horizon=\"20 d\"",
+            "--shard",
+            &shard,
+            "-o",
+            &path(&format!("s{k}")),
+        ]);
+    }
+    let csv = dir.path().join("s2/replications.csv");
+    let original = std::fs::read_to_string(&csv).unwrap();
+    let mut lines: Vec<String> = original.lines().map(String::from).collect();
+    let mut cells: Vec<String> = lines[1].split(',').map(String::from).collect();
+    cells[2] = "1e400".to_string();
+    lines[1] = cells.join(",");
+    std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
+    let output = carepath(&["merge", &path("s1"), &path("s2"), "-o", &path("merged")]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}: line 2: `1e400` is not a finite number",
+            csv.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("merged").exists());
+
+    std::fs::write(&csv, original).unwrap();
+    let curves = dir.path().join("s2/curves.txt");
+    let text_of = std::fs::read_to_string(&curves).unwrap();
+    let edited = text_of.replacen(" busy 0 ", " busy 0 1e400 ", 1);
+    assert_ne!(edited, text_of, "no busy curve in {text_of}");
+    std::fs::write(&curves, edited).unwrap();
+    let output = carepath(&["merge", &path("s1"), &path("s2"), "-o", &path("merged")]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("is infinite"), "{stderr}");
+    assert!(!dir.path().join("merged").exists());
+}
