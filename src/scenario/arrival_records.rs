@@ -23,6 +23,7 @@ use super::csv_place::{self, CsvKind, Opened, csv_problem, field_span};
 use super::diagnostics::{Problem, render};
 use super::file::ScenarioFile;
 use super::units::DurationText;
+use crate::model::engine::{MAX_ARRIVALS_AT_ONE_INSTANT, MIN_ARRIVAL_GAP};
 use crate::model::scenario::{
     ArrivalTiming, Attribute, AttributeId, RecordedArrivals, Scenario, Source,
 };
@@ -184,7 +185,7 @@ pub fn read(
         );
         return Err(problems);
     };
-    let mut rows: Vec<(f64, Vec<u8>)> = Vec::new();
+    let mut rows: Vec<(f64, Vec<u8>, usize)> = Vec::new();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
@@ -246,7 +247,7 @@ pub fn read(
                 values.push(DRAWN);
             }
         }
-        rows.push((time, values));
+        rows.push((time, values, start_byte));
     }
     if rows.is_empty() && problems.is_empty() {
         problems.push(
@@ -262,11 +263,47 @@ pub fn read(
     }
     // Time order; rows with equal times keep their file order (a stable sort).
     rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if let Some(problem) = arrivals_without_time(text, &rows, time_column) {
+        return Err(vec![problem]);
+    }
     Ok(RecordedArrivals {
         times: rows.iter().map(|r| r.0).collect(),
         attributes: columns.iter().map(|(_, id)| *id).collect(),
         values: rows.into_iter().flat_map(|r| r.1).collect(),
     })
+}
+
+/// The run would stop on a record with more than [`MAX_ARRIVALS_AT_ONE_INSTANT`] arrivals in
+/// a row, each less than [`MIN_ARRIVAL_GAP`] after the last (see
+/// `SimError::ArrivalsWithoutTime`): found here instead, at the row (of `rows`, in time
+/// order, with their start bytes in `text`) where the run grows too long.
+fn arrivals_without_time(
+    text: &str,
+    rows: &[(f64, Vec<u8>, usize)],
+    time_column: usize,
+) -> Option<Problem> {
+    let mut in_a_row = 0u32;
+    for pair in rows.windows(2) {
+        if pair[1].0 - pair[0].0 < MIN_ARRIVAL_GAP {
+            in_a_row += 1;
+            if in_a_row > MAX_ARRIVALS_AT_ONE_INSTANT {
+                return Some(
+                    Problem::new(
+                        field_span(text, pair[1].2, time_column),
+                        format!(
+                            "more than {} arrivals come at one instant (hour {}): a run would never pass it",
+                            crate::report::format::grouped(f64::from(MAX_ARRIVALS_AT_ONE_INSTANT)),
+                            pair[1].0
+                        ),
+                    )
+                    .help("each row is one patient arriving at its own time; check the `time` column, or spread the arrivals over the hours they came in"),
+                );
+            }
+        } else {
+            in_a_row = 0;
+        }
+    }
+    None
 }
 
 /// The mean rate of recorded `times` by hour of the week over a run of `run_hours` starting

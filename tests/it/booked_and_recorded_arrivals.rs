@@ -174,8 +174,19 @@ fn a_times_list_is_replayed_as_written() {
 /// problem placed at `csv`'s `line:column`, its message containing `message` and its help
 /// `help`.
 fn assert_record_rejected(csv: &str, line: usize, column: usize, message: &str, help: &str) {
+    assert_record_file_rejected(&records().join(csv), line, column, message, help);
+}
+
+/// As [`assert_record_rejected`], for the record at `record`.
+fn assert_record_file_rejected(
+    record: &Path,
+    line: usize,
+    column: usize,
+    message: &str,
+    help: &str,
+) {
+    let csv = record.display();
     let folder = tempfile::tempdir().expect("a temporary folder");
-    let record = records().join(csv);
     let scenario = std::fs::read_to_string(records().join("clinic.toml"))
         .expect("the clinic fixture")
         .replace(
@@ -381,4 +392,26 @@ end = { outcome = "seen" }
         "{stderr}"
     );
     assert!(!out.exists(), "no output set from a failed run");
+}
+
+/// A record with more than 1,000,000 arrivals at one instant would stop the run (the clock
+/// could never pass them) with a message about `interarrival` and no place in the file: it
+/// is refused when read, at the row where the run of them grows too long.
+#[test]
+fn a_record_of_a_million_arrivals_at_one_instant_is_refused_at_its_row() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let record = folder.path().join("all_at_once.csv");
+    // Header on line 1, one arrival at hour 1, then 1,000,002 at hour 0 on lines 3 to
+    // 1,000,004: sorted, the last of them ends the 1,000,001st gap of zero in a row, one more
+    // than the run allows; it is on line 1,000,004.
+    let mut csv = String::from("time\n1\n");
+    csv.push_str(&"0\n".repeat(1_000_002));
+    std::fs::write(&record, csv).expect("written");
+    assert_record_file_rejected(
+        &record,
+        1_000_004,
+        1,
+        "more than 1,000,000 arrivals come at one instant (hour 0)",
+        "each row is one patient arriving at its own time",
+    );
 }
