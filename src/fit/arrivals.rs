@@ -7,8 +7,8 @@
 //! hour h of weekday d is per_day × 7 × day_share(d) × hour_share(h), growing by
 //! `growth_per_year`. Estimates, over a window of whole days:
 //! - the rate on weekday d, r(d) = arrivals on d / days d occurs in the window; `per_day` =
-//!   mean of r(d) over the week; `day_profile` = r(d) / per_day; interval for `per_day` from
-//!   the Poisson variance of each count (normal approximation);
+//!   mean of r(d) over the week; `day_profile` = r(d) / per_day; interval for `per_day`, a
+//!   weighted sum of Poisson counts, by the gamma method of Fay and Feuer (1997);
 //! - hour shares = arrivals in hour h / all arrivals, with Wilson score intervals (pointwise
 //!   95%, and simultaneous 95% over the 24 hours by Bonferroni);
 //! - weekday test: Pearson's chi-square test of independence of weekday and hour in the 7 ×
@@ -181,14 +181,12 @@ pub fn fit(times: &[DateTime], from: Date, until: Date) -> Result<ArrivalFit, Ar
         }
     });
     let per_day_value = weekday_rate.iter().map(|r| r.value).sum::<f64>() / 7.0;
-    let per_day_var = (0..7)
-        .map(|d| by_day[d] / (weekday_days[d] as f64).powi(2))
-        .sum::<f64>()
-        / 49.0;
+    let weights: [f64; 7] = std::array::from_fn(|d| 1.0 / (7.0 * weekday_days[d] as f64));
+    let (low, high) = weighted_poisson_interval(&by_day, &weights);
     let per_day = Interval {
         value: per_day_value,
-        low: per_day_value - 1.96 * per_day_var.sqrt(),
-        high: per_day_value + 1.96 * per_day_var.sqrt(),
+        low,
+        high,
     };
     let day_profile: [f64; 7] = std::array::from_fn(|d| weekday_rate[d].value / per_day_value);
     let by_hour: Vec<f64> = (0..24)
@@ -228,6 +226,29 @@ pub fn weekday_index(date: Date) -> usize {
 /// Whole days from `a` to `b`.
 pub fn days_between(a: Date, b: Date) -> i64 {
     b.duration_since(a).as_secs().div_euclid(86_400)
+}
+
+/// The 95% interval of y = sum of `weights[i]` x `counts[i]`, each count Poisson: the gamma
+/// interval of Fay and Feuer (1997, "Confidence intervals for directly standardized rates: a
+/// method based on the gamma distribution", Statistics in Medicine 16:791-801). With v the
+/// sum of weight^2 x count and w the largest weight, the bounds are
+/// v / (2y) x chi2(0.025; 2y^2 / v) and (v + w^2) / (2(y + w)) x chi2(0.975; 2(y + w)^2 /
+/// (v + w^2)), the lower bound 0 when y = 0. Never below zero, unlike y -/+ 1.96 sqrt(v) with
+/// few counts; with equal weights it is the exact (Garwood) Poisson interval scaled by the
+/// weight. `counts` and `weights` have equal lengths; weights are positive.
+fn weighted_poisson_interval(counts: &[f64], weights: &[f64]) -> (f64, f64) {
+    let y: f64 = counts.iter().zip(weights).map(|(c, w)| c * w).sum();
+    let v: f64 = counts.iter().zip(weights).map(|(c, w)| c * w * w).sum();
+    let w = weights.iter().copied().fold(0.0, f64::max);
+    let quantile = |df: f64, p: f64| ChiSquared::new(df).map_or(f64::NAN, |d| d.inverse_cdf(p));
+    let low = if y > 0.0 && v > 0.0 {
+        v / (2.0 * y) * quantile(2.0 * y * y / v, 0.025)
+    } else {
+        0.0
+    };
+    let (v_up, y_up) = (v + w * w, y + w);
+    let high = v_up / (2.0 * y_up) * quantile(2.0 * y_up * y_up / v_up, 0.975);
+    (low, high)
 }
 
 /// Wilson score interval for `k` successes in `n` trials with normal quantile `z`.
@@ -405,6 +426,35 @@ mod tests {
         let test = fit.weekday_test.unwrap();
         assert!(test.chi_square < 1e-9 && test.p_value > 0.999);
         assert_eq!(test.df, 138.0);
+    }
+
+    /// Three arrivals in a week (each weekday once): per_day 3/7, and its interval the exact
+    /// Poisson interval for 3 (0.6187 to 8.7673, Garwood 1936) over 7 days, not the
+    /// normal approximation's 3/7 -/+ 1.96 sqrt(3)/7, whose lower end is below zero.
+    #[test]
+    fn a_few_arrivals_give_the_exact_poisson_interval() {
+        let from = date(2025, 1, 6); // a Monday
+        let times: Vec<DateTime> = [0, 3, 5]
+            .iter()
+            .map(|&d| {
+                from.checked_add(jiff::Span::new().days(d))
+                    .unwrap()
+                    .to_datetime(jiff::civil::time(9, 0, 0, 0))
+            })
+            .collect();
+        let fit = fit(&times, from, date(2025, 1, 13)).unwrap();
+        assert!((fit.per_day.value - 3.0 / 7.0).abs() < 1e-12);
+        assert!(
+            (fit.per_day.low - 0.6187 / 7.0).abs() < 1e-4
+                && (fit.per_day.high - 8.7673 / 7.0).abs() < 1e-4,
+            "{:?}",
+            fit.per_day
+        );
+        // Unequal weights (a weekday twice in a 10-day window): still inside (0, infinity)
+        // and around the estimate.
+        let fit = super::fit(&times, from, date(2025, 1, 16)).unwrap();
+        let i = fit.per_day;
+        assert!(0.0 < i.low && i.low < i.value && i.value < i.high, "{i:?}");
     }
 
     #[test]
