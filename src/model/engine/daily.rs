@@ -257,18 +257,30 @@ impl LevelTimes {
     #[inline(always)]
     pub fn add_within(&mut self, dt: f64, capacity: u32, busy: u32, waiting: u32) {
         let (busy, waiting) = (busy as usize, waiting as usize);
-        if busy >= self.in_use.len() {
-            self.in_use.resize(busy + 1, 0.0);
+        // One test for each level in the usual case, the table already long enough.
+        match self.in_use.get_mut(busy) {
+            Some(hours) => *hours += dt,
+            None => Self::grow_and_add(&mut self.in_use, busy + 1, busy, dt),
         }
-        if waiting >= self.queue.len() {
-            self.queue
-                .resize((waiting + 1).max(2 * self.queue.len()), 0.0);
+        match self.queue.get_mut(waiting) {
+            Some(hours) => *hours += dt,
+            None => {
+                let len = (waiting + 1).max(2 * self.queue.len());
+                Self::grow_and_add(&mut self.queue, len, waiting, dt);
+            }
         }
-        self.in_use[busy] += dt;
-        self.queue[waiting] += dt;
         if capacity > 0 && busy >= capacity as usize {
             self.full += dt;
         }
+    }
+
+    /// Grows `table` to `len` entries, more than `level`, and adds `dt` hours at that
+    /// level. Out of line: rare.
+    #[cold]
+    #[inline(never)]
+    fn grow_and_add(table: &mut Vec<f64>, len: usize, level: usize, dt: f64) {
+        table.resize(len, 0.0);
+        table[level] += dt;
     }
 
     /// Shares of the measured time: in use at `k` for every `k` up to the most units on duty

@@ -258,10 +258,19 @@ impl Recorder {
 
     /// Records a wait of `waited` hours at waiting point `index` that ends at `now`: its
     /// length, and its part after `measured_from` (the end of the warm-up).
-    #[inline]
+    #[inline(always)]
     fn record_wait(&mut self, index: usize, waited: f64, now: f64, measured_from: f64) {
         self.waits[index].record(waited);
-        self.waiting_hours[index] += waited.min(now - measured_from).max(0.0);
+        // `waited.min(now - measured_from).max(0.0)` by plain comparisons: neither is NaN
+        // (clock readings and their differences), so the same value without the NaN
+        // handling of `f64::min` and `f64::max`.
+        let since_warm_up = now - measured_from;
+        let within = if waited < since_warm_up {
+            waited
+        } else {
+            since_warm_up
+        };
+        self.waiting_hours[index] += if within > 0.0 { within } else { 0.0 };
     }
 
     fn reset(&mut self) {
@@ -1537,7 +1546,7 @@ impl<'s> Simulation<'s> {
     }
 
     /// Records the wait of `waited` hours of patient `id`, served now at `wait`.
-    #[inline]
+    #[inline(always)]
     fn record_served(&mut self, wait: &Wait, waited: f64, id: PatientId) {
         let index = wait.index.0 as usize;
         let (now, measured_from) = (self.now, self.scenario.warm_up.hours());
