@@ -56,6 +56,7 @@ mod tests {
     fn bits_follow_each_resources_settings() {
         let text = r#"
 [run]
+name = "features"
 horizon = "10 d"
 
 [resources.plain]
