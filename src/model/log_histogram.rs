@@ -107,8 +107,16 @@ impl LogHistogram {
         *slot = slot.saturating_add(1);
         self.group_counts[Self::group_of(bucket)] += 1;
         self.total += 1;
-        self.min = self.min.min(hours.max(0.0));
-        self.max = self.max.max(hours.max(0.0));
+        // `hours.max(0.0)` is never NaN, nor is `min` or `max` (infinite at first, then a
+        // recorded value): plain comparisons give what `f64::min` and `f64::max` give,
+        // without their NaN handling.
+        let hours = hours.max(0.0);
+        if hours < self.min {
+            self.min = hours;
+        }
+        if hours > self.max {
+            self.max = hours;
+        }
     }
 
     /// Forgets everything recorded.

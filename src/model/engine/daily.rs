@@ -67,11 +67,12 @@ pub struct DailyLog {
     /// Series in the log.
     series: usize,
     values: Vec<f64>,
-    /// The day that held the end of the last segment, and its bounds [hours] (clipped to
-    /// the measured period; an empty range before the first segment): a segment inside it
-    /// is added without the day search. Segments end at the simulation clock, which never
-    /// goes back, so this day only moves forward.
-    day: usize,
+    /// The first value of the day that held the end of the last segment (`2 * series`
+    /// values a day), and that day's bounds [hours] (clipped to the measured period; an
+    /// empty range before the first segment): a segment inside it is added without the day
+    /// search. Segments end at the simulation clock, which never goes back, so this day
+    /// only moves forward.
+    day_values: usize,
     day_start: f64,
     day_end: f64,
 }
@@ -83,7 +84,7 @@ impl DailyLog {
             window,
             series,
             values: vec![0.0; series * window.days * 2],
-            day: 0,
+            day_values: 0,
             day_start: f64::INFINITY,
             day_end: f64::NEG_INFINITY,
         }
@@ -97,7 +98,7 @@ impl DailyLog {
         // the general case below, without the search).
         if from >= self.day_start && to <= self.day_end {
             let dt = to - from;
-            let start = (self.day * self.series + first) * 2;
+            let start = self.day_values + 2 * first;
             Self::add(&mut self.values[start..start + 2 * N], dt, levels);
             return;
         }
@@ -132,7 +133,7 @@ impl DailyLog {
         to: f64,
     ) -> Option<&mut [[f64; 2]; N]> {
         if from >= self.day_start && to <= self.day_end {
-            let start = (self.day * self.series + first) * 2;
+            let start = self.day_values + 2 * first;
             let cells = self.values.get_mut(start..start + 2 * N)?;
             let (pairs, _) = cells.as_chunks_mut::<2>();
             pairs.try_into().ok()
@@ -166,7 +167,7 @@ impl DailyLog {
             return;
         }
         let day = (((to - window.start) / DAY_HOURS) as usize).min(window.days - 1);
-        self.day = day;
+        self.day_values = day * self.series * 2;
         self.day_start = window.start + day as f64 * DAY_HOURS;
         self.day_end = (window.start + (day + 1) as f64 * DAY_HOURS).min(window.end);
     }
@@ -256,18 +257,30 @@ impl LevelTimes {
     #[inline(always)]
     pub fn add_within(&mut self, dt: f64, capacity: u32, busy: u32, waiting: u32) {
         let (busy, waiting) = (busy as usize, waiting as usize);
-        if busy >= self.in_use.len() {
-            self.in_use.resize(busy + 1, 0.0);
+        // One test for each level in the usual case, the table already long enough.
+        match self.in_use.get_mut(busy) {
+            Some(hours) => *hours += dt,
+            None => Self::grow_and_add(&mut self.in_use, busy + 1, busy, dt),
         }
-        if waiting >= self.queue.len() {
-            self.queue
-                .resize((waiting + 1).max(2 * self.queue.len()), 0.0);
+        match self.queue.get_mut(waiting) {
+            Some(hours) => *hours += dt,
+            None => {
+                let len = (waiting + 1).max(2 * self.queue.len());
+                Self::grow_and_add(&mut self.queue, len, waiting, dt);
+            }
         }
-        self.in_use[busy] += dt;
-        self.queue[waiting] += dt;
         if capacity > 0 && busy >= capacity as usize {
             self.full += dt;
         }
+    }
+
+    /// Grows `table` to `len` entries, more than `level`, and adds `dt` hours at that
+    /// level. Out of line: rare.
+    #[cold]
+    #[inline(never)]
+    fn grow_and_add(table: &mut Vec<f64>, len: usize, level: usize, dt: f64) {
+        table.resize(len, 0.0);
+        table[level] += dt;
     }
 
     /// Shares of the measured time: in use at `k` for every `k` up to the most units on duty

@@ -9,6 +9,7 @@ mod attribution;
 mod by_hour;
 mod census;
 mod daily;
+mod features;
 mod patients;
 mod requests;
 mod resources;
@@ -39,6 +40,7 @@ pub use attribution::CauseTable;
 use by_hour::ByHour;
 pub use daily::{DAILY_STATISTICS, DayWindow, ResourceLevels, daily_series_names};
 use daily::{DailyCounts, pathway_series, wait_series};
+use features::Features;
 use patients::{HandoffPhase, Patient, PatientId, Patients};
 use resources::ResourceState;
 pub use trace::TRACE_HEADER;
@@ -170,7 +172,10 @@ enum Event {
 struct Recorder {
     entries: Vec<u64>,
     exits: Vec<u64>,
-    outcome_counts: Vec<Vec<u64>>,
+    /// Patients leaving each pathway with each outcome, flat `[pathway][outcome]`.
+    outcome_counts: Vec<u64>,
+    /// Outcomes in the scenario (the row length of `outcome_counts`).
+    outcomes: usize,
     time_in_pathway: Vec<DurationSample>,
     waits: Vec<DurationSample>,
     /// Waits of the patients served, for waiting points with a deadline (where some leave
@@ -179,6 +184,9 @@ struct Recorder {
     within_deadline: Vec<u64>,
     /// Per waiting point, per target: patients served within the target.
     within_targets: Vec<Vec<u64>>,
+    /// Per waiting point: whether a patient served there has more to record than its wait
+    /// (a deadline or targets; see `Simulation::record_served`).
+    served_extras: Vec<bool>,
     served_at_once: Vec<u64>,
     fallbacks: Vec<u64>,
     /// Per waiting point: patients turned away because `max_queue` were waiting.
@@ -201,7 +209,8 @@ impl Recorder {
         Recorder {
             entries: vec![0; pathways],
             exits: vec![0; pathways],
-            outcome_counts: vec![vec![0; scenario.outcomes.len()]; pathways],
+            outcome_counts: vec![0; scenario.outcomes.len() * pathways],
+            outcomes: scenario.outcomes.len(),
             time_in_pathway: (0..pathways).map(|_| DurationSample::new()).collect(),
             waits: (0..scenario.waits.len())
                 .map(|_| DurationSample::new())
@@ -219,6 +228,14 @@ impl Recorder {
             within_deadline: vec![0; scenario.waits.len()],
             within_targets: (0..scenario.waits.len())
                 .map(|w| vec![0; scenario.wait_targets.get(w).map_or(0, Vec::len)])
+                .collect(),
+            served_extras: (0..scenario.waits.len())
+                .map(|w| {
+                    let deadline = scenario
+                        .wait_at(scenario.waits[w])
+                        .is_some_and(|wait| wait.deadline.is_some());
+                    deadline || scenario.wait_targets.get(w).is_some_and(|t| !t.is_empty())
+                })
                 .collect(),
             served_at_once: vec![0; scenario.waits.len()],
             fallbacks: vec![0; scenario.waits.len()],
@@ -241,16 +258,25 @@ impl Recorder {
 
     /// Records a wait of `waited` hours at waiting point `index` that ends at `now`: its
     /// length, and its part after `measured_from` (the end of the warm-up).
-    #[inline]
+    #[inline(always)]
     fn record_wait(&mut self, index: usize, waited: f64, now: f64, measured_from: f64) {
         self.waits[index].record(waited);
-        self.waiting_hours[index] += waited.min(now - measured_from).max(0.0);
+        // `waited.min(now - measured_from).max(0.0)` by plain comparisons: neither is NaN
+        // (clock readings and their differences), so the same value without the NaN
+        // handling of `f64::min` and `f64::max`.
+        let since_warm_up = now - measured_from;
+        let within = if waited < since_warm_up {
+            waited
+        } else {
+            since_warm_up
+        };
+        self.waiting_hours[index] += if within > 0.0 { within } else { 0.0 };
     }
 
     fn reset(&mut self) {
         self.entries.fill(0);
         self.exits.fill(0);
-        self.outcome_counts.iter_mut().for_each(|c| c.fill(0));
+        self.outcome_counts.fill(0);
         self.time_in_pathway
             .iter_mut()
             .for_each(DurationSample::reset);
@@ -344,6 +370,8 @@ struct Simulation<'s> {
     placing_census: bool,
     /// Home-visit episodes' books and placements (see `visits`).
     visits: visits::VisitsState,
+    /// Which resources use flex rules and pausing (see `features`).
+    features: Features,
 }
 
 /// Most arrivals one source may give in a row, each less than [`MIN_ARRIVAL_GAP`] after the
@@ -566,6 +594,7 @@ impl<'s> Simulation<'s> {
             surge: surge::initial_states(scenario),
             placing_census: false,
             visits: visits::VisitsState::new(scenario, week_offset),
+            features: Features::of(scenario),
         }
     }
 
@@ -1221,15 +1250,17 @@ impl<'s> Simulation<'s> {
         Ok(())
     }
 
+    #[inline]
     fn leave_pathway(&mut self, id: PatientId, pathway: PathwayId, outcome: OutcomeId) {
         let p = pathway.0 as usize;
         self.attribution.leave(pathway);
         let inside = pathway_series(self.scenario, p);
         self.counts.change(inside, self.now, false);
         let time_in_pathway = self.now - self.patients.get(id).entered_pathway;
-        self.recorder.exits[p] += 1;
-        self.recorder.outcome_counts[p][outcome.0 as usize] += 1;
-        self.recorder.time_in_pathway[p].record(time_in_pathway);
+        let recorder = &mut self.recorder;
+        recorder.exits[p] += 1;
+        recorder.outcome_counts[p * recorder.outcomes + outcome.0 as usize] += 1;
+        recorder.time_in_pathway[p].record(time_in_pathway);
     }
 
     fn not_holding(&self, step: StepId, resource: ResourceId) -> SimError {
@@ -1514,15 +1545,28 @@ impl<'s> Simulation<'s> {
         }
     }
 
+    /// Records the wait of `waited` hours of patient `id`, served now at `wait`.
+    #[inline(always)]
     fn record_served(&mut self, wait: &Wait, waited: f64, id: PatientId) {
         let index = wait.index.0 as usize;
         let (now, measured_from) = (self.now, self.scenario.warm_up.hours());
         self.recorder.record_wait(index, waited, now, measured_from);
-        if let Some(served) = &mut self.recorder.served_waits[index] {
-            served.record(waited);
-        }
         if waited <= 0.0 {
             self.recorder.served_at_once[index] += 1;
+        }
+        // Most waiting points have neither a deadline nor targets: one test for them.
+        if self.recorder.served_extras[index] {
+            self.record_served_extras(wait, waited, id);
+        }
+    }
+
+    /// The rest of [`Self::record_served`] at a waiting point with a deadline or targets:
+    /// the served wait's own sample, and the counts within the targets and the deadline.
+    #[inline(never)]
+    fn record_served_extras(&mut self, wait: &Wait, waited: f64, id: PatientId) {
+        let index = wait.index.0 as usize;
+        if let Some(served) = &mut self.recorder.served_waits[index] {
+            served.record(waited);
         }
         if let Some(targets) = self.scenario.wait_targets.get(index) {
             for (target, within) in targets.iter().zip(&mut self.recorder.within_targets[index]) {

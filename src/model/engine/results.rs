@@ -37,7 +37,7 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
         push(format!("{name}.completed"), Unit::Patients, exits as f64);
         for outcome in &pathway.outcomes {
             let o = outcome.0 as usize;
-            let count = recorder.outcome_counts[p][o];
+            let count = recorder.outcome_counts[p * recorder.outcomes + o];
             let outcome_name = &scenario.outcomes[o].name;
             push(
                 format!("{name}.outcome.{outcome_name}"),
@@ -296,7 +296,11 @@ pub(super) fn collect(simulation: &Simulation<'_>) -> Vec<MetricValue> {
 
     for (o, outcome) in scenario.outcomes.iter().enumerate() {
         if outcome.cost > 0.0 {
-            let count: u64 = recorder.outcome_counts.iter().map(|c| c[o]).sum();
+            let count: u64 = recorder
+                .outcome_counts
+                .chunks_exact(recorder.outcomes)
+                .map(|c| c[o])
+                .sum();
             cost_items.push((
                 format!("cost.outcome.{}", outcome.name),
                 outcome.cost * count as f64,

@@ -72,9 +72,9 @@ impl Working {
 
 impl Simulation<'_> {
     /// Whether resource `r` pauses work at a shift end.
-    #[inline]
+    #[inline(always)]
     pub(super) fn pauses(&self, r: ResourceId) -> bool {
-        self.scenario.resources[r.0 as usize].at_shift_end == ShiftEnd::Pause
+        self.features.pauses(r.0 as usize)
     }
 
     /// Whether patient `id`'s step-done event now is stale: its work, on resource `r`, was
@@ -94,7 +94,7 @@ impl Simulation<'_> {
     }
 
     /// [`Self::note_work`] for work that holds `holding`.
-    #[inline]
+    #[inline(always)]
     pub(super) fn note_held_work(&mut self, id: PatientId, holding: Holding, hours: f64) {
         match holding {
             Holding::Unit(r) => self.note_work(id, r, hours),
@@ -113,24 +113,36 @@ impl Simulation<'_> {
 
     /// Notes that patient `id` has started `hours` of work on a unit of `r` (already taken)
     /// that may pause; nothing for a resource that finishes its work.
-    #[inline]
+    #[inline(always)]
     pub(super) fn note_work(&mut self, id: PatientId, r: ResourceId, hours: f64) {
         if self.pauses(r) {
-            self.patients.get_mut(id).work_done_at = self.now + hours;
-            self.working.jobs[r.0 as usize].push(id);
+            self.note_pausable_work(id, r, hours);
         }
     }
 
+    /// [`Self::note_work`] on a resource that pauses.
+    #[inline(never)]
+    fn note_pausable_work(&mut self, id: PatientId, r: ResourceId, hours: f64) {
+        self.patients.get_mut(id).work_done_at = self.now + hours;
+        self.working.jobs[r.0 as usize].push(id);
+    }
+
     /// Patient `id`'s work on a unit of `r` is over: it leaves the list of work under way.
-    #[inline]
+    #[inline(always)]
     pub(super) fn end_work(&mut self, id: PatientId, r: ResourceId) {
         if self.pauses(r) {
-            let jobs = &mut self.working.jobs[r.0 as usize];
-            if let Some(i) = jobs.iter().position(|&j| j == id) {
-                jobs.swap_remove(i);
-            }
-            self.patients.get_mut(id).work_done_at = f64::NAN;
+            self.end_pausable_work(id, r);
         }
+    }
+
+    /// [`Self::end_work`] on a resource that pauses.
+    #[inline(never)]
+    fn end_pausable_work(&mut self, id: PatientId, r: ResourceId) {
+        let jobs = &mut self.working.jobs[r.0 as usize];
+        if let Some(i) = jobs.iter().position(|&j| j == id) {
+            jobs.swap_remove(i);
+        }
+        self.patients.get_mut(id).work_done_at = f64::NAN;
     }
 
     /// Patient `id` starts `work` hours with `holding`, just given, as `cause`.

@@ -140,8 +140,16 @@ impl Simulation<'_> {
     /// rule has closed units still in use and a unit is now free, that many closed units go
     /// off duty (before anyone waiting can start on them). Units are alike, so the closed
     /// surge units on duty are always the busy units beyond the base capacity.
-    #[inline]
+    #[inline(always)]
     pub(super) fn surge_on_freed(&mut self, r: usize) {
+        if self.features.surge(r) {
+            self.surge_on_freed_ruled(r);
+        }
+    }
+
+    /// [`Self::surge_on_freed`] for a resource with a flex rule.
+    #[inline(never)]
+    fn surge_on_freed_ruled(&mut self, r: usize) {
         let Some(live) = self.surge[r].as_ref() else {
             return;
         };
@@ -173,9 +181,9 @@ impl Simulation<'_> {
     }
 
     /// Patient `id` has just joined resource `r`'s queue, waiting since `since` [hours].
-    #[inline]
+    #[inline(always)]
     pub(super) fn surge_on_queued(&mut self, id: PatientId, r: usize, since: f64) {
-        if self.surge_age_from(id, r, since) {
+        if self.features.surge(r) && self.surge_age_from(id, r, since) {
             self.surge_check(r);
         }
     }
@@ -206,7 +214,7 @@ impl Simulation<'_> {
     }
 
     /// Patient `id` has just left resource `r`'s queue (served, or gone at its deadline).
-    #[inline]
+    #[inline(always)]
     pub(super) fn surge_on_left(&mut self, id: PatientId, r: usize) {
         if self.surge_uncount(id, r) {
             self.surge_check(r);
@@ -215,8 +223,14 @@ impl Simulation<'_> {
 
     /// Patient `id` has just left resource `r`'s queue: no longer counted by its rule's
     /// `waited_over`. Whether `r` has a flex rule (whose count the caller then checks).
-    #[inline]
+    #[inline(always)]
     pub(super) fn surge_uncount(&mut self, id: PatientId, r: usize) -> bool {
+        self.features.surge(r) && self.surge_uncount_ruled(id, r)
+    }
+
+    /// [`Self::surge_uncount`] for a resource with a flex rule.
+    #[inline(never)]
+    fn surge_uncount_ruled(&mut self, id: PatientId, r: usize) -> bool {
         let Some(live) = self.surge[r].as_mut() else {
             return false;
         };
