@@ -125,7 +125,9 @@ impl Windows {
     fn target(&self, day: usize, k: u32, n: u32) -> Option<f64> {
         if k < n && n <= self.most {
             let per_day = (self.most * (self.most + 1) / 2) as usize;
-            let due = *self.due.get(day * per_day + (n * (n - 1) / 2 + k) as usize)?;
+            let due = *self
+                .due
+                .get(day * per_day + (n * (n - 1) / 2 + k) as usize)?;
             return (!due.is_nan()).then_some(due);
         }
         self.computed(day, k, n)
