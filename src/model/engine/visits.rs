@@ -76,7 +76,16 @@ struct Windows {
     /// Hours in day `d`'s intervals, summed once when the days are laid out (a patient's
     /// visits ask for them day after day) [hours].
     hours: Vec<f64>,
+    /// Due times worked out once for every day laid out and every visit `k` of `n` with
+    /// `n` up to `most` (the most visits a plan has in a day): day `d`'s at
+    /// `d * most * (most + 1) / 2`, then visit `k` of `n` at `n * (n - 1) / 2 + k` [hours
+    /// since time zero]; NaN where there is none (nobody rostered).
+    due: Vec<f64>,
+    most: u32,
 }
+
+/// Visits a day beyond which due times are not tabled ([`Windows::table`]).
+const MOST_TABLED: u32 = 16;
 
 impl Windows {
     /// Closes the day whose intervals were pushed last: notes where they end and their hours.
@@ -93,11 +102,39 @@ impl Windows {
         Some(&self.intervals[self.of[day]..to])
     }
 
+    /// Works out the due times of every day laid out for up to `most` visits a day (at
+    /// most 16; none beyond), once, so a patient's visits look them up.
+    fn table(&mut self, most: u32) {
+        let most = most.min(MOST_TABLED);
+        self.due.clear();
+        for day in 0..self.hours.len() {
+            for n in 1..=most {
+                for k in 0..n {
+                    let due = self.computed(day, k, n).unwrap_or(f64::NAN);
+                    self.due.push(due);
+                }
+            }
+        }
+        self.most = most;
+    }
+
     /// When visit `k` of `n` on day `day` is due, as `model::visit_rota::target_time` of
-    /// the day's window (the same arithmetic, bit for bit), with the window's hours summed
-    /// in advance; `None` past the days laid out.
+    /// the day's window (the same arithmetic, bit for bit), from the table if it is there;
+    /// `None` past the days laid out.
     #[inline]
     fn target(&self, day: usize, k: u32, n: u32) -> Option<f64> {
+        if k < n && n <= self.most {
+            let per_day = (self.most * (self.most + 1) / 2) as usize;
+            let due = *self
+                .due
+                .get(day * per_day + (n * (n - 1) / 2 + k) as usize)?;
+            return (!due.is_nan()).then_some(due);
+        }
+        self.computed(day, k, n)
+    }
+
+    /// [`Windows::target`] worked out from the day's window, its hours summed in advance.
+    fn computed(&self, day: usize, k: u32, n: u32) -> Option<f64> {
         target_time_in(self.day(day)?, self.hours[day], k, n)
     }
 }
@@ -189,6 +226,8 @@ impl VisitsState {
                         }
                         window.end_day();
                     }
+                    // A plan's visits a day run from its first day's to its last's.
+                    window.table(episode.initial_per_day.max(episode.final_per_day));
                     most_visits = capacity.iter().sum::<f64>() / episode.carer_hours(1);
                     VisitBook::roster(resources.len(), capacity)
                 }
@@ -825,16 +864,22 @@ mod tests {
         windows
     }
 
+    /// Without a table, with a table of up to 5 visits a day (so 6 and more are worked
+    /// out), and with one past the most tabled (16).
     #[test]
     fn due_times_from_the_summed_window_equal_target_time_bit_for_bit() {
-        let windows = windows();
-        for day in 0..5 {
-            let window = windows.day(day).expect("a day laid out");
-            for n in 0..12 {
-                for k in 0..=n {
-                    let fast = windows.target(day, k, n).map(f64::to_bits);
-                    let direct = target_time(window, k, n).map(f64::to_bits);
-                    assert_eq!(fast, direct, "day {day}, visit {k} of {n}");
+        for most in [0, 5, 40] {
+            let mut windows = windows();
+            windows.table(most);
+            assert_eq!(windows.most, most.min(16));
+            for day in 0..5 {
+                let window = windows.day(day).expect("a day laid out");
+                for n in 0..20 {
+                    for k in 0..=n {
+                        let fast = windows.target(day, k, n).map(f64::to_bits);
+                        let direct = target_time(window, k, n).map(f64::to_bits);
+                        assert_eq!(fast, direct, "table of {most}: day {day}, visit {k} of {n}");
+                    }
                 }
             }
         }
@@ -842,8 +887,11 @@ mod tests {
 
     #[test]
     fn a_day_past_those_laid_out_has_no_due_time() {
-        let windows = windows();
+        let mut windows = windows();
         assert_eq!(windows.target(5, 0, 1), None);
+        windows.table(4);
+        assert_eq!(windows.target(5, 0, 1), None);
+        assert_eq!(windows.target(5, 0, 7), None);
         assert_eq!(windows.hours.len(), 5);
         assert_eq!(windows.hours[2], 0.0);
         assert_eq!(windows.target(2, 0, 1), None);

@@ -25,6 +25,15 @@ pub(super) fn key(x: f64) -> i64 {
 /// Distinct times beyond which [`ByDueTime`] sorts instead of counting.
 const MOST_DISTINCT: usize = 32;
 
+/// Buckets of [`ByDueTime`]'s look-up of a time's place.
+const BUCKETS: usize = 64;
+
+/// `key`'s bucket: Fibonacci hashing (Knuth, TAOCP vol. 3, 6.4) into 64.
+#[inline]
+fn bucket(key: i64) -> usize {
+    ((key as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
+}
+
 /// Puts items in order of a time by `f64::total_cmp`, items of equal time in the order
 /// given (as `sort_by` would): with at most 32 distinct times, a counting sort over them;
 /// else `sort_by`. Its buffers are reused from call to call.
@@ -32,6 +41,9 @@ const MOST_DISTINCT: usize = 32;
 pub(super) struct ByDueTime<T> {
     /// The distinct times' keys, in order of first appearance.
     keys: Vec<i64>,
+    /// A key's place in `keys` plus one, at a bucket by a hash of the key (0: none yet);
+    /// a key found elsewhere, or in a bucket another key holds, is looked up in `keys`.
+    bucket: [u8; BUCKETS],
     /// Per item: its time's place in `keys`.
     slots: Vec<u8>,
     /// The distinct times' keys with their place in `keys`, put in order.
@@ -45,6 +57,7 @@ impl<T> Default for ByDueTime<T> {
     fn default() -> Self {
         ByDueTime {
             keys: Vec::new(),
+            bucket: [0; BUCKETS],
             slots: Vec::new(),
             ranked: Vec::new(),
             starts: Vec::new(),
@@ -58,18 +71,27 @@ impl<T: Copy> ByDueTime<T> {
     pub(super) fn sort(&mut self, items: &mut [T], time: impl Fn(&T) -> f64) {
         self.keys.clear();
         self.slots.clear();
+        self.bucket = [0; BUCKETS];
         for item in items.iter() {
             let k = key(time(item));
-            let slot = match self.keys.iter().position(|&x| x == k) {
-                Some(slot) => slot,
-                None if self.keys.len() < MOST_DISTINCT => {
-                    self.keys.push(k);
-                    self.keys.len() - 1
-                }
-                None => {
-                    items.sort_by(|a, b| time(a).total_cmp(&time(b)));
-                    return;
-                }
+            let b = bucket(k);
+            let held = usize::from(self.bucket[b]);
+            let slot = if held > 0 && self.keys[held - 1] == k {
+                held - 1
+            } else {
+                let slot = match self.keys.iter().position(|&x| x == k) {
+                    Some(slot) => slot,
+                    None if self.keys.len() < MOST_DISTINCT => {
+                        self.keys.push(k);
+                        self.keys.len() - 1
+                    }
+                    None => {
+                        items.sort_by(|a, b| time(a).total_cmp(&time(b)));
+                        return;
+                    }
+                };
+                self.bucket[b] = (slot + 1) as u8;
+                slot
             };
             self.slots.push(slot as u8);
         }
