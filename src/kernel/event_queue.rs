@@ -1,24 +1,13 @@
-//! The future-event list: events keyed by (time, scheduling order), held in a sorted array
-//! while the list is short and in a 4-ary min-heap once it is long.
+//! The future-event list: a 4-ary min-heap keyed by (time, scheduling order).
 //!
 //! Events due at the same instant pop in the order they were scheduled, which makes every run
-//! reproducible regardless of how the list happens to be laid out.
+//! reproducible regardless of how the heap happens to be laid out.
 //!
 //! The time is kept as its IEEE-754 bits, which order like the times themselves for the
 //! non-negative times a simulation uses; with the sequence below them a key is one 128-bit
 //! integer, so each comparison is one branch-free integer comparison; with
-//! a small `Copy` event an entry is 24 bytes.
-//!
-//! Two layouts, one order. A short list (a queue with a few servers holds ten or so events)
-//! is kept sorted, latest first: a pop takes the last entry, O(1), and a push walks back from
-//! the end past the entries due before it, which for a short list costs less than a heap's
-//! sift down and up (a trace of the M/M/c bench replayed through both: about 23 against 38 ns
-//! per push and pop on this machine). A long list (the East London baseline holds about 300
-//! events, most of them far off) is a 4-ary heap, O(log n) a push and a pop. The list turns
-//! into a heap when it grows past [`SORTED_MAX`] entries and back into a sorted array when it
-//! shrinks below [`SORTED_MAX`] / 2, so it does not switch back and forth around one length.
-//! Both switches reuse the one buffer: nothing is allocated once the list has reached its
-//! largest length.
+//! a small `Copy` event an entry is 24 bytes, and a 4-ary heap moves fewer of them per pop
+//! than a binary one.
 
 use dary_heap::QuaternaryHeap;
 use std::cmp::Ordering;
@@ -91,21 +80,10 @@ impl<E> Ord for Entry<E> {
     }
 }
 
-/// Entries up to which the list is kept sorted; above it, a heap (see the module header).
-pub const SORTED_MAX: usize = 64;
-
 /// A future-event list holding events of type `E` (kept small and `Copy` by the model).
-///
-/// Pops in order of time, then of scheduling (ties in time pop first scheduled, first out),
-/// whichever layout it is in.
 #[derive(Debug)]
 pub struct EventQueue<E> {
-    /// While `sorted` is in use: every entry, latest key first (the earliest is the last).
-    sorted: Vec<Entry<E>>,
-    /// While the list is long: every entry, as a heap (`sorted` is then empty).
     heap: QuaternaryHeap<Entry<E>>,
-    /// Whether the entries are in `sorted` (else in `heap`).
-    is_sorted: bool,
     next_sequence: u64,
 }
 
@@ -113,80 +91,29 @@ impl<E: Copy> EventQueue<E> {
     /// An empty list with room for `capacity` events before it must grow.
     pub fn with_capacity(capacity: usize) -> Self {
         EventQueue {
-            sorted: Vec::with_capacity(capacity),
-            heap: QuaternaryHeap::new(),
-            is_sorted: true,
+            heap: QuaternaryHeap::with_capacity(capacity),
             next_sequence: 0,
         }
     }
 
     /// Schedules `event` at `time`, which must not be negative (times before the start of the
-    /// run are moved to time zero). O(k) while the list is sorted, k the entries due before
-    /// the new one (at most [`SORTED_MAX`]); O(log n) as a heap. Allocates only when the list
-    /// outgrows its capacity.
-    #[inline]
+    /// run are moved to time zero). O(log n); allocates only when the list outgrows its
+    /// capacity.
     pub fn schedule(&mut self, time: SimTime, event: E) {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
         // `max` also maps -0.0 to +0.0, whose bits sort first.
         let bits = time.hours().max(0.0).to_bits();
-        let entry = Entry {
+        self.heap.push(Entry {
             time_bits: bits,
             sequence,
             event,
-        };
-        if self.is_sorted {
-            // Walk back from the earliest past the entries due before this one; its sequence
-            // is the largest yet, so it goes after (pops after) every entry with its time.
-            let key = entry.key();
-            let mut at = self.sorted.len();
-            while at > 0 && self.sorted[at - 1].key() < key {
-                at -= 1;
-            }
-            self.sorted.insert(at, entry);
-            if self.sorted.len() > SORTED_MAX {
-                self.switch_to_heap();
-            }
-        } else {
-            self.heap.push(entry);
-        }
+        });
     }
 
-    /// Removes and returns the earliest event, ties broken by scheduling order. O(1) while the
-    /// list is sorted, O(log n) as a heap.
-    #[inline]
+    /// Removes and returns the earliest event, ties broken by scheduling order. O(log n).
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        let entry = if self.is_sorted {
-            self.sorted.pop()
-        } else {
-            let entry = self.heap.pop();
-            if self.heap.len() < SORTED_MAX / 2 {
-                self.switch_to_sorted();
-            }
-            entry
-        };
-        entry.map(|entry| (entry.time(), entry.event))
-    }
-
-    /// Turns the sorted array into the heap. Reversed, an array sorted latest first is sorted
-    /// earliest first, which is already a valid heap: O(n) (the heap checks it), no allocation.
-    #[cold]
-    #[inline(never)]
-    fn switch_to_heap(&mut self) {
-        let mut entries = std::mem::take(&mut self.sorted);
-        entries.reverse();
-        self.heap = QuaternaryHeap::from(entries);
-        self.is_sorted = false;
-    }
-
-    /// Turns the heap back into the sorted array, latest first. O(n log n), no allocation.
-    #[cold]
-    #[inline(never)]
-    fn switch_to_sorted(&mut self) {
-        let mut entries = std::mem::take(&mut self.heap).into_vec();
-        entries.sort_unstable_by_key(|entry| std::cmp::Reverse(entry.key()));
-        self.sorted = entries;
-        self.is_sorted = true;
+        self.heap.pop().map(|entry| (entry.time(), entry.event))
     }
 
     /// Takes the next scheduling number without putting anything in the list, for an event the
@@ -204,39 +131,26 @@ impl<E: Copy> EventQueue<E> {
         (time.hours().max(0.0).to_bits(), sequence)
     }
 
-    /// The earliest entry, without removing it. O(1).
-    #[inline]
-    fn peek(&self) -> Option<&Entry<E>> {
-        if self.is_sorted {
-            self.sorted.last()
-        } else {
-            self.heap.peek()
-        }
-    }
-
     /// The ordering key of the earliest event, without removing it. O(1).
-    #[inline]
     pub fn peek_key(&self) -> Option<(u64, u64)> {
-        self.peek().map(|entry| (entry.time_bits, entry.sequence))
+        self.heap
+            .peek()
+            .map(|entry| (entry.time_bits, entry.sequence))
     }
 
     /// The time of the earliest event without removing it. O(1).
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.peek().map(Entry::time)
+        self.heap.peek().map(Entry::time)
     }
 
     /// Number of events waiting. O(1).
     pub fn len(&self) -> usize {
-        if self.is_sorted {
-            self.sorted.len()
-        } else {
-            self.heap.len()
-        }
+        self.heap.len()
     }
 
     /// Whether no event is waiting. O(1).
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.heap.is_empty()
     }
 }
 
@@ -344,7 +258,7 @@ mod tests {
         assert!(queue.is_empty());
     }
 
-    /// A small xorshift generator for the randomized tests (no dependence on the crate's
+    /// A small xorshift generator for the randomized test (no dependence on the crate's
     /// streams).
     fn next_random(state: &mut u64) -> u64 {
         *state ^= *state << 13;
@@ -354,24 +268,21 @@ mod tests {
     }
 
     /// Pops in exactly the order of a std `BinaryHeap` of `Reverse((time bits, sequence))`,
-    /// over many random mixes of pushes and pops whose list length swings across both layout
-    /// switches (sorted up to `SORTED_MAX`, heap above, sorted again below half of it), with
-    /// times of 0, equal times (ties pop in scheduling order) and near and far times.
+    /// over 200 random mixes of pushes and pops whose list length swings between empty and a
+    /// few hundred, with times of 0 (and -0.0, which sorts as +0), equal times (ties pop in
+    /// scheduling order), and near and far times.
     #[test]
-    fn pops_like_a_binary_heap_reference_across_layout_switches() {
+    fn pops_like_a_binary_heap_reference_under_random_mixes() {
         use std::cmp::Reverse;
         use std::collections::BinaryHeap;
-        let mut switches = 0;
         for seed in 1..=200u64 {
             let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
             let mut queue = EventQueue::with_capacity(2);
             let mut reference = BinaryHeap::new();
             let mut sequence = 0u64;
             let mut now = 0.0f64;
-            let mut was_sorted = queue.is_sorted;
             // Phases that push more than they pop, then pop more than they push.
-            for phase in 0..12u64 {
-                let target = [5, 40, 150, 20, 70, 0, 300, 31, 65, 2, 100, 0][phase as usize];
+            for target in [5, 40, 150, 20, 70, 0, 300, 31, 65, 2, 100, 0] {
                 for _ in 0..400 {
                     let r = next_random(&mut state);
                     let grow = queue.len() < target;
@@ -386,8 +297,6 @@ mod tests {
                             5 => 24.0 * ((r >> 16) % 30) as f64,
                             _ => f64::from_bits(0x3ff0_0000_0000_0000 | (r >> 20)) - 1.0,
                         };
-                        // Times of exactly 0 while the clock is still at 0, and at times
-                        // a negative zero, which must sort as +0.
                         let time = if now == 0.0 && (r >> 40) % 3 == 0 {
                             if (r >> 44) % 2 == 0 { -0.0 } else { 0.0 }
                         } else {
@@ -404,10 +313,6 @@ mod tests {
                         now = f64::from_bits(expected.0);
                     }
                     assert_eq!(queue.len(), reference.len());
-                    if queue.is_sorted != was_sorted {
-                        switches += 1;
-                        was_sorted = queue.is_sorted;
-                    }
                 }
             }
             while let Some(Reverse(expected)) = reference.pop() {
@@ -416,29 +321,5 @@ mod tests {
             }
             assert!(queue.is_empty() && queue.pop().is_none());
         }
-        assert!(switches > 400, "the mixes switch layouts often: {switches}");
-    }
-
-    /// Equal times across a switch: 100 events at one instant, pushed while sorted, popped
-    /// after the list became a heap and turned back, still in scheduling order.
-    #[test]
-    fn ties_keep_scheduling_order_through_both_layouts() {
-        let mut queue = EventQueue::with_capacity(4);
-        for label in 0..(3 * SORTED_MAX as u32) {
-            queue.schedule(SimTime::from_hours(7.0), label);
-        }
-        assert!(!queue.is_sorted);
-        for expected in 0..(3 * SORTED_MAX as u32) {
-            assert_eq!(queue.pop(), Some((SimTime::from_hours(7.0), expected)));
-            queue.schedule(SimTime::from_hours(8.0), 1000 + expected);
-        }
-        assert!(queue.is_sorted || queue.len() >= SORTED_MAX / 2);
-        for expected in 0..(3 * SORTED_MAX as u32) {
-            assert_eq!(
-                queue.pop(),
-                Some((SimTime::from_hours(8.0), 1000 + expected))
-            );
-        }
-        assert!(queue.is_sorted && queue.is_empty());
     }
 }

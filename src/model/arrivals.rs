@@ -130,11 +130,6 @@ pub struct ArrivalPattern<'a> {
     /// growth, a week offset of whole hours): then, from a whole hour on, the walk takes the
     /// week's table hour by hour without working out the hour of the week at each step.
     pub whole_hour_steps: bool,
-    /// For each hour of the week, how many hours in a row from its start have a rate of
-    /// exactly zero (0 for an hour with a positive rate; at most 168) [hours]: the walk by
-    /// whole hours passes a closed night or weekend in one step. Worked out once per
-    /// replication from `hourly_rate`, O(168).
-    pub zero_run: [u8; 168],
 }
 
 /// Below this many hours the clock holds whole hours exactly and the hour of the week of a
@@ -159,7 +154,6 @@ impl<'a> ArrivalPattern<'a> {
             && (0.0..EXACT_HOURS).contains(&week_offset)
             && week_offset.fract() == 0.0;
         ArrivalPattern {
-            zero_run: zero_runs(hourly_rate),
             hourly_rate,
             growth_per_year,
             week_offset,
@@ -185,25 +179,6 @@ impl<'a> ArrivalPattern<'a> {
         }
         (factor, next)
     }
-}
-
-/// For each hour of the week, the hours in a row from it (round the end of the week) whose
-/// rate is exactly zero, at most 168. O(168): one pass back over two weeks.
-fn zero_runs(hourly_rate: &[f64; 168]) -> [u8; 168] {
-    let mut runs = [0u8; 168];
-    let mut run = 0u8;
-    // Walking back over two laps, each hour's run counts on from the hour after it, which the
-    // first lap has already seen at the end of the week.
-    for step in (0..2 * 168).rev() {
-        let hour = step % 168;
-        run = if hourly_rate[hour] == 0.0 {
-            run.saturating_add(1).min(168)
-        } else {
-            0
-        };
-        runs[hour] = run;
-    }
-    runs
 }
 
 impl ArrivalPattern<'_> {
@@ -274,19 +249,6 @@ impl ArrivalPattern<'_> {
                 return self.next_after_from(t, budget);
             }
             let rate = self.hourly_rate[hour];
-            let zeros = self.zero_run[hour];
-            if zeros > 1 && budget > 0.0 {
-                // `zeros` closed hours: each step of the loop would leave `budget` as it is
-                // (a positive number less 0.0) and add 1 to `t`, exactly while `t` is a whole
-                // number of hours below 2^40; so take them at once if none of them can reach
-                // `until` or `EXACT_HOURS`, which the steps check.
-                let after = t + f64::from(zeros);
-                if after <= self.until && after < EXACT_HOURS {
-                    t = after;
-                    hour = (hour + usize::from(zeros)) % 168;
-                    continue;
-                }
-            }
             if rate >= budget {
                 return SimTime::from_hours(t + budget / rate);
             }
@@ -430,76 +392,5 @@ mod tests {
         // Growth, a demand change or an offset part-way through an hour take the general walk.
         assert!(!ArrivalPattern::new(&rates, 0.1, &[], 0.0, until).whole_hour_steps);
         assert!(!ArrivalPattern::new(&rates, 0.0, &[], 0.5, until).whole_hour_steps);
-    }
-
-    /// The run of closed hours from each hour of the week, worked by hand: open only
-    /// 08:00-18:00 on weekdays, so Friday 18:00 starts 62 closed hours (to Monday 08:00) and
-    /// Monday 00:00 starts 8; an open hour has none; a week with one open hour wraps round.
-    #[test]
-    fn zero_runs_count_closed_hours_round_the_week() {
-        let mut rates = [0.0; 168];
-        for day in 0..5 {
-            for hour in 8..18 {
-                rates[day * 24 + hour] = 1.5;
-            }
-        }
-        let runs = zero_runs(&rates);
-        assert_eq!(runs[4 * 24 + 18], 62);
-        assert_eq!(runs[0], 8);
-        assert_eq!(runs[7], 1);
-        assert_eq!(runs[8], 0);
-        assert_eq!(runs[18], 14);
-        let mut one = [0.0; 168];
-        one[100] = 2.0;
-        let runs = zero_runs(&one);
-        assert_eq!((runs[100], runs[101], runs[99], runs[0]), (0, 167, 1, 100));
-        assert_eq!(zero_runs(&[0.0; 168])[5], 168);
-        assert_eq!(zero_runs(&[0.3; 168]), [0; 168]);
-    }
-
-    /// Passing closed hours at once gives the hour-by-hour walk's arrivals bit for bit: a
-    /// profile with closed nights and a closed weekend, a week starting on a Wednesday, and
-    /// ends of the run inside a closed stretch, at a whole hour and not.
-    #[test]
-    fn skipping_closed_hours_gives_the_same_arrivals_as_stepping_through_them() {
-        let mut rates = [0.0; 168];
-        for (h, rate) in rates.iter_mut().enumerate().take(5 * 24) {
-            if (7..19).contains(&(h % 24)) {
-                *rate = 0.02 * (1 + h % 5) as f64;
-            }
-        }
-        rates[3 * 24 + 23] = 1e-4;
-        for until in [
-            40.0 * 168.0,
-            40.0 * 168.0 + 5.0 * 24.0 + 20.0,
-            900.5,
-            1000.0,
-        ] {
-            let skipping = ArrivalPattern::new(&rates, 0.0, &[], 2.0 * 24.0, until);
-            assert!(skipping.whole_hour_steps);
-            assert!(skipping.zero_run.iter().any(|&n| n > 1));
-            let stepping = ArrivalPattern {
-                zero_run: [0; 168],
-                ..skipping
-            };
-            let key = ReplicationKey::new(9, 1);
-            let (mut a, mut b) = (
-                key.stream(StreamKey::named("s")),
-                key.stream(StreamKey::named("s")),
-            );
-            let (mut t, mut u) = (SimTime::ZERO, SimTime::ZERO);
-            let mut arrivals = 0;
-            while t.hours() <= until {
-                t = skipping.next_after(t, &mut a);
-                u = stepping.next_after(u, &mut b);
-                assert_eq!(
-                    t.hours().to_bits(),
-                    u.hours().to_bits(),
-                    "arrival {arrivals}"
-                );
-                arrivals += 1;
-            }
-            assert!(arrivals > 10, "{arrivals} arrivals before {until}");
-        }
     }
 }
