@@ -286,7 +286,11 @@ mod tests {
                 for _ in 0..400 {
                     let r = next_random(&mut state);
                     let grow = queue.len() < target;
-                    let push = if grow { r % 4 != 0 } else { r % 4 == 0 };
+                    let push = if grow {
+                        !r.is_multiple_of(4)
+                    } else {
+                        r.is_multiple_of(4)
+                    };
                     if push || reference.is_empty() {
                         let offset = match (r >> 8) % 7 {
                             0 => 0.0,
@@ -297,8 +301,12 @@ mod tests {
                             5 => 24.0 * ((r >> 16) % 30) as f64,
                             _ => f64::from_bits(0x3ff0_0000_0000_0000 | (r >> 20)) - 1.0,
                         };
-                        let time = if now == 0.0 && (r >> 40) % 3 == 0 {
-                            if (r >> 44) % 2 == 0 { -0.0 } else { 0.0 }
+                        let time = if now == 0.0 && (r >> 40).is_multiple_of(3) {
+                            if (r >> 44).is_multiple_of(2) {
+                                -0.0
+                            } else {
+                                0.0
+                            }
                         } else {
                             now + offset
                         };
