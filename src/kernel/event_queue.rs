@@ -257,4 +257,77 @@ mod tests {
         }
         assert!(queue.is_empty());
     }
+
+    /// A small xorshift generator for the randomized test (no dependence on the crate's
+    /// streams).
+    fn next_random(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
+    /// Pops in exactly the order of a std `BinaryHeap` of `Reverse((time bits, sequence))`,
+    /// over 200 random mixes of pushes and pops whose list length swings between empty and a
+    /// few hundred, with times of 0 (and -0.0, which sorts as +0), equal times (ties pop in
+    /// scheduling order), and near and far times.
+    #[test]
+    fn pops_like_a_binary_heap_reference_under_random_mixes() {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        for seed in 1..=200u64 {
+            let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+            let mut queue = EventQueue::with_capacity(2);
+            let mut reference = BinaryHeap::new();
+            let mut sequence = 0u64;
+            let mut now = 0.0f64;
+            // Phases that push more than they pop, then pop more than they push.
+            for target in [5, 40, 150, 20, 70, 0, 300, 31, 65, 2, 100, 0] {
+                for _ in 0..400 {
+                    let r = next_random(&mut state);
+                    let grow = queue.len() < target;
+                    let push = if grow {
+                        !r.is_multiple_of(4)
+                    } else {
+                        r.is_multiple_of(4)
+                    };
+                    if push || reference.is_empty() {
+                        let offset = match (r >> 8) % 7 {
+                            0 => 0.0,
+                            1 => 1.0,
+                            2 => ((r >> 16) % 4) as f64,
+                            3 => ((r >> 16) % 1000) as f64 * 1e-3,
+                            4 => ((r >> 16) % 100_000) as f64 * 0.37,
+                            5 => 24.0 * ((r >> 16) % 30) as f64,
+                            _ => f64::from_bits(0x3ff0_0000_0000_0000 | (r >> 20)) - 1.0,
+                        };
+                        let time = if now == 0.0 && (r >> 40).is_multiple_of(3) {
+                            if (r >> 44).is_multiple_of(2) {
+                                -0.0
+                            } else {
+                                0.0
+                            }
+                        } else {
+                            now + offset
+                        };
+                        queue.schedule(SimTime::from_hours(time), sequence);
+                        reference.push(Reverse((time.max(0.0).to_bits(), sequence)));
+                        sequence += 1;
+                    } else {
+                        let Reverse(expected) = reference.pop().unwrap();
+                        assert_eq!(queue.peek_key(), Some(expected), "seed {seed}");
+                        let got = queue.pop().map(|(t, e)| (t.hours().to_bits(), e));
+                        assert_eq!(got, Some(expected), "seed {seed}");
+                        now = f64::from_bits(expected.0);
+                    }
+                    assert_eq!(queue.len(), reference.len());
+                }
+            }
+            while let Some(Reverse(expected)) = reference.pop() {
+                let got = queue.pop().map(|(t, e)| (t.hours().to_bits(), e));
+                assert_eq!(got, Some(expected), "seed {seed}");
+            }
+            assert!(queue.is_empty() && queue.pop().is_none());
+        }
+    }
 }
