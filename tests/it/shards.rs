@@ -7,6 +7,19 @@ fn run(args: &[&str]) {
     assert!(output.status.success(), "{args:?}: {:?}", text(&output));
 }
 
+/// Runs `scenarios/mmc.toml` with `replications` as shards 1/2 and 2/2 into `dir`/s1 and
+/// `dir`/s2, quietly, with `extra` arguments.
+fn two_shards(dir: &std::path::Path, replications: &str, extra: &[&str]) {
+    for k in 1..=2 {
+        let shard = format!("{k}/2");
+        let out = dir.join(format!("s{k}"));
+        let mut args = vec!["run", "scenarios/mmc.toml", "-r", replications, "-q"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--shard", &shard, "-o", out.to_str().unwrap()]);
+        run(&args);
+    }
+}
+
 /// Three shards run as separate processes and merged give byte-identical summary,
 /// replications and scenario files to one run of all replications.
 #[test]
@@ -150,20 +163,7 @@ fn merge_refuses_shards_of_different_runs() {
 fn merge_refuses_a_shard_missing_a_replication() {
     let dir = tempfile::tempdir().unwrap();
     let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
-    for k in 1..=2 {
-        let shard = format!("{k}/2");
-        run(&[
-            "run",
-            "scenarios/mmc.toml",
-            "-r",
-            "4",
-            "-q",
-            "--shard",
-            &shard,
-            "-o",
-            &path(&format!("s{k}")),
-        ]);
-    }
+    two_shards(dir.path(), "4", &[]);
     let csv = dir.path().join("s2/replications.csv");
     let original = std::fs::read_to_string(&csv).unwrap();
     let kept: Vec<&str> = original
@@ -191,23 +191,8 @@ fn merge_refuses_a_shard_missing_a_replication() {
 fn merge_refuses_an_infinite_value() {
     let dir = tempfile::tempdir().unwrap();
     let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
-    for k in 1..=2 {
-        let shard = format!("{k}/2");
-        run(&[
-            "run",
-            "scenarios/mmc.toml",
-            "-r",
-            "2",
-            "-q",
-            "--no-report",
-            "--set",
-            "run.horizon=\"20 d\"",
-            "--shard",
-            &shard,
-            "-o",
-            &path(&format!("s{k}")),
-        ]);
-    }
+    let short = ["--no-report", "--set", "run.horizon=\"20 d\""];
+    two_shards(dir.path(), "2", &short);
     let csv = dir.path().join("s2/replications.csv");
     let original = std::fs::read_to_string(&csv).unwrap();
     let mut lines: Vec<String> = original.lines().map(String::from).collect();
