@@ -7,7 +7,7 @@
 //! [`MAX_RESOURCES`](crate::model::scenario::MAX_RESOURCES) = 64 resources, the width of a
 //! patient's `held` set).
 
-use crate::model::scenario::{Scenario, ShiftEnd};
+use crate::model::scenario::{MAX_RESOURCES, Scenario, ShiftEnd};
 
 /// The resources that use each optional feature, one bit per resource id.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -22,7 +22,7 @@ impl Features {
     /// The features of `scenario`'s resources.
     pub(super) fn of(scenario: &Scenario) -> Self {
         let mut features = Features::default();
-        for (r, resource) in scenario.resources.iter().enumerate().take(64) {
+        for (r, resource) in scenario.resources.iter().enumerate().take(MAX_RESOURCES) {
             let bit = 1u64 << r;
             if resource.surge.is_some() {
                 features.surge |= bit;

@@ -206,6 +206,25 @@ struct Recorder {
 impl Recorder {
     fn new(scenario: &Scenario) -> Self {
         let pathways = scenario.pathways.len();
+        let served_waits: Vec<Option<DurationSample>> = scenario
+            .waits
+            .iter()
+            .map(|step| {
+                scenario
+                    .wait_at(*step)
+                    .and_then(|w| w.deadline)
+                    .map(|_| DurationSample::new())
+            })
+            .collect();
+        let within_targets: Vec<Vec<u64>> = (0..scenario.waits.len())
+            .map(|w| vec![0; scenario.wait_targets.get(w).map_or(0, Vec::len)])
+            .collect();
+        // A deadline (its served-wait sample) or targets: read off the two just built.
+        let served_extras = served_waits
+            .iter()
+            .zip(&within_targets)
+            .map(|(served, targets)| served.is_some() || !targets.is_empty())
+            .collect();
         Recorder {
             entries: vec![0; pathways],
             exits: vec![0; pathways],
@@ -215,28 +234,10 @@ impl Recorder {
             waits: (0..scenario.waits.len())
                 .map(|_| DurationSample::new())
                 .collect(),
-            served_waits: scenario
-                .waits
-                .iter()
-                .map(|step| {
-                    scenario
-                        .wait_at(*step)
-                        .and_then(|w| w.deadline)
-                        .map(|_| DurationSample::new())
-                })
-                .collect(),
+            served_waits,
             within_deadline: vec![0; scenario.waits.len()],
-            within_targets: (0..scenario.waits.len())
-                .map(|w| vec![0; scenario.wait_targets.get(w).map_or(0, Vec::len)])
-                .collect(),
-            served_extras: (0..scenario.waits.len())
-                .map(|w| {
-                    let deadline = scenario
-                        .wait_at(scenario.waits[w])
-                        .is_some_and(|wait| wait.deadline.is_some());
-                    deadline || scenario.wait_targets.get(w).is_some_and(|t| !t.is_empty())
-                })
-                .collect(),
+            within_targets,
+            served_extras,
             served_at_once: vec![0; scenario.waits.len()],
             fallbacks: vec![0; scenario.waits.len()],
             balked: vec![0; scenario.waits.len()],
