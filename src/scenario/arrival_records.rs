@@ -296,7 +296,7 @@ fn arrivals_without_time(
                             pair[1].0
                         ),
                     )
-                    .help("each row is one patient arriving at its own time; check the `time` column, or spread the arrivals over the hours they came in"),
+                    .help("each row is one patient arriving at its own time; check the `time` column"),
                 );
             }
         } else {

@@ -339,7 +339,7 @@ fn compile_clock_keys(
                     problems.add(
                         time.span(),
                         format!("`times` are clock times within one day, found \"{}\"", time.get_ref()),
-                        "write a time from 00:00 to 23:59, e.g. \"23:30\" (a visit due at midnight is due at \"00:00\" as the day's first)",
+                        "write a time from 00:00 to 23:59; a visit due at midnight is due at \"00:00\"",
                     );
                 } else if times.last().is_some_and(|&last| h <= last) {
                     problems.add(
