@@ -27,6 +27,7 @@ pub mod settings;
 mod staffing;
 pub mod surge;
 pub mod units;
+mod visit_times_covered;
 pub mod visits;
 mod visits_fit;
 

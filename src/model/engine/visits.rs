@@ -31,7 +31,7 @@ use crate::model::scenario::{Scenario, StepId};
 use crate::model::visit_plan::{
     MAX_LOS_REDRAWS, VisitBook, VisitCapacity, VisitEpisode, VisitPlan, VisitsId,
 };
-use crate::model::visit_rota::{DayRota, target_time_in};
+use crate::model::visit_rota::{DayRota, day_levels, target_time_in};
 
 mod order;
 
@@ -339,33 +339,6 @@ fn rota_groups(
         });
     }
     (groups, group_of, alternatives)
-}
-
-/// The level of `resource` over day `day` (from `day` x 24 h for 24 h) as consecutive
-/// `(from, to, units)` segments [hours since time zero, units], into `out`.
-fn day_levels(
-    resource: &crate::model::scenario::Resource,
-    day: usize,
-    week_offset: f64,
-    out: &mut Vec<(f64, f64, u32)>,
-) {
-    out.clear();
-    let from = day as f64 * 24.0;
-    let to = from + 24.0;
-    let mut t = from;
-    while t < to {
-        let level = resource.level_at(t + 1e-9, week_offset);
-        let until = match resource.next_change(t + 1e-9, week_offset) {
-            Some((dt, _)) => (t + 1e-9 + dt).min(to),
-            None => to,
-        };
-        let until = if until <= t { to } else { until };
-        match out.last_mut() {
-            Some(last) if last.2 == level => last.1 = until,
-            _ => out.push((t, until, level)),
-        }
-        t = until;
-    }
 }
 
 /// When visit `k` of `n` on day `day` of `episode` is due [hours since time zero]: at its
