@@ -44,6 +44,7 @@ mod routes;
 mod shards;
 mod shared_visit_carers;
 mod staffed_offices;
+mod stays_past_the_end;
 mod support;
 mod surge;
 mod sweep;

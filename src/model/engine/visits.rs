@@ -201,7 +201,7 @@ impl VisitsState {
             let mut window = Windows::default();
             let mut most_visits = 0.0;
             books.push(match &episode.capacity {
-                VisitCapacity::Slots { per_day } => VisitBook::slots(*per_day),
+                VisitCapacity::Slots { per_day } => VisitBook::slots(*per_day).with_horizon(days),
                 VisitCapacity::Roster { resources } => {
                     let mut capacity = Vec::with_capacity(days * resources.len());
                     window.of.push(0);
@@ -415,7 +415,11 @@ impl Simulation<'_> {
         if let Some(day) = start_day {
             if roster {
                 let due = &mut state.groups[state.group_of[e.0 as usize]].due;
-                for d in 0..plan.days() as usize {
+                // Days past the book's horizon (after the run) have no limit and are never
+                // delivered: nothing of them is kept, so a stay far past the run's end costs
+                // nothing there.
+                let days = (plan.days() as usize).min(book.horizon().saturating_sub(day));
+                for d in 0..days {
                     let on = day + d;
                     let n = plan.visits_on(d as u32);
                     let mut booked = 0;
@@ -425,7 +429,8 @@ impl Simulation<'_> {
                             continue;
                         }
                         booked += 1;
-                        // Days past the run are booked (for the fit) but never delivered.
+                        // Days after the run's last but before the horizon are booked (for
+                        // the fit) but never delivered.
                         if on <= last_day {
                             due.push(Due {
                                 day: on as u32,
