@@ -26,6 +26,7 @@ mod honest_sweeps;
 mod inputs_kept_with_outputs;
 #[cfg(target_os = "linux")]
 mod memory;
+mod never_on_duty;
 mod output_sets;
 mod own_file;
 mod pathway_diagram;
