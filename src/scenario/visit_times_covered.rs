@@ -28,6 +28,9 @@ use crate::model::scenario::Resource;
 use crate::model::visit_plan::{VisitCapacity, VisitEpisode};
 use crate::model::visit_rota::day_levels;
 
+/// A step's `times` as written, each with its place.
+type StatedTimes = Spanned<Vec<Spanned<ClockTime>>>;
+
 /// Slack for comparing clock times [hours], as the rota's.
 const EPS: f64 = 1e-9;
 
@@ -44,7 +47,7 @@ pub fn check(
     end: f64,
 ) {
     // Every visits step as written, in the order the episodes were compiled.
-    let written: Vec<(String, Option<&Spanned<Vec<Spanned<ClockTime>>>>)> = file
+    let written: Vec<(String, Option<&StatedTimes>)> = file
         .pathways
         .iter()
         .flat_map(|(pathway, p)| {
