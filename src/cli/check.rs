@@ -12,6 +12,7 @@ use carepath::scenario::load;
 /// pathway diagram (without volumes) there as an output set.
 pub fn check(path: &Path, diagram: Option<&Path>) -> Result<()> {
     let loaded = load(path)?;
+    eprint!("{}", loaded.warnings);
     if let Some(folder) = diagram {
         let inputs: Vec<std::path::PathBuf> = loaded
             .layers

@@ -55,6 +55,7 @@ pub struct RunArgs {
 /// output set, print the key figures.
 pub fn run(args: &RunArgs) -> Result<()> {
     let mut loaded = load_with(&args.scenario, &args.common.set)?;
+    eprint!("{}", loaded.warnings);
     apply_overrides(&mut loaded, args);
     let (first, count) = match args.shard {
         Some(shard) => shard.replications(loaded.scenario.replications),

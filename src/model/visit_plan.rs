@@ -178,6 +178,24 @@ impl VisitPlan {
         self.visits_on(day) * self.carers
     }
 
+    /// The first day after `day` of the remaining episode with another number of visits
+    /// than `day`'s, or [`VisitPlan::days`] if none: the rate runs in a straight line, so the
+    /// days with one number of visits are consecutive, found by halving.
+    pub fn rate_until(&self, day: u32) -> u32 {
+        let days = self.days();
+        let visits = self.visits_on(day);
+        let (mut lo, mut hi) = (day + 1, days); // the answer is in lo..=hi
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.visits_on(mid) == visits {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo.min(days).max(day + 1)
+    }
+
     /// Visits over the whole remaining episode (the plan's; a first day begun part-way
     /// through has fewer in roster mode).
     pub fn total_visits(&self) -> u64 {
@@ -210,10 +228,21 @@ pub struct VisitBook {
     lateness: Vec<f64>,
     /// `[day][pool]`: carer-hours of visits made (roster mode only; slots mode uses `used`).
     made_hours: Vec<f64>,
+    /// The first day past the run (days from time zero): the per-day tables stop before it,
+    /// so a plan reaching far past the run's end costs no work per day there. With a roster,
+    /// days from here on have no limit and nothing booked on them is ever read; with slots,
+    /// their use still decides whether later plans fit, and is kept in `tail`.
+    horizon: usize,
+    /// Slots mode: capacity used on the days from `horizon` on, as steps `(first day, used)`
+    /// in order of day, each until the next (the last for ever) [slots]; the same values as
+    /// per-day tables would hold, in as many steps as the plans crossing the horizon have
+    /// changes of rate (a plan is a rounded straight line, so at most 25 each).
+    tail: Vec<(usize, f64)>,
 }
 
 impl VisitBook {
-    /// A book of `per_day` slots every day.
+    /// A book of `per_day` slots every day, every day tabled (see
+    /// [`VisitBook::with_horizon`]).
     pub fn slots(per_day: u32) -> Self {
         VisitBook {
             pools: 1,
@@ -226,12 +255,36 @@ impl VisitBook {
             late: Vec::new(),
             lateness: Vec::new(),
             made_hours: Vec::new(),
+            horizon: usize::MAX,
+            tail: Vec::new(),
         }
     }
 
+    /// This slots book (one pool) with per-day tables only before day `horizon` (the first
+    /// day past the run): slots used from then on are kept as steps over days, for fits, and
+    /// nothing else (visits, caseload, missed) is kept for those days.
+    pub fn with_horizon(mut self, horizon: usize) -> Self {
+        self.horizon = horizon;
+        self.tail = vec![(horizon, 0.0)];
+        self
+    }
+
+    /// The first day not in the per-day tables: bookings on it and after cost no work per
+    /// day (see [`VisitBook::with_horizon`]; a roster book's days past its capacity).
+    pub fn horizon(&self) -> usize {
+        self.horizon
+    }
+
+    /// Days the per-day tables reach (at most [`VisitBook::horizon`]).
+    pub fn days_tabled(&self) -> usize {
+        self.visits.len()
+    }
+
     /// A book of rostered carer-hours: `capacity[day][pool]` [carer-hours], flat, for the
-    /// days of the run; days after them have no limit (they are not measured).
+    /// days of the run; days after them have no limit (they are not measured), so bookings
+    /// on them are not kept (its horizon is the first of them).
     pub fn roster(pools: usize, capacity: Vec<f64>) -> Self {
+        let horizon = capacity.len() / pools.max(1);
         VisitBook {
             pools: pools.max(1),
             beyond: vec![f64::INFINITY; pools.max(1)],
@@ -243,6 +296,8 @@ impl VisitBook {
             late: Vec::new(),
             lateness: Vec::new(),
             made_hours: Vec::new(),
+            horizon,
+            tail: Vec::new(),
         }
     }
 
@@ -255,12 +310,39 @@ impl VisitBook {
         self.late.fill(0);
         self.lateness.fill(0.0);
         self.made_hours.fill(0.0);
+        if !self.tail.is_empty() {
+            self.tail.clear();
+            self.tail.push((self.horizon, 0.0));
+        }
+    }
+
+    /// Whether use past the horizon is kept (slots: it decides later fits); with a roster
+    /// the days past it have no limit.
+    fn keeps_tail(&self) -> bool {
+        !self.tail.is_empty()
+    }
+
+    /// The step of `tail` holding `day` (at or after the horizon).
+    fn tail_step(&self, day: usize) -> usize {
+        self.tail.partition_point(|s| s.0 <= day).saturating_sub(1)
+    }
+
+    /// Makes a step of `tail` begin at `day` (at or after the horizon); returns its index.
+    fn split_tail(&mut self, day: usize) -> usize {
+        let i = self.tail_step(day);
+        if self.tail[i].0 == day {
+            return i;
+        }
+        let used = self.tail[i].1;
+        self.tail.insert(i + 1, (day, used));
+        i + 1
     }
 
     /// Makes the per-day tables reach day `day`.
     fn reach(&mut self, day: usize) {
         if self.visits.len() <= day {
-            let days = (day + 1).max(2 * self.visits.len());
+            // Doubling, but not past the horizon (days after it are not tabled).
+            let days = (day + 1).max((2 * self.visits.len()).min(self.horizon));
             self.used.resize(days * self.pools, 0.0);
             self.visits.resize(days, 0);
             self.missed.resize(days, 0);
@@ -280,10 +362,57 @@ impl VisitBook {
     }
 
     fn used(&self, day: usize, pool: usize) -> f64 {
+        if day >= self.horizon {
+            return if self.keeps_tail() && pool == 0 {
+                self.tail[self.tail_step(day)].1
+            } else {
+                0.0
+            };
+        }
         self.used
             .get(day * self.pools + pool)
             .copied()
             .unwrap_or(0.0)
+    }
+
+    /// Whether the days of `plan` from the horizon on fit, the plan starting on `start`
+    /// (`first_day` as in [`VisitBook::first_fit`], for day `from`): [`VisitBook::first_fit`]'s
+    /// test on each of those days, tried once per stretch of days over which neither the
+    /// plan's rate nor the use past the horizon changes.
+    fn fits_past_horizon(
+        &self,
+        plan: &VisitPlan,
+        per_visit: f64,
+        start: usize,
+        from: usize,
+        first_day: Option<u32>,
+    ) -> bool {
+        let end = start + plan.days() as usize;
+        let mut day = start.max(self.horizon);
+        if day >= end {
+            return true;
+        }
+        if !self.keeps_tail() {
+            // No limit past the horizon: every day fits.
+            return (0..self.pools).all(|p| self.beyond[p] == f64::INFINITY);
+        }
+        while day < end {
+            let d = (day - start) as u32;
+            let (visits, rate_until) = match first_day {
+                Some(n) if day == from => (n, day + 1),
+                _ => (plan.visits_on(d), start + plan.rate_until(d) as usize),
+            };
+            let i = self.tail_step(day);
+            let left: f64 = (0..self.pools)
+                .map(|p| self.capacity(day, p) - self.used(day, p))
+                .sum();
+            if f64::from(visits) * per_visit > left + 1e-9 {
+                return false;
+            }
+            let step_until = self.tail.get(i + 1).map_or(usize::MAX, |s| s.0);
+            day = rate_until.min(step_until).min(end);
+        }
+        true
     }
 
     /// The first day from `from` up to `last_start` (inclusive) on which every day of `plan`
@@ -302,7 +431,9 @@ impl VisitBook {
     ) -> Option<usize> {
         let days = plan.days() as usize;
         (from..=last_start).find(|&start| {
-            (0..days).all(|d| {
+            // Days before the horizon one by one; after it, by stretches.
+            let before = days.min(self.horizon.saturating_sub(start));
+            (0..before).all(|d| {
                 let day = start + d;
                 let left: f64 = (0..self.pools)
                     .map(|p| self.capacity(day, p) - self.used(day, p))
@@ -312,18 +443,33 @@ impl VisitBook {
                     _ => plan.visits_on(d as u32),
                 };
                 f64::from(visits) * per_visit <= left + 1e-9
-            })
+            }) && self.fits_past_horizon(plan, per_visit, start, from, first_day)
         })
     }
 
     /// Roster mode: books `hours` carer-hours of visits due on `day` (against its rostered
     /// hours, for [`VisitBook::first_fit`]) and counts the patient in that day's caseload if
     /// `new_patient`. Whether the visits are made, late or missed is [`VisitBook::record`]'s.
+    /// Nothing is kept for a day past the horizon (its capacity has no limit).
+    #[inline]
     pub fn book(&mut self, day: usize, hours: f64, new_patient: bool) {
+        if day >= self.horizon {
+            self.book_past_horizon(day, hours);
+            return;
+        }
         self.reach(day);
         self.used[day * self.pools] += hours;
         if new_patient {
             self.caseload[day] += 1;
+        }
+    }
+
+    /// [`VisitBook::book`] on a day past the horizon: kept only if the use there counts.
+    #[cold]
+    fn book_past_horizon(&mut self, day: usize, hours: f64) {
+        if self.keeps_tail() {
+            let (i, j) = (self.split_tail(day), self.split_tail(day + 1));
+            self.tail[i..j].iter_mut().for_each(|s| s.1 += hours);
         }
     }
 
@@ -346,12 +492,16 @@ impl VisitBook {
 
     /// Delivers `plan` from day `start`, each visit by the first pool (in order of
     /// preference) with `hours_per_visit` left that day (slots, or carer-hours); a visit that
-    /// fits in no pool is missed. Returns the visits missed.
+    /// fits in no pool is missed. Returns the visits missed. Days past the horizon are
+    /// delivered a stretch at a time (see [`VisitBook::with_horizon`]).
     pub fn deliver(&mut self, plan: &VisitPlan, start: usize, hours_per_visit: f64) -> u64 {
         let days = plan.days() as usize;
-        self.reach(start + days - 1);
-        let mut missed_total = 0;
-        for d in 0..days {
+        let before = days.min(self.horizon.saturating_sub(start));
+        if before > 0 {
+            self.reach(start + before - 1);
+        }
+        let mut missed_total = self.deliver_past_horizon(plan, start, hours_per_visit);
+        for d in 0..before {
             let day = start + d;
             self.caseload[day] += 1;
             for _ in 0..plan.visits_on(d as u32) {
@@ -370,6 +520,53 @@ impl VisitBook {
                     }
                 }
             }
+        }
+        missed_total
+    }
+
+    /// [`VisitBook::deliver`] on the days of `plan` from the horizon on: each stretch of days
+    /// with one rate and one use is given its visits once, as each of its days would be.
+    fn deliver_past_horizon(
+        &mut self,
+        plan: &VisitPlan,
+        start: usize,
+        hours_per_visit: f64,
+    ) -> u64 {
+        let end = start + plan.days() as usize;
+        let mut day = start.max(self.horizon);
+        if day >= end || !self.keeps_tail() {
+            return 0;
+        }
+        let capacity = self.beyond[0];
+        let mut missed_total = 0;
+        while day < end {
+            let d = (day - start) as u32;
+            let visits = plan.visits_on(d);
+            let until = (start + plan.rate_until(d) as usize).min(end);
+            let (i, j) = (self.split_tail(day), self.split_tail(until));
+            for k in i..j {
+                let length = (self.tail.get(k + 1).map_or(until, |s| s.0) - self.tail[k].0) as u64;
+                let used = &mut self.tail[k].1;
+                for _ in 0..visits {
+                    if *used + hours_per_visit <= capacity + 1e-9 {
+                        *used += hours_per_visit;
+                    } else {
+                        missed_total += length;
+                    }
+                }
+            }
+            // Neighbours left with the same use are one step.
+            let from = i.saturating_sub(1);
+            let to = (j + 1).min(self.tail.len());
+            let mut kept = from;
+            for k in from + 1..to {
+                if self.tail[k].1 != self.tail[kept].1 {
+                    kept += 1;
+                    self.tail[kept] = self.tail[k];
+                }
+            }
+            self.tail.drain(kept + 1..to);
+            day = until;
         }
         missed_total
     }
@@ -471,5 +668,113 @@ mod tests {
         let small = plan(2, 2, 2);
         assert_eq!(book.first_fit(&small, 1.0, 0, 10, None), Some(0));
         assert_eq!(book.first_fit(&big, 1.0, 0, 1, None), None);
+    }
+
+    /// Where a plan's number of visits a day changes, found by halving, is where it changes
+    /// day by day, for rising, falling, flat and census (`skip`) plans, long and short.
+    #[test]
+    fn rate_until_is_the_next_change_of_rate() {
+        for (initial, last, full_days, skip) in [
+            (4, 1, 5, 0),
+            (1, 4, 7, 0),
+            (3, 3, 40, 0),
+            (24, 0, 36_500, 0),
+            (4, 1, 36_500, 1000),
+            (2, 5, 1, 0),
+            (4, 1, 5, 9),
+        ] {
+            let p = VisitPlan {
+                initial,
+                last,
+                full_days,
+                skip,
+                carers: 1,
+            };
+            let mut day = 0;
+            while day < p.days() {
+                let until = p.rate_until(day);
+                let by_day = (day + 1..p.days())
+                    .find(|&d| p.visits_on(d) != p.visits_on(day))
+                    .unwrap_or(p.days());
+                assert_eq!(until, by_day, "{p:?} from day {day}");
+                day = until;
+            }
+        }
+    }
+
+    /// A slots book keeping the days past a horizon as steps gives every fit and every
+    /// missed visit that per-day tables give, and tables no day past the horizon: random
+    /// plans (rising, falling, long past the horizon, double-handed, census tails) delivered
+    /// into both books, and fits asked of both, with few slots so that days fill.
+    #[test]
+    fn days_past_the_horizon_as_steps_give_the_fits_of_per_day_tables() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
+        let (mut fits, mut waits) = (0, 0);
+        for _ in 0..200 {
+            let per_day = rng.random_range(1..40u32);
+            let horizon = rng.random_range(0..30usize);
+            let mut stepped = VisitBook::slots(per_day).with_horizon(horizon);
+            let mut tabled = VisitBook::slots(per_day);
+            for _ in 0..60 {
+                let full_days = if rng.random::<f64>() < 0.2 {
+                    rng.random_range(1..3000u32)
+                } else {
+                    rng.random_range(1..60u32)
+                };
+                let plan = VisitPlan {
+                    initial: rng.random_range(0..6u32),
+                    last: rng.random_range(0..6u32),
+                    full_days,
+                    skip: if rng.random::<f64>() < 0.1 {
+                        rng.random_range(0..full_days)
+                    } else {
+                        0
+                    },
+                    carers: if rng.random::<f64>() < 0.3 { 2 } else { 1 },
+                };
+                let per_visit = f64::from(plan.carers);
+                let from = rng.random_range(0..40usize);
+                let first_day = (rng.random::<f64>() < 0.3).then(|| rng.random_range(0..4u32));
+                let last_start = from + rng.random_range(0..20usize);
+                let fit = stepped.first_fit(&plan, per_visit, from, last_start, first_day);
+                assert_eq!(
+                    fit,
+                    tabled.first_fit(&plan, per_visit, from, last_start, first_day),
+                    "{plan:?} from {from} (horizon {horizon}, {per_day} slots)"
+                );
+                fits += usize::from(fit.is_some());
+                waits += usize::from(fit.is_none());
+                let start = fit.unwrap_or(from);
+                assert_eq!(
+                    stepped.deliver(&plan, start, per_visit),
+                    tabled.deliver(&plan, start, per_visit),
+                    "{plan:?} from {start}"
+                );
+            }
+            for day in 0..4000 {
+                assert_eq!(stepped.used(day, 0), tabled.used(day, 0), "day {day}");
+            }
+            assert!(stepped.days_tabled() <= horizon);
+            assert_eq!(stepped.totals(0, horizon), tabled.totals(0, horizon));
+            stepped.clear();
+            assert_eq!(stepped.used(horizon + 5, 0), 0.0);
+        }
+        assert!(fits > 2000 && waits > 2000, "{fits} fit, {waits} do not");
+    }
+
+    /// A roster book keeps nothing past its capacity's days (no limit there): a plan of a
+    /// hundred years tables no day past them and fits as it did.
+    #[test]
+    fn a_roster_book_keeps_nothing_past_its_days() {
+        let mut book = VisitBook::roster(1, vec![8.0; 10]);
+        assert_eq!(book.horizon(), 10);
+        for day in 0..40_000 {
+            book.book(day, 1.0, true);
+        }
+        assert_eq!(book.days_tabled(), 10);
+        let long = plan(4, 1, 36_500);
+        assert_eq!(book.first_fit(&long, 1.0, 0, 9, None), Some(0));
+        assert_eq!(book.totals(0, 10).patient_days, 10);
     }
 }

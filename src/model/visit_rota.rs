@@ -61,6 +61,33 @@ pub fn target_time_in(window: &[(f64, f64)], total: f64, k: u32, n: u32) -> Opti
     window.last().map(|&(_, b)| b)
 }
 
+/// The level of `resource` over day `day` (from `day` x 24 h for 24 h) as consecutive
+/// `(from, to, units)` segments [hours since time zero, units], into `out`.
+pub fn day_levels(
+    resource: &crate::model::scenario::Resource,
+    day: usize,
+    week_offset: f64,
+    out: &mut Vec<(f64, f64, u32)>,
+) {
+    out.clear();
+    let from = day as f64 * 24.0;
+    let to = from + 24.0;
+    let mut t = from;
+    while t < to {
+        let level = resource.level_at(t + 1e-9, week_offset);
+        let until = match resource.next_change(t + 1e-9, week_offset) {
+            Some((dt, _)) => (t + 1e-9 + dt).min(to),
+            None => to,
+        };
+        let until = if until <= t { to } else { until };
+        match out.last_mut() {
+            Some(last) if last.2 == level => last.1 = until,
+            _ => out.push((t, until, level)),
+        }
+        t = until;
+    }
+}
+
 /// Where a visit was placed by [`DayRota::place`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Placement {

@@ -264,6 +264,14 @@ fn compile_all(file: &ScenarioFile, problems: &mut Problems) -> Scenario {
         &compiled.visits,
     );
     super::visits_fit::check(problems, file, &compiled.visits, &resources);
+    super::visit_times_covered::check(
+        problems,
+        file,
+        &compiled.visits,
+        &resources,
+        start_day as f64 * 24.0,
+        (warm_up + horizon).hours(),
+    );
     let steps_table = compiled.steps;
     let pathways = compiled.pathways;
 

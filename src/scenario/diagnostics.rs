@@ -93,6 +93,30 @@ pub fn render_in(
     problems: &[Problem],
     note: impl Fn(usize) -> Option<String>,
 ) -> String {
+    let mut out = render_each(texts, problems, note, false);
+    let count = problems.len();
+    let path = texts.first().map_or("scenario", |t| t.0);
+    out.push_str(&format!(
+        "{count} problem{} in {path}; nothing was run.\n",
+        if count == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+/// Renders warnings (things that are allowed but probably not meant) as [`render_in`]
+/// renders problems, each reading `warning: MESSAGE`, with no closing line: the scenario
+/// still runs.
+pub fn render_warnings_in(texts: &[(&str, &str)], warnings: &[Problem]) -> String {
+    render_each(texts, warnings, |_| None, true)
+}
+
+/// Each of `problems` rendered, as errors or, with `warning`, as warnings.
+fn render_each(
+    texts: &[(&str, &str)],
+    problems: &[Problem],
+    note: impl Fn(usize) -> Option<String>,
+    warning: bool,
+) -> String {
     let mut files = SimpleFiles::new();
     for (name, text) in texts {
         files.add(*name, *text);
@@ -113,7 +137,12 @@ pub fn render_in(
         if let Some(extra) = note(file) {
             notes.push(format!("note: {extra}"));
         }
-        let diagnostic = Diagnostic::error()
+        let diagnostic = if warning {
+            Diagnostic::warning()
+        } else {
+            Diagnostic::error()
+        };
+        let diagnostic = diagnostic
             .with_message(&problem.message)
             .with_labels(vec![Label::primary(file, span)])
             .with_notes(notes.clone());
@@ -123,7 +152,8 @@ pub fn render_in(
                 // Plain fallback with the same facts, should the renderer ever refuse.
                 let (line, column) = problem.line_column(source);
                 out.push_str(&format!(
-                    "error: {}\n  --> {path}:{line}:{column}\n",
+                    "{}: {}\n  --> {path}:{line}:{column}\n",
+                    if warning { "warning" } else { "error" },
                     problem.message
                 ));
                 for note in &notes {
@@ -135,12 +165,6 @@ pub fn render_in(
             out.push('\n');
         }
     }
-    let count = problems.len();
-    let path = texts.first().map_or("scenario", |t| t.0);
-    out.push_str(&format!(
-        "{count} problem{} in {path}; nothing was run.\n",
-        if count == 1 { "" } else { "s" }
-    ));
     out
 }
 

@@ -19,6 +19,7 @@ mod key_figure_rules;
 pub mod labels;
 pub mod layered;
 pub mod names;
+pub mod never_on_duty;
 pub mod overlay;
 pub mod patience;
 pub mod requests;
@@ -27,6 +28,7 @@ pub mod settings;
 mod staffing;
 pub mod surge;
 pub mod units;
+mod visit_times_covered;
 pub mod visits;
 mod visits_fit;
 
@@ -76,6 +78,9 @@ pub struct LoadedScenario {
     pub file: ScenarioFile,
     /// The checked, compiled model.
     pub scenario: Scenario,
+    /// Warnings about what the scenario allows but probably does not mean (see
+    /// [`never_on_duty`]), rendered with their places in the user's files; empty if none.
+    pub warnings: String,
 }
 
 /// Reads, parses and compiles the scenario file at `path`.
@@ -150,13 +155,25 @@ pub fn load_with_labelled(
         })
         .collect();
     let mut loaded = match compile_text(&text, &folder_of(&layers[0].path), &capacity_set) {
-        Ok((file, scenario)) => LoadedScenario {
-            path: layers[0].path.clone(),
-            source: text,
-            layers: Vec::new(),
-            file,
-            scenario,
-        },
+        Ok((file, scenario)) => {
+            let warnings: Vec<Problem> = never_on_duty::warnings(&file, &scenario)
+                .into_iter()
+                .map(|warning| {
+                    let origin = map.locate(&warning.span);
+                    let mut warning = warning;
+                    warning.span = origin.span;
+                    warning.in_file(origin.file)
+                })
+                .collect();
+            LoadedScenario {
+                path: layers[0].path.clone(),
+                source: text,
+                layers: Vec::new(),
+                warnings: diagnostics::render_warnings_in(&texts, &warnings),
+                file,
+                scenario,
+            }
+        }
         Err(Failed::Census(error)) => return Err(error),
         Err(Failed::Problems(problems)) => {
             let mut located: Vec<Problem> = problems
@@ -203,7 +220,12 @@ fn parse_in(label: &str, source: &str, folder: &Path) -> Result<LoadedScenario, 
         problems: vec![problem],
     };
     arrival_records::load_files(&mut scenario, &file, folder, &in_scenario)?;
+    let warnings = diagnostics::render_warnings_in(
+        &[(label, source)],
+        &never_on_duty::warnings(&file, &scenario),
+    );
     Ok(LoadedScenario {
+        warnings,
         path: label.to_string(),
         source: source.to_string(),
         layers: vec![overlay::Layer {

@@ -456,6 +456,12 @@ invalid_fixtures! {
         (23, 129, "`carer` makes the home visits of `p1.home_care` and is also taken by `p2.referral`", Some("give the visits their own carers")),
         (23, 138, "`nurse` makes the home visits of `p1.home_care` and is also taken by `p2.dressing`", Some("give the visits their own carers")),
     ];
+    /// A visit time no carer's shift could ever make (it would end after every shift), at
+    /// the time; a time before the shift, one ending as the shift ends, one covered on
+    /// weekends only and one the plan never uses are accepted.
+    visit_times_no_shift_covers => [
+        (23, 163, "visits `p1.late_evening` due at \"19:30\" can never be made, so every one would be missed: no shift of `carer` on any day of the run has room for the visit (travel from 15 min before it is due, then 45 min at the home) before the shift ends", Some("move \"19:30\" to 19:15 or earlier, or add a shift to `carer` ending at 20:15 or later")),
+    ];
     visits_fit_on_shared_carers => [
         (21, 134, "visits `p1.reablement` start when their plan fits the roster of `carer`, which visits `p2.night_sitting` also use", Some("write start = \"at_once\" on steps that share carers")),
     ];

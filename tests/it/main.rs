@@ -26,6 +26,7 @@ mod honest_sweeps;
 mod inputs_kept_with_outputs;
 #[cfg(target_os = "linux")]
 mod memory;
+mod never_on_duty;
 mod output_sets;
 mod own_file;
 mod pathway_diagram;
@@ -44,6 +45,7 @@ mod routes;
 mod shards;
 mod shared_visit_carers;
 mod staffed_offices;
+mod stays_past_the_end;
 mod support;
 mod surge;
 mod sweep;

@@ -246,3 +246,50 @@ fn visit_carers_are_busy_in_the_by_hour_table_and_daily_series() {
     assert!(close(levels.in_use[0], 232.0 / 240.0));
     assert!(close(levels.full, 8.0 / 240.0));
 }
+
+/// A stated time is refused only if no shift could ever make a visit due then (the
+/// `visit_times_no_shift_covers` fixture has the refusal as `check` prints it). One carer
+/// 08:00-20:00, visits of 45 min after 15 min of travel, two a day for 2 days: due at 19:15
+/// the carer sets off at 19:00 and ends at 20:00, as the shift ends, so it is made on time;
+/// due at 06:00 (before the shift) the carer sets off at 08:00 and arrives at 08:15, 2.25 h
+/// late. Over 2 days: 4 made, 2 late (mean 2.25 h), none missed. Due at 19:16 it could end no earlier than 20:01, after every
+/// shift of the run: refused when read, naming the time, the carers and the fix.
+#[test]
+fn a_time_ending_as_the_shift_ends_is_accepted_and_a_minute_later_refused() {
+    let visits = |times: &str| {
+        format!(
+            r#"length_of_stay = {{ fixed = "2 d" }}, initial_per_day = 2, final_per_day = 2, visit = "45 min", travel = "15 min", resource = "carer", times = [{times}]"#
+        )
+    };
+    let run = run_text(&scenario(
+        &carers("08:00", "20:00", 1),
+        &visits(r#""06:00", "19:15""#),
+        &census(1, None),
+    ));
+    assert_eq!(run.mean(&format!("{M}.missed")), 0.0);
+    assert_eq!(run.mean(&format!("{M}.late")), 2.0);
+    assert!(close(run.mean(&format!("{M}.lateness.mean")), 2.25));
+    assert!(close(run.mean(&format!("{M}.visits_per_day")), 0.4));
+    let late = scenario(
+        &carers("08:00", "20:00", 1),
+        &visits(r#""06:00", "19:16""#),
+        &census(1, None),
+    );
+    match carepath::scenario::parse("late.toml", &late) {
+        Err(carepath::scenario::ScenarioError::Invalid { report, .. }) => {
+            assert!(
+                report.contains("visits `p1.home_care` due at \"19:16\" can never be made")
+                    && report.contains("no shift of `carer` on any day of the run"),
+                "{report}"
+            );
+            assert!(
+                report.contains(
+                    "move \"19:16\" to 19:15 or earlier, or add a shift to `carer` ending at 20:01 or later"
+                ),
+                "{report}"
+            );
+        }
+        Err(other) => panic!("refused for another reason: {other}"),
+        Ok(_) => panic!("a visit due at 19:16 that no shift can make was accepted"),
+    }
+}

@@ -31,7 +31,7 @@ use crate::model::scenario::{Scenario, StepId};
 use crate::model::visit_plan::{
     MAX_LOS_REDRAWS, VisitBook, VisitCapacity, VisitEpisode, VisitPlan, VisitsId,
 };
-use crate::model::visit_rota::{DayRota, target_time_in};
+use crate::model::visit_rota::{DayRota, day_levels, target_time_in};
 
 mod order;
 
@@ -201,7 +201,7 @@ impl VisitsState {
             let mut window = Windows::default();
             let mut most_visits = 0.0;
             books.push(match &episode.capacity {
-                VisitCapacity::Slots { per_day } => VisitBook::slots(*per_day),
+                VisitCapacity::Slots { per_day } => VisitBook::slots(*per_day).with_horizon(days),
                 VisitCapacity::Roster { resources } => {
                     let mut capacity = Vec::with_capacity(days * resources.len());
                     window.of.push(0);
@@ -341,33 +341,6 @@ fn rota_groups(
     (groups, group_of, alternatives)
 }
 
-/// The level of `resource` over day `day` (from `day` x 24 h for 24 h) as consecutive
-/// `(from, to, units)` segments [hours since time zero, units], into `out`.
-fn day_levels(
-    resource: &crate::model::scenario::Resource,
-    day: usize,
-    week_offset: f64,
-    out: &mut Vec<(f64, f64, u32)>,
-) {
-    out.clear();
-    let from = day as f64 * 24.0;
-    let to = from + 24.0;
-    let mut t = from;
-    while t < to {
-        let level = resource.level_at(t + 1e-9, week_offset);
-        let until = match resource.next_change(t + 1e-9, week_offset) {
-            Some((dt, _)) => (t + 1e-9 + dt).min(to),
-            None => to,
-        };
-        let until = if until <= t { to } else { until };
-        match out.last_mut() {
-            Some(last) if last.2 == level => last.1 = until,
-            _ => out.push((t, until, level)),
-        }
-        t = until;
-    }
-}
-
 /// When visit `k` of `n` on day `day` of `episode` is due [hours since time zero]: at its
 /// stated `times`, or evenly over the day's rostered window (`None` if nobody is rostered or
 /// the day is past the run).
@@ -442,7 +415,11 @@ impl Simulation<'_> {
         if let Some(day) = start_day {
             if roster {
                 let due = &mut state.groups[state.group_of[e.0 as usize]].due;
-                for d in 0..plan.days() as usize {
+                // Days past the book's horizon (after the run) have no limit and are never
+                // delivered: nothing of them is kept, so a stay far past the run's end costs
+                // nothing there.
+                let days = (plan.days() as usize).min(book.horizon().saturating_sub(day));
+                for d in 0..days {
                     let on = day + d;
                     let n = plan.visits_on(d as u32);
                     let mut booked = 0;
@@ -452,7 +429,8 @@ impl Simulation<'_> {
                             continue;
                         }
                         booked += 1;
-                        // Days past the run are booked (for the fit) but never delivered.
+                        // Days after the run's last but before the horizon are booked (for
+                        // the fit) but never delivered.
                         if on <= last_day {
                             due.push(Due {
                                 day: on as u32,
