@@ -186,7 +186,7 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError
     let mut merged = Merged {
         names: None,
         csv: ReplicationsCsv::create(out)?,
-        sums: SummarySums::new(),
+        sums: SummarySums::for_scenario(&loaded.scenario),
         next: 0,
         curves: with_curves.then(|| Curves::new(&loaded.scenario)),
         reader: None,

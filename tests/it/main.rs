@@ -4,6 +4,7 @@
 mod attribution;
 mod board_pack;
 mod booked_and_recorded_arrivals;
+mod bounded_intervals;
 mod by_hour;
 mod census;
 mod census_file;
