@@ -12,6 +12,7 @@ mod census_order_and_runaway;
 mod charts_on_dates;
 mod cli;
 mod compare;
+mod console_width;
 mod daily_envelopes;
 mod dates;
 mod decisions;
