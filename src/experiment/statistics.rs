@@ -115,7 +115,7 @@ pub fn known_range(unit: Unit, terms: usize) -> (f64, f64) {
 /// range is not what the figure obeys, and clipping would hide that).
 pub fn clip_to_range(mean: f64, low: f64, high: f64, range: (f64, f64)) -> (f64, f64) {
     let (lo, hi) = range;
-    if !(low.is_finite() && high.is_finite()) || !(lo <= mean && mean <= hi) {
+    if !(low.is_finite() && high.is_finite() && lo <= mean && mean <= hi) {
         return (low, high);
     }
     (low.max(lo), high.min(hi))
