@@ -92,9 +92,8 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
     // Replication r of every design runs together, and is folded into each design's running
     // sums and the paired differences as it finishes: nothing is kept per replication.
     let designs: Vec<_> = loaded.iter().map(|l| &l.scenario).collect();
-    let names: Vec<&str> = designs.iter().map(|d| d.name.as_str()).collect();
     let mut runs: Vec<RunOutcome> = designs.iter().map(|d| RunOutcome::empty(d)).collect();
-    let mut sums = ComparisonSums::new(&names);
+    let mut sums = ComparisonSums::for_designs(&designs);
     run_designs(&designs, 0, replications, threads, &progress, |results| {
         sums.add(&results);
         for (run, result) in runs.iter_mut().zip(&results) {

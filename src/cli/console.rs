@@ -26,6 +26,19 @@ pub const MAX_COLUMNS: usize = 100;
 /// `text` with every line longer than [`MAX_COLUMNS`] wrapped at spaces, continuation lines
 /// indented four spaces beyond the line's own indent.
 pub fn fit(text: &str) -> String {
+    wrap(text, true)
+}
+
+/// As [`fit`] for an error message, but a word longer than a line (a path the user gave) is
+/// never broken, so that it can be copied whole: it stands on a line of its own, which only
+/// it makes longer than [`MAX_COLUMNS`].
+pub fn fit_message(text: &str) -> String {
+    wrap(text, false)
+}
+
+/// `text` with every line longer than [`MAX_COLUMNS`] wrapped at spaces, breaking words
+/// longer than a line if `break_words`.
+fn wrap(text: &str, break_words: bool) -> String {
     text.lines()
         .map(|line| {
             if line.chars().count() <= MAX_COLUMNS {
@@ -35,7 +48,8 @@ pub fn fit(text: &str) -> String {
             let hanging = format!("{indent}    ");
             let options = textwrap::Options::new(MAX_COLUMNS)
                 .initial_indent(indent)
-                .subsequent_indent(&hanging);
+                .subsequent_indent(&hanging)
+                .break_words(break_words);
             textwrap::fill(line.trim_start(), options)
         })
         .collect::<Vec<_>>()
@@ -69,6 +83,34 @@ pub fn error_line(text: &str) {
 #[cfg(test)]
 mod tests {
     use super::{MAX_COLUMNS, fit};
+
+    /// A message with a path longer than a line: wrapped at spaces, the path kept whole on a
+    /// line of its own, every other line within the width.
+    #[test]
+    fn an_error_message_keeps_a_long_path_whole() {
+        let path = format!("/{}", "folder/".repeat(20));
+        let message = format!(
+            "error: {path}a and {path}b come from different runs: their seeds differ\nhelp: merge only the shards of one run"
+        );
+        let fitted = super::fit_message(&message);
+        let lines: Vec<&str> = fitted.lines().collect();
+        assert_eq!(lines[0], "error:", "{fitted}");
+        assert_eq!(lines[1].trim(), format!("{path}a"));
+        assert_eq!(
+            fitted.split_whitespace().collect::<Vec<_>>(),
+            message.split_whitespace().collect::<Vec<_>>()
+        );
+        for line in &lines {
+            assert!(
+                line.chars().count() <= MAX_COLUMNS || !line.trim().contains(' '),
+                "{fitted}"
+            );
+        }
+        assert_eq!(
+            *lines.last().unwrap(),
+            "help: merge only the shards of one run"
+        );
+    }
 
     #[test]
     fn long_lines_are_wrapped_with_a_hanging_indent() {

@@ -150,7 +150,7 @@ fn arrivals(args: &ArrivalArgs) -> Result<()> {
     let mut notes = Vec::new();
     for (group, times) in &input.groups {
         let name = source_name(group, args.common.group_by.as_deref());
-        let fit = match carepath::fit::arrivals::fit(times, input.from, input.until) {
+        let fit = match carepath::fit::arrivals::fit(times, input.from, input.to) {
             Ok(fit) => fit,
             Err(e) => {
                 return Err(extract

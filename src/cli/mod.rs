@@ -41,7 +41,9 @@ use carepath::scenario::ScenarioError;
     version,
     about,
     long_about,
-    after_help = "Start with: carepath run scenarios/mmc.toml\nThe scenario language is described in README.md."
+    after_help = "Start with: carepath run scenarios/mmc.toml\nThe scenario language is described in README.md.",
+    // Help wraps at the console's width whatever the terminal (every subcommand inherits it).
+    term_width = console::MAX_COLUMNS
 )]
 struct Cli {
     #[command(subcommand)]
@@ -93,7 +95,7 @@ enum Command {
 
 /// Parses the command line and runs the chosen command.
 pub fn main() -> Result<()> {
-    let cli = Cli::parse();
+    let cli = Cli::try_parse().unwrap_or_else(|error| usage_error(&error));
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::compare(&args),
@@ -104,6 +106,18 @@ pub fn main() -> Result<()> {
         Command::Validate(args) => validate::validate(&args),
         Command::Fit(command) => fit::fit(&command),
     }
+}
+
+/// Ends the command for a command line clap refuses (or for `--help` and `--version`, which
+/// clap prints itself, wrapped): the refusal is printed wrapped to the console's width like
+/// every other error (a value parser's message names the value and an example, and can be
+/// long), with clap's exit status (2).
+fn usage_error(error: &clap::Error) -> ! {
+    if !error.use_stderr() {
+        error.exit();
+    }
+    console::error_line(console::fit_message(&error.render().to_string()).trim_end());
+    std::process::exit(error.exit_code());
 }
 
 /// Options every command that runs replications shares.
@@ -224,15 +238,16 @@ pub fn progress_bar(quiet: bool, total: u64, message: &str) -> indicatif::Progre
     bar
 }
 
-/// The message shown for an error: scenario problems as rendered, anything else with its
-/// chain of causes.
+/// The message shown for an error: scenario problems as rendered (their source lines are the
+/// user's), anything else with its chain of causes, wrapped to the console's width with any
+/// path kept whole ([`console::fit_message`]).
 pub fn describe(error: &anyhow::Error) -> String {
     if let Some(carepath::fit::extract::FitError::Data { report }) = error.downcast_ref() {
         return report.trim_end().to_string();
     }
     match error.downcast_ref::<ScenarioError>() {
         Some(ScenarioError::Invalid { report, .. }) => report.trim_end().to_string(),
-        _ => format!("error: {error:#}"),
+        _ => console::fit_message(&format!("error: {error:#}")),
     }
 }
 

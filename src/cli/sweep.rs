@@ -422,6 +422,13 @@ fn cost_optimum(
         );
     };
     let (mean, _, low, high) = moments(&mut costs[best].iter().copied()).mean_sd_ci();
+    // A cost cannot be negative: its interval is clipped as every summary's is.
+    let (low, high) = carepath::experiment::statistics::clip_to_range(
+        mean,
+        low,
+        high,
+        carepath::experiment::statistics::known_range(carepath::model::Unit::Gbp, 1),
+    );
     let tied: Vec<String> = (0..costs.len())
         .filter(|&i| i != best && !is_unstable(i))
         .filter(|&i| {

@@ -1,14 +1,16 @@
 //! Point-by-point summaries of curves across replications: for every point of a curve (an
 //! hour of the week, a percentile of waits), the mean over replications and its 95% interval.
 
-use super::statistics::{RunningMoments, t_critical_95};
+use super::statistics::{RunningMoments, clip_to_range, t_critical_95};
 
 /// A curve's mean across replications and its pointwise 95% confidence band.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Band {
     /// Mean at each point.
     pub mean: Vec<f64>,
-    /// Lower end of the 95% Student-t interval at each point (the mean for one replication).
+    /// Lower end of the 95% Student-t interval at each point (the mean for one replication),
+    /// clipped at 0: every curve is a level or a wait, never negative (see
+    /// [`super::statistics::clip_to_range`]).
     pub low: Vec<f64>,
     /// Upper end of the 95% interval at each point (the mean for one replication).
     pub high: Vec<f64>,
@@ -64,7 +66,7 @@ impl BandSums {
                 0 | 1 => (mean, mean),
                 n => {
                     let half = t_critical_95(n) * moments.variance().sqrt() / (n as f64).sqrt();
-                    (mean - half, mean + half)
+                    clip_to_range(mean, mean - half, mean + half, (0.0, f64::INFINITY))
                 }
             };
             result.mean.push(mean);
@@ -96,7 +98,8 @@ mod tests {
         let band = band(curves).expect("three curves");
         assert_eq!(band.mean, vec![2.0, 10.0]);
         let half = 4.302_652_7 * 1.0 / 3f64.sqrt();
-        assert!((band.low[0] - (2.0 - half)).abs() < 1e-6);
+        // 2 - 2.48 is below 0, which no level or wait can be: clipped there.
+        assert_eq!(band.low[0], 0.0);
         assert!((band.high[0] - (2.0 + half)).abs() < 1e-6);
         assert_eq!((band.low[1], band.high[1]), (10.0, 10.0));
     }
@@ -124,5 +127,15 @@ mod tests {
         assert_eq!(band.mean[0], mean);
         assert!((band.low[0] - low).abs() < 1e-9 && (band.high[0] - high).abs() < 1e-9);
         assert!(band.mean[1].is_nan(), "no value at any replication");
+    }
+
+    /// Hours of waiting of 0, 0, 0 and 4 at one point: the raw band reaches 1 - 3.18 below 0
+    /// and is clipped there; its top is the raw one.
+    #[test]
+    fn a_band_below_zero_is_clipped_at_zero() {
+        let curves: [&[f64]; 4] = [&[0.0], &[0.0], &[0.0], &[4.0]];
+        let band = band(curves).expect("curves");
+        assert_eq!((band.mean[0], band.low[0]), (1.0, 0.0));
+        assert_eq!(band.high[0], 1.0 + t_critical_95(4));
     }
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::statistics::{MetricSummary, RunningMoments, SummarySums};
 use crate::model::ReplicationResult;
-use crate::model::scenario::Better;
+use crate::model::scenario::{Better, Scenario};
 
 /// One metric of one scenario, against the base scenario.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -201,6 +201,23 @@ impl ComparisonSums {
                 .map(|name| DesignSums {
                     scenario: name.to_string(),
                     sums: SummarySums::new(),
+                    in_base: Vec::new(),
+                    differences: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    /// No replications yet, for `designs` (the base first), named by `[run] name`, each
+    /// summary's intervals clipped to its figures' ranges (a key figure adding up several
+    /// shares can exceed 1, see [`SummarySums::for_scenario`]).
+    pub fn for_designs(designs: &[&Scenario]) -> Self {
+        ComparisonSums {
+            designs: designs
+                .iter()
+                .map(|design| DesignSums {
+                    scenario: design.name.clone(),
+                    sums: SummarySums::for_scenario(design),
                     in_base: Vec::new(),
                     differences: Vec::new(),
                 })

@@ -14,9 +14,9 @@ use std::path::Path;
 
 use super::output::{OutputError, write_atomic_with};
 use super::sketch::Sketch;
-use super::statistics::{RunningMoments, csv_number};
+use super::statistics::{RunningMoments, clip_to_range, csv_number, known_range};
 use crate::model::scenario::Scenario;
-use crate::model::{DAILY_STATISTICS, DayWindow, ReplicationResult, ResourceLevels};
+use crate::model::{DAILY_STATISTICS, DayWindow, ReplicationResult, ResourceLevels, Unit};
 
 /// File name of the daily table.
 pub const DAILY_CSV: &str = "daily.csv";
@@ -221,7 +221,8 @@ pub struct LevelRow {
     pub k: usize,
     /// Mean share across replications.
     pub mean: f64,
-    /// 95% Student-t interval of the mean.
+    /// 95% Student-t interval of the mean, clipped to 0 to 1 (a share; see
+    /// [`clip_to_range`]).
     pub low: f64,
     /// Upper end.
     pub high: f64,
@@ -238,6 +239,7 @@ pub fn level_rows(scenario: &Scenario, levels: &[LevelSums]) -> Vec<LevelRow> {
         }
         let row = |measure, k, moments: &RunningMoments| {
             let (mean, _, low, high) = moments.mean_sd_ci();
+            let (low, high) = clip_to_range(mean, low, high, known_range(Unit::Fraction, 1));
             LevelRow {
                 resource: resource.name.clone(),
                 measure,

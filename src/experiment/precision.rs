@@ -27,7 +27,9 @@ pub struct PrecisionOutcome {
 pub const MIN_REPLICATIONS: u32 = 10;
 
 /// Runs `scenario` in batches of `batch` replications until the 95% CI half-width of every
-/// metric in `metrics` is at most `precision` (a fraction) of its mean, or `cap` replications
+/// metric in `metrics` (the unclipped t x sd / sqrt(n), [`super::statistics::MetricSummary::half_width`]: a
+/// clipped interval is narrower only because it was clipped, not because the figure is more
+/// precise) is at most `precision` (a fraction) of its mean, or `cap` replications
 /// have run; never stopping for precision before [`MIN_REPLICATIONS`] (or `cap`, if fewer)
 /// have run. A figure whose mean and interval are both zero counts as precise; one with no
 /// value in any replication so far (nothing observed) does not. Each finished replication is
@@ -69,7 +71,7 @@ pub fn run_to_precision(
                         .iter()
                         .find(|m| &m.metric == name)
                         .map_or(f64::INFINITY, |m| {
-                            let half = m.half_width();
+                            let half = m.half_width;
                             if m.replications == 0 {
                                 f64::INFINITY
                             } else if half == 0.0 {

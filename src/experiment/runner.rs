@@ -60,7 +60,7 @@ impl RunOutcome {
     /// An outcome with no replications yet.
     pub fn empty(scenario: &Scenario) -> Self {
         RunOutcome {
-            sums: SummarySums::new(),
+            sums: SummarySums::for_scenario(scenario),
             curves: Curves::new(scenario),
             events: 0,
         }

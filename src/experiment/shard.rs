@@ -124,7 +124,7 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError
     for (folder, manifest) in &shards {
         let differs = |what: &str| {
             MergeError::Mismatch(format!(
-                "{} and {} come from different runs: their {what} differ; merge only the shards of one run",
+                "{} and {} come from different runs: their {what} differ\nhelp: merge only the shards of one run",
                 first_folder.display(),
                 folder.display()
             ))
@@ -146,7 +146,10 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError
             .shard
             .as_deref()
             .ok_or_else(|| {
-                MergeError::Mismatch(format!("{} is a whole run, not a shard", folder.display()))
+                MergeError::Mismatch(format!(
+                    "{} is a whole run, not a shard\nhelp: merge the folders `run --shard K/N` wrote",
+                    folder.display()
+                ))
             })?
             .parse()
             .map_err(MergeError::Mismatch)?;
@@ -186,7 +189,7 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<MergeOutcome, MergeError
     let mut merged = Merged {
         names: None,
         csv: ReplicationsCsv::create(out)?,
-        sums: SummarySums::new(),
+        sums: SummarySums::for_scenario(&loaded.scenario),
         next: 0,
         curves: with_curves.then(|| Curves::new(&loaded.scenario)),
         reader: None,

@@ -10,11 +10,23 @@
 //! its replication count. The mean is the plain sum in replication order divided by the
 //! count, exactly as a two-pass mean; the variance comes from Welford's updates, which agree
 //! with the two-pass variance to a few units in the last place.
+//!
+//! Every metric carepath reports is a count, a duration, a level, an amount of money or a
+//! share, so its true mean is known to lie in a range: at least 0, and at most 1 for a share
+//! ([`known_range`]). With few replications a Student-t interval can reach past that range
+//! (a mean wait "from -12.4 h"); a summary's interval is then clipped to the range. The
+//! clipped interval covers the true mean whenever the raw one does (the true mean is inside
+//! the range), so its coverage is at least 95% as well (Mandelkern, "Setting confidence
+//! intervals for bounded parameters", Statistical Science 17(2), 2002). Paired differences
+//! between designs can be negative and are never clipped; a run to a precision judges the
+//! unclipped half-width ([`MetricSummary::half_width`]).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
+use crate::model::scenario::Scenario;
 use crate::model::{ReplicationResult, Unit};
 
 /// One metric summarised across replications.
@@ -28,10 +40,15 @@ pub struct MetricSummary {
     pub mean: f64,
     /// Sample standard deviation across replications (0 for one replication).
     pub sd: f64,
-    /// Lower end of the 95% Student-t confidence interval for the mean.
+    /// Lower end of the 95% Student-t confidence interval for the mean, clipped at the lower end
+    /// of the figure's [`known_range`] (0) when it reaches below it.
     pub ci95_low: f64,
-    /// Upper end of the 95% Student-t confidence interval for the mean.
+    /// Upper end of the 95% Student-t confidence interval for the mean, clipped at the upper end
+    /// of the figure's [`known_range`] (1 for a share) when it reaches above it.
     pub ci95_high: f64,
+    /// Half the width of the unclipped interval, t x sd / sqrt(n) [the metric's unit]: what a
+    /// run to a precision judges. Infinite for one replication, NaN for none.
+    pub half_width: f64,
     /// Number of replications with a value (all of them for counts and totals).
     pub replications: usize,
 }
@@ -62,10 +79,46 @@ impl MetricSummary {
         ]
     }
 
-    /// Half the width of the confidence interval.
-    pub fn half_width(&self) -> f64 {
-        (self.ci95_high - self.ci95_low) / 2.0
+    /// Whether the interval was clipped at an end of the figure's [`known_range`]: the unclipped
+    /// interval, mean -/+ [`MetricSummary::half_width`], reaches past `ci95_low` or
+    /// `ci95_high`. False for one replication (no interval) and for none.
+    pub fn is_clipped(&self) -> bool {
+        self.half_width.is_finite()
+            && (self.ci95_low > self.mean - self.half_width
+                || self.ci95_high < self.mean + self.half_width)
     }
+}
+
+/// The range [low, high] that the true mean of a figure in `unit` is known to lie in: every
+/// metric is a count, a duration, a level, a number of unit-hours or unit-days, visits or an
+/// amount of money (all at least 0; costs are checked to be non-negative when a scenario
+/// loads), or a share (from 0 to 1). A key figure that adds up `terms` shares lies between 0
+/// and `terms`; other figures ignore `terms`.
+pub fn known_range(unit: Unit, terms: usize) -> (f64, f64) {
+    match unit {
+        Unit::Fraction => (0.0, terms.max(1) as f64),
+        Unit::Patients
+        | Unit::Hours
+        | Unit::Days
+        | Unit::Units
+        | Unit::UnitHours
+        | Unit::UnitDays
+        | Unit::Gbp
+        | Unit::Visits
+        | Unit::VisitsPerDay => (0.0, f64::INFINITY),
+    }
+}
+
+/// The interval (`low`, `high`) around `mean` clipped to the ends of `range` (see the module
+/// header for why the clipped interval still covers 95%). Left as it is when it is unbounded
+/// (one replication: no interval at all) or when `mean` lies outside `range` (then the
+/// range is not what the figure obeys, and clipping would hide that).
+pub fn clip_to_range(mean: f64, low: f64, high: f64, range: (f64, f64)) -> (f64, f64) {
+    let (lo, hi) = range;
+    if !(low.is_finite() && high.is_finite() && lo <= mean && mean <= hi) {
+        return (low, high);
+    }
+    (low.max(lo), high.min(hi))
 }
 
 /// A number as written in the CSV files: shortest round-trip form, and no value (NaN) as
@@ -195,14 +248,20 @@ impl RunningMoments {
     /// Mean, sample standard deviation and 95% Student-t interval, as [`mean_sd_ci`] gives
     /// for the same values: all NaN for none; for one, the value, 0 and an unbounded interval.
     pub fn mean_sd_ci(&self) -> (f64, f64, f64, f64) {
+        let (mean, sd, half) = self.mean_sd_half_width();
+        (mean, sd, mean - half, mean + half)
+    }
+
+    /// Mean, sample standard deviation and the half-width t x sd / sqrt(n) of the 95%
+    /// Student-t interval: all NaN for none; for one, the value, 0 and an infinite half-width.
+    pub fn mean_sd_half_width(&self) -> (f64, f64, f64) {
         let mean = self.mean();
         match self.count {
-            0 => (f64::NAN, f64::NAN, f64::NAN, f64::NAN),
-            1 => (mean, 0.0, f64::NEG_INFINITY, f64::INFINITY),
+            0 => (f64::NAN, f64::NAN, f64::NAN),
+            1 => (mean, 0.0, f64::INFINITY),
             n => {
                 let sd = self.variance().sqrt();
-                let half = t_critical_95(n) * sd / (n as f64).sqrt();
-                (mean, sd, mean - half, mean + half)
+                (mean, sd, t_critical_95(n) * sd / (n as f64).sqrt())
             }
         }
     }
@@ -218,6 +277,11 @@ pub struct SummarySums {
     names: Vec<Arc<str>>,
     /// Unit of each metric.
     units: Vec<Unit>,
+    /// The [`known_range`] of each metric, where its interval is clipped.
+    ranges: Vec<(f64, f64)>,
+    /// The metrics that add up several others (`key.NAME` of a key figure with a `sum`),
+    /// with how many: a sum of shares can exceed 1.
+    terms: BTreeMap<String, usize>,
     /// Running sums of each metric.
     moments: Vec<RunningMoments>,
     /// Replications added.
@@ -225,9 +289,21 @@ pub struct SummarySums {
 }
 
 impl SummarySums {
-    /// No replications yet.
+    /// No replications yet, every metric a single figure (no key figure adds up several).
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// No replications yet, of `scenario`, whose key figures may add up several metrics.
+    pub fn for_scenario(scenario: &Scenario) -> Self {
+        SummarySums {
+            terms: scenario
+                .key_figures
+                .iter()
+                .map(|f| (format!("key.{}", f.name), f.terms.len()))
+                .collect(),
+            ..Self::default()
+        }
     }
 
     /// Adds one replication; every replication must report the metrics of the first in the
@@ -236,6 +312,11 @@ impl SummarySums {
         if self.replications == 0 {
             self.names = result.metrics.iter().map(|m| m.name.clone()).collect();
             self.units = result.metrics.iter().map(|m| m.unit).collect();
+            self.ranges = result
+                .metrics
+                .iter()
+                .map(|m| known_range(m.unit, self.terms.get(&*m.name).copied().unwrap_or(1)))
+                .collect();
             self.moments = vec![RunningMoments::new(); result.metrics.len()];
         }
         self.replications += 1;
@@ -265,14 +346,18 @@ impl SummarySums {
         self.moments.get(index)
     }
 
-    /// The summary of every metric so far, as in `summary.csv`.
+    /// The summary of every metric so far, as in `summary.csv`: each interval clipped to the
+    /// metric's [`known_range`].
     pub fn summary(&self) -> Vec<MetricSummary> {
         self.names
             .iter()
             .zip(&self.units)
+            .zip(&self.ranges)
             .zip(&self.moments)
-            .map(|((name, unit), moments)| {
-                let (mean, sd, ci95_low, ci95_high) = moments.mean_sd_ci();
+            .map(|(((name, unit), range), moments)| {
+                let (mean, sd, half_width) = moments.mean_sd_half_width();
+                let (ci95_low, ci95_high) =
+                    clip_to_range(mean, mean - half_width, mean + half_width, *range);
                 MetricSummary {
                     metric: name.to_string(),
                     unit: unit.label(),
@@ -280,6 +365,7 @@ impl SummarySums {
                     sd,
                     ci95_low,
                     ci95_high,
+                    half_width,
                     replications: moments.count(),
                 }
             })
@@ -427,5 +513,103 @@ mod tests {
         assert!((sd - 2.5f64.sqrt()).abs() < 1e-12);
         let half = 2.776_445 * 2.5f64.sqrt() / 5f64.sqrt();
         assert!((low - (3.0 - half)).abs() < 1e-5 && (high - (3.0 + half)).abs() < 1e-5);
+    }
+
+    /// A replication result with one metric per (name, unit, value).
+    fn replication(replication: u32, metrics: &[(&str, Unit, f64)]) -> ReplicationResult {
+        ReplicationResult {
+            replication,
+            metrics: metrics
+                .iter()
+                .map(|&(name, unit, value)| crate::model::MetricValue {
+                    name: name.into(),
+                    unit,
+                    value,
+                })
+                .collect(),
+            by_hour: Vec::new(),
+            waits: Vec::new(),
+            events: 0,
+            daily: Vec::new(),
+            levels: Vec::new(),
+        }
+    }
+
+    /// Summarises `values` of one metric in `unit`.
+    fn summary_of(unit: Unit, values: &[f64]) -> MetricSummary {
+        let results: Vec<ReplicationResult> = values
+            .iter()
+            .enumerate()
+            .map(|(r, &v)| replication(r as u32, &[("m", unit, v)]))
+            .collect();
+        summarise(&results).remove(0)
+    }
+
+    /// Waits of 0, 0, 0 and 4 h: mean 1 h, sd 2 h (squared deviations 1 + 1 + 1 + 9 = 12,
+    /// over 3), so the half-width is t(3) x 2 / 2 = 3.182 h and the raw interval runs from
+    /// -2.18 h. It is clipped to exactly 0 at the bottom; the top, and the half-width a run
+    /// to a precision judges, are those of the raw interval.
+    #[test]
+    fn an_interval_below_zero_is_clipped_at_zero() {
+        let m = summary_of(Unit::Hours, &[0.0, 0.0, 0.0, 4.0]);
+        let t3 = 3.182_446_305_284_263;
+        assert_eq!((m.mean, m.sd), (1.0, 2.0));
+        assert!((t_critical_95(4) - t3).abs() < 1e-12);
+        assert_eq!(m.ci95_low, 0.0);
+        assert_eq!(m.ci95_high, 1.0 + t_critical_95(4));
+        assert_eq!(m.half_width, t_critical_95(4));
+        assert!((m.ci95_high - (1.0 + t3)).abs() < 1e-12);
+        assert!(m.is_clipped());
+        assert_eq!(m.fields()[4], "0");
+    }
+
+    /// Shares of 1, 1, 1 and 0.6: mean 0.9, sd 0.2 (squared deviations 3 x 0.01 + 0.09 =
+    /// 0.12, over 3), half-width t(3) x 0.2 / 2 = 0.318: the raw interval reaches 1.218 and
+    /// is clipped to exactly 1; its bottom, 0.582, stays.
+    #[test]
+    fn a_share_above_one_is_clipped_at_one() {
+        let m = summary_of(Unit::Fraction, &[1.0, 1.0, 1.0, 0.6]);
+        assert!((m.mean - 0.9).abs() < 1e-15 && (m.sd - 0.2).abs() < 1e-15);
+        assert_eq!(m.ci95_high, 1.0);
+        let half = t_critical_95(4) * m.sd / 2.0;
+        assert_eq!(m.half_width, half);
+        assert_eq!(m.ci95_low, m.mean - half);
+        assert!((m.ci95_low - (0.9 - 0.318_244_630_528_426_3)).abs() < 1e-12);
+        assert!(m.is_clipped());
+    }
+
+    /// An interval inside the range is left as it is: the same bits as the raw interval;
+    /// one replication keeps its unbounded interval (no interval, not "0 to 1"); no values
+    /// give no interval.
+    #[test]
+    fn intervals_inside_the_range_or_unbounded_are_left_alone() {
+        let values = [3.0, 4.0, 5.0, 6.0];
+        let m = summary_of(Unit::Hours, &values);
+        let (_, _, low, high) = mean_sd_ci(&values);
+        assert_eq!((m.ci95_low, m.ci95_high), (low, high));
+        assert!(!m.is_clipped());
+        let one = summary_of(Unit::Fraction, &[0.5]);
+        assert_eq!(
+            (one.ci95_low, one.ci95_high),
+            (f64::NEG_INFINITY, f64::INFINITY)
+        );
+        assert!(one.half_width.is_infinite() && !one.is_clipped());
+        let none = summary_of(Unit::Hours, &[f64::NAN, f64::NAN]);
+        assert!(none.ci95_low.is_nan() && none.half_width.is_nan() && !none.is_clipped());
+    }
+
+    /// Every unit is at least 0; only a share has a top, and a key figure adding up shares
+    /// has the number of its terms. A mean outside the range (the range is then not what the
+    /// figure obeys) leaves the interval raw.
+    #[test]
+    fn known_ranges_and_when_not_to_clip() {
+        assert_eq!(known_range(Unit::Fraction, 1), (0.0, 1.0));
+        assert_eq!(known_range(Unit::Fraction, 3), (0.0, 3.0));
+        for unit in [Unit::Patients, Unit::Hours, Unit::Gbp, Unit::VisitsPerDay] {
+            assert_eq!(known_range(unit, 2), (0.0, f64::INFINITY));
+        }
+        assert_eq!(clip_to_range(0.5, -0.2, 1.2, (0.0, 1.0)), (0.0, 1.0));
+        assert_eq!(clip_to_range(1.1, 0.9, 1.3, (0.0, 1.0)), (0.9, 1.3));
+        assert_eq!(clip_to_range(-0.1, -0.3, 0.1, (0.0, 1.0)), (-0.3, 0.1));
     }
 }

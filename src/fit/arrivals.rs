@@ -77,8 +77,9 @@ pub struct ArrivalFit {
     pub arrivals: usize,
     /// First day of the window.
     pub from: Date,
-    /// Day after the last day of the window.
-    pub until: Date,
+    /// Last day of the window, included (it may be 9999-12-31, the last date there is: a
+    /// window is never held as the day after its end).
+    pub to: Date,
     /// Whole days in the window.
     pub days: i64,
     /// Days of each weekday in the window, Monday first.
@@ -139,12 +140,12 @@ pub enum ArrivalError {
     NoArrivals,
 }
 
-/// Fits the pattern of `times` (all inside [`from`, `until`), whole days).
+/// Fits the pattern of `times` (all on days `from` to `to`, both included).
 ///
 /// # Errors
 /// [`ArrivalError`] for a window under a week or no arrivals.
-pub fn fit(times: &[DateTime], from: Date, until: Date) -> Result<ArrivalFit, ArrivalError> {
-    let days = days_between(from, until);
+pub fn fit(times: &[DateTime], from: Date, to: Date) -> Result<ArrivalFit, ArrivalError> {
+    let days = days_between(from, to) + 1;
     if days < MIN_DAYS {
         return Err(ArrivalError::ShortWindow(days));
     }
@@ -203,7 +204,7 @@ pub fn fit(times: &[DateTime], from: Date, until: Date) -> Result<ArrivalFit, Ar
     Ok(ArrivalFit {
         arrivals: times.len(),
         from,
-        until,
+        to,
         days,
         weekday_days,
         counts,
@@ -376,7 +377,10 @@ fn month_profile(daily: &[u64], from: Date, day_profile: &[f64; 7], b: f64) -> O
         observed[m] += *y as f64;
         expected[m] +=
             day_profile[(first + j) % 7] * (b * (j as f64 - middle) / DAYS_PER_YEAR).exp();
-        date = date.tomorrow().ok()?;
+        // No day after the window's last (which may be 9999-12-31) is needed.
+        if j + 1 < daily.len() {
+            date = date.tomorrow().ok()?;
+        }
     }
     if expected.iter().any(|e| *e <= 0.0) {
         return None;
@@ -412,7 +416,7 @@ mod tests {
                     .unwrap()
             })
             .collect();
-        let fit = fit(&times, from, date(2025, 2, 3)).unwrap();
+        let fit = fit(&times, from, date(2025, 2, 2)).unwrap();
         assert_eq!(fit.days, 28);
         assert!((fit.per_day.value - 48.0).abs() < 1e-9);
         assert!(fit.day_profile.iter().all(|w| (w - 1.0).abs() < 1e-12));
@@ -442,7 +446,7 @@ mod tests {
                     .to_datetime(jiff::civil::time(9, 0, 0, 0))
             })
             .collect();
-        let fit = fit(&times, from, date(2025, 1, 13)).unwrap();
+        let fit = fit(&times, from, date(2025, 1, 12)).unwrap();
         assert!((fit.per_day.value - 3.0 / 7.0).abs() < 1e-12);
         assert!(
             (fit.per_day.low - 0.6187 / 7.0).abs() < 1e-4
@@ -452,7 +456,7 @@ mod tests {
         );
         // Unequal weights (a weekday twice in a 10-day window): still inside (0, infinity)
         // and around the estimate.
-        let fit = super::fit(&times, from, date(2025, 1, 16)).unwrap();
+        let fit = super::fit(&times, from, date(2025, 1, 15)).unwrap();
         let i = fit.per_day;
         assert!(0.0 < i.low && i.low < i.value && i.value < i.high, "{i:?}");
     }
@@ -462,7 +466,7 @@ mod tests {
         let from = date(2025, 1, 6);
         let t = from.to_datetime(jiff::civil::time(9, 0, 0, 0));
         assert_eq!(
-            fit(&[t], from, date(2025, 1, 12)).unwrap_err(),
+            fit(&[t], from, date(2025, 1, 11)).unwrap_err(),
             ArrivalError::ShortWindow(6)
         );
     }

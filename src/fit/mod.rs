@@ -99,8 +99,9 @@ pub struct ArrivalInput {
     pub groups: Groups<DateTime>,
     /// First day of the window.
     pub from: Date,
-    /// Day after the window's last day.
-    pub until: Date,
+    /// Last day of the window, included (9999-12-31, the last date there is, has no day
+    /// after it, so the window is never held as the day after its end).
+    pub to: Date,
     /// Rows left out, by reason.
     pub dropped: Dropped,
 }
@@ -157,8 +158,7 @@ pub fn read_arrivals(
     let last = good.iter().map(|g| g.1.date()).max().unwrap_or(first);
     let from = options.from.unwrap_or(first);
     let to = options.to.unwrap_or(last);
-    let until = to.tomorrow().unwrap_or(to);
-    if until <= from {
+    if to < from {
         return Err(extract.header_error(
             format!("the window ends ({to}) before it starts ({from})"),
             "give --from a day on or before --to",
@@ -167,7 +167,7 @@ pub fn read_arrivals(
     let mut by_group: BTreeMap<String, Vec<DateTime>> = BTreeMap::new();
     let mut outside = 0;
     for (row, t) in good {
-        if t.date() < from || t.date() >= until {
+        if t.date() < from || t.date() > to {
             outside += 1;
             continue;
         }
@@ -177,7 +177,7 @@ pub fn read_arrivals(
     Ok(ArrivalInput {
         groups: by_group.into_iter().collect(),
         from,
-        until,
+        to,
         dropped,
     })
 }

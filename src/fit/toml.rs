@@ -89,7 +89,7 @@ pub fn arrivals_toml(name: &str, fit: &ArrivalFit, pathway: &str) -> String {
             fit.arrivals,
             fit.days,
             fit.from,
-            fit.until.yesterday().unwrap_or(fit.until),
+            fit.to,
             sig(p.value),
             sig(p.low),
             sig(p.high)
@@ -131,14 +131,17 @@ pub fn arrivals_toml(name: &str, fit: &ArrivalFit, pathway: &str) -> String {
         None => None,
     };
     let month_line = fit.month_profile.map(|months| {
+        let follows = match fit.to.tomorrow() {
+            Ok(next) => format!("so a run that follows them has start = \"{next}\""),
+            Err(_) => "the last date there is, so no run can follow them".to_string(),
+        };
         comment(
             &mut out,
             &format!(
                 "month_profile: arrivals in each calendar month over those expected without a \
                  month effect, January first, average 1. It needs `[run] start`: the data end \
-                 on {}, so a run that follows them has start = \"{}\".",
-                fit.until.yesterday().unwrap_or(fit.until),
-                fit.until
+                 on {}, {follows}.",
+                fit.to
             ),
         );
         format!("month_profile = {}\n", list(months))

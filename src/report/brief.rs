@@ -71,8 +71,16 @@ pub fn interval_once(mean: f64, low: f64, high: f64, unit: &str) -> String {
 }
 
 /// A metric's mean and interval as [`interval_once`] writes them.
+/// A clipped interval is marked (see [`super::clipped`]; the key figures below explain it).
 fn summary_interval(m: &MetricSummary) -> String {
-    interval_once(m.mean, m.ci95_low, m.ci95_high, m.unit)
+    let interval = interval_once(m.mean, m.ci95_low, m.ci95_high, m.unit);
+    match super::clipped::mark(m) {
+        "" => interval,
+        mark => match interval.strip_suffix(')') {
+            Some(open) => format!("{open}{mark})"),
+            None => interval,
+        },
+    }
 }
 
 /// The size of a difference, without its sign: shares in percentage points
@@ -458,6 +466,7 @@ mod tests {
             sd: 1.0,
             ci95_low: low,
             ci95_high: high,
+            half_width: (high - low) / 2.0,
             replications: 10,
         }
     }

@@ -305,12 +305,19 @@ fn key_figures(report: &Report<'_>, figures: &[Headline]) -> Markup {
                 td.number data-metric=(m.metric) data-mean=(m.mean.to_string()) {
                     strong { (f.value(m.mean)) }
                     br;
-                    span.small { (f.value(m.ci95_low)) " to " (f.value(m.ci95_high)) }
+                    span.small { (f.value(m.ci95_low)) " to " (f.value(m.ci95_high)) (super::clipped::mark(m)) }
                 }
             }
         }
         None => html! { td.number { "n/a" } },
     };
+    let clipped = super::clipped::note(
+        report
+            .designs
+            .iter()
+            .flat_map(|d| figures.iter().filter_map(|f| d.design.metric(&f.metric)))
+            .filter(|m| m.replications > 0),
+    );
     html! {
         h2 { "Key figures" }
         @if report.designs.len() <= 2 {
@@ -351,7 +358,7 @@ fn key_figures(report: &Report<'_>, figures: &[Headline]) -> Markup {
                                     Some(m) => {
                                         @let f = format(m.unit).with_noun(design.design.scenario.metric_noun(&m.metric));
                                         td.number data-metric=(m.metric) data-mean=(m.mean.to_string()) { strong { (f.value(m.mean)) } }
-                                        td.number.small { (f.value(m.ci95_low)) " to " (f.value(m.ci95_high)) }
+                                        td.number.small { (f.value(m.ci95_low)) " to " (f.value(m.ci95_high)) (super::clipped::mark(m)) }
                                     },
                                     None => { td.number { "n/a" } td.number {} },
                                 }
@@ -361,6 +368,7 @@ fn key_figures(report: &Report<'_>, figures: &[Headline]) -> Markup {
                 }
             }
         }
+        @if let Some(note) = clipped { p.small { (note) } }
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod brief;
 pub mod cause_changes;
 pub mod charts;
+pub mod clipped;
 pub mod date_axis;
 pub mod diagram;
 mod difference_panel;

@@ -20,6 +20,7 @@
 
 use super::diagnostics::Problems;
 use super::file::ScenarioFile;
+use crate::model::describe::number;
 use crate::model::scenario::Resource;
 use crate::model::visit_plan::{VisitCapacity, VisitEpisode};
 use crate::model::week_schedule::WeekSchedule;
@@ -123,8 +124,9 @@ pub fn check(
                     };
                     let found = if longest > 0.0 {
                         format!(
-                            "{} has {on} on duty for at most {longest} h at a stretch",
-                            names.join(" or ")
+                            "{} has {on} on duty for at most {} h at a stretch",
+                            names.join(" or "),
+                            number(longest)
                         )
                     } else {
                         format!("{} never has {on} on duty", names.join(" or "))
@@ -132,8 +134,9 @@ pub fn check(
                     problems.add(
                         span.clone(),
                         format!(
-                            "this visit plan can never be delivered, so {} would ever have a visit made: a visit takes {visit} h (visit and travel) of {on}, but {found}",
-                            who(carers)
+                            "this visit plan can never be delivered, so {} would ever have a visit made: a visit takes {} h (visit and travel) of {on}, but {found}",
+                            who(carers),
+                            number(visit)
                         ),
                         &if carers == 1 {
                             "make the shifts in the roster longer than a visit and its travel, or shorten `visit` or `travel`".to_string()

@@ -286,7 +286,7 @@ end = {{ outcome = "seen" }}
         list(&DAYS)
     );
     let times = traced_arrivals(&scenario);
-    let fit = arrivals::fit(&times, date(2024, 1, 1), date(2024, 12, 30)).unwrap();
+    let fit = arrivals::fit(&times, date(2024, 1, 1), date(2024, 12, 29)).unwrap();
     assert_eq!(fit.days, 364);
     assert!(fit.per_day.contains(30.0), "per_day {:?}", fit.per_day);
     let hour_total: f64 = HOURS.iter().sum();
@@ -381,7 +381,7 @@ name = "done"
 end = { outcome = "seen" }
 "#;
     let times = traced_arrivals(scenario);
-    let fit = arrivals::fit(&times, date(2024, 1, 1), date(2024, 7, 1)).unwrap();
+    let fit = arrivals::fit(&times, date(2024, 1, 1), date(2024, 6, 30)).unwrap();
     let test = fit.weekday_test.unwrap();
     assert!(test.differs() && test.p_value < 1e-6, "{test:?}");
     let written = arrivals_toml("referrals", &fit, "main");
@@ -694,4 +694,56 @@ fn dropped_rows_are_counted_and_reported() {
         toml.contains("rows left out: 2 (1 unreadable timestamp, 1 outside --from/--to)"),
         "{toml}"
     );
+}
+
+/// A file whose last date is 9999-12-31, the last date there is: every row lies in the
+/// window (none "outside --from/--to", as when the window was held as the day after its end,
+/// which does not exist), the window has all its days, and the month profile's comment says
+/// no run can follow the data rather than naming a start date that does not exist.
+#[test]
+fn arrivals_up_to_the_last_date_there_is_are_fitted() {
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("far_future.csv");
+    let mut csv = String::from("referred_at\n");
+    let first = jiff::civil::date(9998, 12, 1);
+    for d in 0..396 {
+        let day = first.checked_add(jiff::Span::new().days(d)).unwrap();
+        csv.push_str(&format!("{day} 09:00\n{day} 15:30\n"));
+    }
+    assert!(csv.ends_with("9999-12-31 15:30\n"));
+    std::fs::write(&file, csv).unwrap();
+    let path = file.to_str().unwrap();
+    for extra in [&[][..], &["--to", "9999-12-31"][..]] {
+        let mut args = vec![
+            "fit",
+            "arrivals",
+            path,
+            "--time-column",
+            "referred_at",
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        let done = run_into(&args);
+        let toml = std::fs::read_to_string(done.path().join("fit.toml")).unwrap();
+        // Comments wrap at 100 columns: compare words, not line breaks.
+        let words = toml
+            .split_whitespace()
+            .filter(|w| *w != "#")
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(toml.contains("rows left out: none"), "{toml}");
+        assert!(
+            toml.contains("792 arrivals over 396 days (9998-12-01 to 9999-12-31)"),
+            "{toml}"
+        );
+        assert!(toml.contains("\nper_day = 2\n"), "{toml}");
+        let flat = "\nmonth_profile = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n";
+        assert!(toml.contains(flat), "{toml}");
+        assert!(
+            words.contains(
+                "the data end on 9999-12-31, the last date there is, so no run can follow them"
+            ),
+            "{toml}"
+        );
+    }
 }

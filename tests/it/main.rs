@@ -4,6 +4,7 @@
 mod attribution;
 mod board_pack;
 mod booked_and_recorded_arrivals;
+mod bounded_intervals;
 mod by_hour;
 mod census;
 mod census_file;
@@ -11,6 +12,7 @@ mod census_order_and_runaway;
 mod charts_on_dates;
 mod cli;
 mod compare;
+mod console_width;
 mod daily_envelopes;
 mod dates;
 mod decisions;

@@ -316,9 +316,7 @@ fn never_write_over_an_input() {
     std::fs::hard_link(&scenario, &linked).unwrap();
     let output = carepath_with("", &["run", s(&scenario), "-q", "-o", s(&out)]);
     assert!(
-        text(&output)
-            .1
-            .contains("or the same file under another name"),
+        crate::support::words(&text(&output).1).contains("or the same file under another name"),
         "{:?}",
         text(&output)
     );
@@ -434,6 +432,7 @@ fn merge_refuses_a_shard_with_a_missing_row() {
     let output = carepath_with("", &["merge", s(&a), s(&b), "-o", s(&dir.path().join("m"))]);
     let (_, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = crate::support::words(&stderr);
     assert!(
         stderr.contains(&format!("{}: lines 2 to", csv.display()))
             && stderr.contains(&format!("replication 1 lacks metric `{metric}`")),
@@ -517,6 +516,7 @@ fn absurd_replication_count_is_refused() {
     .expect("refused before it starts");
     let (_, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = crate::support::words(&stderr);
     assert!(
         stderr.contains("4294967295 replications is more than one command runs (at most 100000")
             && stderr.contains("--shard K/N"),
@@ -550,6 +550,7 @@ fn a_sweep_of_days_is_estimated_and_refused() {
     .expect("refused before it starts");
     let (_, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = crate::support::words(&stderr);
     assert!(
         stderr.contains("this would take about")
             && stderr.contains("90000000 more are to run on 2 thread(s)")

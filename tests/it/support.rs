@@ -181,3 +181,9 @@ pub fn text(output: &Output) -> (String, String) {
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// `text` with every run of whitespace as one space: console lines wrap at 100 columns, so
+/// messages are compared by their words, not their line breaks.
+pub fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

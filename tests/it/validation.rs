@@ -457,6 +457,7 @@ fn issue_9_item_11_inputs_that_are_not_regular_files_are_refused() {
         let output = carepath_within(&["check", path], Duration::from_secs(30))
             .unwrap_or_else(|| panic!("`check {path}` hung"));
         let (_, stderr) = text(&output);
+        let stderr = crate::support::words(&stderr);
         assert_eq!(output.status.code(), Some(1), "{path}: {stderr}");
         assert!(
             stderr.contains(&format!("cannot read scenario file {path}")),
