@@ -6,6 +6,7 @@
 use carepath::experiment::MetricSummary;
 use carepath::model::labels::UnitNoun;
 use carepath::model::scenario::Scenario;
+use carepath::report::clipped;
 use carepath::report::format::{count, pounds, significant};
 use carepath::report::headline::headlines;
 
@@ -149,6 +150,8 @@ pub fn key_figures(scenario: &Scenario, summary: &[MetricSummary]) -> String {
         String::new(),
         "unit".to_string(),
     ]];
+    // The summaries whose intervals are printed, for the note on clipped ones.
+    let mut shown: Vec<&MetricSummary> = Vec::new();
     for h in headlines(
         scenario,
         summary.iter().map(|m| (m.metric.as_str(), m.mean)),
@@ -165,8 +168,10 @@ pub fn key_figures(scenario: &Scenario, summary: &[MetricSummary]) -> String {
         let [low, to, high] = if m.replications < 2 {
             ["no interval".to_string(), String::new(), String::new()]
         } else {
-            interval_cells(m.ci95_low, m.ci95_high, m.unit, bare)
+            let [low, to, high] = interval_cells(m.ci95_low, m.ci95_high, m.unit, bare);
+            [low, to, format!("{high}{}", clipped::mark(m))]
         };
+        shown.push(m);
         if m.replications < total {
             unit = format!("{unit} ({} of {total} with patients)", m.replications)
                 .trim()
@@ -198,6 +203,10 @@ pub fn key_figures(scenario: &Scenario, summary: &[MetricSummary]) -> String {
     );
     out.push_str(&columns(&rows, &align, 0));
     out.push('\n');
+    if let Some(note) = clipped::note(shown) {
+        out.push_str(&note);
+        out.push('\n');
+    }
     out.push_str("All metrics are in summary.csv; per-replication values in replications.csv.");
     out
 }

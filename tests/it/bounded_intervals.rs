@@ -221,3 +221,27 @@ fn summary_and_report_show_the_clipped_interval_and_say_why() {
         "the clipped interval is marked"
     );
 }
+
+/// The console's key figures mark a clipped interval as the report does, and say why once.
+#[test]
+fn the_console_marks_a_clipped_interval_and_says_why_once() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let path = dir.path().join("rare.toml");
+    std::fs::write(&path, RARE_WAITS).expect("written");
+    let run = run_into(&["run", path.to_str().expect("UTF-8"), "--no-report"]);
+    let row = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Mean wait for a clinician"))
+        .expect("the wait's key figure");
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    // label words, mean, low, "to", high with the mark, unit
+    let to = cells.iter().position(|c| *c == "to").expect("an interval");
+    assert_eq!(cells[to - 1], "0.00", "the low end is clipped at 0: {row}");
+    assert!(
+        cells[to + 1].ends_with('*'),
+        "the high end carries the mark: {row}"
+    );
+    let note = "* The 95% interval is cut at 0, as the figure cannot be negative";
+    assert_eq!(run.stdout.matches(note).count(), 1, "{}", run.stdout);
+}
