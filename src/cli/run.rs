@@ -424,18 +424,9 @@ fn precision_metrics(
         .into_iter()
         .map(|(n, _)| n)
         .collect();
-    known.extend(
-        scenario
-            .key_figures
-            .iter()
-            .map(|f| format!("key.{}", f.name)),
-    );
+    known.extend(scenario.key_figures.iter().map(|f| f.metric()));
     if named.is_empty() {
-        let keys: Vec<String> = scenario
-            .key_figures
-            .iter()
-            .map(|f| format!("key.{}", f.name))
-            .collect();
+        let keys: Vec<String> = scenario.key_figures.iter().map(|f| f.metric()).collect();
         if keys.is_empty() {
             bail!(
                 "--precision needs --metrics (e.g. --metrics wait.clinic.see_clinician.mean) or [key_figures] in the scenario"

@@ -163,7 +163,7 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
             .key_figures
             .iter()
             .take(4)
-            .map(|f| format!("key.{}", f.name))
+            .map(|f| f.metric())
             .chain(["cost.total".to_string()])
             .collect()
     };
@@ -178,7 +178,7 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
             base.scenario
                 .key_figures
                 .iter()
-                .map(|f| (format!("key.{}", f.name), f.label.clone()))
+                .map(|f| (f.metric(), f.label.clone()))
                 .filter(|(name, _)| shown.contains(name)),
         );
         let curve = SweepCurve {

@@ -488,7 +488,7 @@ fn units_of(scenario: &crate::model::scenario::Scenario) -> Vec<(String, Unit)> 
     let mut units = metric_catalogue(scenario);
     for figure in &scenario.key_figures {
         let unit = figure.terms.first().map_or(Unit::Patients, |&t| units[t].1);
-        units.push((format!("key.{}", figure.name), unit));
+        units.push((figure.metric(), unit));
     }
     units
 }

@@ -300,7 +300,7 @@ impl SummarySums {
             terms: scenario
                 .key_figures
                 .iter()
-                .map(|f| (format!("key.{}", f.name), f.terms.len()))
+                .map(|f| (f.metric(), f.terms.len()))
                 .collect(),
             ..Self::default()
         }

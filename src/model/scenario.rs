@@ -141,6 +141,13 @@ pub struct KeyFigure {
     pub objective: bool,
 }
 
+impl KeyFigure {
+    /// The metric the figure is reported as: `key.<name>`.
+    pub fn metric(&self) -> String {
+        format!("key.{}", self.name)
+    }
+}
+
 /// Which way a key figure is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Better {

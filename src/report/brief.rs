@@ -166,7 +166,7 @@ fn target_points(report: &Report<'_>, titles: &[String]) -> Vec<String> {
             let (Some(better), Some(target)) = (figure.better, figure.target) else {
                 return None;
             };
-            let metric = format!("key.{}", figure.name);
+            let metric = figure.metric();
             // A design without the figure (its own key figures) says so, in its place.
             let per_design: Vec<(&str, String)> = report
                 .designs
@@ -255,7 +255,7 @@ fn objective_point(
         );
     };
     let better = figure.better?;
-    let metric = format!("key.{}", figure.name);
+    let metric = figure.metric();
     let label = &figure.label;
     let noun = base.scenario.metric_noun(&metric);
     let base_interval = in_noun(summary_interval(base.metric(&metric)?), noun.as_ref());

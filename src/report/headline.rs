@@ -66,7 +66,7 @@ pub fn headlines<'a>(
         scenario
             .key_figures
             .iter()
-            .map(|f| (format!("key.{}", f.name), &f.label))
+            .map(|f| (f.metric(), &f.label))
             .filter(|(metric, _)| metrics.iter().any(|(name, _)| name == metric))
             .map(|(metric, label)| Headline {
                 metric,

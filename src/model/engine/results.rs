@@ -414,7 +414,7 @@ pub(super) fn add_key_figures(
             .map_or(Unit::Patients, |&t| metrics[t].unit);
         debug_assert!(figure.terms.iter().all(|&t| t < base));
         metrics.push(MetricValue {
-            name: format!("key.{}", figure.name).into(),
+            name: figure.metric().into(),
             unit,
             value,
         });
